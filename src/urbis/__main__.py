@@ -1,0 +1,3 @@
+from urbis.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""The public API at ``/api/v1/``: one django-ninja instance, one router per app.
+
+Each app that has an ``api.py`` with a ``router`` is mounted here, so adding an app's API needs no
+change to this file. Every error leaves as RFC 9457 ``application/problem+json``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from urbis.places.services import ImportRefused
+from urbis.problems import problem_response
+
+APPS_WITH_API = ("places", "people", "strategy", "engagement", "energy", "opendata")
+
+api = NinjaAPI(
+    title="Urbis API",
+    version="1",
+    description=(
+        "Open data and write access for Urbis cities. Anonymous clients read what a city has "
+        "published; writes need a role in that city (session cookie with CSRF token, or an "
+        "`Authorization: Bearer <token>` API token). Errors are RFC 9457 problem details."
+    ),
+    urls_namespace="api-1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": ".".join(str(part) for part in err.get("loc", [])),
+            "reason": err.get("msg", ""),
+        }
+        for err in exc.errors
+    ]
+    return problem_response(request, 422, _summary(errors), errors=errors)
+
+
+@api.exception_handler(ImportRefused)
+def _import_refused(request: HttpRequest, exc: ImportRefused) -> HttpResponse:
+    errors = [
+        {"file": e.file, "row": e.row, "field": e.field, "reason": e.reason} for e in exc.errors
+    ]
+    return problem_response(
+        request, 422, "Refused; nothing was stored. " + _summary(errors), errors=errors
+    )
+
+
+@api.exception_handler(ValidationError)
+def _domain_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": name, "reason": str(message)}
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": "", "reason": str(message)} for message in exc.messages]
+    return problem_response(request, 422, _summary(errors), errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(request, 401, "Log in, or send an API token.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem_response(request, 403, str(exc) or "You may not do this here.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(request, 404, str(exc) or None)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(request, exc.status_code, str(exc))
+
+
+def _summary(errors: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{e.get('field') or 'request'}: {e['reason']}" for e in errors[:5])
+
+
+def _mount_app_routers() -> None:
+    for app in APPS_WITH_API:
+        module_name = f"urbis.{app}.api"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        api.add_router("/", module.router)
+
+
+_mount_app_routers()

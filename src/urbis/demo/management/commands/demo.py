@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.core.servers.basehttp import get_internal_wsgi_application, run
+from tqdm import tqdm
+
+from urbis.demo import loader
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate, load the bundled real demo data (idempotent), create the demo admin and serve "
+        "Urbis on 127.0.0.1. Ctrl-C or SIGTERM stops it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="load the data and exit without serving"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        steps = loader.steps()
+        with tqdm(total=len(steps), unit="step", desc="Loading demo data") as bar:
+            for label, step in steps:
+                bar.set_postfix_str(label)
+                step()
+                bar.update()
+        email, password = loader.admin_credentials()
+        self.stdout.write(self.style.SUCCESS(f"Demo admin: {email}  password: {password}"))
+        if options["no_serve"]:
+            return
+        self._serve(options["host"], options["port"])
+
+    def _serve(self, host: str, port: int) -> None:
+        def stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        self.stdout.write(f"Urbis demo at http://{host}:{port}/  (Ctrl-C to stop)")
+        self.stdout.flush()
+        handler = StaticFilesHandler(get_internal_wsgi_application())
+        try:
+            run(host, port, handler, threading=True)
+        except KeyboardInterrupt:
+            self.stdout.write("Stopped.")

@@ -1,0 +1,97 @@
+"""Cities and the areas inside them (districts, neighbourhoods), with their real boundaries."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class City(models.Model):
+    code = models.SlugField(
+        _("code"), max_length=64, unique=True, help_text=_("Short code used in addresses.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. ES, FR.")
+    )
+    lau_code = models.CharField(
+        _("LAU code"), max_length=16, blank=True, help_text=_("Eurostat Local Administrative Unit.")
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_date = models.DateField(_("population reference date"), null=True, blank=True)
+    population_source = models.CharField(_("population source"), max_length=300, blank=True)
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
+    bbox = models.JSONField(_("bounding box"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("places:city", args=[self.code])
+
+
+class AreaLevel(models.TextChoices):
+    DISTRICT = "district", _("District")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+
+
+class Area(models.Model):
+    """A district or neighbourhood with its boundary in WGS84 GeoJSON."""
+
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="areas"
+    )
+    level = models.CharField(_("level"), max_length=16, choices=AreaLevel.choices)
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_date = models.DateField(_("population reference date"), null=True, blank=True)
+    population_source = models.CharField(_("population source"), max_length=300, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    area_m2 = models.FloatField(_("area (m²)"), null=True, blank=True)
+    geometry = models.JSONField(_("geometry"))
+    bbox = models.JSONField(_("bounding box"))
+    centroid = models.JSONField(_("centroid"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["city", "level", "code"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            # One code per city across levels, so an area's address needs no level.
+            models.UniqueConstraint(fields=["city", "code"], name="unique_area_code_per_city"),
+        ]
+        indexes = [models.Index(fields=["city", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city.name})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("places:area", args=[self.city.code, self.code])
+
+    @property
+    def density(self) -> float | None:
+        """Residents per km², or ``None`` where population or area is unknown."""
+        if self.population is None or not self.area_m2:
+            return None
+        return self.population / (self.area_m2 / 1_000_000)

@@ -1,0 +1,118 @@
+"""Reads of cities and areas that pages and the API share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from urbis.people.permissions import Action, can
+from urbis.places.models import Area, City
+
+
+def visible_cities(user: Any = None) -> QuerySet[City]:
+    """Published cities, plus unpublished ones where ``user`` holds a role that may see them."""
+    cities = City.objects.annotate(
+        district_count=Count("areas", filter=Q(areas__level="district")),
+        neighbourhood_count=Count("areas", filter=Q(areas__level="neighbourhood")),
+    )
+    if user is not None and getattr(user, "is_superuser", False):
+        return cities
+    if user is not None and getattr(user, "is_authenticated", False):
+        return cities.filter(
+            Q(is_published=True)
+            | Q(memberships__user=user, memberships__role__in=["admin", "editor", "moderator"])
+        ).distinct()
+    return cities.filter(is_published=True)
+
+
+def get_city(code: str, user: Any = None) -> City:
+    city = City.objects.filter(code=code).first()
+    if city is None or not (city.is_published or can(user, Action.VIEW_PRIVATE, city)):
+        raise Http404(f"No city with code {code!r}.")
+    return city
+
+
+def city_areas(
+    city: City,
+    *,
+    level: str | None = None,
+    parent: str | None = None,
+    search: str | None = None,
+    with_geometry: bool = True,
+) -> QuerySet[Area]:
+    areas = Area.objects.filter(city=city).select_related("parent")
+    if level:
+        areas = areas.filter(level=level)
+    if parent:
+        areas = areas.filter(parent__code=parent)
+    if search:
+        areas = areas.filter(Q(name__icontains=search) | Q(code__iexact=search))
+    if not with_geometry:
+        areas = areas.defer("geometry")
+    return areas.order_by("level", "code")
+
+
+def get_area(city: City, code: str) -> Area:
+    area = Area.objects.filter(city=city, code=code).select_related("parent", "city").first()
+    if area is None:
+        raise Http404(f"No area {code!r} in {city.name}.")
+    return area
+
+
+def area_feature(area: Area, *, url: str | None = None) -> dict[str, Any]:
+    """An area as a GeoJSON Feature (RFC 7946)."""
+    return {
+        "type": "Feature",
+        "id": area.code,
+        "bbox": area.bbox,
+        "geometry": area.geometry,
+        "properties": {
+            "code": area.code,
+            "name": area.name,
+            "level": area.level,
+            "parent": area.parent.code if area.parent else None,
+            "population": area.population,
+            "population_date": area.population_date.isoformat() if area.population_date else None,
+            "households": area.households,
+            "area_km2": round(area.area_m2 / 1_000_000, 4) if area.area_m2 else None,
+            "density_per_km2": round(area.density, 1) if area.density is not None else None,
+            "url": url,
+        },
+    }
+
+
+def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def density_classes(values: list[float], count: int = 5) -> list[float]:
+    """Upper bounds of ``count`` quantile classes, for a choropleth legend."""
+    ordered = sorted(v for v in values if v is not None)
+    if not ordered:
+        return []
+    bounds = []
+    for i in range(1, count + 1):
+        index = min(len(ordered) - 1, round(i * len(ordered) / count) - 1)
+        bounds.append(ordered[max(index, 0)])
+    return sorted(set(bounds))
+
+
+def data_sources(user: Any = None) -> list[dict[str, Any]]:
+    """Distinct sources of boundaries and population figures, per city."""
+    result = []
+    for city in visible_cities(user):
+        boundary = sorted(
+            set(Area.objects.filter(city=city).exclude(source="").values_list("source", flat=True))
+        )
+        population = sorted(
+            set(
+                Area.objects.filter(city=city)
+                .exclude(population_source="")
+                .values_list("population_source", flat=True)
+            )
+            | ({city.population_source} if city.population_source else set())
+        )
+        result.append({"city": city, "boundaries": boundary, "population": population})
+    return result

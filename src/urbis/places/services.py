@@ -1,0 +1,266 @@
+"""Writes for cities and areas: every one validated first, then stored in one transaction."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from urbis.places import geometry as geo
+from urbis.places.models import Area, AreaLevel, City
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One reason a row (a feature, a CSV line) was refused."""
+
+    file: str
+    row: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, row {self.row}, field '{self.field}': {self.reason}"
+
+
+class ImportRefused(Exception):
+    """The input had errors; nothing of it was stored."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        shown = "\n".join(f"  - {error}" for error in errors[:50])
+        more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(f"{len(errors)} error(s); nothing was stored:\n{shown}{more}")
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    codes: list[str] = field(default_factory=list)
+
+
+def upsert_city(
+    *,
+    code: str,
+    name: str,
+    country: str,
+    lau_code: str = "",
+    population: int | None = None,
+    population_date: dt.date | None = None,
+    population_source: str = "",
+) -> City:
+    """Create the city, or update its descriptive fields in place."""
+    country = country.strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise ValueError(f"country must be an ISO 3166-1 alpha-2 code, got {country!r}")
+    city, _ = City.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "country": country,
+            "lau_code": lau_code,
+            "population": population,
+            "population_date": population_date,
+            "population_source": population_source,
+        },
+    )
+    return city
+
+
+@dataclass(frozen=True)
+class AreaFields:
+    """Which properties of the source file hold what, and how codes are written in Urbis."""
+
+    code: str = "code"
+    name: str = "name"
+    parent: str | None = None
+    code_prefix: str = ""
+    parent_prefix: str = ""
+    code_width: int = 0  # zero-pad numeric codes to this width (0: leave as is)
+
+    def make_code(self, raw: Any, prefix: str) -> str:
+        text = _text(raw)
+        if text and self.code_width and text.isdigit():
+            text = text.zfill(self.code_width)
+        return f"{prefix}{text}" if text else ""
+
+
+def import_areas(
+    path: str | Path,
+    *,
+    city: City,
+    level: str,
+    fields: AreaFields | None = None,
+    source: str = "",
+) -> ImportResult:
+    """Import area boundaries from GeoJSON, GeoPackage or Shapefile into ``city``.
+
+    All features are checked before anything is written; one bad feature refuses the whole file.
+    Re-importing updates areas in place, matched by code.
+    """
+    fields = fields or AreaFields()
+    path = Path(path)
+    if level not in AreaLevel.values:
+        raise ValueError(f"level must be one of {', '.join(AreaLevel.values)}, got {level!r}")
+    features = geo.read_features(path)
+    name = path.name
+    errors: list[RowError] = []
+    parents: dict[str, Area] = {}
+    if fields.parent:
+        parents = {a.code: a for a in Area.objects.filter(city=city)}
+    existing_levels = dict(Area.objects.filter(city=city).values_list("code", "level"))
+
+    prepared: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for row, feature in enumerate(features, start=1):
+        props = feature.properties
+        code = fields.make_code(props.get(fields.code), fields.code_prefix)
+        area_name = _text(props.get(fields.name))
+        if fields.code not in props:
+            errors.append(RowError(name, row, fields.code, "no such property in this feature"))
+        elif not code:
+            errors.append(RowError(name, row, fields.code, "the code is empty"))
+        elif code in seen:
+            errors.append(
+                RowError(name, row, fields.code, f"duplicate code {code!r} (also row {seen[code]})")
+            )
+        else:
+            seen[code] = row
+            if existing_levels.get(code, level) != level:
+                errors.append(
+                    RowError(
+                        name,
+                        row,
+                        fields.code,
+                        f"code {code!r} is already used by a {existing_levels[code]} of this city",
+                    )
+                )
+        if not area_name:
+            errors.append(RowError(name, row, fields.name, "the name is empty or missing"))
+        if feature.problem:
+            errors.append(RowError(name, row, "geometry", feature.problem))
+        parent = None
+        if fields.parent:
+            parent_code = fields.make_code(props.get(fields.parent), fields.parent_prefix)
+            parent = parents.get(parent_code)
+            if not parent_code:
+                errors.append(RowError(name, row, fields.parent, "the parent code is empty"))
+            elif parent is None:
+                errors.append(
+                    RowError(name, row, fields.parent, f"no area {parent_code!r} in {city.code}")
+                )
+        if feature.geometry is not None and not feature.problem:
+            prepared.append(
+                {
+                    "code": code,
+                    "name": area_name,
+                    "parent": parent,
+                    "geometry": geo.to_geojson(feature.geometry),
+                    "bbox": geo.bbox(feature.geometry),
+                    "centroid": geo.representative_point(feature.geometry),
+                    "area_m2": geo.geodesic_area_m2(feature.geometry),
+                }
+            )
+    if not features:
+        errors.append(RowError(name, 0, "features", "the file has no features"))
+    if errors:
+        raise ImportRefused(errors)
+
+    result = ImportResult()
+    with transaction.atomic():
+        for item in prepared:
+            _, created = Area.objects.update_or_create(
+                city=city,
+                code=item.pop("code"),
+                defaults={**item, "level": level, "source": source},
+            )
+            result.created += int(created)
+            result.updated += int(not created)
+        result.codes = sorted(seen)
+        refresh_city_boundary(city)
+    return result
+
+
+def refresh_city_boundary(city: City) -> None:
+    """Set the city's boundary to the union of its top-level areas."""
+    for level in (AreaLevel.DISTRICT, AreaLevel.NEIGHBOURHOOD):
+        shapes = [a.geometry for a in Area.objects.filter(city=city, level=level).only("geometry")]
+        if shapes:
+            union = geo.union(shapes)
+            City.objects.filter(pk=city.pk).update(
+                boundary=geo.to_geojson(union), bbox=geo.bbox(union)
+            )
+            return
+
+
+POPULATION_COLUMNS = ("code", "population", "households", "reference_date", "source")
+
+
+def import_population(path: str | Path, *, city: City) -> int:
+    """Set population and households of areas from a CSV (``code,population,households,
+    reference_date,source``). Empty cells mean "no published figure" and clear the value."""
+    path = Path(path)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    return set_population(rows, city=city, file=path.name)
+
+
+def set_population(rows: Iterable[dict[str, str]], *, city: City, file: str = "<input>") -> int:
+    rows = list(rows)
+    areas = {a.code: a for a in Area.objects.filter(city=city)}
+    errors: list[RowError] = []
+    updates: list[Area] = []
+    for row_number, row in enumerate(rows, start=2):  # row 1 is the header
+        missing = [c for c in POPULATION_COLUMNS if c not in row]
+        if missing:
+            errors.append(RowError(file, row_number, missing[0], "column missing"))
+            continue
+        area = areas.get(row["code"].strip())
+        if area is None:
+            errors.append(RowError(file, row_number, "code", f"no area {row['code']!r} in {city}"))
+            continue
+        values: dict[str, Any] = {}
+        for column in ("population", "households"):
+            raw = (row[column] or "").strip()
+            if not raw:
+                values[column] = None
+            elif not raw.isdigit():
+                errors.append(RowError(file, row_number, column, f"not a whole number: {raw!r}"))
+            else:
+                values[column] = int(raw)
+        raw_date = (row["reference_date"] or "").strip()
+        try:
+            values["population_date"] = dt.date.fromisoformat(raw_date) if raw_date else None
+        except ValueError:
+            errors.append(RowError(file, row_number, "reference_date", f"not a date: {raw_date!r}"))
+        if values.get("population") is not None and not values.get("population_date"):
+            errors.append(
+                RowError(file, row_number, "reference_date", "a population needs its date")
+            )
+        if not errors:
+            area.population = values["population"]
+            area.households = values["households"]
+            area.population_date = values["population_date"]
+            area.population_source = (row["source"] or "").strip()[:300]
+            updates.append(area)
+    if errors:
+        raise ImportRefused(errors)
+    with transaction.atomic():
+        Area.objects.bulk_update(
+            updates, ["population", "households", "population_date", "population_source"]
+        )
+    return len(updates)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()

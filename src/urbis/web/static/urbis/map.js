@@ -1,0 +1,96 @@
+/* Draws the GeoJSON named by #map[data-geojson] with Leaflet, as a choropleth when
+   data-measure names a property. Works without base-map tiles. */
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el || !window.L) { return; }
+  // Sequential, colour-blind-safe scale (ColorBrewer YlGnBu, 5 classes).
+  var PALETTE = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"];
+  var NO_DATA = "#d9d9d9";
+  var measure = el.dataset.measure || "";
+  var classes = el.dataset.classes ? JSON.parse(el.dataset.classes) : [];
+  var highlight = el.dataset.highlight || "";
+  var noDataLabel = el.dataset.noData || "no data";
+  var unit = el.dataset.unit || "";
+  var fmt = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 0 });
+
+  var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
+  if (el.dataset.tileUrl) {
+    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+  }
+
+  function colour(value) {
+    if (value === null || value === undefined || !classes.length) { return NO_DATA; }
+    for (var i = 0; i < classes.length; i++) {
+      if (value <= classes[i]) { return PALETTE[Math.min(i, PALETTE.length - 1)]; }
+    }
+    return PALETTE[PALETTE.length - 1];
+  }
+
+  function style(feature) {
+    var p = feature.properties || {};
+    var isHighlighted = highlight && String(p.code) === highlight;
+    return {
+      color: "#1f2937", weight: isHighlighted ? 3 : 1,
+      fillColor: measure ? colour(p[measure]) : (isHighlighted ? "#2c7fb8" : "#a1dab4"),
+      fillOpacity: measure ? 0.8 : 0.45
+    };
+  }
+
+  function label(p) {
+    var value = measure ? p[measure] : null;
+    var text = p.name || p.code;
+    if (measure) {
+      text += ": " + (value === null || value === undefined ? noDataLabel : fmt.format(value) + (unit ? " " + unit : ""));
+    }
+    return text;
+  }
+
+  fetch(el.dataset.geojson, { headers: { Accept: "application/geo+json" } })
+    .then(function (response) { return response.json(); })
+    .then(function (data) {
+      var layer = L.geoJSON(data, {
+        style: style,
+        onEachFeature: function (feature, path) {
+          var p = feature.properties || {};
+          path.bindTooltip(label(p), { sticky: true });
+          if (p.url) {
+            path.on("click", function () { window.location.href = p.url; });
+          }
+          path.on("add", function () {
+            var node = path.getElement && path.getElement();
+            if (node) {
+              node.setAttribute("data-code", p.code);
+              node.setAttribute("aria-label", label(p));
+            }
+          });
+        }
+      }).addTo(map);
+      var bounds = layer.getBounds();
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8] }); }
+      el.setAttribute("data-loaded", String(data.features.length));
+      if (measure && classes.length) { addLegend(); }
+    })
+    .catch(function () {
+      el.setAttribute("data-error", "true");
+      el.textContent = el.dataset.errorText || "The map could not be loaded; the table below has the same figures.";
+    });
+
+  function addLegend() {
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "legend");
+      var lower = 0;
+      var html = unit ? "<strong>" + unit + "</strong><br>" : "";
+      for (var i = 0; i < classes.length; i++) {
+        html += '<span class="swatch" style="background:' + PALETTE[Math.min(i, PALETTE.length - 1)] + '"></span> ' +
+          fmt.format(lower) + "–" + fmt.format(classes[i]) + "<br>";
+        lower = classes[i];
+      }
+      html += '<span class="swatch" style="background:' + NO_DATA + '"></span> ' + noDataLabel;
+      div.innerHTML = html;
+      return div;
+    };
+    legend.addTo(map);
+  }
+})();

@@ -1,0 +1,124 @@
+"""Fixtures every app's tests share.
+
+The test database starts with the two real demo cities (boundaries and population), loaded once
+per session. Users with roles are made per test. Browser tests drive Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from urbis.people.models import Role, User
+from urbis.places.models import City
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from urbis.demo import loader
+
+    with django_db_blocker.unblock():
+        for _label, step in loader.place_steps():
+            step()
+
+
+@pytest.fixture
+def barcelona(db: Any) -> City:
+    return City.objects.get(code="barcelona")
+
+
+@pytest.fixture
+def paris(db: Any) -> City:
+    return City.objects.get(code="paris")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    """``make_user(role="editor", city=barcelona)`` → a user with that role there."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str | None = None, city: City | None = None, **fields: Any) -> User:
+        from urbis.people import services
+
+        n = next(counter)
+        user = User.objects.create_user(
+            fields.pop("email", f"person{n}@example.org"), fields.pop("password", "pass-word-123"),
+            **fields,
+        )
+        if role is not None:
+            assert city is not None, "a role is held in a city"
+            services.grant_role(by=None, user=user, city=city, role=Role(role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    """A test client logged in as the given user (anonymous for ``None``)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="urbis.people.backends.EmailBackend")
+        return client
+
+    return make
+
+
+def _require_browser() -> None:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is required in CI")
+        pytest.skip(f"{CHROMIUM} not installed")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    _require_browser()
+    # Playwright's sync API runs an event loop in this thread; the live server's ORM calls
+    # happen in its own threads, and fixtures here touch the ORM synchronously on purpose.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login_page(page: Any, live_server: Any) -> Callable[[User], Any]:
+    """Log ``user`` in through the real log-in form; returns the page."""
+
+    def login(user: User, password: str = "pass-word-123") -> Any:  # noqa: S107
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("E-mail address").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return login

@@ -1,0 +1,9 @@
+"""Test settings: the production module with the HTTPS redirect off (tests speak plain HTTP)
+and a fast password hasher."""
+
+from urbis.settings import *  # noqa: F403
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
