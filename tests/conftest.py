@@ -122,3 +122,12 @@ def login_page(page: Any, live_server: Any) -> Callable[[User], Any]:
         return page
 
     return login
+
+
+@pytest.fixture
+def postgres_only(db: Any) -> None:
+    """Skip on SQLite: for behaviour only a real PostgreSQL shows (row locks, concurrency)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (runs in the PostgreSQL pass of scripts/test)")

@@ -6,8 +6,6 @@ change to this file. Every error leaves as RFC 9457 ``application/problem+json``
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +14,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from urbis.places.services import ImportRefused
+from urbis.discovery import app_modules
+from urbis.errors import ImportRefused
 from urbis.problems import problem_response
-
-APPS_WITH_API = ("places", "people", "strategy", "engagement", "energy", "opendata")
 
 api = NinjaAPI(
     title="Urbis API",
@@ -95,11 +92,7 @@ def _summary(errors: list[dict[str, Any]]) -> str:
 
 
 def _mount_app_routers() -> None:
-    for app in APPS_WITH_API:
-        module_name = f"urbis.{app}.api"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        module = importlib.import_module(module_name)
+    for module in app_modules("api"):
         api.add_router("/", module.router)
 
 

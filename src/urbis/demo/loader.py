@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib
-import importlib.util
 import json
 import secrets
 from collections.abc import Callable
@@ -16,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from urbis.discovery import app_modules
 from urbis.people import services as people
 from urbis.people.models import Role, User
 from urbis.places import services as places
@@ -140,12 +139,8 @@ def steps() -> list[Step]:
     result = place_steps()
     result.append(("organisations", _load_organisations))
     result.append(("demo admin", ensure_admin))
-    for app in settings.INSTALLED_APPS:
-        name = f"{app}.demo"
-        if app.startswith("urbis.") and importlib.util.find_spec(name) is not None:
-            module = importlib.import_module(name)
-            for label, step in module.steps():
-                result.append((label, step))
+    for module in app_modules("demo"):
+        result.extend(module.steps())
     return result
 
 

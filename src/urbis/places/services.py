@@ -11,31 +11,9 @@ from typing import Any
 
 from django.db import transaction
 
+from urbis.errors import ImportRefused, RowError
 from urbis.places import geometry as geo
 from urbis.places.models import Area, AreaLevel, City
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One reason a row (a feature, a CSV line) was refused."""
-
-    file: str
-    row: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, field '{self.field}': {self.reason}"
-
-
-class ImportRefused(Exception):
-    """The input had errors; nothing of it was stored."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        shown = "\n".join(f"  - {error}" for error in errors[:50])
-        more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"{len(errors)} error(s); nothing was stored:\n{shown}{more}")
 
 
 @dataclass

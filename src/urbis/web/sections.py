@@ -1,32 +1,29 @@
-"""Lets each app add its own links to a city page and sections to an area page.
+"""Lets each app add links and sections to pages that other apps own.
 
-An app that wants this has a ``navigation`` module with ``city_links(request, city)`` returning
-``[{"url": ..., "label": ...}]`` and/or ``area_sections(request, area)`` returning
-``[{"template": ..., **context}]``. Places stays ignorant of the apps built on top of it.
+An app that wants this has a ``navigation`` module with any of:
+
+- ``city_links(request, city)`` → ``[{"url": ..., "label": ...}]`` for the city page;
+- ``<page>_sections(request, obj)`` → ``[{"template": ..., **context}]`` for a page that calls
+  ``page_sections("<page>", request, obj)`` (the area page calls it with ``"area"``, the strategy
+  action page with ``"action"``).
+
+So places knows nothing of strategy, and strategy nothing of engagement.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from functools import cache
 from types import ModuleType
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from urbis.discovery import app_modules
 
 
 @cache
 def _navigation_modules() -> list[ModuleType]:
-    modules = []
-    for app in settings.INSTALLED_APPS:
-        if not app.startswith("urbis."):
-            continue
-        name = f"{app}.navigation"
-        if importlib.util.find_spec(name) is not None:
-            modules.append(importlib.import_module(name))
-    return modules
+    return app_modules("navigation")
 
 
 def city_links(request: HttpRequest, city: Any) -> list[dict[str, Any]]:
@@ -37,9 +34,10 @@ def city_links(request: HttpRequest, city: Any) -> list[dict[str, Any]]:
     return links
 
 
-def area_sections(request: HttpRequest, area: Any) -> list[dict[str, Any]]:
+def page_sections(page: str, request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
     sections: list[dict[str, Any]] = []
     for module in _navigation_modules():
-        if hasattr(module, "area_sections"):
-            sections.extend(module.area_sections(request, area))
+        provider = getattr(module, f"{page}_sections", None)
+        if provider is not None:
+            sections.extend(provider(request, obj))
     return sections

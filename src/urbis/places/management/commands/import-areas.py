@@ -4,9 +4,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from urbis.errors import ImportRefused
 from urbis.places.geometry import UnreadableFile
 from urbis.places.models import AreaLevel, City
-from urbis.places.services import AreaFields, ImportRefused, import_areas
+from urbis.places.services import AreaFields, import_areas
 
 
 class Command(BaseCommand):

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from urbis.errors import ImportRefused
 from urbis.places.models import City
-from urbis.places.services import ImportRefused, import_population
+from urbis.places.services import import_population
 
 
 class Command(BaseCommand):
