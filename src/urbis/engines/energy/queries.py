@@ -1,0 +1,142 @@
+"""Query definitions, written once in the SQL subset that DuckDB and Spark SQL both accept.
+
+Inputs are two registered tables:
+
+* ``readings`` — the store (see :mod:`.store`), with hive partition columns ``city``, ``year``;
+* ``area_units`` — ``(area_code, unit_code, unit_level)`` from :meth:`AreaIndex.units_table`.
+
+Energy is summed as integer milliwatt-hours (``mwh_int``) so that both engines produce
+bit-identical totals whatever order they add in; the Python side turns them back into kWh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .model import COARSE_RESOLUTIONS, HOURLY_RESOLUTIONS
+from .store import check_city
+
+MILLI_WH_PER_KWH = 1_000_000
+
+_ENERGY = "CAST(round(kwh * 1e6) AS BIGINT)"
+
+
+# The SQL is built with f-strings: every interpolated value is a city code checked against
+# a safe alphabet, an int year or a module constant, never free text.
+
+
+def _in_list(values: Sequence[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _filters(city: str, years: Sequence[int] | None) -> str:
+    where = [f"city = '{check_city(city)}'"]
+    if years:
+        where.append(f"year IN ({', '.join(str(int(y)) for y in years)})")
+    return " AND ".join(where)
+
+
+def balance_sql(city: str, years: Sequence[int] | None = None) -> str:
+    """Energy balance cube: one row per (level, area, sector or 'all', carrier, year, month).
+
+    ``month`` 0 is the whole year. Hour-by-hour figures come from 15-minute and hourly
+    readings summed into clock hours (UTC); daily and annual readings only add to the
+    ``coarse_*`` totals (annual ones to the year rows only, as no month can be known).
+    """
+    where = _filters(city, years)
+    hourly = _in_list(HOURLY_RESOLUTIONS)
+    coarse = _in_list(COARSE_RESOLUTIONS)
+    return f"""
+WITH hourly_leaf AS (
+    SELECT area_code, sector, carrier, date_trunc('hour', ts) AS hour,
+           sum(CASE WHEN flow = 'consumption' THEN {_ENERGY} ELSE 0 END) AS c,
+           sum(CASE WHEN flow = 'production' THEN {_ENERGY} ELSE 0 END) AS p,
+           sum(CASE WHEN flow = 'production' AND estimate THEN {_ENERGY} ELSE 0 END) AS p_est
+    FROM readings
+    WHERE {where} AND resolution IN ({hourly})
+    GROUP BY area_code, sector, carrier, date_trunc('hour', ts)
+),
+hourly_unit AS (
+    SELECT u.unit_level AS level, u.unit_code AS area_code, h.sector AS sector,
+           h.carrier AS carrier, h.hour AS hour,
+           sum(h.c) AS c, sum(h.p) AS p, sum(h.p_est) AS p_est
+    FROM hourly_leaf h JOIN area_units u ON h.area_code = u.area_code
+    GROUP BY GROUPING SETS (
+        (u.unit_level, u.unit_code, h.sector, h.carrier, h.hour),
+        (u.unit_level, u.unit_code, h.carrier, h.hour))
+),
+hour_figures AS (
+    SELECT level, area_code, coalesce(sector, 'all') AS sector, carrier,
+           year(hour) AS year, month(hour) AS month,
+           c, p, p_est, least(c, p) AS matched, c - p AS net
+    FROM hourly_unit
+),
+hourly_periods AS (
+    SELECT level, area_code, sector, carrier, year, month,
+           sum(c) AS c, sum(p) AS p, sum(p_est) AS p_est, sum(matched) AS matched,
+           max(net) AS peak_import, max(-net) AS peak_export,
+           CAST(0 AS BIGINT) AS coarse_c, CAST(0 AS BIGINT) AS coarse_p,
+           count(*) AS hours
+    FROM hour_figures
+    GROUP BY GROUPING SETS (
+        (level, area_code, sector, carrier, year, month),
+        (level, area_code, sector, carrier, year))
+),
+coarse_leaf AS (
+    SELECT area_code, sector, carrier, year(ts) AS year,
+           CASE WHEN resolution = 'daily' THEN month(ts) ELSE -1 END AS month,
+           sum(CASE WHEN flow = 'consumption' THEN {_ENERGY} ELSE 0 END) AS c,
+           sum(CASE WHEN flow = 'production' THEN {_ENERGY} ELSE 0 END) AS p
+    FROM readings
+    WHERE {where} AND resolution IN ({coarse})
+    GROUP BY area_code, sector, carrier, year(ts),
+             CASE WHEN resolution = 'daily' THEN month(ts) ELSE -1 END
+),
+coarse_unit AS (
+    SELECT u.unit_level AS level, u.unit_code AS area_code,
+           coalesce(k.sector, 'all') AS sector, k.carrier AS carrier, k.year AS year,
+           k.month AS month, sum(k.c) AS c, sum(k.p) AS p
+    FROM coarse_leaf k JOIN area_units u ON k.area_code = u.area_code
+    GROUP BY GROUPING SETS (
+        (u.unit_level, u.unit_code, k.sector, k.carrier, k.year, k.month),
+        (u.unit_level, u.unit_code, k.carrier, k.year, k.month),
+        (u.unit_level, u.unit_code, k.sector, k.carrier, k.year),
+        (u.unit_level, u.unit_code, k.carrier, k.year))
+),
+coarse_periods AS (
+    SELECT level, area_code, sector, carrier, year, month,
+           CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS p, CAST(0 AS BIGINT) AS p_est,
+           CAST(0 AS BIGINT) AS matched,
+           CAST(NULL AS BIGINT) AS peak_import, CAST(NULL AS BIGINT) AS peak_export,
+           c AS coarse_c, p AS coarse_p, CAST(0 AS BIGINT) AS hours
+    FROM coarse_unit
+    WHERE month IS NULL OR month >= 0
+),
+combined AS (
+    SELECT * FROM hourly_periods
+    UNION ALL
+    SELECT * FROM coarse_periods
+)
+SELECT level, area_code, sector, carrier, year, coalesce(month, 0) AS month,
+       sum(c) AS hourly_consumption, sum(p) AS hourly_production,
+       sum(p_est) AS estimated_production, sum(matched) AS matched,
+       max(peak_import) AS peak_import, max(peak_export) AS peak_export,
+       sum(coarse_c) AS coarse_consumption, sum(coarse_p) AS coarse_production,
+       sum(hours) AS hours
+FROM combined
+GROUP BY level, area_code, sector, carrier, year, coalesce(month, 0)
+ORDER BY level, area_code, sector, carrier, year, coalesce(month, 0)
+"""  # noqa: S608
+
+
+def meter_totals_sql(city: str, year: int) -> str:
+    """Annual energy per meter with its location (for street-level cells)."""
+    where = _filters(city, [year])
+    return f"""
+SELECT meter_id, flow, carrier, min(lon) AS lon, min(lat) AS lat,
+       sum({_ENERGY}) AS energy
+FROM readings
+WHERE {where}
+GROUP BY meter_id, flow, carrier
+ORDER BY meter_id, flow, carrier
+"""  # noqa: S608

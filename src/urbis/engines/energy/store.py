@@ -1,0 +1,188 @@
+"""The readings store: Parquet partitioned by city and year, with a catalogue of ingested files.
+
+Layout under ``<data_dir>/energy/readings``::
+
+    city=<code>/year=<yyyy>/<file-hash>.parquet   # the readings of one input file, one year
+    _catalogue/city=<code>/<file-hash>.json        # commit record of that input file
+
+A file's readings count only once its catalogue record exists: the record is written last
+(temp file + atomic rename), so a crash mid-ingest leaves nothing that readers see.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .model import STORE_SCHEMA, EnergyEngineError, StoredFile
+
+_CODE = re.compile(r"^[A-Za-z0-9_.-]+$")
+ROW_GROUP_ROWS = 1_048_576
+
+
+def check_city(city: str) -> str:
+    """City codes become directory names, so only a safe alphabet is accepted."""
+    if not _CODE.match(city):
+        raise EnergyEngineError(f"city code {city!r} must match {_CODE.pattern}")
+    return city
+
+
+def readings_root(data_dir: str | os.PathLike[str]) -> Path:
+    return Path(data_dir) / "energy" / "readings"
+
+
+def partition_dir(data_dir: str | os.PathLike[str], city: str, year: int) -> Path:
+    return readings_root(data_dir) / f"city={check_city(city)}" / f"year={int(year)}"
+
+
+def _catalogue_dir(data_dir: str | os.PathLike[str], city: str) -> Path:
+    return readings_root(data_dir) / "_catalogue" / f"city={check_city(city)}"
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of the file's bytes: the same file ingested twice is recognised."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def city_lock(data_dir: str | os.PathLike[str], city: str) -> Iterator[None]:
+    """Serialise writers of one city (overlap checks must see every committed file)."""
+    root = readings_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / f".lock-{check_city(city)}").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def list_files(data_dir: str | os.PathLike[str], city: str) -> list[StoredFile]:
+    """The committed input files of a city, oldest first."""
+    folder = _catalogue_dir(data_dir, city)
+    if not folder.is_dir():
+        return []
+    records = []
+    for path in folder.glob("*.json"):
+        data = json.loads(path.read_text())
+        data["years"] = tuple(data["years"])
+        data.pop("meter_ids", None)
+        records.append(StoredFile(**data))
+    return sorted(records, key=lambda r: (r.ingested_at, r.file_hash))
+
+
+def stored_meter_ids(data_dir: str | os.PathLike[str], city: str, file_hash: str) -> list[str]:
+    path = _catalogue_dir(data_dir, city) / f"{file_hash}.json"
+    return list(json.loads(path.read_text()).get("meter_ids", []))
+
+
+def is_stored(data_dir: str | os.PathLike[str], city: str, file_hash: str) -> bool:
+    return (_catalogue_dir(data_dir, city) / f"{file_hash}.json").is_file()
+
+
+def committed_paths(
+    data_dir: str | os.PathLike[str],
+    city: str | None = None,
+    years: list[int] | None = None,
+) -> list[Path]:
+    """Parquet files that belong to committed input files (optionally one city / some years)."""
+    root = readings_root(data_dir)
+    cat_root = root / "_catalogue"
+    if not cat_root.is_dir():
+        return []
+    cities = (
+        [check_city(city)]
+        if city
+        else [p.name.split("=", 1)[1] for p in cat_root.glob("city=*") if p.is_dir()]
+    )
+    paths: list[Path] = []
+    for code in sorted(cities):
+        for record in list_files(data_dir, code):
+            for year in record.years:
+                if years is None or year in years:
+                    part = partition_dir(data_dir, code, year) / f"{record.file_hash}.parquet"
+                    paths.append(part)
+    return paths
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
+    with tmp.open("w") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def write_file(
+    data_dir: str | os.PathLike[str],
+    city: str,
+    record: StoredFile,
+    rows: pl.DataFrame,
+    meter_ids: list[str],
+) -> None:
+    """Store the validated rows of one input file: all its year partitions, then the commit.
+
+    Each partition file is written to a temp name and renamed into place; the catalogue
+    record, renamed last, makes them visible. On any failure the renamed parts are removed.
+    """
+    written: list[Path] = []
+    try:
+        for (year,), part in rows.partition_by("year", as_dict=True).items():
+            target = partition_dir(data_dir, city, int(year)) / f"{record.file_hash}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".tmp-{uuid.uuid4().hex}.parquet.part")
+            ordered = part.drop("year", "_row", strict=False).sort("meter_id", "flow", "ts")
+            table = ordered.to_arrow()
+            table = table.cast(STORE_SCHEMA)
+            pq.write_table(table, tmp, row_group_size=ROW_GROUP_ROWS, compression="snappy")
+            os.replace(tmp, target)
+            written.append(target)
+        payload = asdict(record)
+        payload["years"] = list(record.years)
+        payload["meter_ids"] = meter_ids
+        _atomic_write_text(
+            _catalogue_dir(data_dir, city) / f"{record.file_hash}.json", json.dumps(payload)
+        )
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def remove_file(data_dir: str | os.PathLike[str], city: str, file_hash: str) -> bool:
+    """Withdraw one ingested file (e.g. to re-ingest corrected readings). True if it existed."""
+    with city_lock(data_dir, city):
+        record_path = _catalogue_dir(data_dir, city) / f"{file_hash}.json"
+        if not record_path.is_file():
+            return False
+        years = json.loads(record_path.read_text())["years"]
+        record_path.unlink()  # uncommit first: readers stop seeing the parts at once
+        for year in years:
+            (partition_dir(data_dir, city, year) / f"{file_hash}.parquet").unlink(missing_ok=True)
+        return True
+
+
+def write_table_atomic(table: pa.Table, target: Path) -> None:
+    """Write an Arrow table as Parquet via temp file + rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".tmp-{uuid.uuid4().hex}.parquet.part")
+    pq.write_table(table, tmp, row_group_size=ROW_GROUP_ROWS)
+    os.replace(tmp, target)

@@ -1,0 +1,380 @@
+"""Validation of one input file into stored-readings rows, collecting errors by row and field.
+
+Every check is vectorised over the whole frame; a check contributes at most ``max_errors``
+errors, and the report keeps the first ``max_errors`` by row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from .areas import AreaIndex
+from .model import (
+    CARRIERS,
+    FLOWS,
+    RESOLUTION_HOURS,
+    SECTORS,
+    STORE_SCHEMA,
+    UNIT_TO_KWH,
+    ReadingError,
+)
+
+REQUIRED_COLUMNS = ("meter_id", "timestamp", "value", "unit", "flow", "sector", "carrier")
+
+_RESOLUTION_ALIASES: dict[str, str] = {
+    **dict.fromkeys(("15min", "15m", "pt15m", "quarter-hour", "quarterhour"), "15min"),
+    **dict.fromkeys(("hourly", "hour", "1h", "h", "pt1h", "60min"), "hourly"),
+    **dict.fromkeys(("daily", "day", "1d", "d", "p1d"), "daily"),
+    **dict.fromkeys(("annual", "yearly", "year", "1y", "y", "p1y"), "annual"),
+}
+_OFFSET = r"[+-]\d\d:?\d\d$"
+
+
+@dataclass
+class Validated:
+    """Outcome of :func:`validate`: rows in store schema plus ``year`` (if no errors)."""
+
+    rows: pl.DataFrame | None
+    errors: list[ReadingError]
+    truncated: bool
+
+
+class _Collector:
+    def __init__(self, file: str, max_errors: int):
+        self.file = file
+        self.max_errors = max_errors
+        self.errors: list[ReadingError] = []
+        self.total = 0
+
+    def add(self, frame: pl.DataFrame, mask: pl.Expr, field: str, reason: pl.Expr | str) -> None:
+        reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
+        bad = frame.filter(mask)
+        if bad.height == 0:
+            return
+        self.total += bad.height
+        sample = bad.head(self.max_errors).select(pl.col("_row"), reason_expr.alias("_reason"))
+        self.errors.extend(
+            ReadingError(self.file, int(r), field, str(msg)) for r, msg in sample.iter_rows()
+        )
+
+    def add_file_error(self, field: str, reason: str) -> None:
+        self.total += 1
+        self.errors.append(ReadingError(self.file, 0, field, reason))
+
+    def result(self) -> tuple[list[ReadingError], bool]:
+        ordered = sorted(self.errors, key=lambda e: (e.row, e.field))
+        return ordered[: self.max_errors], self.total > self.max_errors
+
+
+def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+    col = pl.col(name)
+    if frame.schema[name] != pl.String:
+        col = col.cast(pl.String)
+    return col.str.strip_chars()
+
+
+def _as_float(frame: pl.DataFrame, name: str) -> pl.Expr:
+    if frame.schema[name] == pl.String:
+        return pl.col(name).str.strip_chars().cast(pl.Float64, strict=False)
+    return pl.col(name).cast(pl.Float64, strict=False)
+
+
+def _parse_timestamps(frame: pl.DataFrame, tz: str | None) -> tuple[pl.Expr, pl.Expr]:
+    """Expressions for the UTC timestamp and for the reason it could not be had (or null)."""
+    dtype = frame.schema["timestamp"]
+    raw = pl.col("timestamp")
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+        utc = raw.dt.convert_time_zone("UTC")
+        return utc, pl.when(utc.is_null()).then(pl.lit("missing timestamp"))
+    if isinstance(dtype, pl.Datetime | pl.Date):
+        naive = raw.cast(pl.Datetime("us"))
+        if tz is None:
+            return pl.lit(None, pl.Datetime("us", "UTC")), pl.lit(
+                "timestamp has no time zone and no tz argument was given"
+            )
+        local = naive.dt.replace_time_zone(tz, ambiguous="null", non_existent="null")
+        utc = local.dt.convert_time_zone("UTC")
+        reason = (
+            pl.when(naive.is_null())
+            .then(pl.lit("missing timestamp"))
+            .when(utc.is_null())
+            .then(pl.lit(f"local time is ambiguous or does not exist in {tz} (DST change)"))
+        )
+        return utc, reason
+    text = (
+        raw.cast(pl.String)
+        .str.strip_chars()
+        .str.replace("T", " ", literal=True)
+        .str.replace(r"Z$", "+00:00")
+        .str.replace(r"^(\d{4}-\d{2}-\d{2})$", "${1} 00:00:00")
+        .str.replace(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})([+-]|$)", "${1}:00${2}")
+    )
+    has_offset = text.str.contains(_OFFSET)
+    aware = text.str.to_datetime("%Y-%m-%d %H:%M:%S%z", strict=False, time_zone="UTC")
+    naive = text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)
+    if tz is None:
+        local_utc = pl.lit(None, pl.Datetime("us", "UTC"))
+    else:
+        local_utc = naive.dt.replace_time_zone(
+            tz, ambiguous="null", non_existent="null"
+        ).dt.convert_time_zone("UTC")
+    utc = pl.when(has_offset).then(aware).otherwise(local_utc)
+    bad_format = "not a timestamp (expected ISO 8601, e.g. 2024-01-01T00:00:00+01:00)"
+    reason = (
+        pl.when(text.is_null() | (text == ""))
+        .then(pl.lit("missing timestamp"))
+        .when(has_offset & aware.is_null())
+        .then(pl.lit(bad_format))
+        .when(~has_offset & naive.is_null())
+        .then(pl.lit(bad_format))
+        .when(~has_offset & pl.lit(tz is None))
+        .then(pl.lit("timestamp has no UTC offset and no tz argument was given"))
+        .when(utc.is_null())
+        .then(pl.lit(f"local time is ambiguous or does not exist in {tz} (DST change)"))
+    )
+    return utc, reason
+
+
+def _infer_resolution(rows: pl.DataFrame) -> pl.DataFrame:
+    """Resolution per (meter, flow) from the smallest gap between its readings."""
+    gaps = (
+        rows.select("meter_id", "flow", "ts")
+        .sort("meter_id", "flow", "ts")
+        .with_columns(gap=pl.col("ts").diff().over("meter_id", "flow").dt.total_seconds())
+        .group_by("meter_id", "flow")
+        .agg(pl.col("gap").min())
+    )
+    return gaps.with_columns(
+        resolution=pl.when(pl.col("gap") == 900)
+        .then(pl.lit("15min"))
+        .when(pl.col("gap") == 3600)
+        .then(pl.lit("hourly"))
+        .when(pl.col("gap") == 86400)
+        .then(pl.lit("daily"))
+        .when(pl.col("gap") >= 365 * 86400)
+        .then(pl.lit("annual"))
+    ).select("meter_id", "flow", "resolution")
+
+
+def validate(
+    frame: pl.DataFrame,
+    *,
+    file: str,
+    kind: str,
+    areas: AreaIndex,
+    tz: str | None,
+    resolution: str | None,
+    max_power_kw: float,
+    max_errors: int,
+) -> Validated:
+    """Check every row of ``frame`` and turn it into stored-readings rows (kWh, UTC)."""
+    out = _Collector(file, max_errors)
+    columns = set(frame.columns)
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            out.add_file_error(name, "missing column")
+    has_area = "area_code" in columns
+    has_point = {"lon", "lat"} <= columns
+    if not has_area and not has_point:
+        out.add_file_error("area_code", "missing column: give area_code or lon and lat")
+    if resolution is not None and resolution not in RESOLUTION_HOURS:
+        out.add_file_error("resolution", f"unknown resolution argument {resolution!r}")
+    if out.errors:
+        errors, truncated = out.result()
+        return Validated(None, errors, truncated)
+
+    first_row = 2 if kind != "parquet" else 1
+    utc, ts_reason = _parse_timestamps(frame, tz)
+    base = frame.with_row_index("_row", offset=first_row).with_columns(
+        _row=pl.col("_row").cast(pl.Int64)
+    )
+    unit_text = _as_text(frame, "unit")
+    res_known = resolution is not None or "resolution" in columns
+    work = base.select(
+        "_row",
+        meter_id=_as_text(frame, "meter_id"),
+        flow=_as_text(frame, "flow").str.to_lowercase(),
+        sector=_as_text(frame, "sector").str.to_lowercase(),
+        carrier=_as_text(frame, "carrier").str.to_lowercase(),
+        unit=unit_text,
+        factor=unit_text.str.to_lowercase().replace_strict(
+            UNIT_TO_KWH, default=None, return_dtype=pl.Float64
+        ),
+        value=_as_float(frame, "value"),
+        ts=utc,
+        ts_reason=ts_reason,
+        area_code=_as_text(frame, "area_code") if has_area else pl.lit(None, pl.String),
+        lon=_as_float(frame, "lon") if has_point else pl.lit(None, pl.Float64),
+        lat=_as_float(frame, "lat") if has_point else pl.lit(None, pl.Float64),
+        resolution_raw=(
+            _as_text(frame, "resolution").str.to_lowercase()
+            if "resolution" in columns
+            else pl.lit(resolution, pl.String)
+        ),
+    )
+    work = work.with_columns(
+        resolution=pl.col("resolution_raw").replace_strict(
+            _RESOLUTION_ALIASES, default=None, return_dtype=pl.String
+        ),
+        kwh=pl.col("value") * pl.col("factor"),
+    )
+
+    out.add(
+        work,
+        pl.col("meter_id").is_null() | (pl.col("meter_id") == ""),
+        "meter_id",
+        "missing meter id",
+    )
+    out.add(work, pl.col("ts_reason").is_not_null(), "timestamp", pl.col("ts_reason"))
+    out.add(
+        work,
+        pl.col("factor").is_null(),
+        "unit",
+        pl.format("unknown unit '{}' (use Wh, kWh or MWh)", pl.col("unit").fill_null("")),
+    )
+    for name, allowed in (("flow", FLOWS), ("sector", SECTORS), ("carrier", CARRIERS)):
+        out.add(
+            work,
+            ~pl.col(name).is_in(allowed) | pl.col(name).is_null(),
+            name,
+            pl.format(
+                f"unknown {name} '{{}}' (one of {', '.join(allowed)})", pl.col(name).fill_null("")
+            ),
+        )
+    out.add(work, pl.col("value").is_null(), "value", "not a number")
+    out.add(
+        work,
+        pl.col("value").is_not_null() & ~pl.col("value").is_finite(),
+        "value",
+        "not a finite number",
+    )
+    out.add(
+        work,
+        pl.col("value") < 0,
+        "value",
+        "negative value (give production as flow=production, not as negative consumption)",
+    )
+    if res_known:
+        out.add(
+            work,
+            pl.col("resolution").is_null(),
+            "resolution",
+            pl.format(
+                "unknown resolution '{}' (15min, hourly, daily or annual)",
+                pl.col("resolution_raw").fill_null(""),
+            ),
+        )
+    else:
+        inferable = work.filter(
+            pl.col("ts").is_not_null() & pl.col("meter_id").is_not_null()
+        ).select("meter_id", "flow", "ts")
+        inferred = _infer_resolution(inferable)
+        work = work.drop("resolution").join(inferred, on=["meter_id", "flow"], how="left")
+        first_rows = work.group_by("meter_id", "flow").agg(pl.col("_row").min())
+        undetermined = work.join(first_rows, on=["meter_id", "flow", "_row"], how="semi")
+        out.add(
+            undetermined,
+            pl.col("resolution").is_null() & pl.col("ts").is_not_null(),
+            "resolution",
+            "cannot infer the resolution of this meter's readings; add a resolution column",
+        )
+
+    hours = pl.col("resolution").replace_strict(
+        RESOLUTION_HOURS, default=None, return_dtype=pl.Float64
+    )
+    out.add(
+        work,
+        pl.col("kwh") > hours * max_power_kw,
+        "value",
+        pl.format(
+            f"absurd value: {{}} kWh in one {{}} interval exceeds {max_power_kw:g} kW",
+            pl.col("kwh"),
+            pl.col("resolution"),
+        ),
+    )
+    minute, second = pl.col("ts").dt.minute(), pl.col("ts").dt.second()
+    misaligned = ((pl.col("resolution") == "15min") & ((minute % 15 != 0) | (second != 0))) | (
+        (pl.col("resolution") == "hourly") & ((minute != 0) | (second != 0))
+    )
+    out.add(
+        work,
+        misaligned,
+        "timestamp",
+        pl.format("timestamp is not at the start of a {} interval", pl.col("resolution")),
+    )
+
+    work = _place(work, areas, has_area, has_point, out)
+
+    keyed = work.filter(pl.col("ts").is_not_null() & pl.col("meter_id").is_not_null())
+    keyed = keyed.with_columns(_first=pl.col("_row").min().over("meter_id", "flow", "ts"))
+    out.add(
+        keyed,
+        pl.col("_row") != pl.col("_first"),
+        "timestamp",
+        pl.format("duplicate reading: same meter, flow and timestamp as row {}", pl.col("_first")),
+    )
+
+    errors, truncated = out.result()
+    if errors:
+        return Validated(None, errors, truncated)
+    rows = work.select(
+        "_row",
+        *[pl.col(f.name) for f in STORE_SCHEMA if f.name not in ("ts", "estimate")],
+        ts=pl.col("ts").dt.replace_time_zone(None).dt.cast_time_unit("us"),
+        estimate=pl.lit(False),
+    ).with_columns(year=pl.col("ts").dt.year())
+    return Validated(rows.select(*STORE_SCHEMA.names, "year", "_row"), [], False)
+
+
+def _place(
+    work: pl.DataFrame, areas: AreaIndex, has_area: bool, has_point: bool, out: _Collector
+) -> pl.DataFrame:
+    """Fill ``area_code`` from coordinates where absent and report unknown areas."""
+    if has_area:
+        known = list(areas.areas)
+        out.add(
+            work,
+            pl.col("area_code").is_not_null()
+            & (pl.col("area_code") != "")
+            & ~pl.col("area_code").is_in(known),
+            "area_code",
+            pl.format("unknown area code '{}'", pl.col("area_code")),
+        )
+        work = work.with_columns(
+            area_code=pl.when(pl.col("area_code") == "").then(None).otherwise(pl.col("area_code"))
+        )
+    needs_point = pl.col("area_code").is_null()
+    if not has_point:
+        out.add(work, needs_point, "area_code", "missing area code")
+        return work
+    bad_lon = needs_point & (pl.col("lon").is_null() | (pl.col("lon").abs() > 180))
+    bad_lat = needs_point & (pl.col("lat").is_null() | (pl.col("lat").abs() > 90))
+    out.add(work, bad_lon, "lon", "no area code and no valid longitude")
+    out.add(work, bad_lat, "lat", "no area code and no valid latitude")
+    # Join each distinct location once: meters repeat their coordinates on every reading.
+    points = work.filter(needs_point & ~bad_lon & ~bad_lat).select("lon", "lat").unique()
+    if points.height:
+        located = points.with_columns(
+            located=pl.Series(
+                areas.locate(points["lon"].to_numpy(), points["lat"].to_numpy()).tolist(),
+                dtype=pl.String,
+            )
+        )
+        work = (
+            work.join(located, on=["lon", "lat"], how="left")
+            .with_columns(area_code=pl.coalesce("area_code", "located"))
+            .drop("located")
+        )
+        out.add(
+            work,
+            needs_point
+            & pl.col("lon").is_not_null()
+            & pl.col("lat").is_not_null()
+            & (pl.col("lon").abs() <= 180)
+            & (pl.col("lat").abs() <= 90),
+            "lon",
+            pl.format("location ({}, {}) lies in no known area", pl.col("lon"), pl.col("lat")),
+        )
+    return work
