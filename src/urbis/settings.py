@@ -29,9 +29,10 @@ def _env_list(name: str, default: str) -> list[str]:
 DATA_DIR = Path(os.environ.get("URBIS_DATA_DIR", "./var")).resolve()
 DEBUG = _env_bool("URBIS_DEBUG")
 
-# An explicit key is required outside debug; the fallback only keeps local runs and tests simple.
+# The fallback keeps local runs and tests simple; its "django-insecure-" prefix makes
+# `urbis check --deploy` flag any deployment that forgot URBIS_SECRET_KEY.
 SECRET_KEY = os.environ.get("URBIS_SECRET_KEY") or (
-    "insecure-local-only-" + "urbis-development-key-change-me-0123456789abcdef"
+    "django-insecure-urbis-local-development-key-0123456789abcdef"
 )
 ALLOWED_HOSTS = _env_list("URBIS_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = _env_list("URBIS_CSRF_TRUSTED_ORIGINS", "")
@@ -152,7 +153,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = _env_bool("URBIS_SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("URBIS_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = _env_bool("URBIS_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = _env_bool("URBIS_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -12,8 +12,13 @@ from urbis.places.models import City
 
 EXPECTED = {
     # role: actions allowed in that role's city
-    "admin": {Action.VIEW_PRIVATE, Action.PARTICIPATE, Action.MODERATE, Action.EDIT,
-              Action.ADMINISTER},
+    "admin": {
+        Action.VIEW_PRIVATE,
+        Action.PARTICIPATE,
+        Action.MODERATE,
+        Action.EDIT,
+        Action.ADMINISTER,
+    },
     "editor": {Action.VIEW_PRIVATE, Action.PARTICIPATE, Action.EDIT},
     "moderator": {Action.VIEW_PRIVATE, Action.PARTICIPATE, Action.MODERATE},
     "member": {Action.PARTICIPATE},

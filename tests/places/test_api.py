@@ -80,8 +80,10 @@ def test_errors_are_problem_details(db: Any, client: Client) -> None:
 def test_etag_gives_304_when_unchanged(db: Any, client: Client) -> None:
     first = client.get("/api/v1/cities/paris/areas?level=district")
     etag = first["ETag"]
-    assert client.get("/api/v1/cities/paris/areas?level=district",
-                      HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert (
+        client.get("/api/v1/cities/paris/areas?level=district", HTTP_IF_NONE_MATCH=etag).status_code
+        == 304
+    )
 
 
 def test_unpublished_city_is_hidden_from_anonymous_and_visible_to_its_staff(
@@ -103,8 +105,12 @@ def test_unpublished_city_is_hidden_from_anonymous_and_visible_to_its_staff(
 def test_openapi_document_describes_the_api(db: Any, client: Client) -> None:
     document = client.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.1")
-    for route in ("/api/v1/cities", "/api/v1/cities/{code}", "/api/v1/cities/{code}/areas",
-                  "/api/v1/organisations"):
+    for route in (
+        "/api/v1/cities",
+        "/api/v1/cities/{code}",
+        "/api/v1/cities/{code}/areas",
+        "/api/v1/organisations",
+    ):
         assert route in document["paths"], route
     assert client.get("/api/v1/docs").status_code == 200
 

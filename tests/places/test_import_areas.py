@@ -30,7 +30,9 @@ def feature(code: Any, name: Any, coordinates: Any = SQUARE, **extra: Any) -> di
     }
 
 
-def write_geojson(tmp_path: Path, features: list[dict[str, Any]], name: str = "areas.geojson") -> Path:
+def write_geojson(
+    tmp_path: Path, features: list[dict[str, Any]], name: str = "areas.geojson"
+) -> Path:
     path = tmp_path / name
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     return path
@@ -59,7 +61,9 @@ def test_imports_a_geojson_file_and_computes_geodesic_area(town: City, tmp_path:
 
 
 def test_reimport_updates_in_place_and_never_duplicates(town: City, tmp_path: Path) -> None:
-    services.import_areas(write_geojson(tmp_path, [feature("A1", "Alpha")]), city=town, level="district")
+    services.import_areas(
+        write_geojson(tmp_path, [feature("A1", "Alpha")]), city=town, level="district"
+    )
     first_pk = Area.objects.get(city=town, code="A1").pk
     result = services.import_areas(
         write_geojson(tmp_path, [feature("A1", "Alpha renamed")], "again.geojson"),
@@ -73,11 +77,17 @@ def test_reimport_updates_in_place_and_never_duplicates(town: City, tmp_path: Pa
 
 
 def test_neighbourhoods_attach_to_their_district(town: City, tmp_path: Path) -> None:
-    services.import_areas(write_geojson(tmp_path, [feature("1", "North")]), city=town,
-                          level="district", fields=services.AreaFields(code_prefix="D"))
+    services.import_areas(
+        write_geojson(tmp_path, [feature("1", "North")]),
+        city=town,
+        level="district",
+        fields=services.AreaFields(code_prefix="D"),
+    )
     path = write_geojson(tmp_path, [feature("7", "Harbour", district=1)], "n.geojson")
     services.import_areas(
-        path, city=town, level="neighbourhood",
+        path,
+        city=town,
+        level="neighbourhood",
         fields=services.AreaFields(code_prefix="N", parent="district", parent_prefix="D"),
     )
     assert Area.objects.get(city=town, code="N7").parent.code == "D1"
@@ -90,13 +100,17 @@ def test_reads_geopackage_and_shapefile_and_reprojects_to_wgs84(town: City, tmp_
     # The same square, written in ETRS89 / UTM 31N as a city GIS department would export it.
     to_utm = Transformer.from_crs(4326, 25831, always_xy=True)
     utm = shapely.transform(shapely.Polygon(SQUARE[0]), lambda xy: _apply(to_utm, xy))
-    table = pa.table(
-        {"code": ["G1"], "name": ["Gamma"], "geometry": [shapely.to_wkb(utm)]}
-    )
+    table = pa.table({"code": ["G1"], "name": ["Gamma"], "geometry": [shapely.to_wkb(utm)]})
     for suffix in ("gpkg", "shp"):
         path = tmp_path / f"areas.{suffix}"
-        pyogrio.write_arrow(table, path, geometry_name="geometry", geometry_type="Polygon",
-                            crs="EPSG:25831", encoding="UTF-8")
+        pyogrio.write_arrow(
+            table,
+            path,
+            geometry_name="geometry",
+            geometry_type="Polygon",
+            crs="EPSG:25831",
+            encoding="UTF-8",
+        )
         services.import_areas(path, city=town, level="district")
         area = Area.objects.get(city=town, code="G1")
         minx, miny, maxx, maxy = area.bbox
@@ -111,27 +125,56 @@ def _apply(transformer: Any, coords: Any) -> Any:
 
 
 BAD_CASES = [
-    ("missing code", [feature("A1", "Alpha"), feature(None, "Beta", shifted(0.02))],
-     2, "code", "empty"),
+    (
+        "missing code",
+        [feature("A1", "Alpha"), feature(None, "Beta", shifted(0.02))],
+        2,
+        "code",
+        "empty",
+    ),
     ("missing name", [feature("A1", "Alpha"), feature("A2", "", shifted(0.02))], 2, "name", "name"),
-    ("duplicate code", [feature("A1", "Alpha"), feature("A1", "Again", shifted(0.02))],
-     2, "code", "duplicate code 'A1' (also row 1)"),
-    ("invalid geometry", [feature("A1", "Alpha"), feature("A2", "Bow tie", BOW_TIE)],
-     2, "geometry", "Self-intersection"),
-    ("no geometry", [feature("A1", "Alpha"), feature("A2", "Nowhere", None)],
-     2, "geometry", "missing or empty"),
+    (
+        "duplicate code",
+        [feature("A1", "Alpha"), feature("A1", "Again", shifted(0.02))],
+        2,
+        "code",
+        "duplicate code 'A1' (also row 1)",
+    ),
+    (
+        "invalid geometry",
+        [feature("A1", "Alpha"), feature("A2", "Bow tie", BOW_TIE)],
+        2,
+        "geometry",
+        "Self-intersection",
+    ),
+    (
+        "no geometry",
+        [feature("A1", "Alpha"), feature("A2", "Nowhere", None)],
+        2,
+        "geometry",
+        "missing or empty",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("label", "features", "row", "field", "reason"), BAD_CASES,
-                         ids=[case[0] for case in BAD_CASES])
+@pytest.mark.parametrize(
+    ("label", "features", "row", "field", "reason"), BAD_CASES, ids=[case[0] for case in BAD_CASES]
+)
 def test_a_bad_feature_refuses_the_whole_file(
-    town: City, tmp_path: Path, label: str, features: list[dict[str, Any]], row: int,
-    field: str, reason: str,
+    town: City,
+    tmp_path: Path,
+    label: str,
+    features: list[dict[str, Any]],
+    row: int,
+    field: str,
+    reason: str,
 ) -> None:
     # Something stored before must survive the refused import untouched.
-    services.import_areas(write_geojson(tmp_path, [feature("OLD", "Old", shifted(0.1))], "old.geojson"),
-                          city=town, level="district")
+    services.import_areas(
+        write_geojson(tmp_path, [feature("OLD", "Old", shifted(0.1))], "old.geojson"),
+        city=town,
+        level="district",
+    )
     before = list(Area.objects.filter(city=town).values("code", "name", "geometry"))
     path = write_geojson(tmp_path, features)
     with pytest.raises(ImportRefused) as refused:
@@ -143,8 +186,11 @@ def test_a_bad_feature_refuses_the_whole_file(
 
 
 def test_a_point_is_not_a_boundary(town: City, tmp_path: Path) -> None:
-    point = {"type": "Feature", "properties": {"code": "P", "name": "Point"},
-             "geometry": {"type": "Point", "coordinates": [2.1, 41.4]}}
+    point = {
+        "type": "Feature",
+        "properties": {"code": "P", "name": "Point"},
+        "geometry": {"type": "Point", "coordinates": [2.1, 41.4]},
+    }
     with pytest.raises(ImportRefused, match="Polygon or MultiPolygon, not a Point"):
         services.import_areas(write_geojson(tmp_path, [point]), city=town, level="district")
     assert not Area.objects.filter(city=town).exists()
@@ -153,18 +199,27 @@ def test_a_point_is_not_a_boundary(town: City, tmp_path: Path) -> None:
 def test_unknown_parent_is_refused(town: City, tmp_path: Path) -> None:
     path = write_geojson(tmp_path, [feature("7", "Harbour", district=99)])
     with pytest.raises(ImportRefused) as refused:
-        services.import_areas(path, city=town, level="neighbourhood",
-                              fields=services.AreaFields(parent="district", parent_prefix="D"))
+        services.import_areas(
+            path,
+            city=town,
+            level="neighbourhood",
+            fields=services.AreaFields(parent="district", parent_prefix="D"),
+        )
     assert refused.value.errors[0].field == "district"
     assert "no area 'D99'" in refused.value.errors[0].reason
     assert not Area.objects.filter(city=town).exists()
 
 
 def test_a_code_cannot_change_level(town: City, tmp_path: Path) -> None:
-    services.import_areas(write_geojson(tmp_path, [feature("A1", "Alpha")]), city=town, level="district")
+    services.import_areas(
+        write_geojson(tmp_path, [feature("A1", "Alpha")]), city=town, level="district"
+    )
     with pytest.raises(ImportRefused, match="already used by a district"):
-        services.import_areas(write_geojson(tmp_path, [feature("A1", "Alpha")], "n.geojson"),
-                              city=town, level="neighbourhood")
+        services.import_areas(
+            write_geojson(tmp_path, [feature("A1", "Alpha")], "n.geojson"),
+            city=town,
+            level="neighbourhood",
+        )
 
 
 def test_unreadable_and_unsupported_files(town: City, tmp_path: Path) -> None:

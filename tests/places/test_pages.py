@@ -16,7 +16,10 @@ def test_city_page_has_map_and_table_of_neighbourhoods(barcelona: City, client: 
     response = client.get("/cities/barcelona/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'data-geojson="/api/v1/cities/barcelona/areas?format=geojson&amp;level=neighbourhood"' in page
+    assert (
+        'data-geojson="/api/v1/cities/barcelona/areas?format=geojson&amp;level=neighbourhood"'
+        in page
+    )
     assert page.count('href="/cities/barcelona/areas/B') >= 73
     assert "el Raval" in page
 
