@@ -61,6 +61,9 @@
             var node = path.getElement && path.getElement();
             if (node) {
               node.setAttribute("data-code", p.code);
+              // Each shape is an image with a text alternative; the table beside the map
+              // is the keyboard route to the same places.
+              node.setAttribute("role", "img");
               node.setAttribute("aria-label", label(p));
             }
           });
