@@ -5,8 +5,10 @@ Inputs are two registered tables:
 * ``readings`` — the store (see :mod:`.store`), with hive partition columns ``city``, ``year``;
 * ``area_units`` — ``(area_code, unit_code, unit_level)`` from :meth:`AreaIndex.units_table`.
 
-Energy is summed as integer milliwatt-hours (``mwh_int``) so that both engines produce
-bit-identical totals whatever order they add in; the Python side turns them back into kWh.
+The one pass over the raw readings sums kWh per (leaf area, sector, carrier, flow, hour);
+those sums are then rounded to integer milliwatt-hours, and everything after that is
+integer arithmetic, so both engines give identical figures (their floating-point sums may
+differ in the last bits, far below 1 mWh). The Python side turns them back into kWh.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from .store import check_city
 
 MILLI_WH_PER_KWH = 1_000_000
 
-_ENERGY = "CAST(round(kwh * 1e6) AS BIGINT)"
+_ENERGY = "CAST(round(kwh * 1e6) AS BIGINT)"  # kWh -> integer mWh
 
 
 # The SQL is built with f-strings: every interpolated value is a city code checked against
@@ -47,55 +49,71 @@ def balance_sql(city: str, years: Sequence[int] | None = None) -> str:
     hourly = _in_list(HOURLY_RESOLUTIONS)
     coarse = _in_list(COARSE_RESOLUTIONS)
     return f"""
-WITH hourly_leaf AS (
-    SELECT area_code, sector, carrier, date_trunc('hour', ts) AS hour,
+WITH leaf_flows AS (
+    SELECT area_code, sector, carrier, flow, estimate, resolution,
+           date_trunc('hour', ts) AS hour, sum(kwh) AS kwh
+    FROM readings
+    WHERE {where}
+    GROUP BY area_code, sector, carrier, flow, estimate, resolution, date_trunc('hour', ts)
+),
+hourly_leaf AS (
+    SELECT area_code, sector, carrier, hour,
            sum(CASE WHEN flow = 'consumption' THEN {_ENERGY} ELSE 0 END) AS c,
            sum(CASE WHEN flow = 'production' THEN {_ENERGY} ELSE 0 END) AS p,
            sum(CASE WHEN flow = 'production' AND estimate THEN {_ENERGY} ELSE 0 END) AS p_est
-    FROM readings
-    WHERE {where} AND resolution IN ({hourly})
-    GROUP BY area_code, sector, carrier, date_trunc('hour', ts)
+    FROM leaf_flows
+    WHERE resolution IN ({hourly})
+    GROUP BY area_code, sector, carrier, hour
+),
+leaf_all AS (
+    SELECT area_code, sector, carrier, hour, c, p, p_est FROM hourly_leaf
+    UNION ALL
+    SELECT area_code, 'all' AS sector, carrier, hour, sum(c) AS c, sum(p) AS p,
+           sum(p_est) AS p_est
+    FROM hourly_leaf
+    GROUP BY area_code, carrier, hour
 ),
 hourly_unit AS (
-    SELECT u.unit_level AS level, u.unit_code AS area_code, h.sector AS sector,
-           h.carrier AS carrier, h.hour AS hour,
-           sum(h.c) AS c, sum(h.p) AS p, sum(h.p_est) AS p_est
-    FROM hourly_leaf h JOIN area_units u ON h.area_code = u.area_code
-    GROUP BY GROUPING SETS (
-        (u.unit_level, u.unit_code, h.sector, h.carrier, h.hour),
-        (u.unit_level, u.unit_code, h.carrier, h.hour))
+    SELECT u.unit_level AS level, u.unit_code AS area_code, l.sector AS sector,
+           l.carrier AS carrier, l.hour AS hour,
+           sum(l.c) AS c, sum(l.p) AS p, sum(l.p_est) AS p_est
+    FROM leaf_all l JOIN area_units u ON l.area_code = u.area_code
+    GROUP BY u.unit_level, u.unit_code, l.sector, l.carrier, l.hour
 ),
-hour_figures AS (
-    SELECT level, area_code, coalesce(sector, 'all') AS sector, carrier,
-           year(hour) AS year, month(hour) AS month,
-           c, p, p_est, least(c, p) AS matched, c - p AS net
+monthly AS (
+    SELECT level, area_code, sector, carrier, year(hour) AS year, month(hour) AS month,
+           sum(c) AS c, sum(p) AS p, sum(p_est) AS p_est, sum(least(c, p)) AS matched,
+           max(c - p) AS peak_import, max(p - c) AS peak_export, count(*) AS hours
     FROM hourly_unit
+    GROUP BY level, area_code, sector, carrier, year(hour), month(hour)
 ),
 hourly_periods AS (
-    SELECT level, area_code, sector, carrier, year, month,
+    SELECT level, area_code, sector, carrier, year, month, c, p, p_est, matched,
+           peak_import, peak_export,
+           CAST(0 AS BIGINT) AS coarse_c, CAST(0 AS BIGINT) AS coarse_p, hours
+    FROM monthly
+    UNION ALL
+    SELECT level, area_code, sector, carrier, year, 0 AS month,
            sum(c) AS c, sum(p) AS p, sum(p_est) AS p_est, sum(matched) AS matched,
-           max(net) AS peak_import, max(-net) AS peak_export,
-           CAST(0 AS BIGINT) AS coarse_c, CAST(0 AS BIGINT) AS coarse_p,
-           count(*) AS hours
-    FROM hour_figures
-    GROUP BY GROUPING SETS (
-        (level, area_code, sector, carrier, year, month),
-        (level, area_code, sector, carrier, year))
+           max(peak_import) AS peak_import, max(peak_export) AS peak_export,
+           CAST(0 AS BIGINT) AS coarse_c, CAST(0 AS BIGINT) AS coarse_p, sum(hours) AS hours
+    FROM monthly
+    GROUP BY level, area_code, sector, carrier, year
 ),
 coarse_leaf AS (
-    SELECT area_code, sector, carrier, year(ts) AS year,
-           CASE WHEN resolution = 'daily' THEN month(ts) ELSE -1 END AS month,
+    SELECT area_code, sector, carrier, year(hour) AS year,
+           CASE WHEN resolution = 'daily' THEN month(hour) ELSE -1 END AS month,
            sum(CASE WHEN flow = 'consumption' THEN {_ENERGY} ELSE 0 END) AS c,
            sum(CASE WHEN flow = 'production' THEN {_ENERGY} ELSE 0 END) AS p
-    FROM readings
-    WHERE {where} AND resolution IN ({coarse})
-    GROUP BY area_code, sector, carrier, year(ts),
-             CASE WHEN resolution = 'daily' THEN month(ts) ELSE -1 END
+    FROM leaf_flows
+    WHERE resolution IN ({coarse})
+    GROUP BY area_code, sector, carrier, year(hour),
+             CASE WHEN resolution = 'daily' THEN month(hour) ELSE -1 END
 ),
 coarse_unit AS (
     SELECT u.unit_level AS level, u.unit_code AS area_code,
            coalesce(k.sector, 'all') AS sector, k.carrier AS carrier, k.year AS year,
-           k.month AS month, sum(k.c) AS c, sum(k.p) AS p
+           coalesce(k.month, 0) AS month, sum(k.c) AS c, sum(k.p) AS p
     FROM coarse_leaf k JOIN area_units u ON k.area_code = u.area_code
     GROUP BY GROUPING SETS (
         (u.unit_level, u.unit_code, k.sector, k.carrier, k.year, k.month),
@@ -110,22 +128,22 @@ coarse_periods AS (
            CAST(NULL AS BIGINT) AS peak_import, CAST(NULL AS BIGINT) AS peak_export,
            c AS coarse_c, p AS coarse_p, CAST(0 AS BIGINT) AS hours
     FROM coarse_unit
-    WHERE month IS NULL OR month >= 0
+    WHERE month >= 0
 ),
 combined AS (
     SELECT * FROM hourly_periods
     UNION ALL
     SELECT * FROM coarse_periods
 )
-SELECT level, area_code, sector, carrier, year, coalesce(month, 0) AS month,
+SELECT level, area_code, sector, carrier, year, month,
        sum(c) AS hourly_consumption, sum(p) AS hourly_production,
        sum(p_est) AS estimated_production, sum(matched) AS matched,
        max(peak_import) AS peak_import, max(peak_export) AS peak_export,
        sum(coarse_c) AS coarse_consumption, sum(coarse_p) AS coarse_production,
        sum(hours) AS hours
 FROM combined
-GROUP BY level, area_code, sector, carrier, year, coalesce(month, 0)
-ORDER BY level, area_code, sector, carrier, year, coalesce(month, 0)
+GROUP BY level, area_code, sector, carrier, year, month
+ORDER BY level, area_code, sector, carrier, year, month
 """  # noqa: S608
 
 

