@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("urbis.web.urls")),
     path("data-sources/", web_views.data_sources, name="data-sources"),
     path("accounts/", include("urbis.people.urls")),
+    path("", include("urbis.people.city_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -78,3 +78,14 @@ def user_for_token(token: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
     return api_token.user
+
+
+def revoke_api_token(*, user: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens; someone else's token is not found."""
+    updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        from django.http import Http404
+
+        raise Http404("No such token.")

@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from urbis.people import views
+from urbis.people import city_views, views
 from urbis.people.forms import EmailLoginForm
 
 app_name = "people"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("tokens/", city_views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", city_views.revoke_token, name="revoke-token"),
     path(
         "login/",
         auth_views.LoginView.as_view(
