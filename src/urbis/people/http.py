@@ -8,4 +8,4 @@ from urbis.people.models import User
 class AuthenticatedRequest(HttpRequest):
     """The request of a ``login_required`` view: its user is a real account."""
 
-    user: User  # type: ignore[assignment]
+    user: User
