@@ -21,7 +21,7 @@ test: $(INSTALLED)
 	VENV=$(VENV) scripts/test $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check
 	$(VENV)/bin/mypy
 
 clean:

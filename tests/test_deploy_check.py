@@ -11,6 +11,7 @@ from pathlib import Path
 def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("URBIS_")}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in this process only
     clean.update({"URBIS_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-m", "urbis", "check", "--deploy", "--fail-level", "WARNING"],
