@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from urbis.people import city_views, views
+from urbis.people import city_views, privacy_views, views
 from urbis.people.forms import EmailLoginForm
 
 app_name = "people"
@@ -44,4 +44,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="people/message.html"),
         name="password_reset_complete",
     ),
+]
+urlpatterns += [
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("privacy/export.json", privacy_views.export, name="privacy-export"),
+    path("privacy/delete/", privacy_views.delete, name="privacy-delete"),
 ]

@@ -1,0 +1,1 @@
+"""Survey and study instruments: pure scoring, no Django."""

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from urbis.engagement.models import Category, IdeaKind, IdeaStatus
+from urbis.engagement.services import BODY_MAX, TITLE_MAX
+from urbis.engines.survey.sus import STATEMENTS
+from urbis.places.models import Area, City
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks each one's content."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, min_length=5)
+    kind = forms.ChoiceField(label=_("Kind"), choices=IdeaKind.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    body = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=BODY_MAX,
+        min_length=20,
+        help_text=_("Markdown: *emphasis*, **strong**, lists, links. No HTML."),
+    )
+    area = forms.ChoiceField(label=_("Neighbourhood"), required=False)
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180,
+        help_text=_("Optional: click the map to set the point, or type it."),
+    )
+    organisation = forms.ChoiceField(label=_("Post on behalf of"), required=False)
+    attachments = MultipleFileField(
+        label=_("Images or PDF documents"), required=False,
+        help_text=_("Up to five files, 5 MB each: PNG, JPEG, GIF, WebP or PDF."),
+    )
+
+    def __init__(self, *args: Any, city: City, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        areas = Area.objects.filter(city=city, level="neighbourhood").order_by("name")
+        area_field: Any = self.fields["area"]
+        area_field.choices = [("", _("— whole city —"))] + [(a.code, a.name) for a in areas]
+        orgs = user.organisations.all() if getattr(user, "is_authenticated", False) else []
+        org_field: Any = self.fields["organisation"]
+        org_field.choices = [("", _("— myself —"))] + [(o.slug, o.name) for o in orgs]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5_000
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in IdeaStatus.choices if c[0] != IdeaStatus.DUPLICATE],
+    )
+    reason = forms.CharField(
+        label=_("Reason (required for a rejection)"), required=False, max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Official answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(label=_("Number of the original idea"), min_value=1)
+
+
+class OutcomeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    body = forms.CharField(label=_("What the group proposed"), widget=forms.Textarea(
+        attrs={"rows": 4}), max_length=BODY_MAX)
+
+
+class ConceptForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How useful is this concept? (1 = not at all, 5 = very)"),
+        choices=[(str(n), str(n)) for n in range(1, 6)], coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+LIKERT = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class UsabilityForm(forms.Form):
+    """One row per task (completed? seconds) and the ten SUS statements."""
+
+    def __init__(self, *args: Any, tasks: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tasks = tasks
+        for task in tasks:
+            self.fields[f"task_{task.pk}_success"] = forms.BooleanField(
+                label=_("Task %(n)s completed") % {"n": task.order}, required=False
+            )
+            self.fields[f"task_{task.pk}_seconds"] = forms.FloatField(
+                label=_("Task %(n)s time in seconds") % {"n": task.order},
+                min_value=0, max_value=86_400,
+            )
+        for n, statement in enumerate(STATEMENTS, start=1):
+            self.fields[f"sus_{n}"] = forms.TypedChoiceField(
+                label=f"{n}. {_(statement)}", choices=LIKERT, coerce=int,
+                widget=forms.RadioSelect,
+                help_text=_("1 = strongly disagree, 5 = strongly agree"),
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("Comment"), required=False, max_length=5_000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+
+    def results(self) -> list[tuple[int, bool, float]]:
+        return [
+            (t.pk, bool(self.cleaned_data[f"task_{t.pk}_success"]),
+             float(self.cleaned_data[f"task_{t.pk}_seconds"]))
+            for t in self.tasks
+        ]
+
+    def sus_answers(self) -> list[int]:
+        return [int(self.cleaned_data[f"sus_{n}"]) for n in range(1, 11)]

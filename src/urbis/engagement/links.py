@@ -1,0 +1,86 @@
+"""Ideas ↔ the strategy's actions: what became of an idea, seen from both sides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from urbis.engagement.models import Idea, IdeaStatus, ModerationEvent
+from urbis.people.permissions import Action, can, require
+
+LINKABLE = {IdeaStatus.ACCEPTED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED}
+
+
+def _action_model() -> Any:
+    try:
+        from urbis.strategy.models import Action as StrategyAction
+    except ImportError:  # the strategy app is optional
+        return None
+    return StrategyAction
+
+
+def _action_city_id(action: Any) -> int | None:
+    for path in ("city_id", "strategy.city_id"):
+        obj = action
+        for part in path.split("."):
+            obj = getattr(obj, part, None)
+        if obj is not None:
+            return int(obj)
+    return None
+
+
+def actions_with_progress(idea: Idea) -> list[dict[str, Any]]:
+    manager = getattr(idea, "actions", None)
+    if manager is None:
+        return []
+    try:
+        from urbis.strategy.queries import action_progress
+    except ImportError:
+        action_progress = None
+    result = []
+    for action in manager.all():
+        progress = None
+        if action_progress is not None:
+            try:
+                progress = action_progress(action)
+            except Exception:  # noqa: BLE001 - a missing figure must not break the idea page
+                progress = None
+        result.append({"action": action, "progress": progress or {}})
+    return result
+
+
+def linkable_actions(idea: Idea) -> list[Any]:
+    model = _action_model()
+    if model is None or not hasattr(idea, "actions"):
+        return []
+    actions = list(model.objects.all()[:1000])
+    return [a for a in actions if _action_city_id(a) == idea.process.city_id]
+
+
+def link_action(*, by: Any, idea: Idea, action_id: int, unlink: bool = False) -> Idea:
+    """Only accepted (or later) ideas are linked; moderators and editors of the city do it."""
+    city = idea.process.city
+    if not (can(by, Action.MODERATE, city) or can(by, Action.EDIT, city)):
+        require(by, Action.MODERATE, city)
+    model = _action_model()
+    if model is None or not hasattr(idea, "actions"):
+        raise ValidationError({"action": "This installation has no strategy actions."})
+    action = model.objects.filter(pk=action_id).first()
+    if action is None or _action_city_id(action) != city.pk:
+        raise ValidationError({"action": f"No action {action_id} in {city.name}."})
+    if not unlink and idea.status not in LINKABLE:
+        raise ValidationError(
+            {"action": "Accept the idea first: only accepted ideas are linked to actions."}
+        )
+    with transaction.atomic():
+        if unlink:
+            idea.actions.remove(action)
+        else:
+            idea.actions.add(action)
+        ModerationEvent.objects.create(
+            city=city, idea=idea, actor=by, kind=ModerationEvent.Kind.LINK,
+            summary=("Unlinked from" if unlink else "Linked to") + f" action “{action}”",
+        )
+    return idea

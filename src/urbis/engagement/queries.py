@@ -1,0 +1,345 @@
+"""Reads shared by the engagement pages and the API. Anonymous users see what is published;
+hidden ideas and comments are shown (with their reason) only to the city's moderators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from urbis.engagement.models import (
+    Comment,
+    ConceptResponse,
+    Follow,
+    Idea,
+    IdeaStatus,
+    ModerationEvent,
+    Notification,
+    Process,
+    Registration,
+    Report,
+    Study,
+    TaskResult,
+    UsabilitySession,
+    Vote,
+    Workshop,
+)
+from urbis.engines import ranking
+from urbis.engines.survey import sus
+from urbis.people.permissions import Action, can
+from urbis.places.models import City
+
+SORTS = {
+    "most_requested": "Most requested",
+    "fair": "Fair to new ideas",
+    "trending": "Trending",
+    "newest": "Newest",
+}
+TREND_WINDOW = dt.timedelta(days=14)
+
+
+def is_moderator(user: Any, city: City) -> bool:
+    return can(user, Action.MODERATE, city)
+
+
+def may_see_private(user: Any, city: City) -> bool:
+    return can(user, Action.VIEW_PRIVATE, city)
+
+
+def processes(city: City, user: Any = None) -> QuerySet[Process]:
+    result = Process.objects.filter(city=city).annotate(
+        idea_count=Count("ideas", filter=Q(ideas__is_hidden=False), distinct=True)
+    )
+    if not may_see_private(user, city):
+        result = result.filter(is_published=True)
+    return result.order_by("-collecting_starts")
+
+
+def get_process(city: City, slug: str, user: Any = None) -> Process:
+    process = Process.objects.filter(city=city, slug=slug).select_related("city").first()
+    if process is None or not (process.is_published or may_see_private(user, city)):
+        raise Http404(f"No process {slug!r} in {city.name}.")
+    return process
+
+
+def get_idea(city: City, idea_id: int, user: Any = None) -> Idea:
+    idea = (
+        Idea.objects.select_related("process__city", "area", "author", "organisation",
+                                    "duplicate_of", "workshop")
+        .filter(pk=idea_id, process__city=city)
+        .first()
+    )
+    if idea is None or not (idea.process.is_published or may_see_private(user, city)):
+        raise Http404(f"No idea {idea_id} in {city.name}.")
+    if idea.is_hidden and not is_moderator(user, city):
+        raise Http404("This idea was hidden by a moderator.")
+    return idea
+
+
+def get_idea_by_id(idea_id: int, user: Any = None) -> Idea:
+    city_id = Idea.objects.filter(pk=idea_id).values_list("process__city", flat=True).first()
+    if city_id is None:
+        raise Http404(f"No idea {idea_id}.")
+    return get_idea(City.objects.get(pk=city_id), idea_id, user)
+
+
+def idea_list(
+    process: Process,
+    user: Any = None,
+    *,
+    sort: str = "most_requested",
+    status: str | None = None,
+    category: str | None = None,
+    kind: str | None = None,
+    area: str | None = None,
+    search: str | None = None,
+    include_duplicates: bool = False,
+) -> list[Idea]:
+    """The process's ideas in the chosen order. Every idea carries ``fair_score`` and
+    ``trend`` so a page can show why it sits where it does."""
+    if sort not in SORTS:
+        sort = "most_requested"
+    ideas = Idea.objects.filter(process=process).select_related(
+        "area", "author", "organisation", "process__city"
+    )
+    if not is_moderator(user, process.city):
+        ideas = ideas.filter(is_hidden=False)
+    if status:
+        ideas = ideas.filter(status=status)
+    elif not include_duplicates:
+        ideas = ideas.exclude(status=IdeaStatus.DUPLICATE)
+    if category:
+        ideas = ideas.filter(category=category)
+    if kind:
+        ideas = ideas.filter(kind=kind)
+    if area:
+        ideas = ideas.filter(Q(area__code=area) | Q(area__parent__code=area))
+    if search:
+        ideas = ideas.filter(Q(title__icontains=search) | Q(body__icontains=search))
+    # Exposure: distinct accounts that voted on anything in this process after the idea
+    # appeared — the people who had the chance to support it (see engines.ranking).
+    exposure = (
+        Vote.objects.filter(process=process, created_at__gte=OuterRef("created_at"))
+        .order_by()
+        .values("process")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
+    items = list(ideas.annotate(exposure=Coalesce(Subquery(exposure), 0)))
+    now = timezone.now()
+    recent: dict[int, list[dt.datetime]] = defaultdict(list)
+    if sort == "trending" or items:
+        for idea_id, when in Vote.objects.filter(
+            process=process, created_at__gte=now - TREND_WINDOW
+        ).values_list("idea_id", "created_at"):
+            recent[idea_id].append(when)
+    stats = {}
+    for idea in items:
+        idea.trend = ranking.decayed_votes(recent.get(idea.pk, []), now)  # type: ignore[attr-defined]
+        stat = ranking.IdeaStats(
+            id=idea.pk, votes=idea.vote_count, created_at=idea.created_at,
+            exposure=idea.exposure, trend=idea.trend,  # type: ignore[attr-defined]
+        )
+        idea.fair_score = ranking.fair_score(stat)  # type: ignore[attr-defined]
+        stats[idea.pk] = stat
+    order = ranking.rank(list(stats.values()), sort)
+    by_id = {idea.pk: idea for idea in items}
+    return [by_id[i] for i in order]
+
+
+def idea_feature(idea: Idea) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": idea.pk,
+        "geometry": {"type": "Point", "coordinates": [idea.longitude, idea.latitude]},
+        "properties": {
+            "id": idea.pk,
+            "name": idea.title,
+            "code": str(idea.pk),
+            "status": idea.status,
+            "votes": idea.vote_count,
+            "url": idea.get_absolute_url(),
+        },
+    }
+
+
+def comment_tree(idea: Idea, user: Any = None) -> list[dict[str, Any]]:
+    """Comments as nested ``{"comment", "replies"}``; a hidden comment keeps its place in the
+    thread (so replies make sense) but its text is shown only to moderators."""
+    moderator = is_moderator(user, idea.process.city)
+    comments = list(Comment.objects.filter(idea=idea).select_related("author").order_by(
+        "created_at", "pk"))
+    children: dict[int | None, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        children[comment.parent_id].append(comment)
+
+    def build(parent: int | None, depth: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "comment": c,
+                "show_text": not c.is_hidden or moderator,
+                "depth": depth,
+                "replies": build(c.pk, depth + 1),
+            }
+            for c in children.get(parent, [])
+        ]
+
+    return build(None, 0)
+
+
+def history(idea: Idea) -> QuerySet[ModerationEvent]:
+    return ModerationEvent.objects.filter(idea=idea).select_related("actor").order_by(
+        "created_at", "pk")
+
+
+def has_voted(idea: Idea, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Vote.objects.filter(idea=idea, user=user).exists()
+
+
+def votes_left(process: Process, user: Any) -> int | None:
+    if not process.vote_cap:
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return process.vote_cap
+    return max(0, process.vote_cap - Vote.objects.filter(process=process, user=user).count())
+
+
+def is_following(user: Any, *, idea: Idea | None = None, process: Process | None = None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Follow.objects.filter(user=user, idea=idea, process=process).exists()
+
+
+def moderation_queue(city: City) -> dict[str, Any]:
+    """What needs a moderator: new ideas, open reports, and ideas past the support threshold
+    that the city has not answered yet."""
+    ideas = Idea.objects.filter(process__city=city).select_related("process", "author")
+    open_reports = (
+        Report.objects.filter(resolved_at__isnull=True)
+        .filter(Q(idea__process__city=city) | Q(comment__idea__process__city=city))
+        .select_related("idea", "comment__idea", "reporter")
+        .order_by("created_at")
+    )
+    return {
+        "new": list(ideas.filter(status=IdeaStatus.NEW, is_hidden=False).order_by("created_at")),
+        "reports": list(open_reports),
+        "answer_due": list(
+            ideas.filter(threshold_reached_at__isnull=False, answered_at__isnull=True)
+            .exclude(status=IdeaStatus.DUPLICATE)
+            .order_by("threshold_reached_at")
+        ),
+        "hidden": list(ideas.filter(is_hidden=True).order_by("-updated_at")[:50]),
+        "recent_events": list(
+            ModerationEvent.objects.filter(city=city).select_related("actor", "idea")
+            .order_by("-created_at", "-pk")[:30]
+        ),
+    }
+
+
+def notifications(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+    notes = Notification.objects.filter(user=user)
+    if unread_only:
+        notes = notes.filter(read_at__isnull=True)
+    return notes.order_by("-created_at", "-pk")
+
+
+def workshops(city: City, user: Any = None) -> QuerySet[Workshop]:
+    result = Workshop.objects.filter(city=city).select_related("process")
+    if not may_see_private(user, city):
+        result = result.filter(is_published=True, process__is_published=True)
+    return result.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status="confirmed"))
+    ).order_by("-starts_at")
+
+
+def get_workshop(city: City, workshop_id: int, user: Any = None) -> Workshop:
+    workshop = workshops(city, user).filter(pk=workshop_id).first()
+    if workshop is None:
+        raise Http404(f"No workshop {workshop_id} in {city.name}.")
+    return workshop
+
+
+def workshop_places(workshop: Workshop, user: Any = None) -> dict[str, Any]:
+    regs = Registration.objects.filter(workshop=workshop)
+    confirmed = regs.filter(status=Registration.Status.CONFIRMED).count()
+    waiting = regs.filter(status=Registration.Status.WAITING).count()
+    mine = None
+    position = None
+    if getattr(user, "is_authenticated", False):
+        mine = regs.filter(user=user).first()
+        if mine is not None and mine.status == Registration.Status.WAITING:
+            position = (
+                regs.filter(status=Registration.Status.WAITING)
+                .filter(Q(created_at__lt=mine.created_at)
+                        | Q(created_at=mine.created_at, pk__lt=mine.pk))
+                .count() + 1
+            )
+    return {
+        "capacity": workshop.capacity,
+        "confirmed": confirmed,
+        "waiting": waiting,
+        "free": max(0, workshop.capacity - confirmed),
+        "mine": mine,
+        "waiting_position": position,
+    }
+
+
+def studies(city: City, user: Any = None) -> QuerySet[Study]:
+    result = Study.objects.filter(city=city)
+    if not may_see_private(user, city):
+        result = result.filter(is_published=True)
+    return result.order_by("-opens")
+
+
+def get_study(city: City, study_id: int, user: Any = None) -> Study:
+    study = studies(city, user).filter(pk=study_id).first()
+    if study is None:
+        raise Http404(f"No study {study_id} in {city.name}.")
+    return study
+
+
+def study_results(study: Study) -> dict[str, Any]:
+    """What the city reads: for concepts, the rating distribution and comments; for usability,
+    per-task completion (with Wilson interval) and times, and the SUS summary."""
+    if study.kind == Study.Kind.CONCEPT:
+        responses = list(ConceptResponse.objects.filter(study=study).order_by("created_at"))
+        ratings = [r.rating for r in responses]
+        distribution = [
+            {"rating": value, "count": ratings.count(value)} for value in range(1, 6)
+        ]
+        return {
+            "kind": study.kind,
+            "responses": len(responses),
+            "mean_rating": statistics.fmean(ratings) if ratings else None,
+            "median_rating": statistics.median(ratings) if ratings else None,
+            "distribution": distribution,
+            "comments": [r.comment for r in responses if r.comment],
+        }
+    sessions = list(UsabilitySession.objects.filter(study=study))
+    summary = sus.summarise([s.sus_score for s in sessions])
+    by_task: dict[int, list[tuple[bool, float]]] = defaultdict(list)
+    for task_id, ok, seconds in TaskResult.objects.filter(session__study=study).values_list(
+        "task_id", "success", "seconds"
+    ):
+        by_task[task_id].append((ok, seconds))
+    tasks = []
+    for task in study.tasks.all():
+        s = sus.summarise_task(by_task.get(task.pk, []))
+        tasks.append({"task": task, "order": task.order, "description": task.description,
+                      "summary": s})
+    return {
+        "kind": study.kind,
+        "sessions": len(sessions),
+        "sus": summary,
+        "sus_benchmark": sus.AVERAGE_BENCHMARK,
+        "tasks": tasks,
+        "comments": [s.comment for s in sessions if s.comment],
+    }

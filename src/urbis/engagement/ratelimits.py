@@ -1,0 +1,95 @@
+"""Rate limits for posting and voting, per account and per IP address, counted in the database
+so that every server process (gunicorn workers, several machines) sees the same counters.
+
+A limit is ``(count, seconds)``: at most ``count`` actions in a fixed window of ``seconds``.
+Settings may override the defaults with ``URBIS_RATE_LIMITS = {"vote:user": (120, 60), ...}``.
+The IP is ``REMOTE_ADDR``: a deployment behind a proxy must set it from the proxy's header in
+the proxy itself, never trust a client-supplied X-Forwarded-For here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from urbis.engagement.models import RateCounter
+
+DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    "idea:user": (10, 3600),
+    "idea:ip": (30, 3600),
+    "comment:user": (30, 600),
+    "comment:ip": (100, 600),
+    "vote:user": (120, 600),
+    "vote:ip": (1000, 600),
+    "report:user": (20, 3600),
+    "upload:user": (30, 3600),
+}
+
+
+class RateLimited(PermissionDenied):
+    """Too many actions of one kind; the API answers 429."""
+
+    def __init__(self, action: str, seconds: int):
+        self.action = action
+        self.retry_after = seconds
+        super().__init__(f"Too many '{action}' actions; try again in {seconds} seconds.")
+
+
+def limits() -> dict[str, tuple[int, int]]:
+    return {**DEFAULT_LIMITS, **getattr(settings, "URBIS_RATE_LIMITS", {})}
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _window(seconds: int, now: dt.datetime) -> dt.datetime:
+    epoch = int(now.timestamp())
+    return dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.UTC)
+
+
+def hit(action: str, *, user: Any = None, ip: str | None = None) -> None:
+    """Count one ``action`` for the account and the IP; raise :class:`RateLimited` if either is
+    over its limit. The check and the increment are one conditional UPDATE, so concurrent
+    requests cannot both slip under the limit."""
+    now = timezone.now()
+    keys = []
+    if user is not None and getattr(user, "pk", None):
+        keys.append((f"{action}:user", f"{action}:user:{user.pk}"))
+    if ip:
+        keys.append((f"{action}:ip", f"{action}:ip:{ip}"))
+    table = limits()
+    for name, key in keys:
+        if name not in table:
+            continue
+        count, seconds = table[name]
+        window = _window(seconds, now)
+        # Its own transaction: a refused or failed action still counts as an attempt.
+        with transaction.atomic():
+            RateCounter.objects.bulk_create(
+                [RateCounter(key=key, window_start=window, count=0)], ignore_conflicts=True
+            )
+            updated = RateCounter.objects.filter(
+                key=key, window_start=window, count__lt=count
+            ).update(count=F("count") + 1)
+        if not updated:
+            remaining = int((window + dt.timedelta(seconds=seconds) - now).total_seconds())
+            raise RateLimited(action, max(1, remaining))
+
+
+def forget_user(user: Any) -> None:
+    RateCounter.objects.filter(key__contains=f":user:{user.pk}").delete()
+
+
+def purge_old(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    deleted, _ = RateCounter.objects.filter(window_start__lt=timezone.now() - older_than).delete()
+    return deleted
