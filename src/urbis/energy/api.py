@@ -1,0 +1,331 @@
+"""Energy API: balance as JSON or GeoJSON, street cells, hourly profiles, uploads (editors
+only) and the Energy-Neutral Neighbourhoods competition. Thin: all rules live in ``queries``
+and ``services``."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from urbis.energy import queries, services
+from urbis.energy.models import EnergyUpload
+from urbis.people.api_auth import write_auth
+from urbis.places import queries as places
+
+router = Router(tags=["energy"])
+GEOJSON = "application/geo+json"
+
+
+class BalanceFilters(Schema):
+    level: str = Field("neighbourhood", description="street, neighbourhood, district or city")
+    year: int | None = Field(None, description="defaults to the latest year stored")
+    month: int = Field(0, ge=0, le=12, description="1–12, or 0 for the whole year")
+    sector: str = Field("all", description="all, residential, commercial, public, industry, "
+                                           "mobility")
+    carrier: str = Field("all", description="all, electricity, gas, heat")
+    measure: str = Field("consumption", description="consumption, production, balance or "
+                                                    "self_sufficiency (GeoJSON `value`)")
+    format: str | None = Field(None, description="`geojson` for a FeatureCollection")
+
+
+class BalanceRowOut(Schema):
+    code: str
+    name: str
+    parent: str | None
+    consumption_kwh: float | None
+    production_kwh: float | None
+    net_kwh: float | None
+    self_sufficiency: float | None
+    self_consumption: float | None
+    peak_import_kw: float | None
+    peak_export_kw: float | None
+    estimated_production_kwh: float | None
+    households: int | None
+    consumption_per_household_kwh: float | None
+    population: int | None
+    consumption_per_resident_kwh: float | None
+
+
+class BalanceOut(Schema):
+    city: str
+    level: str
+    year: int | None
+    month: int
+    sector: str
+    carrier: str
+    years: list[int]
+    items: list[BalanceRowOut]
+
+
+class ProfileOut(Schema):
+    area: str
+    year: int
+    week: int
+    start: str
+    time_zone: str
+    hours: list[str]
+    consumption_kwh: list[float]
+    production_kwh: list[float]
+    production_is_estimate: bool
+
+
+class UploadOut(Schema):
+    id: int
+    city: str
+    file_name: str
+    status: str
+    file_hash: str
+    rows: int
+    meters: int
+    years: list[int]
+    errors: list[dict[str, Any]]
+    errors_truncated: bool
+    message: str
+    url: str
+
+
+class StandingOut(Schema):
+    rank: int | None
+    entry_id: int
+    team: str
+    area_code: str
+    area_name: str
+    city: str
+    per: str | None
+    baseline_per_unit_kwh: float | None
+    scoring_per_unit_kwh: float | None
+    improvement_pct: float | None
+    note: str
+
+
+class SeasonOut(Schema):
+    slug: str
+    name: str
+    description: str
+    cities: list[str]
+    starts_on: str
+    ends_on: str
+    baseline_year: int
+    scoring_year: int
+    is_illustrative: bool
+
+
+class SeasonDetailOut(SeasonOut):
+    leaderboard: list[StandingOut]
+
+
+class InitiativeOut(Schema):
+    kind: str
+    title: str
+    description: str
+
+
+class EntryOut(Schema):
+    id: int
+    team_name: str
+    members: list[str]
+    area: str
+    city: str
+    households: int | None
+    initiatives: list[InitiativeOut]
+    curve: dict[str, Any]
+    standing: StandingOut | None
+
+
+def _year(city: Any, year: int | None) -> int | None:
+    return year if year is not None else queries.default_year(city)
+
+
+def _bad(exc: queries.BadQuery) -> ValidationError:
+    return ValidationError(str(exc))
+
+
+@router.get(
+    "/cities/{code}/energy/balance",
+    response=BalanceOut,
+    summary="Energy balance per area",
+    description=(
+        "Consumption, production, net balance, hour-by-hour self-sufficiency and "
+        "self-consumption, peaks, per household/resident, for every area of a level in a "
+        "year or month. With `?format=geojson` (or `Accept: application/geo+json`) the answer "
+        "is a GeoJSON FeatureCollection for the map, each feature's `value` being the chosen "
+        "`measure`; `level=street` gives cells of at least 10 connections."
+    ),
+    openapi_extra={"responses": {200: {"content": {GEOJSON: {"schema": {"type": "object"}}}}}},
+)
+def energy_balance(request: HttpRequest, code: str, filters: Query[BalanceFilters]) -> Any:
+    city = places.get_city(code, request.user)
+    year = _year(city, filters.year)
+    try:
+        if filters.format == "geojson" or GEOJSON in request.headers.get("Accept", ""):
+            layer = queries.map_layer(
+                city, level=filters.level, measure=filters.measure, year=year,
+                month=filters.month, sector=filters.sector, carrier=filters.carrier,
+            )
+            return JsonResponse(layer, content_type=GEOJSON)
+        queries.check_params(level=filters.level, sector=filters.sector,
+                             carrier=filters.carrier, month=filters.month)
+        if filters.level == "street":
+            raise queries.BadQuery("level=street is available as GeoJSON only (format=geojson)")
+        rows = queries.balance_table(
+            city, level=filters.level, year=year, month=filters.month, sector=filters.sector,
+            carrier=filters.carrier,
+        )
+    except queries.BadQuery as exc:
+        raise _bad(exc) from exc
+    return {
+        "city": city.code, "level": filters.level, "year": year, "month": filters.month,
+        "sector": filters.sector, "carrier": filters.carrier, "years": queries.years(city),
+        "items": rows,
+    }
+
+
+@router.get(
+    "/cities/{code}/energy/street-cells",
+    summary="Street-level cells (GeoJSON)",
+    description="Meters grouped in square cells; only cells of at least 10 connections.",
+    openapi_extra={"responses": {200: {"content": {GEOJSON: {"schema": {"type": "object"}}}}}},
+)
+def street_cells(
+    request: HttpRequest, code: str, year: int | None = None, month: int = 0,
+    measure: str = "consumption",
+) -> JsonResponse:
+    city = places.get_city(code, request.user)
+    try:
+        layer = queries.map_layer(
+            city, level="street", measure=measure, year=_year(city, year), month=month
+        )
+    except queries.BadQuery as exc:
+        raise _bad(exc) from exc
+    return JsonResponse(layer, content_type=GEOJSON)
+
+
+@router.get(
+    "/cities/{code}/energy/areas/{area_code}/balance",
+    summary="One area's balance by year, month and sector",
+)
+def area_balance(request: HttpRequest, code: str, area_code: str, carrier: str = "all") -> Any:
+    city = places.get_city(code, request.user)
+    if area_code != city.code:
+        places.get_area(city, area_code)
+    try:
+        return queries.area_balance(city, area_code, carrier=carrier)
+    except queries.BadQuery as exc:
+        raise _bad(exc) from exc
+
+
+@router.get(
+    "/cities/{code}/energy/areas/{area_code}/profile",
+    response=ProfileOut,
+    summary="Hourly electricity profile of an area for one ISO week (UTC hours)",
+)
+def area_profile(
+    request: HttpRequest, code: str, area_code: str, year: int | None = None, week: int = 25
+) -> Any:
+    city = places.get_city(code, request.user)
+    if area_code != city.code:
+        places.get_area(city, area_code)
+    the_year = _year(city, year)
+    if the_year is None:
+        raise ValidationError("No readings stored for this city.")
+    try:
+        return queries.hourly_profile(city, area_code, the_year, week)
+    except queries.BadQuery as exc:
+        raise _bad(exc) from exc
+
+
+def _upload_out(request: HttpRequest, upload: EnergyUpload) -> dict[str, Any]:
+    return {
+        "id": upload.pk, "city": upload.city.code, "file_name": upload.file_name,
+        "status": upload.status, "file_hash": upload.file_hash, "rows": upload.rows,
+        "meters": upload.meters, "years": upload.years, "errors": upload.errors,
+        "errors_truncated": upload.errors_truncated,
+        "message": upload.message if upload.is_finished else "",
+        "url": request.build_absolute_uri(
+            reverse("api-1:energy_upload", args=[upload.city.code, upload.pk])
+        ),
+    }
+
+
+@router.post(
+    "/cities/{code}/energy/uploads",
+    response={202: UploadOut},
+    auth=write_auth,
+    summary="Upload meter readings (editors)",
+    description=(
+        "Accepts a CSV (any delimiter/decimal mark, gzip) or Parquet file and checks and "
+        "stores it in the background: poll the returned `url` until `status` is `stored`, "
+        "`duplicate`, `rejected` (with row-level `errors`; nothing stored) or `failed`."
+    ),
+)
+def upload(
+    request: HttpRequest, code: str, file: File[UploadedFile], time_zone: Form[str] = ""
+) -> Any:
+    city = places.get_city(code, request.user)
+    created = services.start_upload(
+        request.user, city, file=file, file_name=file.name or "upload", time_zone=time_zone,
+        source=EnergyUpload.Source.API,
+    )
+    created.refresh_from_db()
+    return 202, _upload_out(request, created)
+
+
+@router.get(
+    "/cities/{code}/energy/uploads/{upload_id}",
+    response=UploadOut,
+    auth=write_auth,
+    summary="Status of an upload (editors)",
+)
+def energy_upload(request: HttpRequest, code: str, upload_id: int) -> Any:
+    city = places.get_city(code, request.user)
+    return _upload_out(request, queries.get_upload(city, upload_id, request.user))
+
+
+def _season_out(season: Any) -> dict[str, Any]:
+    return {
+        "slug": season.slug, "name": season.name, "description": season.description,
+        "cities": [c.code for c in season.cities.all()],
+        "starts_on": season.starts_on.isoformat(), "ends_on": season.ends_on.isoformat(),
+        "baseline_year": season.baseline_year, "scoring_year": season.scoring_year,
+        "is_illustrative": season.is_illustrative,
+    }
+
+
+@router.get("/energy/seasons", response=list[SeasonOut], summary="Competition seasons")
+def list_seasons(request: HttpRequest) -> Any:
+    return [_season_out(s) for s in queries.visible_seasons(request.user)]
+
+
+@router.get(
+    "/energy/seasons/{slug}",
+    response=SeasonDetailOut,
+    summary="A season with its leaderboard",
+)
+def get_season(request: HttpRequest, slug: str) -> Any:
+    season = queries.get_season(slug, request.user)
+    return {**_season_out(season), "leaderboard": queries.standings(season)}
+
+
+@router.get(
+    "/energy/seasons/{slug}/entries/{entry_id}",
+    response=EntryOut,
+    summary="An entry with its curve and initiatives",
+)
+def get_entry(request: HttpRequest, slug: str, entry_id: int) -> Any:
+    season = queries.get_season(slug, request.user)
+    entry = queries.get_entry(season, entry_id)
+    standing = next((s for s in queries.standings(season) if s["entry_id"] == entry_id), None)
+    return {
+        "id": entry.pk, "team_name": entry.team_name,
+        "members": [m for m in entry.members.splitlines() if m.strip()],
+        "area": entry.area.code, "city": entry.area.city.code, "households": entry.households,
+        "initiatives": [
+            {"kind": i.kind, "title": i.title, "description": i.description}
+            for i in entry.initiatives.all()
+        ],
+        "curve": queries.entry_curve(entry),
+        "standing": standing,
+    }

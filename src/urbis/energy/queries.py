@@ -1,0 +1,452 @@
+"""Reads shared by the energy pages and the API. Anonymous users see published cities only
+(``places.queries.get_city`` decides); competition seasons must be published."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from urbis.energy import engine
+from urbis.energy.competition import Contender, Standing, leaderboard
+from urbis.energy.models import BestPractice, EnergyUpload, Entry, Initiative, Season
+from urbis.engines.energy import CARRIERS, SECTORS
+from urbis.people.permissions import Action, can, cities_where
+from urbis.places.models import Area, City
+
+MEASURE_FIELDS = {
+    "consumption": "consumption_kwh",
+    "production": "production_kwh",
+    "balance": "net_kwh",
+    "self_sufficiency": "self_sufficiency",
+}
+SUM_FIELDS = (
+    "consumption_kwh",
+    "production_kwh",
+    "net_kwh",
+    "self_consumed_kwh",
+    "estimated_production_kwh",
+    "coarse_consumption_kwh",
+    "coarse_production_kwh",
+)
+
+
+class BadQuery(ValueError):
+    """A parameter outside what the data offers (unknown level, measure, sector...)."""
+
+
+def check_params(
+    *, level: str = "neighbourhood", measure: str = "consumption", sector: str = "all",
+    carrier: str = "all", month: int = 0,
+) -> None:
+    if level not in engine.LEVELS:
+        raise BadQuery(f"level must be one of {', '.join(engine.LEVELS)}")
+    if measure not in MEASURE_FIELDS:
+        raise BadQuery(f"measure must be one of {', '.join(MEASURE_FIELDS)}")
+    if sector != "all" and sector not in SECTORS:
+        raise BadQuery(f"sector must be 'all' or one of {', '.join(SECTORS)}")
+    if carrier != "all" and carrier not in CARRIERS:
+        raise BadQuery(f"carrier must be 'all' or one of {', '.join(CARRIERS)}")
+    if not 0 <= month <= 12:
+        raise BadQuery("month must be 0 (whole year) or 1–12")
+
+
+def years(city: City) -> list[int]:
+    return engine.years(city)
+
+
+def default_year(city: City) -> int | None:
+    found = years(city)
+    return found[-1] if found else None
+
+
+def _cube(city: City) -> pl.DataFrame:
+    return engine.balance(city).to_polars()
+
+
+def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    return pl.when(den > 0).then(num / den).otherwise(None)
+
+
+def _select(
+    frame: pl.DataFrame, *, level: str | None, year: int | None, month: int, sector: str,
+    carrier: str,
+) -> pl.DataFrame:
+    """Rows of the cube for one period, summed over carriers when ``carrier`` is ``all``."""
+    cond = (pl.col("sector") == sector) & (pl.col("month") == month)
+    if level is not None:
+        cond = cond & (pl.col("level") == level)
+    if year is not None:
+        cond = cond & (pl.col("year") == year)
+    picked = frame.filter(cond)
+    if carrier != "all":
+        return picked.filter(pl.col("carrier") == carrier)
+    electricity = picked.filter(pl.col("carrier") == "electricity").select(
+        "area_code", "year", "month", "peak_import_kw", "peak_export_kw"
+    )
+    summed = picked.group_by("level", "area_code", "year", "month").agg(
+        *[pl.col(f).sum() for f in SUM_FIELDS], pl.col("households").first()
+    )
+    hourly_c = pl.col("consumption_kwh") - pl.col("coarse_consumption_kwh")
+    hourly_p = pl.col("production_kwh") - pl.col("coarse_production_kwh")
+    return summed.with_columns(
+        self_sufficiency=_ratio(pl.col("self_consumed_kwh"), hourly_c),
+        self_consumption=_ratio(pl.col("self_consumed_kwh"), hourly_p),
+        sector=pl.lit(sector),
+        carrier=pl.lit("all"),
+    ).join(electricity, on=["area_code", "year", "month"], how="left")
+
+
+def _area_info(city: City) -> dict[str, dict[str, Any]]:
+    info = {
+        city.code: {"name": city.name, "population": city.population, "households": None,
+                    "url": city.get_absolute_url(), "parent": None}
+    }
+    for area in Area.objects.filter(city=city).select_related("parent").defer("geometry"):
+        info[area.code] = {
+            "name": area.name,
+            "population": area.population,
+            "households": area.households,
+            "url": _area_energy_url(city, area.code),
+            "parent": area.parent.code if area.parent else None,
+        }
+    return info
+
+
+def _area_energy_url(city: City, code: str) -> str:
+    from django.urls import reverse
+
+    return reverse("energy:area", args=[city.code, code])
+
+
+def _round(value: Any, digits: int = 1) -> Any:
+    return None if value is None else round(float(value), digits)
+
+
+def balance_table(
+    city: City, *, level: str, year: int | None, month: int = 0, sector: str = "all",
+    carrier: str = "all",
+) -> list[dict[str, Any]]:
+    """One row per area of ``level`` (not street) with every figure of the balance."""
+    check_params(level=level, sector=sector, carrier=carrier, month=month)
+    if level == "street" or year is None:
+        return []
+    frame = _select(_cube(city), level=level, year=year, month=month, sector=sector,
+                    carrier=carrier)
+    info = _area_info(city)
+    by_code = {r["area_code"]: r for r in frame.iter_rows(named=True)}
+    codes = [c for c, i in info.items() if _level_of(city, c, info) == level]
+    rows = []
+    for code in sorted(codes):
+        r = by_code.get(code) or {}
+        meta = info[code]
+        households = r.get("households") or meta["households"]
+        cons = r.get("consumption_kwh")
+        rows.append(
+            {
+                "code": code,
+                "name": meta["name"],
+                "url": meta["url"],
+                "parent": meta["parent"],
+                "consumption_kwh": _round(cons),
+                "production_kwh": _round(r.get("production_kwh")),
+                "net_kwh": _round(r.get("net_kwh")),
+                "self_sufficiency": _round(r.get("self_sufficiency"), 4),
+                "self_consumption": _round(r.get("self_consumption"), 4),
+                "peak_import_kw": _round(r.get("peak_import_kw")),
+                "peak_export_kw": _round(r.get("peak_export_kw")),
+                "estimated_production_kwh": _round(r.get("estimated_production_kwh")),
+                "households": households,
+                "consumption_per_household_kwh": (
+                    _round(cons / households) if cons is not None and households else None
+                ),
+                "population": meta["population"],
+                "consumption_per_resident_kwh": (
+                    _round(cons / meta["population"])
+                    if cons is not None and meta["population"] else None
+                ),
+            }
+        )
+    return rows
+
+
+def _level_of(city: City, code: str, info: dict[str, dict[str, Any]]) -> str:
+    if code == city.code:
+        return "city"
+    return "district" if info[code]["parent"] is None else "neighbourhood"
+
+
+def classes(values: list[float], count: int = 5) -> list[float]:
+    """Upper bounds of ``count`` quantile classes (legend of the map)."""
+    ordered = sorted(v for v in values if v is not None)
+    if not ordered:
+        return []
+    bounds = []
+    for i in range(1, count + 1):
+        index = min(len(ordered) - 1, round(i * len(ordered) / count) - 1)
+        bounds.append(ordered[max(index, 0)])
+    return sorted(set(bounds))
+
+
+def map_layer(
+    city: City, *, level: str, measure: str, year: int | None, month: int = 0,
+    sector: str = "all", carrier: str = "all",
+) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection for the Smart Energy Map, with legend classes."""
+    check_params(level=level, measure=measure, sector=sector, carrier=carrier, month=month)
+    field = MEASURE_FIELDS[measure]
+    features: list[dict[str, Any]] = []
+    extra: dict[str, Any] = {}
+    if year is None:
+        pass
+    elif level == "street":
+        cells = engine.street_cells(city, year, month)
+        extra = {"withheld_meters": cells["withheld_meters"], "cell_size_m": cells["cell_size_m"],
+                 "min_connections": engine.MIN_CONNECTIONS}
+        for cell in cells["cells"]:
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": cell["code"],
+                    "geometry": {"type": "Polygon", "coordinates": [cell["ring"]]},
+                    "properties": {
+                        "code": cell["code"],
+                        "name": f"{cell['connections']} connections",
+                        "connections": cell["connections"],
+                        "consumption_kwh": cell["consumption_kwh"],
+                        "production_kwh": cell["production_kwh"],
+                        "net_kwh": cell["net_kwh"],
+                        "self_sufficiency": cell["self_sufficiency"],
+                        "value": cell[field],
+                        "url": None,
+                    },
+                }
+            )
+    else:
+        rows = {r["code"]: r for r in balance_table(
+            city, level=level, year=year, month=month, sector=sector, carrier=carrier
+        )}
+        if level == "city":
+            geometries = {city.code: city.boundary}
+        else:
+            geometries = dict(
+                Area.objects.filter(city=city, level=level).values_list("code", "geometry")
+            )
+        for code, row in rows.items():
+            geometry = geometries.get(code)
+            if not geometry:
+                continue
+            properties = {k: v for k, v in row.items() if k != "parent"}
+            properties["value"] = row[field]
+            features.append(
+                {"type": "Feature", "id": code, "geometry": geometry, "properties": properties}
+            )
+    values = [f["properties"]["value"] for f in features if f["properties"]["value"] is not None]
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "properties": {
+            "city": city.code, "level": level, "measure": measure, "field": field,
+            "year": year, "month": month, "sector": sector, "carrier": carrier,
+            "classes": classes(values), **extra,
+        },
+    }
+
+
+def area_balance(city: City, area_code: str, *, carrier: str = "all") -> dict[str, Any]:
+    """An area's balance: per year (and its months), and per sector for each year."""
+    check_params(carrier=carrier)
+    cube = _cube(city).filter(pl.col("area_code") == area_code)
+    yearly = []
+    for year in sorted(set(cube["year"].to_list())):
+        total = _select(cube, level=None, year=year, month=0, sector="all", carrier=carrier)
+        months = pl.concat(
+            [_select(cube, level=None, year=year, month=m, sector="all", carrier=carrier)
+             for m in range(1, 13)],
+            how="diagonal_relaxed",
+        )
+        sectors = [
+            {"sector": s, **_figures(row)}
+            for s in SECTORS
+            for row in _select(cube, level=None, year=year, month=0, sector=s,
+                               carrier=carrier).iter_rows(named=True)
+        ]
+        yearly.append(
+            {
+                "year": year,
+                "total": next((_figures(r) for r in total.iter_rows(named=True)), None),
+                "months": [
+                    {"month": r["month"], **_figures(r)}
+                    for r in months.sort("month").iter_rows(named=True)
+                ],
+                "sectors": sectors,
+            }
+        )
+    return {"area": area_code, "carrier": carrier, "years": yearly}
+
+
+def _figures(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "consumption_kwh": _round(r.get("consumption_kwh")),
+        "production_kwh": _round(r.get("production_kwh")),
+        "net_kwh": _round(r.get("net_kwh")),
+        "self_sufficiency": _round(r.get("self_sufficiency"), 4),
+        "self_consumption": _round(r.get("self_consumption"), 4),
+        "peak_import_kw": _round(r.get("peak_import_kw")),
+        "peak_export_kw": _round(r.get("peak_export_kw")),
+        "estimated_production_kwh": _round(r.get("estimated_production_kwh")),
+    }
+
+
+def week_start(year: int, week: int) -> dt.datetime:
+    """Monday 00:00 UTC of ISO week ``week`` of ``year``."""
+    try:
+        day = dt.date.fromisocalendar(year, week, 1)
+    except ValueError as exc:
+        raise BadQuery(f"no ISO week {week} in {year}") from exc
+    return dt.datetime.combine(day, dt.time())
+
+
+def hourly_profile(city: City, area_code: str, year: int, week: int) -> dict[str, Any]:
+    start = week_start(year, week)
+    profile = engine.hourly_profile(city, area_code, start)
+    return {
+        "area": area_code,
+        "year": year,
+        "week": week,
+        "start": start.strftime("%Y-%m-%dT%H:%MZ"),
+        "time_zone": "UTC",
+        "hours": profile.hours,
+        "consumption_kwh": profile.consumption_kwh,
+        "production_kwh": profile.production_kwh,
+        "production_is_estimate": profile.has_estimate,
+    }
+
+
+def uploads_for(city: City, user: Any) -> QuerySet[EnergyUpload]:
+    if not can(user, Action.EDIT, city):
+        return EnergyUpload.objects.none()
+    return EnergyUpload.objects.filter(city=city).select_related("uploaded_by")
+
+
+def get_upload(city: City, pk: int, user: Any) -> EnergyUpload:
+    upload = uploads_for(city, user).filter(pk=pk).first()
+    if upload is None:
+        raise Http404("No such upload.")
+    return upload
+
+
+# --- Competition ------------------------------------------------------------------------------
+
+
+def visible_seasons(user: Any = None) -> QuerySet[Season]:
+    editable = cities_where(user, Action.EDIT)
+    seasons = Season.objects.prefetch_related("cities")
+    if editable:
+        return seasons.filter(Q(is_published=True) | Q(cities__in=editable)).distinct()
+    return seasons.filter(is_published=True)
+
+
+def get_season(slug: str, user: Any = None) -> Season:
+    season = visible_seasons(user).filter(slug=slug).first()
+    if season is None:
+        raise Http404(f"No season {slug!r}.")
+    return season
+
+
+def season_entries(season: Season) -> QuerySet[Entry]:
+    return (
+        Entry.objects.filter(season=season)
+        .select_related("area", "area__city", "area__parent")
+        .prefetch_related(Prefetch("initiatives", queryset=Initiative.objects.order_by("title")))
+    )
+
+
+def get_entry(season: Season, pk: int) -> Entry:
+    entry = season_entries(season).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No such entry.")
+    return entry
+
+
+def _net_by_year(city: City, area_code: str) -> dict[int, float]:
+    frame = _select(_cube(city), level=None, year=None, month=0, sector="all", carrier="all")
+    frame = frame.filter(pl.col("area_code") == area_code)
+    return {int(r["year"]): float(r["net_kwh"]) for r in frame.iter_rows(named=True)}
+
+
+def standings(season: Season) -> list[dict[str, Any]]:
+    """The season's leaderboard by the rule in :mod:`urbis.energy.competition`."""
+    entries = list(season_entries(season))
+    contenders = []
+    for entry in entries:
+        net = _net_by_year(entry.area.city, entry.area.code)
+        contenders.append(
+            Contender(
+                entry_id=entry.pk,
+                team=entry.team_name,
+                area_code=entry.area.code,
+                baseline_net_kwh=net.get(season.baseline_year),
+                scoring_net_kwh=net.get(season.scoring_year),
+                households=entry.households or entry.area.households,
+                residents=entry.area.population,
+            )
+        )
+    by_id = {e.pk: e for e in entries}
+    return [_standing_out(s, by_id[s.entry_id]) for s in leaderboard(contenders)]
+
+
+def _standing_out(s: Standing, entry: Entry) -> dict[str, Any]:
+    return {
+        "rank": s.rank,
+        "entry": entry,
+        "entry_id": entry.pk,
+        "team": s.team,
+        "area_code": s.area_code,
+        "area_name": entry.area.name,
+        "city": entry.area.city.code,
+        "city_name": entry.area.city.name,
+        "per": s.per,
+        "baseline_per_unit_kwh": _round(s.baseline_per_unit_kwh),
+        "scoring_per_unit_kwh": _round(s.scoring_per_unit_kwh),
+        "improvement_pct": _round(s.improvement_pct, 2),
+        "reduction_per_unit_kwh": _round(s.reduction_per_unit_kwh),
+        "note": s.note,
+        "initiatives": len(entry.initiatives.all()),
+    }
+
+
+def entry_curve(entry: Entry) -> dict[str, Any]:
+    """Monthly net energy per household (or resident) in the baseline and scoring years."""
+    season = entry.season
+    units = entry.households or entry.area.households or entry.area.population or 1
+    per = (
+        "household" if (entry.households or entry.area.households)
+        else "resident" if entry.area.population else "neighbourhood"
+    )
+    cube = _cube(entry.area.city).filter(pl.col("area_code") == entry.area.code)
+    series = {}
+    for label, year in (("baseline", season.baseline_year), ("scoring", season.scoring_year)):
+        values: list[float | None] = [None] * 12
+        for m in range(1, 13):
+            row = next(
+                _select(cube, level=None, year=year, month=m, sector="all", carrier="all")
+                .iter_rows(named=True),
+                None,
+            )
+            if row is not None and units:
+                values[m - 1] = round(float(row["net_kwh"]) / units, 2)
+        series[label] = {"year": year, "net_per_unit_kwh": values}
+    return {"per": per, "units": units, **series}
+
+
+def best_practices(season: Season | None = None) -> QuerySet[BestPractice]:
+    practices = BestPractice.objects.filter(
+        is_published=True, season__is_published=True
+    ).select_related("season", "entry", "entry__area", "entry__area__city")
+    if season is not None:
+        practices = practices.filter(season=season)
+    return practices.order_by("kind", "title")

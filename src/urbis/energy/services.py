@@ -1,0 +1,438 @@
+"""Every energy write: uploads of meter readings (as background jobs), PV installations and the
+competition (seasons, entries, initiatives, best practices). Each checks the role first.
+
+Readings are stored by the engine, whole or not at all: on any error nothing is written and
+what was stored before stays as it was. The same file sent twice is stored once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from urbis.energy import engine
+from urbis.energy.models import (
+    BestPractice,
+    EnergyUpload,
+    Entry,
+    Initiative,
+    InitiativeKind,
+    PvInstallation,
+    Season,
+)
+from urbis.engines.energy import IngestReport, ingest_file
+from urbis.people.permissions import Action, can, require
+from urbis.places.models import Area, AreaLevel, City
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 2 * 1024**3
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _upload_dir() -> Path:
+    return engine.data_dir() / "energy" / "uploads"
+
+
+def check_time_zone(tz: str) -> str:
+    tz = (tz or "").strip()
+    if not tz:
+        return ""
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError({"time_zone": _("Unknown time zone %(tz)s.") % {"tz": tz}}) from exc
+    return tz
+
+
+# --- Uploads ---------------------------------------------------------------------------------
+
+
+def _thread_launcher(upload_id: int) -> None:
+    def work() -> None:
+        try:
+            process_upload(upload_id)
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=work, name=f"energy-upload-{upload_id}", daemon=True).start()
+
+
+#: How an accepted upload is processed: a background thread in the web process by default.
+#: Tests swap this for a synchronous call.
+launch_job: Callable[[int], None] = _thread_launcher
+
+
+def start_upload(
+    user: Any,
+    city: City,
+    *,
+    file: IO[bytes],
+    file_name: str,
+    time_zone: str = "",
+    source: str = EnergyUpload.Source.WEB,
+) -> EnergyUpload:
+    """Accept a readings file from the web or the API: keep it, log it, and check and store it
+    in the background. The returned upload is ``pending``; poll it for the outcome."""
+    require(user, Action.EDIT, city)
+    time_zone = check_time_zone(time_zone)
+    name = Path(file_name or "upload").name[:255]
+    folder = _upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{uuid.uuid4().hex}-{_SAFE_NAME.sub('_', name)[:100]}"
+    size = 0
+    with target.open("wb") as out:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                out.close()
+                target.unlink(missing_ok=True)
+                raise ValidationError({"file": _("The file is larger than 2 GB.")})
+            out.write(chunk)
+    if size == 0:
+        target.unlink(missing_ok=True)
+        raise ValidationError({"file": _("The file is empty.")})
+    with transaction.atomic():
+        upload = EnergyUpload.objects.create(
+            city=city,
+            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+            source=source,
+            file_name=name,
+            size_bytes=size,
+            time_zone=time_zone,
+            message=str(target),
+        )
+        upload_id = upload.pk
+        transaction.on_commit(lambda: launch_job(upload_id))
+    return upload
+
+
+def process_upload(upload_id: int) -> EnergyUpload:
+    """Run one pending upload through the engine and record the outcome on it."""
+    upload = EnergyUpload.objects.select_related("city").get(pk=upload_id)
+    if upload.is_finished:
+        return upload
+    path = Path(upload.message)
+    upload.status = EnergyUpload.Status.RUNNING
+    upload.started_at = timezone.now()
+    upload.save(update_fields=["status", "started_at"])
+    try:
+        report = _ingest(upload.city, path, upload.time_zone)
+        _record(upload, report)
+    except Exception as exc:  # the job must always end with a status the page can show
+        log.exception("energy upload %s failed", upload_id)
+        upload.status = EnergyUpload.Status.FAILED
+        upload.message = _("Processing failed: %(error)s. Nothing was stored.") % {"error": exc}
+        upload.finished_at = timezone.now()
+        upload.save()
+    finally:
+        path.unlink(missing_ok=True)
+    return upload
+
+
+def _ingest(
+    city: City, path: Path, time_zone: str, *, refresh_balance: bool = True
+) -> IngestReport:
+    report = ingest_file(
+        path,
+        city=city.code,
+        areas=engine.area_index(city),
+        data_dir=engine.data_dir(),
+        tz=time_zone or None,
+        max_errors=200,
+    )
+    if report.status == "stored":
+        engine.forget(city)
+        if refresh_balance:
+            engine.balance(city, refresh=True)  # pages read the new figures at once
+    return report
+
+
+def _record(upload: EnergyUpload, report: IngestReport) -> None:
+    upload.file_hash = report.file_hash
+    upload.rows = report.rows
+    upload.meters = report.meters
+    upload.years = list(report.years)
+    upload.errors = [
+        {"file": upload.file_name, "row": e.row, "field": e.field, "reason": e.reason}
+        for e in report.errors
+    ]
+    upload.errors_truncated = report.errors_truncated
+    upload.status = {
+        "stored": EnergyUpload.Status.STORED,
+        "duplicate": EnergyUpload.Status.DUPLICATE,
+        "rejected": EnergyUpload.Status.REJECTED,
+    }[report.status]
+    upload.message = {
+        "stored": _("%(rows)s readings of %(meters)s meters stored.")
+        % {"rows": report.rows, "meters": report.meters},
+        "duplicate": _("This file was stored before; nothing was added."),
+        "rejected": _("The file has errors; nothing was stored."),
+    }[report.status]
+    upload.finished_at = timezone.now()
+    upload.save()
+
+
+def ingest_path(
+    city: City,
+    path: Path,
+    *,
+    time_zone: str = "",
+    user: Any = None,
+    source: str = EnergyUpload.Source.CLI,
+    refresh_balance: bool = True,
+) -> EnergyUpload:
+    """Check and store a file from the command line (or the demo), in this process, and log it.
+
+    The command line runs with the operator's rights over the installation, so no role is
+    checked when ``user`` is ``None``.
+    """
+    if user is not None:
+        require(user, Action.EDIT, city)
+    time_zone = check_time_zone(time_zone)
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError({"file": _("No such file: %(path)s") % {"path": path}})
+    upload = EnergyUpload.objects.create(
+        city=city,
+        uploaded_by=user,
+        source=source,
+        file_name=path.name[:255],
+        size_bytes=path.stat().st_size,
+        time_zone=time_zone,
+        status=EnergyUpload.Status.RUNNING,
+        started_at=timezone.now(),
+    )
+    try:
+        _record(upload, _ingest(city, path, time_zone, refresh_balance=refresh_balance))
+    except Exception as exc:
+        upload.status = EnergyUpload.Status.FAILED
+        upload.message = _("Processing failed: %(error)s. Nothing was stored.") % {"error": exc}
+        upload.finished_at = timezone.now()
+        upload.save()
+        raise
+    return upload
+
+
+# --- PV installations --------------------------------------------------------------------------
+
+
+def add_pv_installation(
+    user: Any,
+    area: Area,
+    *,
+    name: str,
+    capacity_kwp: float,
+    commissioned_year: int | None = None,
+    source: str = "",
+    is_illustrative: bool = False,
+) -> PvInstallation:
+    if user is not None:
+        require(user, Action.EDIT, area.city)
+    if not name.strip():
+        raise ValidationError({"name": _("Give the installation a name.")})
+    if not 0 < capacity_kwp <= 500_000:
+        raise ValidationError({"capacity_kwp": _("Capacity must be between 0 and 500,000 kWp.")})
+    with transaction.atomic():
+        pv, _created = PvInstallation.objects.update_or_create(
+            area=area,
+            name=name.strip(),
+            defaults={
+                "capacity_kwp": capacity_kwp,
+                "commissioned_year": commissioned_year,
+                "source": source,
+                "is_illustrative": is_illustrative,
+            },
+        )
+    engine.forget(area.city)
+    return pv
+
+
+# --- Competition ------------------------------------------------------------------------------
+
+
+def _require_in_all(user: Any, action: Action, cities: Iterable[City]) -> None:
+    for city in cities:
+        require(user, action, city)
+
+
+def save_season(
+    user: Any,
+    *,
+    slug: str,
+    name: str,
+    cities: list[City],
+    starts_on: dt.date,
+    ends_on: dt.date,
+    baseline_year: int,
+    scoring_year: int,
+    description: str = "",
+    is_published: bool = True,
+    is_illustrative: bool = False,
+) -> Season:
+    """Create or update a season. An editor of every city in it may do so."""
+    if not cities:
+        raise ValidationError({"cities": _("A season needs at least one city.")})
+    if user is not None:
+        _require_in_all(user, Action.EDIT, cities)
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("Give the season a name.")
+    if scoring_year <= baseline_year:
+        errors["scoring_year"] = _("The scoring year must come after the baseline year.")
+    if ends_on < starts_on:
+        errors["ends_on"] = _("The season cannot end before it starts.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = Season.objects.filter(slug=slug).first()
+        if existing is not None and user is not None:
+            _require_in_all(user, Action.EDIT, existing.cities.all())
+        season, _created = Season.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": name.strip(),
+                "description": description,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "baseline_year": baseline_year,
+                "scoring_year": scoring_year,
+                "is_published": is_published,
+                "is_illustrative": is_illustrative,
+            },
+        )
+        season.cities.set(cities)
+    return season
+
+
+def enter(
+    user: Any,
+    season: Season,
+    area: Area,
+    *,
+    team_name: str,
+    members: str = "",
+    households: int | None = None,
+    households_source: str = "",
+    is_illustrative: bool = False,
+) -> Entry:
+    """Register (or update) a neighbourhood's team. Any signed-in person may enter a
+    neighbourhood of a city in the season while it runs; the demo loader passes no user."""
+    if user is not None:
+        require(user, Action.PARTICIPATE, area.city)
+    errors: dict[str, str] = {}
+    if not season.cities.filter(pk=area.city_id).exists():
+        errors["area"] = _("%(area)s is not in a city of this season.") % {"area": area.name}
+    if area.level != AreaLevel.NEIGHBOURHOOD:
+        errors["area"] = _("Only neighbourhoods can enter.")
+    if not team_name.strip():
+        errors["team_name"] = _("Give the team a name.")
+    if households is not None and households <= 0:
+        errors["households"] = _("Households must be a positive number.")
+    if user is not None and season.ends_on < timezone.localdate():
+        errors["season"] = _("This season has ended.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().filter(season=season, area=area).first()
+        if entry is not None and user is not None and not _may_edit_entry(user, entry):
+            raise PermissionDenied(_("This neighbourhood already has a team."))
+        if entry is None:
+            entry = Entry(season=season, area=area, created_by=user)
+        entry.team_name = team_name.strip()
+        entry.members = members.strip()
+        entry.households = households
+        entry.households_source = households_source
+        entry.is_illustrative = is_illustrative
+        entry.save()
+    return entry
+
+
+def _may_edit_entry(user: Any, entry: Entry) -> bool:
+    if getattr(user, "is_authenticated", False) and entry.created_by_id == user.pk:
+        return True
+    return can(user, Action.EDIT, entry.area.city)
+
+
+def add_initiative(
+    user: Any,
+    entry: Entry,
+    *,
+    kind: str,
+    title: str,
+    description: str = "",
+    started_on: dt.date | None = None,
+) -> Initiative:
+    """The team (whoever registered the entry) or an editor of its city adds an initiative."""
+    if user is not None and not _may_edit_entry(user, entry):
+        raise PermissionDenied(_("Only the team or the city's editors may add initiatives."))
+    errors: dict[str, str] = {}
+    if kind not in InitiativeKind.values:
+        errors["kind"] = _("Unknown kind of initiative.")
+    if not title.strip():
+        errors["title"] = _("Give the initiative a title.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        initiative, _created = Initiative.objects.update_or_create(
+            entry=entry,
+            title=title.strip(),
+            defaults={"kind": kind, "description": description, "started_on": started_on},
+        )
+    return initiative
+
+
+def publish_best_practice(
+    user: Any,
+    season: Season,
+    *,
+    kind: str,
+    title: str,
+    summary: str,
+    lessons: str = "",
+    entry: Entry | None = None,
+    is_illustrative: bool = False,
+) -> BestPractice:
+    """Add a practice to the season's inventory (an editor of a season city, or of the
+    entry's city when it comes from an entry)."""
+    if user is not None:
+        if entry is not None:
+            require(user, Action.EDIT, entry.area.city)
+        elif not any(can(user, Action.EDIT, c) for c in season.cities.all()):
+            raise PermissionDenied(_("You need to edit a city of this season."))
+    errors: dict[str, str] = {}
+    if kind not in InitiativeKind.values:
+        errors["kind"] = _("Unknown kind of practice.")
+    if not title.strip():
+        errors["title"] = _("Give the practice a title.")
+    if not summary.strip():
+        errors["summary"] = _("Summarise the practice.")
+    if entry is not None and entry.season_id != season.pk:
+        errors["entry"] = _("This entry is not in this season.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        practice, _created = BestPractice.objects.update_or_create(
+            season=season,
+            title=title.strip(),
+            defaults={
+                "kind": kind,
+                "summary": summary,
+                "lessons": lessons,
+                "entry": entry,
+                "is_illustrative": is_illustrative,
+            },
+        )
+    return practice

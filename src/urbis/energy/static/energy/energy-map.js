@@ -1,0 +1,97 @@
+/* Smart Energy Map: draws the GeoJSON layer named by #energy-map[data-geojson] as a
+   choropleth of its "value" property, with a legend; the filter form reloads on change. */
+(function () {
+  "use strict";
+  var form = document.getElementById("energy-filters");
+  if (form) {
+    var month = document.getElementById("month");
+    var output = document.getElementById("month-output");
+    if (month && output) {
+      month.addEventListener("input", function () {
+        var text = month.value === "0" ? month.dataset.wholeYear : month.value;
+        output.textContent = text;
+        month.setAttribute("aria-valuetext", text);
+      });
+    }
+    Array.prototype.forEach.call(form.querySelectorAll("select, input[type=range]"), function (el) {
+      el.addEventListener("change", function () { form.submit(); });
+    });
+  }
+  var el = document.getElementById("energy-map");
+  if (!el || !window.L) { return; }
+  var measure = el.dataset.measure;
+  // Sequential, colour-blind-safe scales (ColorBrewer): YlOrRd for energy use, YlGn for
+  // production and self-sufficiency; diverging PuOr for the net balance (export vs import).
+  var SCALES = {
+    consumption: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
+    production: ["#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"],
+    self_sufficiency: ["#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"],
+    balance: ["#5e3c99", "#b2abd2", "#f7f7f7", "#fdb863", "#e66101"]
+  };
+  var palette = SCALES[measure] || SCALES.consumption;
+  var NO_DATA = "#d9d9d9";
+  var noData = el.dataset.noData || "no data";
+  var lang = document.documentElement.lang || undefined;
+  var fmt = new Intl.NumberFormat(lang, { maximumFractionDigits: measure === "self_sufficiency" ? 1 : 0 });
+  function show(v) {
+    if (v === null || v === undefined) { return noData; }
+    if (measure === "self_sufficiency") { return fmt.format(v * 100) + " %"; }
+    return fmt.format(v / 1000) + " MWh";
+  }
+  var map = L.map(el, { zoomSnap: 0.25 });
+  if (el.dataset.tileUrl) {
+    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+  }
+  fetch(el.dataset.geojson, { headers: { Accept: "application/geo+json" } })
+    .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+    .then(function (data) {
+      var classes = (data.properties && data.properties.classes) || [];
+      function colour(v) {
+        if (v === null || v === undefined || !classes.length) { return NO_DATA; }
+        for (var i = 0; i < classes.length; i++) {
+          if (v <= classes[i]) { return palette[Math.min(i, palette.length - 1)]; }
+        }
+        return palette[palette.length - 1];
+      }
+      var layer = L.geoJSON(data, {
+        style: function (f) {
+          return { color: "#1f2937", weight: 1, fillColor: colour(f.properties.value), fillOpacity: 0.8 };
+        },
+        onEachFeature: function (f, path) {
+          var p = f.properties || {};
+          var text = (p.name || p.code) + ": " + show(p.value);
+          path.bindTooltip(text, { sticky: true });
+          if (p.url) { path.on("click", function () { window.location.href = p.url; }); }
+          path.on("add", function () {
+            var node = path.getElement && path.getElement();
+            if (node) { node.setAttribute("data-code", p.code); node.setAttribute("aria-label", text); }
+          });
+        }
+      }).addTo(map);
+      var bounds = layer.getBounds();
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8] }); }
+      else if (data.properties && data.properties.bbox) { map.fitBounds(data.properties.bbox); }
+      else { map.setView([0, 0], 2); }
+      el.setAttribute("data-loaded", String(data.features.length));
+      var legend = L.control({ position: "bottomright" });
+      legend.onAdd = function () {
+        var div = L.DomUtil.create("div", "legend");
+        div.setAttribute("id", "energy-legend");
+        var html = "<strong>" + (el.dataset.legendTitle || "") + "</strong><br>";
+        var lower = null;
+        for (var i = 0; i < classes.length; i++) {
+          html += '<span class="swatch" style="background:' + palette[Math.min(i, palette.length - 1)] + '"></span> ' +
+            (lower === null ? "≤ " : show(lower) + " – ") + show(classes[i]) + "<br>";
+          lower = classes[i];
+        }
+        html += '<span class="swatch" style="background:' + NO_DATA + '"></span> ' + noData;
+        div.innerHTML = html;
+        return div;
+      };
+      legend.addTo(map);
+    })
+    .catch(function () {
+      el.setAttribute("data-error", "true");
+      el.textContent = el.dataset.errorText;
+    });
+})();

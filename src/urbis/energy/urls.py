@@ -1,0 +1,18 @@
+from django.urls import path
+
+from urbis.energy import views
+
+app_name = "energy"
+urlpatterns = [
+    path("cities/<slug:code>/energy/", views.energy_map, name="map"),
+    path("cities/<slug:code>/energy/areas/<str:area_code>/", views.area, name="area"),
+    path("cities/<slug:code>/energy/upload/", views.upload, name="upload"),
+    path(
+        "cities/<slug:code>/energy/uploads/<int:pk>/", views.upload_status, name="upload-status"
+    ),
+    path("energy/competition/", views.seasons, name="seasons"),
+    path("energy/competition/best-practices/", views.best_practices, name="best-practices"),
+    path("energy/competition/<slug:slug>/", views.season, name="season"),
+    path("energy/competition/<slug:slug>/enter/", views.enter, name="enter"),
+    path("energy/competition/<slug:slug>/entries/<int:pk>/", views.entry, name="entry"),
+]

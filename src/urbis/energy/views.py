@@ -1,0 +1,317 @@
+"""Energy pages. Thin: parameters in, ``queries``/``services`` called, template out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from urbis.energy import queries, services
+from urbis.energy.models import InitiativeKind
+from urbis.engines.energy import CARRIERS, SECTORS
+from urbis.people.permissions import Action, can
+from urbis.places import queries as places
+from urbis.places.models import Area, AreaLevel
+
+MEASURES = [
+    ("consumption", gettext_lazy("Consumption")),
+    ("production", gettext_lazy("Local production")),
+    ("balance", gettext_lazy("Net balance")),
+    ("self_sufficiency", gettext_lazy("Self-sufficiency")),
+]
+LEVELS = [
+    ("street", gettext_lazy("Street (cells of 10+ connections)")),
+    ("neighbourhood", gettext_lazy("Neighbourhood")),
+    ("district", gettext_lazy("District")),
+    ("city", gettext_lazy("City")),
+]
+UNITS = {
+    "consumption": gettext_lazy("kWh"),
+    "production": gettext_lazy("kWh"),
+    "balance": gettext_lazy("kWh (net import; negative = net export)"),
+    "self_sufficiency": gettext_lazy("share of consumption met by local production"),
+}
+
+
+def _int(value: str | None, default: int | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError:
+        return default
+
+
+def _choice(value: str | None, allowed: list[str], default: str) -> str:
+    return value if value in allowed else default
+
+
+def energy_map(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    years = queries.years(city)
+    year = _int(request.GET.get("year"), years[-1] if years else None)
+    if years and year not in years:
+        year = years[-1]
+    month = min(max(_int(request.GET.get("month"), 0) or 0, 0), 12)
+    level = _choice(request.GET.get("level"), [v for v, _l in LEVELS], "neighbourhood")
+    measure = _choice(request.GET.get("measure"), [v for v, _l in MEASURES], "consumption")
+    sector = _choice(request.GET.get("sector"), ["all", *SECTORS], "all")
+    carrier = _choice(request.GET.get("carrier"), ["all", *CARRIERS], "all")
+    if measure == "self_sufficiency":
+        carrier = "electricity" if carrier == "all" else carrier
+    params = {"level": level, "measure": measure, "year": year or "", "month": month,
+              "sector": sector, "carrier": carrier}
+    layer = queries.map_layer(
+        city, level=level, measure=measure, year=year, month=month, sector=sector,
+        carrier=carrier,
+    )
+    rows = [f["properties"] for f in layer["features"]]
+    if level != "street":
+        rows = queries.balance_table(
+            city, level=level, year=year, month=month, sector=sector, carrier=carrier
+        )
+    geojson_url = reverse("api-1:energy_balance", args=[city.code]) + "?" + "&".join(
+        f"{k}={v}" for k, v in {**params, "format": "geojson"}.items()
+    )
+    return render(
+        request,
+        "energy/map.html",
+        {
+            "city": city,
+            "years": years,
+            "params": params,
+            "measures": MEASURES,
+            "levels": LEVELS,
+            "sectors": SECTORS,
+            "carriers": CARRIERS,
+            "months": range(0, 13),
+            "measure_label": dict(MEASURES)[measure],
+            "level_label": dict(LEVELS)[level],
+            "unit": UNITS[measure],
+            "rows": rows,
+            "layer_properties": layer["properties"],
+            "field": queries.MEASURE_FIELDS[measure],
+            "geojson_url": geojson_url,
+            "can_upload": can(request.user, Action.EDIT, city),
+        },
+    )
+
+
+def area(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    if area_code == city.code:
+        the_area = None
+        name = city.name
+    else:
+        the_area = places.get_area(city, area_code)
+        name = the_area.name
+    years = queries.years(city)
+    year = _int(request.GET.get("year"), years[-1] if years else None)
+    if years and year not in years:
+        year = years[-1]
+    week = min(max(_int(request.GET.get("week"), 25) or 25, 1), 52)
+    profile = queries.hourly_profile(city, area_code, year, week) if year else None
+    balance = queries.area_balance(city, area_code)
+    days = []
+    if profile:
+        for d in range(7):
+            c = profile["consumption_kwh"][d * 24:(d + 1) * 24]
+            p = profile["production_kwh"][d * 24:(d + 1) * 24]
+            matched = sum(min(a, b) for a, b in zip(c, p, strict=True))
+            days.append({
+                "day": profile["hours"][d * 24][:10],
+                "consumption": sum(c), "production": sum(p),
+                "self_sufficiency": matched / sum(c) if sum(c) else None,
+                "peak": max(c) if c else None,
+            })
+    return render(
+        request,
+        "energy/area.html",
+        {
+            "city": city,
+            "area": the_area,
+            "area_code": area_code,
+            "name": name,
+            "years": years,
+            "year": year,
+            "week": week,
+            "weeks": range(1, 53),
+            "profile": profile,
+            "days": days,
+            "balance": balance,
+            "sector_names": dict(zip(SECTORS, SECTORS, strict=True)),
+        },
+    )
+
+
+def _editor_or_refuse(request: HttpRequest, city: Any) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can(request.user, Action.EDIT, city):
+        raise PermissionDenied(_("Only the city's editors may upload meter data."))
+    return None
+
+
+def upload(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    refused = _editor_or_refuse(request, city)
+    if refused is not None:
+        return refused
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        file = request.FILES.get("file")
+        if file is None:
+            errors = {"file": [_("Choose a file.")]}
+        else:
+            try:
+                upload = services.start_upload(
+                    request.user, city, file=file, file_name=file.name or "upload",
+                    time_zone=request.POST.get("time_zone", ""),
+                )
+            except ValidationError as exc:
+                errors = exc.message_dict
+            else:
+                return redirect(upload.get_absolute_url())
+    return render(
+        request,
+        "energy/upload.html",
+        {
+            "city": city,
+            "errors": errors,
+            "uploads": queries.uploads_for(city, request.user)[:20],
+            "time_zone": request.POST.get("time_zone", "") if request.method == "POST" else "",
+        },
+        status=422 if errors else 200,
+    )
+
+
+def upload_status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    refused = _editor_or_refuse(request, city)
+    if refused is not None:
+        return refused
+    upload = queries.get_upload(city, pk, request.user)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"id": upload.pk, "status": upload.status, "finished": upload.is_finished,
+             "rows": upload.rows, "errors": len(upload.errors)}
+        )
+    return render(request, "energy/upload_status.html", {"city": city, "upload": upload})
+
+
+def seasons(request: HttpRequest) -> HttpResponse:
+    today = dt.date.today()
+    return render(
+        request,
+        "energy/seasons.html",
+        {"seasons": queries.visible_seasons(request.user), "today": today},
+    )
+
+
+def season(request: HttpRequest, slug: str) -> HttpResponse:
+    the_season = queries.get_season(slug, request.user)
+    standings = queries.standings(the_season)
+    return render(
+        request,
+        "energy/season.html",
+        {
+            "season": the_season,
+            "standings": standings,
+            "practices": queries.best_practices(the_season),
+            "is_running": the_season.starts_on <= dt.date.today() <= the_season.ends_on,
+        },
+    )
+
+
+def entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    the_season = queries.get_season(slug, request.user)
+    the_entry = queries.get_entry(the_season, pk)
+    standing = next((s for s in queries.standings(the_season) if s["entry_id"] == pk), None)
+    curve = queries.entry_curve(the_entry)
+    errors: dict[str, list[str]] = {}
+    may_add = request.user.is_authenticated and (
+        the_entry.created_by_id == request.user.pk
+        or can(request.user, Action.EDIT, the_entry.area.city)
+    )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            services.add_initiative(
+                request.user, the_entry, kind=request.POST.get("kind", ""),
+                title=request.POST.get("title", ""),
+                description=request.POST.get("description", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            return redirect(the_entry.get_absolute_url())
+    months = [
+        {"month": m + 1, "baseline": curve["baseline"]["net_per_unit_kwh"][m],
+         "scoring": curve["scoring"]["net_per_unit_kwh"][m]}
+        for m in range(12)
+    ]
+    return render(
+        request,
+        "energy/entry.html",
+        {
+            "season": the_season,
+            "entry": the_entry,
+            "standing": standing,
+            "curve": curve,
+            "months": months,
+            "initiatives": list(the_entry.initiatives.all()),
+            "kinds": InitiativeKind.choices,
+            "may_add": may_add,
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
+
+
+def enter(request: HttpRequest, slug: str) -> HttpResponse:
+    the_season = queries.get_season(slug, request.user)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    errors: dict[str, list[str]] = {}
+    areas = Area.objects.filter(
+        city__in=the_season.cities.all(), level=AreaLevel.NEIGHBOURHOOD
+    ).exclude(energy_entries__season=the_season).select_related("city").order_by(
+        "city__name", "name"
+    )
+    if request.method == "POST":
+        the_area = Area.objects.filter(pk=_int(request.POST.get("area"), 0) or 0).first()
+        try:
+            if the_area is None:
+                raise ValidationError({"area": _("Choose a neighbourhood.")})
+            households = _int(request.POST.get("households"), None)
+            new = services.enter(
+                request.user, the_season, the_area,
+                team_name=request.POST.get("team_name", ""),
+                members=request.POST.get("members", ""), households=households,
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            return redirect(new.get_absolute_url())
+    return render(
+        request,
+        "energy/enter.html",
+        {"season": the_season, "areas": areas, "errors": errors, "form": request.POST},
+        status=422 if errors else 200,
+    )
+
+
+def best_practices(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "energy/best_practices.html",
+        {"practices": queries.best_practices(), "kinds": dict(InitiativeKind.choices)},
+    )
+
+
