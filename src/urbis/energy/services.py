@@ -143,8 +143,15 @@ def process_upload(upload_id: int) -> EnergyUpload:
 
 
 def _ingest(
-    city: City, path: Path, time_zone: str, *, refresh_balance: bool = True
+    city: City,
+    path: Path,
+    time_zone: str,
+    *,
+    refresh_balance: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> IngestReport:
+    if progress is not None:
+        progress("check and store")
     report = ingest_file(
         path,
         city=city.code,
@@ -156,6 +163,8 @@ def _ingest(
     if report.status == "stored":
         engine.forget(city)
         if refresh_balance:
+            if progress is not None:
+                progress("update balance")
             engine.balance(city, refresh=True)  # pages read the new figures at once
     return report
 
@@ -193,6 +202,7 @@ def ingest_path(
     user: Any = None,
     source: str = EnergyUpload.Source.CLI,
     refresh_balance: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> EnergyUpload:
     """Check and store a file from the command line (or the demo), in this process, and log it.
 
@@ -216,7 +226,10 @@ def ingest_path(
         started_at=timezone.now(),
     )
     try:
-        _record(upload, _ingest(city, path, time_zone, refresh_balance=refresh_balance))
+        _record(
+            upload,
+            _ingest(city, path, time_zone, refresh_balance=refresh_balance, progress=progress),
+        )
     except Exception as exc:
         upload.status = EnergyUpload.Status.FAILED
         upload.message = _("Processing failed: %(error)s. Nothing was stored.") % {"error": exc}

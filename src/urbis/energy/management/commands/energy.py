@@ -1,0 +1,203 @@
+"""``urbis energy ingest|synth|balance|uploads``: the command line of the energy app."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from urbis.energy import engine, queries, services
+from urbis.energy.models import EnergyUpload
+from urbis.places.models import City
+
+
+def _city(code: str) -> City:
+    city = City.objects.filter(code=code).first()
+    if city is None:
+        raise CommandError(f"No city with code {code!r} (see `urbis import-areas`).")
+    return city
+
+
+class Command(BaseCommand):
+    help = "Energy data: ingest meter readings, generate synthetic ones, print balances."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        ingest = sub.add_parser(
+            "ingest",
+            help="check a CSV/Parquet readings file and store it whole, or nothing",
+        )
+        ingest.add_argument("file", type=Path)
+        ingest.add_argument("--city", required=True, help="city code, e.g. barcelona")
+        ingest.add_argument(
+            "--tz", default="", help="IANA time zone of timestamps without offset"
+        )
+        synth = sub.add_parser("synth", help="write synthetic hourly meter readings (Parquet)")
+        synth.add_argument("--meters", type=int, required=True)
+        synth.add_argument("--year", type=int, required=True)
+        synth.add_argument(
+            "--city", default="", help="place meters in this city's neighbourhoods"
+        )
+        synth.add_argument(
+            "--out", type=Path, default=None,
+            help="output directory (default: <data dir>/energy/synth)",
+        )
+        synth.add_argument("--pv-share", type=float, default=0.2)
+        synth.add_argument("--seed", type=int, default=0)
+        synth.add_argument("--tz", default="Europe/Madrid")
+        balance = sub.add_parser("balance", help="print the energy balance as a table")
+        balance.add_argument("--city", required=True)
+        balance.add_argument(
+            "--level", default="neighbourhood", choices=["neighbourhood", "district", "city"]
+        )
+        balance.add_argument("--year", type=int, default=None)
+        balance.add_argument("--month", type=int, default=0)
+        balance.add_argument("--sector", default="all")
+        balance.add_argument("--carrier", default="all")
+        uploads = sub.add_parser("uploads", help="list the ingestion log of a city")
+        uploads.add_argument("--city", required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "ingest":
+            self._ingest(options)
+        elif action == "synth":
+            self._synth(options)
+        elif action == "balance":
+            self._balance(options)
+        elif action == "uploads":
+            self._uploads(options)
+
+    def _ingest(self, options: dict[str, Any]) -> None:
+        city = _city(options["city"])
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        outcome: dict[str, Any] = {}
+        stages = ["check and store", "update balance"]
+        stage = {"now": 0}
+
+        def progress(name: str) -> None:
+            stage["now"] = stages.index(name)
+
+        def work() -> None:
+            try:
+                outcome["upload"] = services.ingest_path(
+                    city, path, time_zone=options["tz"], progress=progress
+                )
+            except Exception as exc:  # reported below, in the main thread
+                outcome["error"] = exc
+
+        # The engine checks and stores a file in one call, so the bar counts stages and shows
+        # the time spent; it never claims a share of rows it cannot know.
+        worker = threading.Thread(target=work, daemon=True)
+        with tqdm(
+            total=len(stages), unit="stage", desc=path.name,
+            bar_format="{desc}: {n_fmt}/{total_fmt} stages |{bar}| {elapsed} {postfix}",
+            disable=options.get("verbosity", 1) == 0,
+        ) as bar:
+            worker.start()
+            while worker.is_alive():
+                worker.join(0.25)
+                if bar.n != stage["now"]:
+                    bar.update(stage["now"] - bar.n)
+                bar.set_postfix_str(stages[stage["now"]], refresh=True)
+            bar.update(len(stages) - bar.n)
+        if "error" in outcome:
+            error = outcome["error"]
+            if isinstance(error, ValidationError):
+                raise CommandError("; ".join(error.messages))
+            raise CommandError(str(error))
+        upload: EnergyUpload = outcome["upload"]
+        if upload.status == EnergyUpload.Status.REJECTED:
+            for e in upload.errors:
+                self.stderr.write(f"{e['file']}, row {e['row']}, field {e['field']}: {e['reason']}")
+            more = " (more not shown)" if upload.errors_truncated else ""
+            raise CommandError(
+                f"{len(upload.errors)} error(s){more}; nothing was stored."
+            )
+        if upload.status == EnergyUpload.Status.DUPLICATE:
+            self.stdout.write(self.style.WARNING(f"{path.name}: already stored; nothing added."))
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{path.name}: {upload.rows:,} readings of {upload.meters:,} meters stored "
+                f"for {city.name} (years {', '.join(map(str, upload.years))})."
+            )
+        )
+
+    def _synth(self, options: dict[str, Any]) -> None:
+        from urbis.engines.energy.synth import synth
+
+        out = options["out"] or engine.data_dir() / "energy" / "synth"
+        areas: Any = None
+        name = "synth"
+        if options["city"]:
+            city = _city(options["city"])
+            areas = engine.area_index(city)
+            name = city.code
+        if options["meters"] <= 0:
+            raise CommandError("--meters must be positive")
+        start = time.monotonic()
+        with tqdm(total=1, desc="Generating", disable=options.get("verbosity", 1) == 0) as bar:
+            paths = synth(
+                options["meters"], options["year"], out_dir=out, city=name, areas=areas,
+                pv_share=options["pv_share"], tz=options["tz"], seed=options["seed"],
+            )
+            bar.update()
+        for path in paths:
+            self.stdout.write(str(path))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{options['meters']:,} meters × {options['year']} written to {out} in "
+                f"{time.monotonic() - start:.1f} s. Ingest with: urbis energy ingest FILE "
+                f"--city {name}"
+            )
+        )
+
+    def _balance(self, options: dict[str, Any]) -> None:
+        city = _city(options["city"])
+        year = options["year"] or queries.default_year(city)
+        if year is None:
+            raise CommandError(f"No readings stored for {city.name}.")
+        try:
+            rows = queries.balance_table(
+                city, level=options["level"], year=year, month=options["month"],
+                sector=options["sector"], carrier=options["carrier"],
+            )
+        except queries.BadQuery as exc:
+            raise CommandError(str(exc)) from exc
+        header = (
+            f"{'code':<10} {'name':<34} {'consumption MWh':>16} {'production MWh':>15} "
+            f"{'net MWh':>14} {'self-suff.':>10} {'peak kW':>11}"
+        )
+        period = f"{year}" + (f"-{options['month']:02d}" if options["month"] else "")
+        self.stdout.write(
+            f"{city.name}, {options['level']}, {period}, sector {options['sector']}, "
+            f"carrier {options['carrier']} (engine: {engine.engine_name()})"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+
+        def mwh(v: float | None) -> str:
+            return "–" if v is None else f"{v / 1000:,.1f}"
+
+        for r in rows:
+            ss = "–" if r["self_sufficiency"] is None else f"{r['self_sufficiency'] * 100:.2f} %"
+            peak = "–" if r["peak_import_kw"] is None else f"{r['peak_import_kw']:,.0f}"
+            self.stdout.write(
+                f"{r['code']:<10} {r['name'][:34]:<34} {mwh(r['consumption_kwh']):>16} "
+                f"{mwh(r['production_kwh']):>15} {mwh(r['net_kwh']):>14} {ss:>10} {peak:>11}"
+            )
+
+    def _uploads(self, options: dict[str, Any]) -> None:
+        city = _city(options["city"])
+        for u in EnergyUpload.objects.filter(city=city).order_by("-created_at")[:50]:
+            self.stdout.write(
+                f"{u.created_at:%Y-%m-%d %H:%M}  {u.status:<9} {u.rows:>12,}  {u.file_name}"
+            )
