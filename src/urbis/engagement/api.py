@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from urbis.engagement import queries, services
@@ -269,10 +269,10 @@ def list_processes(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     "/cities/{code}/processes", response={201: ProcessOut}, auth=write_auth,
     summary="Open a process (city editors)",
 )
-def create_process(request: HttpRequest, code: str, payload: ProcessIn) -> tuple[int, Any]:
+def create_process(request: HttpRequest, code: str, payload: ProcessIn) -> Any:
     city = get_city(code, request.user)
     process = services.create_process(by=request.user, city=city, **payload.dict())
-    return 201, _process_out(request, process)
+    return Status(201, _process_out(request, process))
 
 
 @router.get(
@@ -304,7 +304,7 @@ def submit_idea(request: HttpRequest, code: str, slug: str, payload: IdeaIn) -> 
     idea = services.submit_idea(
         by=request.user, process=process, ip=client_ip(request), **payload.dict()
     )
-    return 201, _idea_out(request, idea)
+    return Status(201, _idea_out(request, idea))
 
 
 @router.post(
@@ -314,7 +314,7 @@ def submit_idea(request: HttpRequest, code: str, slug: str, payload: IdeaIn) -> 
 @_limited
 def submit_idea_multipart(
     request: HttpRequest, code: str, slug: str, payload: Form[IdeaIn],
-    attachments: File[list[UploadedFile]] | None = None,
+    attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
     city = get_city(code, request.user)
     process = queries.get_process(city, slug, request.user)
@@ -322,7 +322,7 @@ def submit_idea_multipart(
     idea = services.submit_idea(
         by=request.user, process=process, ip=client_ip(request), files=files, **payload.dict()
     )
-    return 201, _idea_out(request, idea)
+    return Status(201, _idea_out(request, idea))
 
 
 @router.get("/ideas/{idea_id}", response=IdeaOut, summary="One idea")
@@ -336,7 +336,7 @@ def get_idea(request: HttpRequest, idea_id: int) -> dict[str, Any]:
 def vote(request: HttpRequest, idea_id: int) -> Any:
     idea = _idea(request, idea_id)
     total = services.cast_vote(by=request.user, idea=idea, ip=client_ip(request))
-    return 201, {"idea": idea.pk, "votes": total, "voted": True}
+    return Status(201, {"idea": idea.pk, "votes": total, "voted": True})
 
 
 @router.delete("/ideas/{idea_id}/vote", response=VoteOut, auth=write_auth,
@@ -377,9 +377,9 @@ def comment(request: HttpRequest, idea_id: int, payload: CommentIn) -> Any:
     c = services.add_comment(
         by=request.user, idea=idea, body=payload.body, parent=parent, ip=client_ip(request)
     )
-    return 201, {"id": c.pk, "parent": c.parent_id, "author": c.author_label,
+    return Status(201, {"id": c.pk, "parent": c.parent_id, "author": c.author_label,
                  "body_html": c.body_html, "is_official": c.is_official, "hidden": False,
-                 "created_at": c.created_at}
+                 "created_at": c.created_at})
 
 
 @router.post("/ideas/{idea_id}/reports", response={201: dict}, auth=write_auth,
@@ -388,7 +388,7 @@ def comment(request: HttpRequest, idea_id: int, payload: CommentIn) -> Any:
 def report_idea(request: HttpRequest, idea_id: int, payload: ReasonIn) -> Any:
     idea = _idea(request, idea_id)
     services.report(by=request.user, idea=idea, reason=payload.reason)
-    return 201, {"reported": True}
+    return Status(201, {"reported": True})
 
 
 @router.post("/ideas/{idea_id}/comments/{comment_id}/reports", response={201: dict},
@@ -397,7 +397,7 @@ def report_idea(request: HttpRequest, idea_id: int, payload: ReasonIn) -> Any:
 def report_comment(request: HttpRequest, idea_id: int, comment_id: int, payload: ReasonIn) -> Any:
     idea = _idea(request, idea_id)
     services.report(by=request.user, comment=_comment(idea, comment_id), reason=payload.reason)
-    return 201, {"reported": True}
+    return Status(201, {"reported": True})
 
 
 # ------------------------------------------------------------------ curation
@@ -524,7 +524,7 @@ def list_workshops(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 def register(request: HttpRequest, code: str, workshop_id: int) -> Any:
     workshop = queries.get_workshop(get_city(code, request.user), workshop_id, request.user)
     registration = services.sign_up(by=request.user, workshop=workshop)
-    return 201, {"workshop": workshop.pk, "status": registration.status}
+    return Status(201, {"workshop": workshop.pk, "status": registration.status})
 
 
 @router.delete("/cities/{code}/workshops/{workshop_id}/registration", response={204: None},
@@ -532,7 +532,7 @@ def register(request: HttpRequest, code: str, workshop_id: int) -> Any:
 def unregister(request: HttpRequest, code: str, workshop_id: int) -> Any:
     workshop = queries.get_workshop(get_city(code, request.user), workshop_id, request.user)
     services.cancel_registration(by=request.user, workshop=workshop)
-    return 204, None
+    return Status(204, None)
 
 
 def _study_out(request: HttpRequest, s: Study) -> dict[str, Any]:
@@ -571,7 +571,7 @@ def concept_response(request: HttpRequest, code: str, study_id: int, payload: Co
     study = queries.get_study(get_city(code, request.user), study_id, request.user)
     services.respond_to_concept(by=request.user, study=study, rating=payload.rating,
                                 comment=payload.comment)
-    return 201, {"recorded": True}
+    return Status(201, {"recorded": True})
 
 
 @router.post("/cities/{code}/studies/{study_id}/usability-sessions", response={201: dict},
@@ -584,6 +584,6 @@ def usability_session(request: HttpRequest, code: str, study_id: int,
         results=[(r.task, r.success, r.seconds) for r in payload.results],
         sus_answers=payload.sus_answers, comment=payload.comment,
     )
-    return 201, {"sus_score": session.sus_score}
+    return Status(201, {"sus_score": session.sus_score})
 
 

@@ -228,9 +228,12 @@ def moderation_queue(city: City) -> dict[str, Any]:
         .select_related("idea", "comment__idea", "reporter")
         .order_by("created_at")
     )
+    reports = list(open_reports)
+    for r in reports:
+        r.target_idea = r.idea or r.comment.idea  # type: ignore[attr-defined,union-attr]
     return {
         "new": list(ideas.filter(status=IdeaStatus.NEW, is_hidden=False).order_by("created_at")),
-        "reports": list(open_reports),
+        "reports": reports,
         "answer_due": list(
             ideas.filter(threshold_reached_at__isnull=False, answered_at__isnull=True)
             .exclude(status=IdeaStatus.DUPLICATE)
