@@ -16,7 +16,9 @@ def test_public_pages_render(process: Any, idea: Idea, client_for: Callable[...,
     client = Client()
     city_page = client.get("/cities/barcelona/engagement/")
     assert city_page.status_code == 200 and process.title in city_page.content.decode()
-    listing = client.get(f"/cities/barcelona/engagement/p/{process.slug}/?sort=fair&category=energy")
+    listing = client.get(
+        f"/cities/barcelona/engagement/p/{process.slug}/?sort=fair&category=energy"
+    )
     assert listing.status_code == 200 and idea.title in listing.content.decode()
     page = client.get(f"/cities/barcelona/ideas/{idea.pk}/")
     assert page.status_code == 200

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import NoReverseMatch
 
 from urbis.engagement.models import Idea, IdeaStatus, ModerationEvent
 from urbis.people.permissions import Action, can, require
@@ -47,7 +48,11 @@ def actions_with_progress(idea: Idea) -> list[dict[str, Any]]:
                 progress = action_progress(action)
             except Exception:  # noqa: BLE001 - a missing figure must not break the idea page
                 progress = None
-        result.append({"action": action, "progress": progress or {}})
+        try:
+            url = action.get_absolute_url()
+        except NoReverseMatch:  # the strategy app may not publish action pages
+            url = ""
+        result.append({"action": action, "url": url, "progress": progress or {}})
     return result
 
 
@@ -55,8 +60,11 @@ def linkable_actions(idea: Idea) -> list[Any]:
     model = _action_model()
     if model is None or not hasattr(idea, "actions"):
         return []
-    actions = list(model.objects.all()[:1000])
-    return [a for a in actions if _action_city_id(a) == idea.process.city_id]
+    return list(
+        model.objects.filter(strategy__city_id=idea.process.city_id)
+        .select_related("strategy")
+        .order_by("strategy__title", "order", "pk")[:500]
+    )
 
 
 def link_action(*, by: Any, idea: Idea, action_id: int, unlink: bool = False) -> Idea:
@@ -67,9 +75,10 @@ def link_action(*, by: Any, idea: Idea, action_id: int, unlink: bool = False) ->
     model = _action_model()
     if model is None or not hasattr(idea, "actions"):
         raise ValidationError({"action": "This installation has no strategy actions."})
-    action = model.objects.filter(pk=action_id).first()
+    action = model.objects.select_related("strategy").filter(pk=action_id).first()
     if action is None or _action_city_id(action) != city.pk:
         raise ValidationError({"action": f"No action {action_id} in {city.name}."})
+    idea.refresh_from_db(fields=["status"])
     if not unlink and idea.status not in LINKABLE:
         raise ValidationError(
             {"action": "Accept the idea first: only accepted ideas are linked to actions."}

@@ -193,6 +193,13 @@ class Idea(models.Model):
     # (services.cast_vote / withdraw_vote / merge_ideas); tests compare it with a recount.
     vote_count = models.PositiveIntegerField(_("votes"), default=0)
     threshold_reached_at = models.DateTimeField(null=True, blank=True, editable=False)
+    actions = models.ManyToManyField(
+        "strategy.Action",
+        verbose_name=_("strategy actions"),
+        blank=True,
+        related_name="ideas",
+        help_text=_("The actions of the city's strategy that carry this idea out."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
