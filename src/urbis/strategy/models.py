@@ -38,6 +38,7 @@ class Framework(models.TextChoices):
     ISO_37120 = "iso37120", _("ISO 37120")
     ISO_37122 = "iso37122", _("ISO 37122")
     CITYKEYS = "citykeys", _("CITYkeys")
+    URBIS = "urbis", _("Urbis common")
     CUSTOM = "custom", _("City's own")
 
 
@@ -61,6 +62,11 @@ class Indicator(models.Model):
         _("compare per capita"), default=False,
         help_text=_("The value is a city total: compare cities per inhabitant."),
     )
+    per_capita_factor = models.FloatField(
+        _("per-capita factor"), default=1.0,
+        help_text=_("Value × factor ÷ population gives the per-capita unit."),
+    )
+    per_capita_unit = models.CharField(_("per-capita unit"), max_length=64, blank=True)
     city = models.ForeignKey(
         "places.City", verbose_name=_("city"), on_delete=models.CASCADE, null=True, blank=True,
         related_name="custom_indicators",
