@@ -78,42 +78,40 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        outcome: dict[str, Any] = {}
         stages = ["check and store", "update balance"]
         stage = {"now": 0}
+        done = threading.Event()
 
         def progress(name: str) -> None:
             stage["now"] = stages.index(name)
 
-        def work() -> None:
-            try:
-                outcome["upload"] = services.ingest_path(
-                    city, path, time_zone=options["tz"], progress=progress
-                )
-            except Exception as exc:  # reported below, in the main thread
-                outcome["error"] = exc
-
         # The engine checks and stores a file in one call, so the bar counts stages and shows
-        # the time spent; it never claims a share of rows it cannot know.
-        worker = threading.Thread(target=work, daemon=True)
+        # the time spent; it never claims a share of rows it cannot know. The work stays in
+        # this thread (it uses the database); a helper thread only redraws the bar.
         with tqdm(
             total=len(stages), unit="stage", desc=path.name,
             bar_format="{desc}: {n_fmt}/{total_fmt} stages |{bar}| {elapsed} {postfix}",
             disable=options.get("verbosity", 1) == 0,
         ) as bar:
-            worker.start()
-            while worker.is_alive():
-                worker.join(0.25)
-                if bar.n != stage["now"]:
-                    bar.update(stage["now"] - bar.n)
-                bar.set_postfix_str(stages[stage["now"]], refresh=True)
+
+            def tick() -> None:
+                while not done.wait(0.25):
+                    if bar.n != stage["now"]:
+                        bar.update(stage["now"] - bar.n)
+                    bar.set_postfix_str(stages[stage["now"]], refresh=True)
+
+            ticker = threading.Thread(target=tick, daemon=True)
+            ticker.start()
+            try:
+                upload = services.ingest_path(
+                    city, path, time_zone=options["tz"], progress=progress
+                )
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages)) from exc
+            finally:
+                done.set()
+                ticker.join()
             bar.update(len(stages) - bar.n)
-        if "error" in outcome:
-            error = outcome["error"]
-            if isinstance(error, ValidationError):
-                raise CommandError("; ".join(error.messages))
-            raise CommandError(str(error))
-        upload: EnergyUpload = outcome["upload"]
         if upload.status == EnergyUpload.Status.REJECTED:
             for e in upload.errors:
                 self.stderr.write(f"{e['file']}, row {e['row']}, field {e['field']}: {e['reason']}")

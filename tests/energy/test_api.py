@@ -1,0 +1,139 @@
+"""Energy API: balance as JSON and valid GeoJSON, street cells withhold small groups,
+profiles, and uploads refused to users without the role."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from geojson_pydantic import FeatureCollection
+
+from tests.energy.conftest import BAD, readings
+from urbis.energy.models import EnergyUpload
+from urbis.engines.energy import list_files
+from urbis.people import services as people
+
+
+@pytest.fixture
+def stored(barcelona: Any, energy_dir: Path, write_file: Any) -> None:
+    # 12 meters in one street block of B07 (one cell) and 3 meters in B02 (withheld).
+    call_command("energy", "ingest", str(write_file("a.csv", readings())), "--city",
+                 "barcelona", verbosity=0)
+    call_command(
+        "energy", "ingest",
+        str(write_file("b.csv", readings(meters=3, area="B02", lon=2.1770, lat=41.3830,
+                                         prefix="g", pv=False))),
+        "--city", "barcelona", verbosity=0,
+    )
+
+
+def test_balance_json_per_level(client: Any, stored: None) -> None:
+    data = client.get("/api/v1/cities/barcelona/energy/balance?level=neighbourhood").json()
+    assert data["year"] == 2025 and data["years"] == [2025]
+    rows = {r["code"]: r for r in data["items"]}
+    assert len(rows) == 73
+    assert rows["B07"]["production_kwh"] > 0 and 0 < rows["B07"]["self_sufficiency"] < 1
+    assert rows["B02"]["production_kwh"] == 0 and rows["B02"]["self_sufficiency"] == 0
+    assert rows["B01"]["consumption_kwh"] is None
+    city = client.get("/api/v1/cities/barcelona/energy/balance?level=city").json()["items"][0]
+    assert city["consumption_kwh"] == pytest.approx(
+        rows["B07"]["consumption_kwh"] + rows["B02"]["consumption_kwh"], abs=0.2
+    )
+    june = client.get("/api/v1/cities/barcelona/energy/balance?level=city&month=6").json()
+    assert june["items"][0]["consumption_kwh"] == pytest.approx(city["consumption_kwh"], abs=0.2)
+    empty = client.get("/api/v1/cities/barcelona/energy/balance?level=city&month=1").json()
+    assert empty["items"][0]["consumption_kwh"] is None
+
+
+def test_geojson_layers_are_valid(client: Any, stored: None) -> None:
+    for level in ("street", "neighbourhood", "district", "city"):
+        for measure in ("consumption", "production", "balance", "self_sufficiency"):
+            response = client.get(
+                "/api/v1/cities/barcelona/energy/balance?format=geojson"
+                f"&level={level}&measure={measure}"
+            )
+            assert response.status_code == 200
+            assert response["Content-Type"].startswith("application/geo+json")
+            body = json.loads(response.content)
+            FeatureCollection.model_validate(body)
+            assert body["features"], level
+            assert all("value" in f["properties"] for f in body["features"])
+            assert body["properties"]["measure"] == measure
+
+
+def test_street_cells_never_show_fewer_than_ten_connections(client: Any, stored: None) -> None:
+    body = client.get("/api/v1/cities/barcelona/energy/street-cells").json()
+    assert [f["properties"]["connections"] for f in body["features"]] == [13]
+    assert body["properties"]["withheld_meters"] == 3
+    assert body["properties"]["min_connections"] == 10
+
+
+def test_profile_and_area_balance(client: Any, stored: None) -> None:
+    profile = client.get(
+        "/api/v1/cities/barcelona/energy/areas/B07/profile?year=2025&week=23"
+    ).json()
+    assert len(profile["hours"]) == 168 and profile["start"] == "2025-06-02T00:00Z"
+    assert sum(profile["production_kwh"]) > 0 and profile["production_is_estimate"] is False
+    district = client.get("/api/v1/cities/barcelona/energy/areas/D02/profile?week=23").json()
+    assert district["consumption_kwh"] == profile["consumption_kwh"]
+    area = client.get("/api/v1/cities/barcelona/energy/areas/B07/balance").json()
+    assert area["years"][0]["year"] == 2025 and area["years"][0]["sectors"]
+    assert client.get("/api/v1/cities/barcelona/energy/areas/NOPE/balance").status_code == 404
+
+
+def test_bad_parameters_are_problems(client: Any, stored: None) -> None:
+    response = client.get("/api/v1/cities/barcelona/energy/balance?level=planet")
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_unpublished_city_is_hidden_from_anonymous(client: Any, barcelona: Any,
+                                                   stored: None) -> None:
+    barcelona.is_published = False
+    barcelona.save()
+    assert client.get("/api/v1/cities/barcelona/energy/balance").status_code == 404
+    assert client.get("/cities/barcelona/energy/").status_code == 404
+
+
+def _file(text: str, name: str) -> io.BytesIO:
+    handle = io.BytesIO(text.encode())
+    handle.name = name
+    return handle
+
+
+@pytest.mark.parametrize("role", [None, "member", "moderator"])
+def test_api_upload_refused_without_the_role(
+    barcelona: Any, make_user: Any, client_for: Any, energy_dir: Path, role: Any
+) -> None:
+    user = make_user(role, barcelona) if role else None
+    response = client_for(user).post(
+        "/api/v1/cities/barcelona/energy/uploads", {"file": _file(readings(1, 2), "x.csv")}
+    )
+    assert response.status_code in ({401, 403} if user is None else {403})
+    assert not EnergyUpload.objects.exists()
+
+
+def test_api_upload_with_token_bad_then_good(
+    barcelona: Any, make_user: Any, energy_dir: Path, inline_jobs: None, client: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    editor = make_user("editor", barcelona)
+    token = people.issue_api_token(user=editor, label="meters")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/cities/barcelona/energy/uploads",
+                               {"file": _file(BAD, "bad.csv")}, **auth)
+    assert response.status_code == 202
+    status = client.get(response.json()["url"], **auth).json()
+    assert status["status"] == "rejected" and status["errors"][0]["row"] >= 2
+    assert list_files(energy_dir, "barcelona") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/cities/barcelona/energy/uploads",
+                               {"file": _file(readings(2, 4), "ok.csv")}, **auth)
+    status = client.get(response.json()["url"], **auth).json()
+    assert status["status"] == "stored" and status["rows"] == 2 * 4 + 4
+    assert client.get(response.json()["url"]).status_code in {401, 403}

@@ -1,0 +1,156 @@
+"""The Energy-Neutral Neighbourhoods competition: the leaderboard rule, its pages, and who
+may enter or add initiatives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from tests.energy.conftest import readings
+from urbis.energy import queries, services
+from urbis.energy.competition import Contender, leaderboard
+from urbis.energy.models import Entry, Initiative
+from urbis.places.models import Area
+
+
+def test_rule_ranks_by_improvement_per_household_against_own_baseline() -> None:
+    board = leaderboard(
+        [
+            # Big neighbourhood, 10 % better per household.
+            Contender(1, "Big", "A", 10_000_000.0, 9_000_000.0, 4000, None),
+            # Small one, 20 % better: wins although its absolute fall is far smaller.
+            Contender(2, "Small", "B", 500_000.0, 400_000.0, 200, None),
+            # Same 10 % as Big but a larger fall per household: ranks above Big.
+            Contender(3, "Keen", "C", 6_000_000.0, 5_400_000.0, 1000, None),
+            # Households unknown: per resident.
+            Contender(4, "Residents", "D", 1_000_000.0, 990_000.0, None, 500),
+            Contender(5, "No data", "E", None, 1_000.0, 100, None),
+        ]
+    )
+    assert [(s.rank, s.team) for s in board] == [
+        (1, "Small"), (2, "Keen"), (3, "Big"), (4, "Residents"), (None, "No data")
+    ]
+    assert board[0].improvement_pct == pytest.approx(20.0)
+    assert board[0].per == "household" and board[3].per == "resident"
+    assert board[4].note == "no readings in the baseline year"
+
+
+def test_rule_without_any_count_still_ranks_on_relative_change() -> None:
+    board = leaderboard([Contender(1, "X", "A", 100.0, 80.0, None, None)])
+    assert board[0].rank == 1 and board[0].per == "neighbourhood"
+    assert board[0].improvement_pct == pytest.approx(20.0)
+
+
+@pytest.fixture
+def season(barcelona: Any, paris: Any, energy_dir: Path, write_file: Any) -> Any:
+    # Baseline 2024 and scoring 2025 readings for two Barcelona neighbourhoods.
+    for name, area, year, meters in (
+        ("b24.csv", "B07", "2024-06-03", 12), ("b25.csv", "B07", "2025-06-02", 9),
+        ("c24.csv", "B31", "2024-06-03", 12), ("c25.csv", "B31", "2025-06-02", 11),
+    ):
+        call_command(
+            "energy", "ingest",
+            str(write_file(name, readings(meters, 24, area=area, start_day=year,
+                                          prefix=name[:3], pv=False))),
+            "--city", "barcelona", verbosity=0,
+        )
+    season = services.save_season(
+        None, slug="test-season", name="Test season", cities=[barcelona, paris],
+        starts_on=dt.date(2025, 1, 1), ends_on=dt.date.today() + dt.timedelta(days=30),
+        baseline_year=2024, scoring_year=2025,
+    )
+    for code, team in (("B07", "Dreta"), ("B31", "Gràcia")):
+        services.enter(None, season, Area.objects.get(city=barcelona, code=code),
+                       team_name=team, households=1000)
+    return season
+
+
+def test_standings_and_pages(client: Any, season: Any) -> None:
+    board = queries.standings(season)
+    assert [(s["rank"], s["team"]) for s in board] == [(1, "Dreta"), (2, "Gràcia")]
+    assert board[0]["improvement_pct"] == pytest.approx(25.0, abs=0.01)
+    page = client.get("/energy/competition/test-season/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.index("Dreta") < html.index("Gràcia") and "How entries are ranked" in html
+    entry = Entry.objects.get(team_name="Dreta")
+    detail = client.get(f"/energy/competition/test-season/entries/{entry.pk}/")
+    assert detail.status_code == 200 and 'id="curve-data"' in detail.content.decode()
+    api = client.get("/api/v1/energy/seasons/test-season").json()
+    assert [s["team"] for s in api["leaderboard"]] == ["Dreta", "Gràcia"]
+    one = client.get(f"/api/v1/energy/seasons/test-season/entries/{entry.pk}").json()
+    assert one["standing"]["rank"] == 1 and len(one["curve"]["scoring"]["net_per_unit_kwh"]) == 12
+    assert client.get("/energy/competition/").status_code == 200
+    assert client.get("/energy/competition/best-practices/").status_code == 200
+
+
+def test_entering_needs_an_account_and_a_season_city(
+    client_for: Any, make_user: Any, season: Any, barcelona: Any
+) -> None:
+    anonymous = client_for(None)
+    response = anonymous.post("/energy/competition/test-season/enter/", {"team_name": "X"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    citizen = make_user()
+    client = client_for(citizen)
+    area = Area.objects.get(city=barcelona, code="B01")
+    response = client.post("/energy/competition/test-season/enter/",
+                           {"area": area.pk, "team_name": "Raval Verd", "households": "900"})
+    entry = Entry.objects.get(team_name="Raval Verd")
+    assert response.status_code == 302 and entry.created_by == citizen
+    # A district is not a neighbourhood; an empty team name is refused; nothing half-written.
+    district = Area.objects.get(city=barcelona, code="D01")
+    with pytest.raises(ValidationError):
+        services.enter(citizen, season, district, team_name="D")
+    response = client.post("/energy/competition/test-season/enter/",
+                           {"area": Area.objects.get(city=barcelona, code="B02").pk,
+                            "team_name": " "})
+    assert response.status_code == 422
+    assert not Entry.objects.filter(area__code="B02").exists()
+
+
+def test_only_the_team_or_an_editor_adds_initiatives(
+    client_for: Any, make_user: Any, season: Any, barcelona: Any
+) -> None:
+    entry = Entry.objects.get(team_name="Dreta")
+    stranger = make_user()
+    with pytest.raises(PermissionDenied):
+        services.add_initiative(stranger, entry, kind="solar", title="Roofs")
+    url = f"/energy/competition/test-season/entries/{entry.pk}/"
+    client_for(stranger).post(url, {"kind": "solar", "title": "Roofs"})
+    assert client_for(None).post(url, {"kind": "solar", "title": "Roofs"}).status_code == 302
+    assert not Initiative.objects.exists()
+    editor = make_user("editor", barcelona)
+    response = client_for(editor).post(url, {"kind": "solar", "title": "Roofs"})
+    assert response.status_code == 302
+    assert Initiative.objects.get().title == "Roofs"
+    response = client_for(editor).post(url, {"kind": "bogus", "title": "X"})
+    assert response.status_code == 422 and Initiative.objects.count() == 1
+
+
+def test_seasons_and_best_practices_need_editors(make_user: Any, season: Any,
+                                                 barcelona: Any, paris: Any) -> None:
+    bcn_editor = make_user("editor", barcelona)
+    with pytest.raises(PermissionDenied):  # must edit every city of the season
+        services.save_season(
+            bcn_editor, slug="s2", name="S2", cities=[barcelona, paris],
+            starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 12, 31),
+            baseline_year=2024, scoring_year=2025,
+        )
+    with pytest.raises(ValidationError):
+        services.save_season(
+            None, slug="s3", name="S3", cities=[barcelona], starts_on=dt.date(2025, 1, 1),
+            ends_on=dt.date(2025, 12, 31), baseline_year=2025, scoring_year=2024,
+        )
+    member = make_user("member", barcelona)
+    with pytest.raises(PermissionDenied):
+        services.publish_best_practice(member, season, kind="solar", title="T", summary="S")
+    practice = services.publish_best_practice(
+        bcn_editor, season, kind="solar", title="T", summary="S",
+        entry=Entry.objects.get(team_name="Dreta"),
+    )
+    assert practice in queries.best_practices()
