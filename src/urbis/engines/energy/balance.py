@@ -167,7 +167,7 @@ def energy_balance(
     year_list = sorted({int(y) for y in years}) if years is not None else None
     runner = make_runner(engine, **engine_options)
     raw = runner.run(
-        balance_sql(city, year_list),
+        balance_sql(city, year_list, dialect=runner.name),
         data_dir,
         city,
         year_list,

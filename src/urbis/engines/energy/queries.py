@@ -38,25 +38,30 @@ def _filters(city: str, years: Sequence[int] | None) -> str:
     return " AND ".join(where)
 
 
-def balance_sql(city: str, years: Sequence[int] | None = None) -> str:
+def balance_sql(city: str, years: Sequence[int] | None = None, *, dialect: str = "duckdb") -> str:
     """Energy balance cube: one row per (level, area, sector or 'all', carrier, year, month).
 
     ``month`` 0 is the whole year. Hour-by-hour figures come from 15-minute and hourly
     readings summed into clock hours (UTC); daily and annual readings only add to the
     ``coarse_*`` totals (annual ones to the year rows only, as no month can be known).
+
+    The text is the same for both engines except one hint: for DuckDB the CTEs read twice
+    are marked ``MATERIALIZED`` so the raw readings are scanned once (Spark has no such
+    keyword and reuses the shared exchange itself).
     """
     where = _filters(city, years)
+    mat = "MATERIALIZED " if dialect == "duckdb" else ""
     hourly = _in_list(HOURLY_RESOLUTIONS)
     coarse = _in_list(COARSE_RESOLUTIONS)
     return f"""
-WITH leaf_flows AS (
+WITH leaf_flows AS {mat}(
     SELECT area_code, sector, carrier, flow, estimate, resolution,
            date_trunc('hour', ts) AS hour, sum(kwh) AS kwh
     FROM readings
     WHERE {where}
     GROUP BY area_code, sector, carrier, flow, estimate, resolution, date_trunc('hour', ts)
 ),
-hourly_leaf AS (
+hourly_leaf AS {mat}(
     SELECT area_code, sector, carrier, hour,
            sum(CASE WHEN flow = 'consumption' THEN {_ENERGY} ELSE 0 END) AS c,
            sum(CASE WHEN flow = 'production' THEN {_ENERGY} ELSE 0 END) AS p,
@@ -80,7 +85,7 @@ hourly_unit AS (
     FROM leaf_all l JOIN area_units u ON l.area_code = u.area_code
     GROUP BY u.unit_level, u.unit_code, l.sector, l.carrier, l.hour
 ),
-monthly AS (
+monthly AS {mat}(
     SELECT level, area_code, sector, carrier, year(hour) AS year, month(hour) AS month,
            sum(c) AS c, sum(p) AS p, sum(p_est) AS p_est, sum(least(c, p)) AS matched,
            max(c - p) AS peak_import, max(p - c) AS peak_export, count(*) AS hours

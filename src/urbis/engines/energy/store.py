@@ -145,7 +145,9 @@ def write_file(
     """
     written: list[Path] = []
     try:
-        for (year,), part in rows.partition_by("year", as_dict=True).items():
+        years = rows.get_column("year").unique().to_list()
+        for year in years:
+            part = rows if len(years) == 1 else rows.filter(pl.col("year") == year)
             target = partition_dir(data_dir, city, int(year)) / f"{record.file_hash}.parquet"
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".tmp-{uuid.uuid4().hex}.parquet.part")
@@ -154,10 +156,12 @@ def write_file(
             # (its hash table stays in cache) and compresses better than meter order. The
             # groups' order is arbitrary, so a hash of the key sorts faster than the strings.
             group = pl.struct("area_code", "sector", "carrier", "flow").hash(seed=0)
-            ordered = part.drop("year", "_row", strict=False).sort(group, pl.col("ts"))
-            table = ordered.to_arrow()
-            table = table.cast(STORE_SCHEMA)
-            pq.write_table(table, tmp, row_group_size=ROW_GROUP_ROWS, compression="snappy")
+            ordered = part.select(STORE_SCHEMA.names).sort(group, pl.col("ts"))
+            del part
+            ordered.write_parquet(
+                tmp, compression="snappy", row_group_size=ROW_GROUP_ROWS, statistics=True
+            )
+            del ordered
             os.replace(tmp, target)
             written.append(target)
         payload = asdict(record)

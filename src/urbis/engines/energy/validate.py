@@ -326,7 +326,9 @@ def validate(
 
     work = _place(work, areas, has_area, has_point, out)
 
-    keyed = work.filter(pl.col("ts").is_not_null() & pl.col("meter_id").is_not_null())
+    keyed = work.select("_row", "meter_id", "flow", "ts").filter(
+        pl.col("ts").is_not_null() & pl.col("meter_id").is_not_null()
+    )
     keyed = keyed.with_columns(_first=pl.col("_row").min().over("meter_id", "flow", "ts"))
     out.add(
         keyed,
@@ -381,11 +383,13 @@ def _place(
                 dtype=pl.String,
             )
         )
-        work = (
-            work.join(located, on=["lon", "lat"], how="left")
-            .with_columns(area_code=pl.coalesce("area_code", "located"))
-            .drop("located")
+        # Join only the coordinates, not the whole frame, to keep memory flat.
+        found = (
+            work.select("lon", "lat")
+            .join(located, on=["lon", "lat"], how="left", maintain_order="left")
+            .get_column("located")
         )
+        work = work.with_columns(area_code=pl.coalesce(pl.col("area_code"), found))
         out.add(
             work,
             needs_point

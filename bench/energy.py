@@ -1,0 +1,412 @@
+"""Benchmark of the energy engine: synthetic city -> ingest -> energy balance.
+
+Each step runs in its own child process so that its peak memory (ru_maxrss) is its own.
+The balance is measured side by side with the same computation written in pandas (what a
+city analyst would write) and, optionally, on Spark local mode.
+
+    .venv/bin/python bench/energy.py --meters 10000                # ingest + balance + pandas
+    .venv/bin/python bench/energy.py --meters 10000 --spark        # ... + Spark local mode
+    .venv/bin/python bench/energy.py --scaling 1000,10000,50000 --memory-limit 1GB
+    .venv/bin/python bench/energy.py --meters 10000 --json bench/results/energy.json
+
+Results and the commands used are recorded in docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+CITY = "bench"
+
+
+def _peak_rss_mib() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _descendant_peak_mib() -> float:
+    """Peak RSS (VmHWM) of this process's live descendants, e.g. Spark's JVM."""
+    me = os.getpid()
+    parents: dict[int, int] = {}
+    hwm: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        parents[int(entry.name)] = int(fields.get("PPid", "0").strip())
+        if "VmHWM" in fields:
+            hwm[int(entry.name)] = int(fields["VmHWM"].split()[0]) / 1024
+    total, frontier = 0.0, {me}
+    while frontier:
+        children = {pid for pid, ppid in parents.items() if ppid in frontier}
+        total += sum(hwm.get(pid, 0.0) for pid in children)
+        frontier = children
+    return total
+
+
+def _areas() -> list[Any]:
+    from urbis.engines.energy.synth import synthetic_areas
+
+    return synthetic_areas(CITY, districts=5, neighbourhoods_per_district=8)
+
+
+def _store_rows(data_dir: Path) -> int:
+    from urbis.engines.energy import list_files
+
+    return sum(f.rows for f in list_files(data_dir, CITY))
+
+
+# ---------------------------------------------------------------------------- child steps
+
+
+def step_synth(args: argparse.Namespace) -> dict[str, Any]:
+    from urbis.engines.energy.synth import synth
+
+    out = Path(args.work) / "input"
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    paths = synth(args.meters, args.year, out_dir=out, city=CITY, areas=_areas(), seed=1)
+    seconds = time.perf_counter() - start
+    rows = args.meters * (8784 if args.year % 4 == 0 else 8760)
+    return {"files": len(paths), "rows": rows, "seconds": seconds}
+
+
+def step_ingest(args: argparse.Namespace) -> dict[str, Any]:
+    from urbis.engines.energy import AreaIndex, ingest_file
+
+    data = Path(args.work) / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    index = AreaIndex(_areas())
+    files = sorted((Path(args.work) / "input").glob("*.parquet"))
+    start = time.perf_counter()
+    rows = 0
+    for path in files:
+        report = ingest_file(path, city=CITY, areas=index, data_dir=data)
+        if report.status != "stored":
+            raise SystemExit(f"ingest failed: {report.errors[:5]}")
+        rows += report.rows
+    return {"files": len(files), "rows": rows, "seconds": time.perf_counter() - start}
+
+
+def _balance_summary(frame: Any) -> dict[str, float]:
+    import polars as pl
+
+    city = frame.filter(
+        (pl.col("area_code") == CITY) & (pl.col("sector") == "all") & (pl.col("month") == 0)
+    ).row(0, named=True)
+    keys = (
+        "consumption_kwh",
+        "production_kwh",
+        "self_consumed_kwh",
+        "peak_import_kw",
+        "peak_export_kw",
+    )
+    return {k: round(float(city[k]), 3) for k in keys}
+
+
+def step_balance(args: argparse.Namespace) -> dict[str, Any]:
+    from urbis.engines.energy import AreaIndex, DuckDBRunner, energy_balance
+
+    data = Path(args.work) / "data"
+    index = AreaIndex(_areas())
+    temp = Path(args.work) / "duckdb-tmp"
+    runner = DuckDBRunner(
+        memory_limit=args.memory_limit, temp_dir=temp if args.memory_limit else None
+    )
+    times = []
+    result = None
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        result = energy_balance(data, CITY, index, engine=runner)
+        times.append(time.perf_counter() - start)
+    assert result is not None
+    return {
+        "rows": _store_rows(data),
+        "seconds": sorted(times)[len(times) // 2],
+        "all_seconds": times,
+        "result_rows": len(result),
+        "city_year": _balance_summary(result.to_polars()),
+    }
+
+
+def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
+    """The same balance written the way an analyst would with pandas (hourly data only,
+    which is all the synthetic city has; no coarse readings, no estimates)."""
+    import numpy as np
+    import pandas as pd
+    import polars as pl
+
+    from urbis.engines.energy import AreaIndex, committed_paths
+
+    data = Path(args.work) / "data"
+    units = AreaIndex(_areas()).units_table().to_pandas()
+    start = time.perf_counter()
+    cols = ["area_code", "sector", "carrier", "flow", "ts", "kwh"]
+    df = pd.concat(
+        [pd.read_parquet(p, columns=cols) for p in committed_paths(data, CITY)], ignore_index=True
+    )
+    df["hour"] = df["ts"].dt.floor("h")
+    leaf = (
+        df.groupby(["area_code", "sector", "carrier", "hour", "flow"], observed=True)["kwh"]
+        .sum()
+        .unstack("flow", fill_value=0.0)
+        .reindex(columns=["consumption", "production"], fill_value=0.0)
+        .reset_index()
+    )
+    del df
+    all_sectors = (
+        leaf.groupby(["area_code", "carrier", "hour"], observed=True)[["consumption", "production"]]
+        .sum()
+        .reset_index()
+        .assign(sector="all")
+    )
+    leaf = pd.concat([leaf, all_sectors], ignore_index=True).merge(units, on="area_code")
+    hourly = (
+        leaf.groupby(["unit_level", "unit_code", "sector", "carrier", "hour"], observed=True)[
+            ["consumption", "production"]
+        ]
+        .sum()
+        .reset_index()
+    )
+    hourly["matched"] = np.minimum(hourly["consumption"], hourly["production"])
+    hourly["net"] = hourly["consumption"] - hourly["production"]
+    hourly["export"] = -hourly["net"]
+    hourly["year"] = hourly["hour"].dt.year
+    hourly["month"] = hourly["hour"].dt.month
+    keys = ["unit_level", "unit_code", "sector", "carrier", "year"]
+    monthly = (
+        hourly.groupby([*keys, "month"])
+        .agg(
+            consumption=("consumption", "sum"),
+            production=("production", "sum"),
+            matched=("matched", "sum"),
+            peak_import=("net", "max"),
+            peak_export=("export", "max"),
+            hours=("net", "size"),
+        )
+        .reset_index()
+    )
+    yearly = (
+        monthly.groupby(keys)
+        .agg(
+            consumption=("consumption", "sum"),
+            production=("production", "sum"),
+            matched=("matched", "sum"),
+            peak_import=("peak_import", "max"),
+            peak_export=("peak_export", "max"),
+            hours=("hours", "sum"),
+        )
+        .reset_index()
+        .assign(month=0)
+    )
+    cube = pd.concat([monthly, yearly], ignore_index=True)
+    cube["self_sufficiency"] = cube["matched"] / cube["consumption"]
+    cube["self_consumption"] = cube["matched"] / cube["production"]
+    seconds = time.perf_counter() - start
+    city = cube[(cube.unit_code == CITY) & (cube.sector == "all") & (cube.month == 0)].iloc[0]
+    summary = {
+        "consumption_kwh": round(float(city.consumption), 3),
+        "production_kwh": round(float(city.production), 3),
+        "self_consumed_kwh": round(float(city.matched), 3),
+        "peak_import_kw": round(float(max(city.peak_import, 0.0)), 3),
+        "peak_export_kw": round(float(max(city.peak_export, 0.0)), 3),
+    }
+    del pl
+    return {
+        "rows": _store_rows(data),
+        "seconds": seconds,
+        "result_rows": len(cube),
+        "city_year": summary,
+    }
+
+
+def step_spark(args: argparse.Namespace) -> dict[str, Any]:
+    from urbis.engines.energy import AreaIndex, SparkRunner, energy_balance
+
+    data = Path(args.work) / "data"
+    index = AreaIndex(_areas())
+    runner = SparkRunner(config={"spark.driver.memory": args.spark_memory})
+    start = time.perf_counter()
+    runner.session().sql("SELECT 1").collect()
+    startup = time.perf_counter() - start
+    times = []
+    result = None
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        result = energy_balance(data, CITY, index, engine=runner)
+        times.append(time.perf_counter() - start)
+    jvm = _descendant_peak_mib()
+    runner.stop()
+    assert result is not None
+    return {
+        "rows": _store_rows(data),
+        "startup_seconds": startup,
+        "seconds": sorted(times)[len(times) // 2],
+        "all_seconds": times,
+        "jvm_peak_mib": jvm,
+        "city_year": _balance_summary(result.to_polars()),
+    }
+
+
+STEPS = {
+    "synth": step_synth,
+    "ingest": step_ingest,
+    "balance": step_balance,
+    "pandas": step_pandas,
+    "spark": step_spark,
+}
+
+
+# ---------------------------------------------------------------------------- parent
+
+
+def run_child(step: str, args: argparse.Namespace, **overrides: Any) -> dict[str, Any]:
+    argv = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        step,
+        "--meters",
+        str(overrides.get("meters", args.meters)),
+        "--year",
+        str(args.year),
+        "--work",
+        str(overrides.get("work", args.work)),
+        "--repeat",
+        str(args.repeat),
+        "--spark-memory",
+        args.spark_memory,
+    ]
+    limit = overrides.get("memory_limit", args.memory_limit)
+    if limit:
+        argv += ["--memory-limit", limit]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _rate(result: dict[str, Any]) -> str:
+    if "error" in result:
+        return "error: " + " ".join(result["error"])
+    return f"{result['rows'] / result['seconds'] / 1e6:8.1f} M rows/s"
+
+
+def bench_one(args: argparse.Namespace, meters: int, with_pandas: bool) -> dict[str, Any]:
+    work = Path(args.work) / f"m{meters}"
+    work.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Any] = {"meters": meters}
+    if not (args.reuse and (work / "data").is_dir()):
+        out["synth"] = run_child("synth", args, meters=meters, work=work)
+        out["ingest"] = run_child("ingest", args, meters=meters, work=work)
+    out["balance_duckdb"] = run_child("balance", args, meters=meters, work=work)
+    if with_pandas:
+        out["balance_pandas"] = run_child(
+            "pandas", args, meters=meters, work=work, memory_limit=None
+        )
+        duck, pand = out["balance_duckdb"], out["balance_pandas"]
+        if "error" not in duck and "error" not in pand:
+            out["duckdb_vs_pandas_speedup"] = pand["seconds"] / duck["seconds"]
+            out["same_figures"] = all(
+                abs(duck["city_year"][k] - pand["city_year"][k])
+                <= 1e-6 * max(1.0, abs(pand["city_year"][k]))
+                for k in duck["city_year"]
+            )
+    if args.spark:
+        out["balance_spark"] = run_child("spark", args, meters=meters, work=work)
+    return out
+
+
+def print_table(results: list[dict[str, Any]]) -> None:
+    print(
+        f"{'meters':>8} {'step':<16} {'rows':>12} {'seconds':>9} {'throughput':>18} {'peak MiB':>9}"
+    )
+    for res in results:
+        for step in ("synth", "ingest", "balance_duckdb", "balance_pandas", "balance_spark"):
+            if step not in res:
+                continue
+            r = res[step]
+            if "error" in r:
+                print(f"{res['meters']:>8} {step:<16} {_rate(r)}")
+                continue
+            extra = ""
+            if step == "balance_spark":
+                extra = (
+                    f"  (start-up {r['startup_seconds']:.1f} s, JVM peak "
+                    f"{r['jvm_peak_mib']:.0f} MiB)"
+                )
+            print(
+                f"{res['meters']:>8} {step:<16} {r['rows']:>12,} {r['seconds']:>9.2f} "
+                f"{_rate(r):>18} {r['peak_rss_mib']:>9.0f}{extra}"
+            )
+        if "duckdb_vs_pandas_speedup" in res:
+            print(
+                f"{res['meters']:>8} DuckDB is {res['duckdb_vs_pandas_speedup']:.1f}x faster "
+                f"than pandas; same city figures: {res['same_figures']}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--meters", type=int, default=10_000)
+    parser.add_argument("--year", type=int, default=2023)
+    parser.add_argument("--work", default=str(ROOT / "var" / "bench-energy"))
+    parser.add_argument("--repeat", type=int, default=3, help="balance runs; median reported")
+    parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 1GB")
+    parser.add_argument("--no-pandas", action="store_true")
+    parser.add_argument("--spark", action="store_true", help="also run on Spark local mode")
+    parser.add_argument("--spark-memory", default="4g")
+    parser.add_argument("--scaling", default=None, help="comma-separated meter counts")
+    parser.add_argument("--reuse", action="store_true", help="reuse generated data if present")
+    parser.add_argument("--json", default=None, help="write results to this JSON file")
+    parser.add_argument("--child", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        result = STEPS[args.child](args)
+        result["peak_rss_mib"] = _peak_rss_mib()
+        print(json.dumps(result))
+        return
+
+    counts = [int(x) for x in args.scaling.split(",")] if args.scaling else [args.meters]
+    results = []
+    for meters in counts:
+        # pandas only where it fits comfortably in memory (it needs ~1 GiB per 10 M rows).
+        with_pandas = not args.no_pandas and meters <= 10_000
+        results.append(bench_one(args, meters, with_pandas))
+        print_table(results[-1:])
+        sys.stdout.flush()
+    report = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "command": " ".join([".venv/bin/python", "bench/energy.py", *sys.argv[1:]]),
+        "results": results,
+    }
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
