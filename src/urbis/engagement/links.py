@@ -36,16 +36,17 @@ def actions_with_progress(idea: Idea) -> list[dict[str, Any]]:
     manager = getattr(idea, "actions", None)
     if manager is None:
         return []
+    progress_of: Any = None
     try:
-        from urbis.strategy.queries import action_progress
-    except ImportError:
-        action_progress = None
+        from urbis.strategy.queries import action_progress as progress_of
+    except ImportError:  # the strategy app is optional
+        progress_of = None
     result = []
     for action in manager.all():
         progress = None
-        if action_progress is not None:
+        if progress_of is not None:
             try:
-                progress = action_progress(action)
+                progress = progress_of(action)
             except Exception:  # noqa: BLE001 - a missing figure must not break the idea page
                 progress = None
         try:
