@@ -13,9 +13,10 @@ What it does, all on 127.0.0.1:
 3. runs the same workload twice, once per vote path:
    - ``constraint``: the real API, ``POST /api/v1/ideas/{id}/vote`` (unique constraint on
      (idea, account); total moved by an F() update in the same transaction);
-   - ``naive``: a handler this file adds to the server, which checks "has this account voted?"
-     with a SELECT, INSERTs the vote, then reads the idea's counter and writes it back + 1 —
-     what a first version often does, on a table without the unique constraint;
+   - ``naive``: a view this file adds to the server (same middleware, same token, idea,
+     permission, phase and rate-limit checks), which checks "has this account voted?" with a
+     SELECT, INSERTs the vote, then reads the idea's counter and writes it back + 1 — what a
+     first version often does, on a table without the unique constraint;
    Each (voter, idea) vote is sent twice at the same moment by two client processes (a double
    click), so a correct path stores exactly one of them;
 4. afterwards compares, per idea, the stored total, the stored vote rows, and the votes the
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import multiprocessing as mp
 import os
 import platform
@@ -56,32 +58,40 @@ NAIVE_PREFIX = "/bench/naive-vote/"
 # handler lives here so that the product has no deliberately wrong code path in it.
 
 
-def _naive_vote(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+def _naive_vote(request: Any, idea_id: int) -> Any:
+    """The naive path, as a Django view behind the same middleware as the API: the same token
+    check, idea lookup, permission, phase and rate-limit checks as the real vote, then a
+    check-then-insert and a read-then-write of the counter (autocommit, statement by statement).
+    Only the counting differs."""
+    from django.core.exceptions import PermissionDenied, ValidationError
     from django.db import connection
+    from django.http import JsonResponse
 
-    from urbis.engagement import ratelimits
+    from urbis.engagement import queries, ratelimits
+    from urbis.people.permissions import Action, require
     from urbis.people.services import user_for_token
 
-    header = environ.get("HTTP_AUTHORIZATION", "")
+    header = request.headers.get("Authorization", "")
     user = user_for_token(header.removeprefix("Bearer ").strip()) if header else None
     if user is None:
-        start_response("401 Unauthorized", [("Content-Type", "application/json")])
-        return [b'{"detail": "no token"}']
-    idea_id = int(environ["PATH_INFO"][len(NAIVE_PREFIX) :].strip("/"))
+        return JsonResponse({"detail": "no token"}, status=401)
+    idea = queries.get_idea_by_id(idea_id, user)
     try:
-        ratelimits.hit("vote", user=user, ip=environ.get("REMOTE_ADDR"))
+        require(user, Action.PARTICIPATE, idea.process.city)
+        if not idea.process.is_voting:
+            raise ValidationError("voting closed")
+        ratelimits.hit("vote", user=user, ip=request.META.get("REMOTE_ADDR"))
     except ratelimits.RateLimited:
-        start_response("429 Too Many Requests", [("Content-Type", "application/json")])
-        return [b'{"detail": "rate limited"}']
-    # Autocommit, statement by statement: read, decide, write.
+        return JsonResponse({"detail": "rate limited"}, status=429)
+    except (PermissionDenied, ValidationError) as exc:
+        return JsonResponse({"detail": str(exc)}, status=422)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM bench_naive_vote WHERE idea_id = %s AND user_id = %s",
             [idea_id, user.pk],
         )
         if cursor.fetchone()[0]:
-            start_response("422 Unprocessable Entity", [("Content-Type", "application/json")])
-            return [b'{"detail": "already voted"}']
+            return JsonResponse({"detail": "already voted"}, status=422)
         cursor.execute(
             "INSERT INTO bench_naive_vote (idea_id, user_id) VALUES (%s, %s)", [idea_id, user.pk]
         )
@@ -90,8 +100,7 @@ def _naive_vote(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         cursor.execute(
             "UPDATE bench_naive_counter SET votes = %s WHERE idea_id = %s", [votes + 1, idea_id]
         )
-    start_response("201 Created", [("Content-Type", "application/json")])
-    return [json.dumps({"idea": idea_id, "votes": votes + 1}).encode()]
+    return JsonResponse({"idea": idea_id, "votes": votes + 1}, status=201)
 
 
 def _server_application() -> Any:
@@ -102,22 +111,20 @@ def _server_application() -> Any:
     django.setup()
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
-    from django.db import close_old_connections
+    from django.urls import include, path
+    from django.views.decorators.csrf import csrf_exempt
 
     # Every client shares 127.0.0.1: lift only the per-IP vote limit; the per-account one stays.
     settings.URBIS_RATE_LIMITS = {"vote:ip": (10_000_000, 600)}
-    django_app = get_wsgi_application()
-
-    def application(environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO", "").startswith(NAIVE_PREFIX):
-            close_old_connections()
-            try:
-                return _naive_vote(environ, start_response)
-            finally:
-                close_old_connections()
-        return django_app(environ, start_response)
-
-    return application
+    # Half the requests are refused double clicks (422): expected here, so not logged.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    # This module becomes the URL configuration: the naive route, then every Urbis URL.
+    globals()["urlpatterns"] = [
+        path(NAIVE_PREFIX.strip("/") + "/<int:idea_id>", csrf_exempt(_naive_vote)),
+        path("", include("urbis.urls")),
+    ]
+    settings.ROOT_URLCONF = __name__
+    return get_wsgi_application()
 
 
 if os.environ.get("URBIS_BENCH_SERVER") == "1":
@@ -341,6 +348,7 @@ def main() -> int:
             "URBIS_SECURE_COOKIES": "0",
             "URBIS_DB_CONN_MAX_AGE": "60",
             "DJANGO_SETTINGS_MODULE": "urbis.settings",
+            "URBIS_LOG_LEVEL": "ERROR",
         }
         _setup_django(env)
         idea_ids, tokens = _prepare(args.voters, args.ideas)
