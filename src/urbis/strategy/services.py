@@ -93,6 +93,12 @@ def _record(
     return len(changes)
 
 
+def _require(by: Any, action: Can, city: City) -> None:
+    """``by=None`` is the platform itself (CLI, demo loader), as in the people app."""
+    if by is not None:
+        require(by, action, city)
+
+
 def _field_name(name: str) -> str:
     """``theme_id`` → ``theme``: writes may give a related object or its key."""
     return name[:-3] if name.endswith("_id") else name
@@ -151,7 +157,7 @@ def create_indicator(
 ) -> Indicator:
     """A city's own indicator. Its code is prefixed with the city's code so that it never
     collides with the catalogue or with another city's."""
-    require(by, Can.EDIT, city)
+    _require(by, Can.EDIT, city)
     slug = slugify(code)
     if not slug:
         raise ValidationError({"code": "Give a code of letters, digits and hyphens."})
@@ -204,7 +210,7 @@ def upload_observations(
     Columns: ``indicator`` (code), ``area_code`` (empty = whole city), ``date`` (YYYY-MM-DD) or
     ``year`` (YYYY), ``value``, ``source``. An existing value for the same indicator, place and
     date is replaced. Returns the number of rows stored."""
-    require(by, Can.EDIT, city)
+    _require(by, Can.EDIT, city)
     rows = list(rows)
     indicators = {i.code: i for i in indicators_for(city)}
     areas = {a.code: a for a in Area.objects.filter(city=city).only("pk", "code")}
@@ -328,14 +334,14 @@ def save_strategy(
     *, by: Any, city: City, strategy: Strategy | None = None, **fields: Any
 ) -> Strategy:
     """Create (``strategy=None``) or update a strategy. Publication needs an administrator."""
-    require(by, Can.EDIT, city)
+    _require(by, Can.EDIT, city)
     if strategy is not None and strategy.city_id != city.pk:
         raise ValidationError({"strategy": "This strategy belongs to another city."})
     creating = strategy is None
     strategy = strategy or Strategy(city=city)
     before = {} if creating else _snapshot(strategy, STRATEGY_FIELDS)
     if "is_published" in fields and bool(fields["is_published"]) != strategy.is_published:
-        require(by, Can.ADMINISTER, city)
+        _require(by, Can.ADMINISTER, city)
     for name, value in fields.items():
         if name not in {*STRATEGY_FIELDS, "slug"}:
             raise ValidationError({name: "Not a field of a strategy."})
@@ -362,7 +368,7 @@ def save_theme(
     *, by: Any, strategy: Strategy, name: str, kind: str, description: str = "",
     order: int = 0, theme: Theme | None = None,
 ) -> Theme:
-    require(by, Can.EDIT, strategy.city)
+    _require(by, Can.EDIT, strategy.city)
     errors = {}
     if not name.strip():
         errors["name"] = "Give the theme a name."
@@ -461,7 +467,7 @@ def save_target(
     *, by: Any, strategy: Strategy, target: Target | None = None, **fields: Any
 ) -> Target:
     """Create (``target=None``) or update a target; every changed field goes to the history."""
-    require(by, Can.EDIT, strategy.city)
+    _require(by, Can.EDIT, strategy.city)
     if target is not None and target.strategy_id != strategy.pk:
         raise ValidationError({"target": "This target belongs to another strategy."})
     creating = target is None
@@ -488,7 +494,7 @@ def save_target(
 
 
 def delete_target(*, by: Any, target: Target) -> None:
-    require(by, Can.EDIT, target.strategy.city)
+    _require(by, Can.EDIT, target.strategy.city)
     with transaction.atomic():
         _record(city=target.strategy.city, model="target", object_id=target.pk,
                 before={"title": target.title}, after={"title": "(deleted)"}, by=by)
@@ -580,7 +586,7 @@ def save_action(
 ) -> Action:
     """Create (``action=None``) or update an action with its partners, dependencies, funding
     sources and expected impacts; every changed field goes to the history."""
-    require(by, Can.EDIT, strategy.city)
+    _require(by, Can.EDIT, strategy.city)
     if action is not None and action.strategy_id != strategy.pk:
         raise ValidationError({"action": "This action belongs to another strategy."})
     creating = action is None
@@ -666,7 +672,7 @@ def save_milestone(
     milestone: Milestone | None = None,
 ) -> Milestone:
     city = action.strategy.city
-    require(by, Can.EDIT, city)
+    _require(by, Can.EDIT, city)
     if milestone is not None and milestone.action_id != action.pk:
         raise ValidationError({"milestone": "This milestone belongs to another action."})
     errors = {}
@@ -706,7 +712,7 @@ def publish_report(
     data or edits do not change what was published."""
     from urbis.strategy import queries
 
-    require(by, Can.EDIT, strategy.city)
+    _require(by, Can.EDIT, strategy.city)
     if not isinstance(period_start, dt.date) or not isinstance(period_end, dt.date):
         raise ValidationError({"period_start": "Give the period as two dates."})
     if period_end < period_start:

@@ -75,7 +75,9 @@ class TargetStatus:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.6g}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 def _year(t: float) -> str:
@@ -136,9 +138,13 @@ def target_status(
         (p for p in observations if p.t > spec.baseline_year + 1e-9), key=lambda p: p.t
     )
     if not since:
+        passed = (
+            f", and the target year {_year(spec.target_year)} has passed"
+            if today > spec.target_year else ""
+        )
         return TargetStatus(
             NO_DATA,
-            f"No observation after the baseline year {_year(spec.baseline_year)}.",
+            f"No observation after the baseline year {_year(spec.baseline_year)}{passed}.",
             path=path,
         )
     latest = since[-1]
