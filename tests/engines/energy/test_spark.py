@@ -1,0 +1,68 @@
+"""The same query definitions on DuckDB and Spark give identical results."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+
+import polars as pl
+import pytest
+
+from urbis.engines.energy import SparkRunner, energy_balance, ingest_file, make_runner
+from urbis.engines.energy.queries import meter_totals_sql
+from urbis.engines.energy.synth import synth, synthetic_areas
+
+from .conftest import write_csv
+from .test_balance import HEADER, READINGS
+
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.skipif(
+        importlib.util.find_spec("pyspark") is None,
+        reason="pyspark is not installed (pip install -e .[spark])",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def spark_runner():
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs a Java runtime")
+    runner = SparkRunner(master="local[2]")
+    yield runner
+    runner.stop()
+
+
+def _same(duck: pl.DataFrame, spark: pl.DataFrame) -> None:
+    assert duck.columns == spark.columns
+    assert duck.height == spark.height > 0
+    assert duck.equals(spark), duck.join(spark, on=duck.columns, how="anti")
+
+
+def test_balance_identical_on_duckdb_and_spark(tmp_path, areas, spark_runner):
+    report = ingest_file(
+        write_csv(tmp_path / "r.csv", READINGS, HEADER),
+        city="bcn",
+        areas=areas,
+        data_dir=tmp_path / "d",
+    )
+    assert report.status == "stored"
+    duck = energy_balance(tmp_path / "d", "bcn", areas, engine="duckdb").to_polars()
+    spark = energy_balance(tmp_path / "d", "bcn", areas, engine=spark_runner).to_polars()
+    _same(duck, spark)
+
+
+def test_synthetic_city_identical_on_duckdb_and_spark(tmp_path, spark_runner):
+    areas = synthetic_areas("syn", districts=2, neighbourhoods_per_district=3)
+    for path in synth(
+        60, 2023, out_dir=tmp_path / "in", city="syn", areas=areas, meters_per_file=30
+    ):
+        assert ingest_file(path, city="syn", areas=areas, data_dir=tmp_path / "d").ok
+    duck = energy_balance(tmp_path / "d", "syn", areas, engine="duckdb").to_polars()
+    spark = energy_balance(tmp_path / "d", "syn", areas, engine=spark_runner).to_polars()
+    _same(duck, spark)
+    sql = meter_totals_sql("syn", 2023)
+    duck_totals = pl.from_arrow(make_runner("duckdb").run(sql, tmp_path / "d", "syn", [2023], {}))
+    spark_totals = pl.from_arrow(spark_runner.run(sql, tmp_path / "d", "syn", [2023], {}))
+    assert isinstance(duck_totals, pl.DataFrame) and isinstance(spark_totals, pl.DataFrame)
+    _same(duck_totals, spark_totals)
