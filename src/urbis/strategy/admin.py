@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from urbis.strategy import models
@@ -49,7 +51,7 @@ class ObservationAdmin(admin.ModelAdmin):
 class ProgressReportAdmin(admin.ModelAdmin):
     list_display = ("title", "strategy", "period_start", "period_end", "published_at")
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False  # published reports are records
 
 
@@ -58,5 +60,5 @@ class ChangeAdmin(admin.ModelAdmin):
     list_display = ("changed_at", "model", "object_id", "field", "changed_by")
     list_filter = ("model",)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False

@@ -25,6 +25,7 @@ from urbis.strategy.models import (
     Framework,
     Indicator,
     Milestone,
+    Observation,
     ProgressReport,
     Strategy,
     Target,
@@ -144,7 +145,7 @@ def _load_observations(city_code: str) -> None:
         ]
         existing = {
             (o.indicator.code, o.date.year, o.value, o.source)
-            for o in city.observations.select_related("indicator")
+            for o in Observation.objects.filter(city=city).select_related("indicator")
         }
         if any(
             (r["indicator"], int(r["year"]), float(r["value"]), r["source"]) not in existing
