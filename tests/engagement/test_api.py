@@ -156,3 +156,31 @@ def test_multipart_upload_checks_content(process: Any, make_user: Callable[..., 
     assert accepted.status_code == 201, accepted.content
     attachment = Idea.objects.get().attachments.get()
     assert attachment.kind == "image" and attachment.file.name.endswith(".png")
+
+
+def test_city_side_writes_need_editor(process: Any, make_user: Callable[..., Any],
+                                      client_for: Callable[..., Client], barcelona: Any) -> None:
+    workshop = {"process": process.slug, "title": "Taller de barri", "capacity": 10,
+                "place": "Casal", "starts_at": "2030-01-01T10:00:00Z",
+                "ends_at": "2030-01-01T12:00:00Z"}
+    study = {"kind": "usability", "title": "Map test", "opens": "2030-01-01T00:00:00Z",
+             "closes": "2030-02-01T00:00:00Z", "tasks": ["Find your street"]}
+    member = client_for(make_user("member", barcelona))
+    moderator = client_for(make_user("moderator", barcelona))
+    editor = client_for(make_user("editor", barcelona))
+    for client in (member, moderator):
+        assert post(client, "/api/v1/cities/barcelona/workshops", workshop).status_code == 403
+        assert post(client, "/api/v1/cities/barcelona/studies", study).status_code == 403
+    assert post(editor, "/api/v1/cities/barcelona/workshops", workshop).status_code == 201
+    created = post(editor, "/api/v1/cities/barcelona/studies", study)
+    assert created.status_code == 201
+    study_id = created.json()["id"]
+    url = f"/api/v1/cities/barcelona/studies/{study_id}/documents"
+    sketch = io.BytesIO(_png())
+    sketch.name = "sketch.png"
+    assert member.post(url, {"file": sketch}).status_code == 403
+    sketch.seek(0)
+    assert editor.post(url, {"file": sketch}).status_code == 201
+    bad = io.BytesIO(b"GIF89a not really")
+    bad.name = "x.gif"
+    assert editor.post(url, {"file": bad}).status_code == 422

@@ -202,6 +202,27 @@ class UsabilityIn(Schema):
     comment: str = Field("", max_length=20_000)
 
 
+class WorkshopIn(Schema):
+    process: str
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+    agenda: str = Field("", max_length=20_000)
+    place: str = ""
+    online_url: str = ""
+
+
+class StudyIn(Schema):
+    kind: str
+    title: str
+    opens: dt.datetime
+    closes: dt.datetime
+    description: str = Field("", max_length=20_000)
+    tasks: list[str] = []
+    process: str | None = None
+
+
 class StudyOut(Schema):
     id: int
     kind: str
@@ -519,6 +540,16 @@ def list_workshops(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     return [_workshop_out(request, w) for w in queries.workshops(city, request.user)]
 
 
+@router.post("/cities/{code}/workshops", response={201: WorkshopOut}, auth=write_auth,
+             summary="Create a workshop (city editors)")
+def create_workshop(request: HttpRequest, code: str, payload: WorkshopIn) -> Any:
+    city = get_city(code, request.user)
+    data = payload.dict()
+    process = queries.get_process(city, data.pop("process"), request.user)
+    workshop = services.create_workshop(by=request.user, process=process, **data)
+    return Status(201, _workshop_out(request, workshop))
+
+
 @router.post("/cities/{code}/workshops/{workshop_id}/registration",
              response={201: RegistrationOut}, auth=write_auth, summary="Sign up for a workshop")
 def register(request: HttpRequest, code: str, workshop_id: int) -> Any:
@@ -549,6 +580,27 @@ def _study_out(request: HttpRequest, s: Study) -> dict[str, Any]:
 def list_studies(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     city = get_city(code, request.user)
     return [_study_out(request, s) for s in queries.studies(city, request.user)]
+
+
+@router.post("/cities/{code}/studies", response={201: StudyOut}, auth=write_auth,
+             summary="Create a concept-validation or usability study (city editors)")
+def create_study(request: HttpRequest, code: str, payload: StudyIn) -> Any:
+    city = get_city(code, request.user)
+    data = payload.dict()
+    slug = data.pop("process")
+    process = queries.get_process(city, slug, request.user) if slug else None
+    study = services.create_study(by=request.user, city=city, process=process, **data)
+    return Status(201, _study_out(request, study))
+
+
+@router.post("/cities/{code}/studies/{study_id}/documents", response={201: dict},
+             auth=write_auth, summary="Add a sketch or document (image or PDF) to a study")
+def add_study_document(request: HttpRequest, code: str, study_id: int,
+                       file: File[UploadedFile]) -> Any:
+    study = queries.get_study(get_city(code, request.user), study_id, request.user)
+    document = services.add_study_document(by=request.user, study=study, stream=file,
+                                           name=file.name or "file")
+    return Status(201, {"id": document.pk, "kind": document.kind, "url": document.file.url})
 
 
 @router.get("/cities/{code}/studies/{study_id}/results", response=dict,
