@@ -367,19 +367,21 @@ def _link_actions(city_code: str, specs: list[DemoProcess]) -> None:
         return
     for spec in specs:
         for item in spec.ideas:
-            if not item.action_words:
+            if not item.action_words or item.status not in (
+                IdeaStatus.ACCEPTED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED
+            ):
                 continue
             idea = Idea.objects.filter(process__city__code=city_code, process__slug=spec.slug,
                                        title=item.title).first()
             if idea is None or idea.actions.exists():
                 continue
-            match = next(
-                (a for a in actions
-                 if any(w in f"{a.title} {getattr(a, 'description', '')}".lower()
-                        for w in item.action_words)),
-                None,
-            )
-            if match is None:
+            # The best match: earlier keywords are the more specific ones and weigh more.
+            def score(action: Any, words: tuple[str, ...] = item.action_words) -> int:
+                text = f"{action.title} {getattr(action, 'description', '')}".lower()
+                return sum(len(words) - i for i, w in enumerate(words) if w in text)
+
+            match = max(actions, key=score)
+            if score(match) == 0:
                 continue
             idea.actions.add(match)
             ModerationEvent.objects.create(
