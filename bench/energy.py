@@ -37,6 +37,31 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _descendant_cpu_seconds() -> float:
+    """CPU seconds used so far by this process's live descendants (Spark's JVM)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    me = os.getpid()
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    total, frontier = 0.0, {me}
+    while frontier:
+        children = {pid for pid, (ppid, _) in stats.items() if ppid in frontier}
+        total += sum(stats[pid][1] for pid in children)
+        frontier = children
+    return total
+
+
 def _descendant_peak_mib() -> float:
     """Peak RSS (VmHWM) of this process's live descendants, e.g. Spark's JVM."""
     me = os.getpid()
@@ -81,11 +106,16 @@ def step_synth(args: argparse.Namespace) -> dict[str, Any]:
 
     out = Path(args.work) / "input"
     shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), _cpu_seconds()
     paths = synth(args.meters, args.year, out_dir=out, city=CITY, areas=_areas(), seed=1)
     seconds = time.perf_counter() - start
     rows = args.meters * (8784 if args.year % 4 == 0 else 8760)
-    return {"files": len(paths), "rows": rows, "seconds": seconds}
+    return {
+        "files": len(paths),
+        "rows": rows,
+        "seconds": seconds,
+        "cpu_seconds": _cpu_seconds() - cpu0,
+    }
 
 
 def step_ingest(args: argparse.Namespace) -> dict[str, Any]:
@@ -95,14 +125,19 @@ def step_ingest(args: argparse.Namespace) -> dict[str, Any]:
     shutil.rmtree(data, ignore_errors=True)
     index = AreaIndex(_areas())
     files = sorted((Path(args.work) / "input").glob("*.parquet"))
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), _cpu_seconds()
     rows = 0
     for path in files:
         report = ingest_file(path, city=CITY, areas=index, data_dir=data)
         if report.status != "stored":
             raise SystemExit(f"ingest failed: {report.errors[:5]}")
         rows += report.rows
-    return {"files": len(files), "rows": rows, "seconds": time.perf_counter() - start}
+    return {
+        "files": len(files),
+        "rows": rows,
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": _cpu_seconds() - cpu0,
+    }
 
 
 def _balance_summary(frame: Any) -> dict[str, float]:
@@ -130,17 +165,19 @@ def step_balance(args: argparse.Namespace) -> dict[str, Any]:
     runner = DuckDBRunner(
         memory_limit=args.memory_limit, temp_dir=temp if args.memory_limit else None
     )
-    times = []
+    times, cpu = [], []
     result = None
     for _ in range(args.repeat):
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), _cpu_seconds()
         result = energy_balance(data, CITY, index, engine=runner)
         times.append(time.perf_counter() - start)
+        cpu.append(_cpu_seconds() - cpu0)
     assert result is not None
     return {
         "rows": _store_rows(data),
         "seconds": sorted(times)[len(times) // 2],
         "all_seconds": times,
+        "cpu_seconds": sorted(cpu)[len(cpu) // 2],
         "result_rows": len(result),
         "city_year": _balance_summary(result.to_polars()),
     }
@@ -157,7 +194,7 @@ def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
 
     data = Path(args.work) / "data"
     units = AreaIndex(_areas()).units_table().to_pandas()
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), _cpu_seconds()
     cols = ["area_code", "sector", "carrier", "flow", "ts", "kwh"]
     df = pd.concat(
         [pd.read_parquet(p, columns=cols) for p in committed_paths(data, CITY)], ignore_index=True
@@ -220,6 +257,7 @@ def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
     cube["self_sufficiency"] = cube["matched"] / cube["consumption"]
     cube["self_consumption"] = cube["matched"] / cube["production"]
     seconds = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu0
     city = cube[(cube.unit_code == CITY) & (cube.sector == "all") & (cube.month == 0)].iloc[0]
     summary = {
         "consumption_kwh": round(float(city.consumption), 3),
@@ -232,6 +270,7 @@ def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "rows": _store_rows(data),
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "result_rows": len(cube),
         "city_year": summary,
     }
@@ -246,12 +285,13 @@ def step_spark(args: argparse.Namespace) -> dict[str, Any]:
     start = time.perf_counter()
     runner.session().sql("SELECT 1").collect()
     startup = time.perf_counter() - start
-    times = []
+    times, cpu = [], []
     result = None
     for _ in range(args.repeat):
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), _cpu_seconds() + _descendant_cpu_seconds()
         result = energy_balance(data, CITY, index, engine=runner)
         times.append(time.perf_counter() - start)
+        cpu.append(_cpu_seconds() + _descendant_cpu_seconds() - cpu0)
     jvm = _descendant_peak_mib()
     runner.stop()
     assert result is not None
@@ -297,10 +337,16 @@ def run_child(step: str, args: argparse.Namespace, **overrides: Any) -> dict[str
     limit = overrides.get("memory_limit", args.memory_limit)
     if limit:
         argv += ["--memory-limit", limit]
+    load_before = os.getloadavg()[0]
     proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    # Other work on a shared machine slows wall-clock times; the 1-minute load average
+    # before and after says how busy it was (2 = both cores busy).
+    result["load_before"] = round(load_before, 2)
+    result["load_after"] = round(os.getloadavg()[0], 2)
+    return result
 
 
 def _rate(result: dict[str, Any]) -> str:
@@ -324,6 +370,7 @@ def bench_one(args: argparse.Namespace, meters: int, with_pandas: bool) -> dict[
         duck, pand = out["balance_duckdb"], out["balance_pandas"]
         if "error" not in duck and "error" not in pand:
             out["duckdb_vs_pandas_speedup"] = pand["seconds"] / duck["seconds"]
+            out["duckdb_vs_pandas_cpu"] = pand["cpu_seconds"] / duck["cpu_seconds"]
             out["same_figures"] = all(
                 abs(duck["city_year"][k] - pand["city_year"][k])
                 <= 1e-6 * max(1.0, abs(pand["city_year"][k]))
@@ -335,8 +382,10 @@ def bench_one(args: argparse.Namespace, meters: int, with_pandas: bool) -> dict[
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
+    head = ("meters", "step", "rows", "seconds", "throughput", "CPU s", "peak MiB", "load")
     print(
-        f"{'meters':>8} {'step':<16} {'rows':>12} {'seconds':>9} {'throughput':>18} {'peak MiB':>9}"
+        f"{head[0]:>8} {head[1]:<16} {head[2]:>12} {head[3]:>9} {head[4]:>18} "
+        f"{head[5]:>7} {head[6]:>9} {head[7]:>10}"
     )
     for res in results:
         for step in ("synth", "ingest", "balance_duckdb", "balance_pandas", "balance_spark"):
@@ -352,14 +401,17 @@ def print_table(results: list[dict[str, Any]]) -> None:
                     f"  (start-up {r['startup_seconds']:.1f} s, JVM peak "
                     f"{r['jvm_peak_mib']:.0f} MiB)"
                 )
+            load = f"{r['load_before']:.1f}/{r['load_after']:.1f}"
             print(
                 f"{res['meters']:>8} {step:<16} {r['rows']:>12,} {r['seconds']:>9.2f} "
-                f"{_rate(r):>18} {r['peak_rss_mib']:>9.0f}{extra}"
+                f"{_rate(r):>18} {r.get('cpu_seconds', 0.0):>7.1f} "
+                f"{r['peak_rss_mib']:>9.0f} {load:>10}{extra}"
             )
         if "duckdb_vs_pandas_speedup" in res:
             print(
-                f"{res['meters']:>8} DuckDB is {res['duckdb_vs_pandas_speedup']:.1f}x faster "
-                f"than pandas; same city figures: {res['same_figures']}"
+                f"{res['meters']:>8} DuckDB vs pandas: {res['duckdb_vs_pandas_speedup']:.1f}x "
+                f"faster (wall clock), {res['duckdb_vs_pandas_cpu']:.1f}x less CPU time; "
+                f"same city figures: {res['same_figures']}"
             )
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _PARQUET_MAGIC = b"PAR1"
@@ -87,7 +89,17 @@ def read_input(path: Path) -> tuple[pl.DataFrame, str]:
     """
     kind = file_kind(path)
     if kind == "parquet":
-        frame = pl.read_parquet(path)
+        # Text columns are read dictionary-encoded (categorical): meter files repeat a few
+        # codes millions of times, and this keeps a 10-million-row file within a few
+        # hundred MB.
+        schema = pq.read_schema(path)
+        text = [
+            f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+        ]
+        table = pq.read_table(path, read_dictionary=text)
+        converted = pl.from_arrow(table)
+        assert isinstance(converted, pl.DataFrame)
+        frame = converted
     else:
         dialect = sniff_dialect(path)
         source: Path | io.BytesIO = path

@@ -30,6 +30,8 @@ _RESOLUTION_ALIASES: dict[str, str] = {
     **dict.fromkeys(("annual", "yearly", "year", "1y", "y", "p1y"), "annual"),
 }
 _OFFSET = r"[+-]\d\d:?\d\d$"
+# Enums keep per-row text at one or two bytes for multi-million-row files.
+_RESOLUTION_ENUM = pl.Enum(list(RESOLUTION_HOURS))
 
 
 @dataclass
@@ -74,12 +76,13 @@ def _as_text(frame: pl.DataFrame, name: str, lower: bool = False) -> pl.Expr:
     """The column as stripped (and optionally lower-cased) text.
 
     Normalisation is worked out on the distinct values only: a meter file repeats a handful
-    of codes millions of times, and clean columns then cost nothing.
+    of codes millions of times, and clean columns then cost nothing. Categorical columns
+    (dictionary-encoded Parquet) stay categorical when already clean, which keeps a large
+    file's memory at a few bytes per row.
     """
+    dtype = frame.schema[name]
     col = pl.col(name)
-    if frame.schema[name] != pl.String:
-        col = col.cast(pl.String)
-    distinct = frame.select(col.unique())[name].to_list()
+    distinct = frame.select(col.unique().cast(pl.String))[name].to_list()
     mapping = {}
     for raw in distinct:
         if raw is None:
@@ -87,14 +90,16 @@ def _as_text(frame: pl.DataFrame, name: str, lower: bool = False) -> pl.Expr:
         clean = raw.strip().lower() if lower else raw.strip()
         if clean != raw:
             mapping[raw] = clean
-    return col.replace(mapping) if mapping else col
+    if not mapping and isinstance(dtype, pl.String | pl.Categorical):
+        return col
+    return col.cast(pl.String).replace(mapping) if mapping else col.cast(pl.String)
 
 
 def _unit_factor(frame: pl.DataFrame) -> pl.Expr:
-    col = pl.col("unit").cast(pl.String)
-    distinct = frame.select(col.unique())["unit"].to_list()
+    col = pl.col("unit")
+    distinct = frame.select(col.unique().cast(pl.String))["unit"].to_list()
     factors = {u: UNIT_TO_KWH.get(u.strip().lower()) for u in distinct if u is not None}
-    return col.replace_strict(factors, default=None, return_dtype=pl.Float64)
+    return col.cast(pl.String).replace_strict(factors, default=None, return_dtype=pl.Float64)
 
 
 def _as_float(frame: pl.DataFrame, name: str) -> pl.Expr:
@@ -234,9 +239,9 @@ def validate(
         ),
     )
     work = work.with_columns(
-        resolution=pl.col("resolution_raw").replace_strict(
-            _RESOLUTION_ALIASES, default=None, return_dtype=pl.String
-        ),
+        resolution=pl.col("resolution_raw")
+        .cast(pl.String)
+        .replace_strict(_RESOLUTION_ALIASES, default=None, return_dtype=_RESOLUTION_ENUM),
         kwh=pl.col("value") * pl.col("factor"),
     )
 
@@ -363,9 +368,12 @@ def _place(
             "area_code",
             pl.format("unknown area code '{}'", pl.col("area_code")),
         )
-        work = work.with_columns(
-            area_code=pl.when(pl.col("area_code") == "").then(None).otherwise(pl.col("area_code"))
-        )
+    codes = pl.Enum(sorted(areas.areas))
+    if has_area:
+        # Unknown codes were reported above; as enum they (and empty cells) become null.
+        work = work.with_columns(area_code=pl.col("area_code").cast(codes, strict=False))
+    else:
+        work = work.with_columns(area_code=pl.lit(None, codes))
     needs_point = pl.col("area_code").is_null()
     if not has_point:
         out.add(work, needs_point, "area_code", "missing area code")
@@ -375,12 +383,17 @@ def _place(
     out.add(work, bad_lon, "lon", "no area code and no valid longitude")
     out.add(work, bad_lat, "lat", "no area code and no valid latitude")
     # Join each distinct location once: meters repeat their coordinates on every reading.
-    points = work.filter(needs_point & ~bad_lon & ~bad_lat).select("lon", "lat").unique()
+    points = (
+        work.select("lon", "lat", "area_code")
+        .filter(needs_point & ~bad_lon & ~bad_lat)
+        .select("lon", "lat")
+        .unique()
+    )
     if points.height:
         located = points.with_columns(
             located=pl.Series(
                 areas.locate(points["lon"].to_numpy(), points["lat"].to_numpy()).tolist(),
-                dtype=pl.String,
+                dtype=codes,
             )
         )
         # Join only the coordinates, not the whole frame, to keep memory flat.
