@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from urbis.energy import engine, services
+from urbis.energy.demo_data import cell_centre
 
 HEADER = "meter_id;timestamp;value;unit;flow;sector;carrier;area_code;lon;lat"
 
@@ -40,7 +41,9 @@ def readings(
     prefix: str = "m",
     pv: bool = True,
 ) -> str:
-    """A valid CSV (semicolon, decimal comma) of hourly readings of ``meters`` meters."""
+    """A valid CSV (semicolon, decimal comma) of hourly readings of ``meters`` meters, all in
+    one 100 m street cell around (``lon``, ``lat``)."""
+    lon, lat = cell_centre(lon, lat)
     lines = [HEADER]
     for m in range(meters):
         for h in range(hours):
@@ -51,7 +54,7 @@ def readings(
             )
             lines.append(
                 f"{prefix}{m:03d};{ts};{value};kWh;consumption;residential;electricity;{area};"
-                f"{lon + m * 0.0001:.4f}".replace(".", ",") + ";" + f"{lat:.4f}".replace(".", ",")
+                f"{lon + m * 0.00002:.6f}".replace(".", ",") + ";" + f"{lat:.6f}".replace(".", ",")
             )
     if pv:
         for h in range(hours):
@@ -60,7 +63,7 @@ def readings(
             value = max(0.0, 3.0 - abs(hour - 12) * 0.6)
             lines.append(
                 f"{prefix}pv;{ts};{value:.2f};kWh;production;residential;electricity;{area};"
-                .replace(".", ",") + f"{lon:.4f};{lat:.4f}".replace(".", ",")
+                .replace(".", ",") + f"{lon:.6f};{lat:.6f}".replace(".", ",")
             )
     return "\n".join(lines) + "\n"
 

@@ -137,3 +137,23 @@ def test_api_upload_with_token_bad_then_good(
     status = client.get(response.json()["url"], **auth).json()
     assert status["status"] == "stored" and status["rows"] == 2 * 4 + 4
     assert client.get(response.json()["url"]).status_code in {401, 403}
+
+
+def test_city_and_area_pages_link_to_energy(client: Any, stored: None) -> None:
+    city = client.get("/cities/barcelona/").content.decode()
+    assert "/cities/barcelona/energy/" in city and "Smart Energy Map" in city
+    assert "/energy/upload/" not in city  # only editors see the upload link
+    area = client.get("/cities/barcelona/areas/B07/").content.decode()
+    assert "Energy balance 2025" in area and "/cities/barcelona/energy/areas/B07/" in area
+    # An area without readings gets no energy section.
+    assert "Energy balance" not in client.get("/cities/barcelona/areas/B01/").content.decode()
+
+
+def test_map_page_renders_every_level_and_measure(client: Any, stored: None) -> None:
+    for level in ("street", "neighbourhood", "district", "city"):
+        for measure in ("consumption", "self_sufficiency"):
+            page = client.get(f"/cities/barcelona/energy/?level={level}&measure={measure}")
+            assert page.status_code == 200
+            assert 'id="energy-table"' in page.content.decode()
+    page = client.get("/cities/barcelona/energy/areas/B07/?year=2025&week=23")
+    assert page.status_code == 200 and 'id="profile-data"' in page.content.decode()

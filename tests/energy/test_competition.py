@@ -18,32 +18,29 @@ from urbis.energy.models import Entry, Initiative
 from urbis.places.models import Area
 
 
-def test_rule_ranks_by_improvement_per_household_against_own_baseline() -> None:
+def test_rule_ranks_by_fall_per_household_against_own_baseline() -> None:
     board = leaderboard(
         [
-            # Big neighbourhood, 10 % better per household.
-            Contender(1, "Big", "A", 10_000_000.0, 9_000_000.0, 4000, None),
-            # Small one, 20 % better: wins although its absolute fall is far smaller.
-            Contender(2, "Small", "B", 500_000.0, 400_000.0, 200, None),
-            # Same 10 % as Big but a larger fall per household: ranks above Big.
-            Contender(3, "Keen", "C", 6_000_000.0, 5_400_000.0, 1000, None),
-            # Households unknown: per resident.
-            Contender(4, "Residents", "D", 1_000_000.0, 990_000.0, None, 500),
-            Contender(5, "No data", "E", None, 1_000.0, 100, None),
+            # Big: 2,500 -> 2,250 kWh per household, a fall of 250.
+            Contender(1, "Big", "bcn:A", 10_000_000.0, 9_000_000.0, 4000),
+            # Small: 2,500 -> 2,000 per household, a fall of 500: beats Big although its
+            # total fell far less.
+            Contender(2, "Small", "bcn:B", 500_000.0, 400_000.0, 200),
+            # Same fall per household as Small: shares its rank.
+            Contender(3, "Twin", "par:C", 1_000_000.0, 900_000.0, 200),
+            Contender(4, "Keen", "par:D", 6_000_000.0, 5_400_000.0, 1000),
+            Contender(5, "No data", "par:E", None, 1_000.0, 100),
+            Contender(6, "Unknown size", "par:F", 1_000.0, 900.0, None),
         ]
     )
     assert [(s.rank, s.team) for s in board] == [
-        (1, "Small"), (2, "Keen"), (3, "Big"), (4, "Residents"), (None, "No data")
+        (1, "Keen"), (2, "Small"), (2, "Twin"), (4, "Big"), (None, "No data"),
+        (None, "Unknown size"),
     ]
-    assert board[0].improvement_pct == pytest.approx(20.0)
-    assert board[0].per == "household" and board[3].per == "resident"
+    assert board[1].improvement_per_household_kwh == pytest.approx(500.0)
+    assert board[1].improvement_pct == pytest.approx(20.0)
     assert board[4].note == "no readings in the baseline year"
-
-
-def test_rule_without_any_count_still_ranks_on_relative_change() -> None:
-    board = leaderboard([Contender(1, "X", "A", 100.0, 80.0, None, None)])
-    assert board[0].rank == 1 and board[0].per == "neighbourhood"
-    assert board[0].improvement_pct == pytest.approx(20.0)
+    assert board[5].note.startswith("households unknown")
 
 
 @pytest.fixture
@@ -74,6 +71,7 @@ def test_standings_and_pages(client: Any, season: Any) -> None:
     board = queries.standings(season)
     assert [(s["rank"], s["team"]) for s in board] == [(1, "Dreta"), (2, "Gràcia")]
     assert board[0]["improvement_pct"] == pytest.approx(25.0, abs=0.01)
+    assert board[0]["households"] == 1000
     page = client.get("/energy/competition/test-season/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -84,7 +82,8 @@ def test_standings_and_pages(client: Any, season: Any) -> None:
     api = client.get("/api/v1/energy/seasons/test-season").json()
     assert [s["team"] for s in api["leaderboard"]] == ["Dreta", "Gràcia"]
     one = client.get(f"/api/v1/energy/seasons/test-season/entries/{entry.pk}").json()
-    assert one["standing"]["rank"] == 1 and len(one["curve"]["scoring"]["net_per_unit_kwh"]) == 12
+    assert one["standing"]["rank"] == 1 and len(one["curve"]["scoring"]["net_kwh"]) == 12
+    assert one["curve"]["per"] == "household"
     assert client.get("/energy/competition/").status_code == 200
     assert client.get("/energy/competition/best-practices/").status_code == 200
 

@@ -94,9 +94,10 @@ class StandingOut(Schema):
     area_code: str
     area_name: str
     city: str
-    per: str | None
-    baseline_per_unit_kwh: float | None
-    scoring_per_unit_kwh: float | None
+    households: int | None
+    baseline_per_household_kwh: float | None
+    scoring_per_household_kwh: float | None
+    improvement_per_household_kwh: float | None
     improvement_pct: float | None
     note: str
 

@@ -1,35 +1,31 @@
-"""The Energy-Neutral Neighbourhoods leaderboard rule, as a pure function (no Django).
+"""Adapter from competition entries to the engine's leaderboard rule
+(``urbis.engines.energy.competition.leaderboard``; the rule is documented there and in
+docs/ENERGY.md and docs/ENERGY_PLATFORM.md).
 
-Rule (docs/ENERGY_PLATFORM.md, "Leaderboard rule"):
-
-1. For each entry, its **net energy** in a year is consumption minus local production, all
-   sectors and carriers, in kWh (the neighbourhood balance of docs/ENERGY.md).
-2. It is divided by the entry's **households** (declared by the team, else the neighbourhood's
-   official figure); where no household count is known, by its residents (official
-   population), and the board says so. This makes a big and a small neighbourhood comparable.
-3. The **improvement** is the fall of that figure from the season's baseline year to its
-   scoring year, relative to the baseline: ``(base - now) / |base| × 100 %``. Each entrant is
-   measured against its own baseline, so a neighbourhood that starts far from neutral is not
-   punished for it, and one that is already close must still move.
-4. Entries rank by improvement (highest first); ties by the absolute fall per household, then
-   by team name. An entry without readings in either year, or without any denominator, is
-   listed unranked with the reason.
+In short: each entry's net energy (consumption minus local production, all sectors and
+carriers) per household in the season's scoring year is compared with the same figure in its
+own baseline year; entries rank by the fall in kWh per household (higher is better), equal
+falls share a rank. The household count is the one the team declared for its entry, else the
+neighbourhood's official figure; an entry with neither is listed unranked, as is one without
+readings in either year.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from urbis.engines.energy.competition import Entrant, EntrantYear
+from urbis.engines.energy.competition import leaderboard as engine_leaderboard
+
 
 @dataclass(frozen=True)
 class Contender:
     entry_id: int
     team: str
-    area_code: str
+    key: str  # unique within the season, e.g. "barcelona:B07"
     baseline_net_kwh: float | None
     scoring_net_kwh: float | None
     households: int | None
-    residents: int | None
 
 
 @dataclass(frozen=True)
@@ -37,70 +33,52 @@ class Standing:
     rank: int | None
     entry_id: int
     team: str
-    area_code: str
-    per: str | None  # "household", "resident" or "neighbourhood"
-    baseline_per_unit_kwh: float | None
-    scoring_per_unit_kwh: float | None
+    baseline_per_household_kwh: float | None
+    scoring_per_household_kwh: float | None
+    improvement_per_household_kwh: float | None
     improvement_pct: float | None
-    reduction_per_unit_kwh: float | None
     note: str = ""
 
 
 def leaderboard(contenders: list[Contender]) -> list[Standing]:
-    ranked: list[Standing] = []
-    unranked: list[Standing] = []
+    by_key = {c.key: c for c in contenders}
+    entrants = []
     for c in contenders:
-        if c.households:
-            per, units = "household", c.households
-        elif c.residents:
-            per, units = "resident", c.residents
-        else:
-            # The ranking key is relative to the entry's own baseline, so with one count for
-            # both years the count cancels out; the totals still rank fairly.
-            per, units = "neighbourhood", 1
-        if c.baseline_net_kwh is None or c.scoring_net_kwh is None:
-            missing = "baseline" if c.baseline_net_kwh is None else "scoring"
-            unranked.append(_unranked(c, f"no readings in the {missing} year", per))
-            continue
-        base = c.baseline_net_kwh / units
-        now = c.scoring_net_kwh / units
-        if base == 0:
-            unranked.append(_unranked(c, "net energy was zero in the baseline year", per))
-            continue
-        ranked.append(
-            Standing(
-                rank=None,
-                entry_id=c.entry_id,
-                team=c.team,
-                area_code=c.area_code,
-                per=per,
-                baseline_per_unit_kwh=base,
-                scoring_per_unit_kwh=now,
-                improvement_pct=(base - now) / abs(base) * 100.0,
-                reduction_per_unit_kwh=base - now,
+
+        def year(net: float | None, c: Contender = c) -> EntrantYear | None:
+            if net is None or not c.households:
+                return None
+            return EntrantYear(net_kwh=net, households=c.households)
+
+        entrants.append(
+            Entrant(
+                code=c.key,
+                name=c.team,
+                city=c.key.split(":", 1)[0],
+                baseline=year(c.baseline_net_kwh),
+                current=year(c.scoring_net_kwh),
             )
         )
-    ranked.sort(
-        key=lambda s: (-(s.improvement_pct or 0.0), -(s.reduction_per_unit_kwh or 0.0), s.team)
-    )
     result = []
-    for position, standing in enumerate(ranked, start=1):
+    for row in engine_leaderboard(entrants):
+        c = by_key[row.code]
+        note = row.note
+        if row.rank is None and not c.households:
+            note = "households unknown: the team has not declared them"
+        elif row.rank is None and c.baseline_net_kwh is None:
+            note = "no readings in the baseline year"
+        elif row.rank is None and c.scoring_net_kwh is None:
+            note = "no readings in the scoring year"
         result.append(
-            Standing(**{**standing.__dict__, "rank": position})
+            Standing(
+                rank=row.rank,
+                entry_id=c.entry_id,
+                team=c.team,
+                baseline_per_household_kwh=row.baseline_kwh_per_household,
+                scoring_per_household_kwh=row.current_kwh_per_household,
+                improvement_per_household_kwh=row.improvement_kwh_per_household,
+                improvement_pct=row.improvement_pct,
+                note=note,
+            )
         )
-    return result + sorted(unranked, key=lambda s: s.team)
-
-
-def _unranked(c: Contender, note: str, per: str | None = None) -> Standing:
-    return Standing(
-        rank=None,
-        entry_id=c.entry_id,
-        team=c.team,
-        area_code=c.area_code,
-        per=per,
-        baseline_per_unit_kwh=None,
-        scoring_per_unit_kwh=None,
-        improvement_pct=None,
-        reduction_per_unit_kwh=None,
-        note=note,
-    )
+    return result

@@ -33,6 +33,8 @@ CITY_SETTINGS = {
 
 # Illustrative teams (names and text are examples, not real groups): (city, area code,
 # modelled consumption fall, metered PV kWp in the scoring year, members, initiatives).
+# Each team declares a household count when it enters; these counts are illustrative too
+# (HOUSEHOLDS), since no per-neighbourhood household figure is loaded for the demo cities.
 ENTRANTS: tuple[tuple[str, str, float, float, str, tuple[tuple[str, str, str], ...]], ...] = (
     ("barcelona", "B07", 0.12, 2500.0,
      "Associació de veïns (example)\nCooperativa energètica del barri (example)",
@@ -65,6 +67,9 @@ ENTRANTS: tuple[tuple[str, str, float, float, str, tuple[tuple[str, str, str], .
        "Shared e-bike and car charging under a solar canopy (example)."))),
 )
 
+HOUSEHOLDS = {"B07": 19_000, "B31": 15_500, "B58": 1_000, "7511103": 21_000,
+              "7510204": 5_200, "7511803": 12_000}
+
 # PV capacity without a production meter (estimated by the engine with pvlib); illustrative.
 PV_WITHOUT_METER = {"barcelona": ("B02", "B15", "B44"), "paris": ("7510602", "7511501")}
 
@@ -93,19 +98,19 @@ def neighbourhoods(city: City, *, scoring: bool) -> list[demo_data.Neighbourhood
         Area.objects.filter(city=city, level=AreaLevel.NEIGHBOURHOOD)
         .select_related("parent").order_by("code")
     )
-    parent_area: dict[int, float] = {}
+    siblings: dict[int, int] = {}
     for area in areas:
         if area.parent_id:
-            parent_area[area.parent_id] = parent_area.get(area.parent_id, 0.0) + (area.area_m2 or 0)
+            siblings[area.parent_id] = siblings.get(area.parent_id, 0) + 1
     for area in areas:
         geom = shapely.from_geojson(_json(area.geometry))
         # Where a neighbourhood's population is not published (Paris quartiers), model it as
-        # its district's population shared by land area; used only to spread the demand.
+        # an equal share of its district's; used only to spread the demand, never shown.
         people = area.population
-        if not people and area.parent_id and area.parent and area.parent.population \
-                and area.area_m2:
-            people = round(area.parent.population * area.area_m2 / parent_area[area.parent_id])
+        if not people and area.parent_id and area.parent and area.parent.population:
+            people = round(area.parent.population / siblings[area.parent_id])
         point = geom.representative_point()
+        lon, lat = demo_data.cell_centre(point.x, point.y)
         # Modelled: background drift of ±2 %, rooftop PV on about one in four neighbourhoods.
         drift = float(rng.normal(0.0, 0.02))
         background_pv = float(rng.uniform(150, 900)) if rng.uniform() < 0.25 else 0.0
@@ -114,7 +119,7 @@ def neighbourhoods(city: City, *, scoring: bool) -> list[demo_data.Neighbourhood
             kwp = kwp * 0.3  # entrants had some PV before the season
         result.append(
             demo_data.Neighbourhood(
-                code=area.code, lon=point.x, lat=point.y, population=people or 0,
+                code=area.code, lon=lon, lat=lat, population=people or 0,
                 improvement=fall if scoring else 0.0, pv_kwp=kwp,
             )
         )
@@ -209,7 +214,10 @@ def load_competition() -> None:
         team = (f"{area.name} Energia Veïnal" if city_code == "barcelona"
                 else f"{area.name} Énergie Partagée")
         entry = services.enter(
-            None, season, area, team_name=team, members=members, is_illustrative=True
+            None, season, area, team_name=team, members=members,
+            households=HOUSEHOLDS.get(area_code),
+            households_source="Declared by the team (illustrative demo figure)",
+            is_illustrative=True,
         )
         for kind, title, description in initiatives:
             services.add_initiative(

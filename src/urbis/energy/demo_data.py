@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import polars as pl
+from pyproj import Transformer
 
 from urbis.engines.energy.pv import pv_profile
 
@@ -28,7 +29,10 @@ CONNECTIONS = (("residential", 7), ("commercial", 2), ("public", 1))
 #: Modelled share of a connection's final energy that is electricity (the rest is gas, read
 #: daily). Not a published figure.
 ELECTRIC_SHARE = {"residential": 0.40, "commercial": 0.70, "public": 0.60}
-CLUSTER_RADIUS_M = 35.0
+CLUSTER_RADIUS_M = 30.0
+#: No demo connection averages more than this: with standard-profile peaks and noise up to
+#: about five times the mean it stays under the engine's 50 MW plausibility limit.
+MAX_MEAN_KW = 8_000.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,37 @@ def _profiles(year: int, tz: str) -> tuple[pd.DatetimeIndex, dict[str, np.ndarra
     from urbis.engines.energy.synth import _local_profiles
 
     return _local_profiles(year, tz)
+
+
+_TO_LAEA = Transformer.from_crs("EPSG:4326", "EPSG:3035", always_xy=True)
+_FROM_LAEA = Transformer.from_crs("EPSG:3035", "EPSG:4326", always_xy=True)
+
+
+def cell_centre(lon: float, lat: float, size: float = 100.0) -> tuple[float, float]:
+    """Centre of the EEA reference-grid cell holding the point: a street block of the demo
+    sits there, so its connections fall in one street cell of the map."""
+    x, y = _TO_LAEA.transform(lon, lat)
+    cx = (np.floor(x / size) + 0.5) * size
+    cy = (np.floor(y / size) + 0.5) * size
+    out_lon, out_lat = _FROM_LAEA.transform(cx, cy)
+    return float(out_lon), float(out_lat)
+
+
+def _capped(weights: np.ndarray, total: float, cap: float) -> np.ndarray:
+    """Scale ``weights`` to sum to ``total`` with no element above ``cap``: the excess of
+    capped connections is spread over the others in proportion to their weight."""
+    if cap * weights.size < total:
+        raise ValueError("too few connections to carry the total under the cap")
+    result = weights / weights.sum() * total
+    for _ in range(50):
+        over = result > cap
+        if not over.any():
+            break
+        excess = (result[over] - cap).sum()
+        result[over] = cap
+        free = ~over & (result < cap)
+        result[free] += excess * result[free] / result[free].sum()
+    return result
 
 
 def _gas_shape(utc: pd.DatetimeIndex, mean_c: float) -> np.ndarray:
@@ -130,8 +165,7 @@ def generate(
                 factor = (1.0 - n.improvement) if scoring else 1.0
                 weights.append(base * factor * rng.lognormal(0.0, 0.15))
                 elec_share.append(ELECTRIC_SHARE[sector])
-    w = np.array(weights)
-    w = w / w.sum() * total_kwh
+    w = _capped(np.array(weights), total_kwh, MAX_MEAN_KW * hours)
     share = np.array(elec_share)
     elec_total = w * share
     gas_total = w * (1.0 - share)
@@ -143,7 +177,7 @@ def generate(
     for sector in {s for s, _ in CONNECTIONS}:
         rows = sector_arr == sector
         elec[rows] = np.outer(elec_total[rows], shapes[sector])
-    noise = rng.gamma(16.0, 1.0 / 16.0, size=elec.shape)
+    noise = rng.gamma(30.0, 1.0 / 30.0, size=elec.shape)
     elec *= noise
     # Noise must not move the annual totals away from the anchor.
     elec *= (elec_total / elec.sum(axis=1))[:, None]

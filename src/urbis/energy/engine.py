@@ -6,9 +6,10 @@ a cache of each city's balance cube on disk. The cache key is the set of committ
 plus the area figures the balance depends on, so any ingest, removal or area change produces a
 new key and the old cube is never served again.
 
-A few things the pages need are not (yet) in the engine's public API; they are here as thin
-adapters over the engine's own SQL and runners: street-level cells, the hourly profile of a
-week, and the list of years stored.
+A few things the pages need are not in the engine's public API; they are here as thin
+adapters over the engine's own SQL, runners and functions: street cells for a month or any
+carrier with their hour-by-hour self-sufficiency (around ``streets.street_cells``), the hourly
+profile of a week, and the list of years stored.
 """
 
 from __future__ import annotations
@@ -27,26 +28,31 @@ import polars as pl
 import pyarrow as pa
 from django.conf import settings
 from django.db.models import Sum
+from pyproj import Transformer
 
 from urbis.engines.energy import (
+    CARRIERS,
     Area,
     AreaIndex,
     EnergyBalance,
+    EnergyEngineError,
     energy_balance,
     list_files,
     make_runner,
 )
-from urbis.engines.energy.queries import MILLI_WH_PER_KWH, meter_totals_sql
+from urbis.engines.energy.queries import MILLI_WH_PER_KWH
+from urbis.engines.energy.streets import MIN_CONNECTIONS
+from urbis.engines.energy.streets import street_cells as engine_street_cells
 from urbis.places.models import Area as PlaceArea
 from urbis.places.models import City
 
 LEVELS = ("street", "neighbourhood", "district", "city")
 AREA_LEVELS = ("neighbourhood", "district", "city")
 MEASURES = ("consumption", "production", "balance", "self_sufficiency")
-#: Street cells: edge length and the smallest number of connections a published cell may hold
-#: (Dutch grid operators publish small-consumer data only for groups of at least 10).
-CELL_SIZE_M = 500.0
-MIN_CONNECTIONS = 10
+#: Street cells: edge length in metres of the EEA reference grid cells; the smallest number
+#: of connections a published cell may hold is the engine's ``MIN_CONNECTIONS`` (10, as Dutch
+#: grid operators publish small-consumer data only for groups of at least 10).
+CELL_SIZE_M = 100
 
 _lock = threading.Lock()
 _memo: dict[tuple[str, str], Any] = {}
@@ -242,6 +248,17 @@ def hourly_profile(city: City, area_code: str, week_start: datetime) -> HourlyPr
 
 
 # --- Street cells ---------------------------------------------------------------------------
+# The engine's ``street_cells`` places meters in cells of the EEA reference grid and withholds
+# cells under the 10-connection threshold. This adapter feeds it per-meter totals for a month
+# or a year and any carrier, and adds each published cell's hour-by-hour self-sufficiency.
+
+_METER_TOTALS_SQL = """
+SELECT meter_id, flow, min(lon) AS lon, min(lat) AS lat,
+       CAST(sum(CAST(round(kwh * 1e6) AS BIGINT)) AS BIGINT) AS energy
+FROM readings
+WHERE year(ts) = {year} {filters} AND meter_id NOT LIKE 'pv-estimate:%'
+GROUP BY meter_id, flow
+"""
 
 _CELL_HOURLY_SQL = """
 WITH per_hour AS (
@@ -259,126 +276,89 @@ SELECT cell, CAST(sum(c) AS BIGINT) AS hourly_c, CAST(sum(least(c, p)) AS BIGINT
 FROM per_hour GROUP BY cell
 """
 
+_TO_LAEA = Transformer.from_crs("EPSG:4326", "EPSG:3035", always_xy=True)
 
-def _metres(lon: np.ndarray, lat: np.ndarray, lat0: float) -> tuple[np.ndarray, np.ndarray]:
-    """Local equirectangular projection; exact enough for city-sized grids."""
-    k = 111_320.0
-    return lon * k * np.cos(np.radians(lat0)), lat * k
+
+def _cell_codes(lon: np.ndarray, lat: np.ndarray, size: int) -> list[str]:
+    """The engine's INSPIRE cell code of each point (same grid as ``streets.street_cells``)."""
+    x, y = _TO_LAEA.transform(lon, lat)
+    cx = np.floor(np.asarray(x) / size).astype("int64")
+    cy = np.floor(np.asarray(y) / size).astype("int64")
+    return [f"CRS3035RES{size}mN{b * size}E{a * size}" for a, b in zip(cx, cy, strict=True)]
 
 
 def street_cells(
-    city: City, year: int, month: int = 0, *, cell_size_m: float = CELL_SIZE_M
+    city: City, year: int, month: int = 0, *, carrier: str = "all",
+    cell_size_m: int = CELL_SIZE_M,
 ) -> dict[str, Any]:
-    """Meters aggregated into square cells; cells with fewer than ``MIN_CONNECTIONS`` meters
-    are withheld so that no single household can be singled out.
+    """Meters aggregated into grid cells; cells with fewer than ``MIN_CONNECTIONS`` meters are
+    withheld so that no single household can be singled out.
 
-    Returns ``{"cells": [...], "withheld_meters": n, "cell_size_m": ...}``; each cell has its
-    polygon ring (lon/lat), connection count, consumption, production, net and hour-by-hour
-    self-sufficiency (electricity, hourly readings).
+    Returns ``{"features": [...], "withheld_meters", "withheld_cells", "cell_size_m"}``.
     """
-    key = (city.code, f"cells:{catalogue_key(city)}:{year}:{month}:{cell_size_m}")
+    key = (city.code, f"cells:{catalogue_key(city)}:{year}:{month}:{carrier}:{cell_size_m}")
     with _lock:
         hit = _memo.get(key)
     if hit is not None:
         return hit
     run = runner()
-    table = run.run(meter_totals_sql(city.code, year), data_dir(), city.code, [year], {})
-    meters = pl.from_arrow(table)
-    assert isinstance(meters, pl.DataFrame)
-    meters = meters.with_columns(pl.col("energy").cast(pl.Float64)).filter(
-        pl.col("lon").is_not_null() & pl.col("lat").is_not_null()
-        & ~pl.col("meter_id").str.starts_with("pv-estimate:")
-    )
-    result: dict[str, Any] = {"cells": [], "withheld_meters": 0, "cell_size_m": cell_size_m}
-    if meters.height == 0:
-        return result
-    located = meters.group_by("meter_id").agg(pl.col("lon").min(), pl.col("lat").min())
-    lon = located["lon"].to_numpy()
-    lat = located["lat"].to_numpy()
-    lat0 = float(np.median(lat))
-    x, y = _metres(lon, lat, lat0)
-    ix = np.floor(x / cell_size_m).astype(np.int64)
-    iy = np.floor(y / cell_size_m).astype(np.int64)
-    cells = located.with_columns(cell=pl.Series([f"{a}_{b}" for a, b in zip(ix, iy, strict=True)]))
-    counts = cells.group_by("cell").agg(pl.len().alias("connections"))
-    public = counts.filter(pl.col("connections") >= MIN_CONNECTIONS)
-    result["withheld_meters"] = int(
-        counts.filter(pl.col("connections") < MIN_CONNECTIONS)["connections"].sum() or 0
-    )
-    if public.height == 0:
-        _remember(key, result)
-        return result
-    meter_cells = cells.join(public.select("cell"), on="cell", how="semi").select(
-        "meter_id", "cell"
-    )
-    energy = meters.join(meter_cells, on="meter_id").group_by("cell").agg(
-        consumption=pl.when(pl.col("flow") == "consumption").then(pl.col("energy")).sum(),
-        production=pl.when(pl.col("flow") == "production").then(pl.col("energy")).sum(),
-    )
-    month_filter = f"AND month(r.ts) = {int(month)}" if month else ""
-    hourly = pl.from_arrow(
-        run.run(
-            _CELL_HOURLY_SQL.format(year=int(year), month_filter=month_filter),
-            data_dir(),
-            city.code,
-            [year],
-            {"meter_cells": meter_cells.to_arrow().cast(
-                pa.schema([("meter_id", pa.string()), ("cell", pa.string())])
-            )},
-        )
-    )
-    assert isinstance(hourly, pl.DataFrame)
+    filters = ""
     if month:
-        # Annual meter totals cannot be split by month; monthly cells use hourly sums only.
-        monthly = pl.from_arrow(
+        # Annual readings cannot be placed in a month.
+        filters += f" AND month(ts) = {int(month)} AND resolution <> 'annual'"
+    if carrier != "all":
+        if carrier not in CARRIERS:
+            raise EnergyEngineError(f"unknown carrier {carrier!r}")
+        filters += f" AND carrier = '{carrier}'"
+    raw = pl.from_arrow(
+        run.run(_METER_TOTALS_SQL.format(year=int(year), filters=filters), data_dir(),
+                city.code, [year], {})
+    )
+    assert isinstance(raw, pl.DataFrame)
+    meters = raw.select(
+        "meter_id", "flow", "lon", "lat",
+        kwh=pl.col("energy").cast(pl.Float64) / float(MILLI_WH_PER_KWH),
+    )
+    cells = engine_street_cells(
+        meters, cell_size_m=cell_size_m, min_connections=MIN_CONNECTIONS
+    )
+    result: dict[str, Any] = {
+        "features": cells.features,
+        "withheld_meters": cells.suppressed_connections,
+        "withheld_cells": cells.suppressed_cells,
+        "cell_size_m": cells.cell_size_m,
+    }
+    shown = {f["id"] for f in cells.features}
+    located = meters.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null()).group_by(
+        "meter_id"
+    ).agg(pl.col("lon").min(), pl.col("lat").min())
+    if shown and located.height:
+        codes = _cell_codes(located["lon"].to_numpy(), located["lat"].to_numpy(), cell_size_m)
+        membership = located.select("meter_id").with_columns(cell=pl.Series(codes)).filter(
+            pl.col("cell").is_in(list(shown))
+        )
+        month_filter = f"AND month(r.ts) = {int(month)}" if month else ""
+        hourly = pl.from_arrow(
             run.run(
-                _CELL_MONTH_SQL.format(year=int(year), month=int(month)),
+                _CELL_HOURLY_SQL.format(year=int(year), month_filter=month_filter),
                 data_dir(), city.code, [year],
-                {"meter_cells": meter_cells.to_arrow().cast(
+                {"meter_cells": membership.to_arrow().cast(
                     pa.schema([("meter_id", pa.string()), ("cell", pa.string())])
                 )},
             )
         )
-        assert isinstance(monthly, pl.DataFrame)
-        energy = monthly
-    merged = public.join(energy, on="cell", how="left").join(hourly, on="cell", how="left")
-    cos0 = np.cos(np.radians(lat0))
-    for row in merged.sort("cell").iter_rows(named=True):
-        a, b = (int(v) for v in row["cell"].split("_"))
-        x0, y0 = a * cell_size_m, b * cell_size_m
-        lon0, lon1 = x0 / (111_320.0 * cos0), (x0 + cell_size_m) / (111_320.0 * cos0)
-        la0, la1 = y0 / 111_320.0, (y0 + cell_size_m) / 111_320.0
-        cons = float(row["consumption"] or 0) / MILLI_WH_PER_KWH
-        prod = float(row["production"] or 0) / MILLI_WH_PER_KWH
-        hourly_c = float(row.get("hourly_c") or 0)
-        result["cells"].append(
-            {
-                "code": row["cell"],
-                "ring": [[lon0, la0], [lon1, la0], [lon1, la1], [lon0, la1], [lon0, la0]],
-                "connections": int(row["connections"]),
-                "consumption_kwh": round(cons, 1),
-                "production_kwh": round(prod, 1),
-                "net_kwh": round(cons - prod, 1),
-                "self_sufficiency": (
-                    round(float(row.get("matched") or 0) / hourly_c, 4) if hourly_c else None
-                ),
-            }
-        )
+        assert isinstance(hourly, pl.DataFrame)
+        ratio = {
+            r["cell"]: (float(r["matched"] or 0) / float(r["hourly_c"]) if r["hourly_c"] else None)
+            for r in hourly.iter_rows(named=True)
+        }
+        for feature in cells.features:
+            value = ratio.get(feature["id"])
+            feature["properties"]["self_sufficiency"] = (
+                None if value is None else round(value, 4)
+            )
     _remember(key, result)
     return result
-
-
-_CELL_MONTH_SQL = """
-SELECT m.cell AS cell,
-       CAST(sum(CASE WHEN r.flow = 'consumption' THEN CAST(round(r.kwh * 1e6) AS BIGINT)
-                ELSE 0 END) AS BIGINT) AS consumption,
-       CAST(sum(CASE WHEN r.flow = 'production' THEN CAST(round(r.kwh * 1e6) AS BIGINT)
-                ELSE 0 END) AS BIGINT) AS production
-FROM readings r JOIN meter_cells m ON r.meter_id = m.meter_id
-WHERE r.resolution IN ('15min', 'hourly', 'daily')
-  AND year(r.ts) = {year} AND month(r.ts) = {month}
-GROUP BY m.cell
-"""
 
 
 def _remember(key: tuple[str, str], value: Any) -> None:

@@ -203,28 +203,28 @@ def map_layer(
     if year is None:
         pass
     elif level == "street":
-        cells = engine.street_cells(city, year, month)
-        extra = {"withheld_meters": cells["withheld_meters"], "cell_size_m": cells["cell_size_m"],
-                 "min_connections": engine.MIN_CONNECTIONS}
-        for cell in cells["cells"]:
-            features.append(
-                {
-                    "type": "Feature",
-                    "id": cell["code"],
-                    "geometry": {"type": "Polygon", "coordinates": [cell["ring"]]},
-                    "properties": {
-                        "code": cell["code"],
-                        "name": f"{cell['connections']} connections",
-                        "connections": cell["connections"],
-                        "consumption_kwh": cell["consumption_kwh"],
-                        "production_kwh": cell["production_kwh"],
-                        "net_kwh": cell["net_kwh"],
-                        "self_sufficiency": cell["self_sufficiency"],
-                        "value": cell[field],
-                        "url": None,
-                    },
-                }
-            )
+        cells = engine.street_cells(city, year, month, carrier=carrier)
+        extra = {
+            "withheld_meters": cells["withheld_meters"],
+            "withheld_cells": cells["withheld_cells"],
+            "cell_size_m": cells["cell_size_m"],
+            "min_connections": engine.MIN_CONNECTIONS,
+        }
+        for cell in cells["features"]:
+            p = cell["properties"]
+            properties = {
+                "code": cell["id"],
+                "name": f"{p['connections']} connections",
+                "connections": p["connections"],
+                "consumption_kwh": _round(p["consumption_kwh"]),
+                "production_kwh": _round(p["production_kwh"]),
+                "net_kwh": _round(p["net_kwh"]),
+                "self_sufficiency": p.get("self_sufficiency"),
+                "url": None,
+            }
+            properties["value"] = properties[field]
+            features.append({"type": "Feature", "id": cell["id"],
+                             "geometry": cell["geometry"], "properties": properties})
     else:
         rows = {r["code"]: r for r in balance_table(
             city, level=level, year=year, month=month, sector=sector, carrier=carrier
@@ -378,8 +378,13 @@ def _net_by_year(city: City, area_code: str) -> dict[int, float]:
     return {int(r["year"]): float(r["net_kwh"]) for r in frame.iter_rows(named=True)}
 
 
+def households_of(entry: Entry) -> int | None:
+    """The household count the leaderboard divides by: declared by the team, else official."""
+    return entry.households or entry.area.households
+
+
 def standings(season: Season) -> list[dict[str, Any]]:
-    """The season's leaderboard by the rule in :mod:`urbis.energy.competition`."""
+    """The season's leaderboard by the engine's rule (see :mod:`urbis.energy.competition`)."""
     entries = list(season_entries(season))
     contenders = []
     for entry in entries:
@@ -388,11 +393,10 @@ def standings(season: Season) -> list[dict[str, Any]]:
             Contender(
                 entry_id=entry.pk,
                 team=entry.team_name,
-                area_code=entry.area.code,
+                key=f"{entry.area.city.code}:{entry.area.code}",
                 baseline_net_kwh=net.get(season.baseline_year),
                 scoring_net_kwh=net.get(season.scoring_year),
-                households=entry.households or entry.area.households,
-                residents=entry.area.population,
+                households=households_of(entry),
             )
         )
     by_id = {e.pk: e for e in entries}
@@ -405,28 +409,26 @@ def _standing_out(s: Standing, entry: Entry) -> dict[str, Any]:
         "entry": entry,
         "entry_id": entry.pk,
         "team": s.team,
-        "area_code": s.area_code,
+        "area_code": entry.area.code,
         "area_name": entry.area.name,
         "city": entry.area.city.code,
         "city_name": entry.area.city.name,
-        "per": s.per,
-        "baseline_per_unit_kwh": _round(s.baseline_per_unit_kwh),
-        "scoring_per_unit_kwh": _round(s.scoring_per_unit_kwh),
+        "households": households_of(entry),
+        "baseline_per_household_kwh": _round(s.baseline_per_household_kwh),
+        "scoring_per_household_kwh": _round(s.scoring_per_household_kwh),
+        "improvement_per_household_kwh": _round(s.improvement_per_household_kwh),
         "improvement_pct": _round(s.improvement_pct, 2),
-        "reduction_per_unit_kwh": _round(s.reduction_per_unit_kwh),
         "note": s.note,
         "initiatives": len(entry.initiatives.all()),
     }
 
 
 def entry_curve(entry: Entry) -> dict[str, Any]:
-    """Monthly net energy per household (or resident) in the baseline and scoring years."""
+    """Monthly net energy per household in the baseline and scoring years (totals for the
+    whole neighbourhood when the household count is unknown)."""
     season = entry.season
-    units = entry.households or entry.area.households or entry.area.population or 1
-    per = (
-        "household" if (entry.households or entry.area.households)
-        else "resident" if entry.area.population else "neighbourhood"
-    )
+    households = households_of(entry)
+    units = households or 1
     cube = _cube(entry.area.city).filter(pl.col("area_code") == entry.area.code)
     series = {}
     for label, year in (("baseline", season.baseline_year), ("scoring", season.scoring_year)):
@@ -437,10 +439,11 @@ def entry_curve(entry: Entry) -> dict[str, Any]:
                 .iter_rows(named=True),
                 None,
             )
-            if row is not None and units:
+            if row is not None:
                 values[m - 1] = round(float(row["net_kwh"]) / units, 2)
-        series[label] = {"year": year, "net_per_unit_kwh": values}
-    return {"per": per, "units": units, **series}
+        series[label] = {"year": year, "net_kwh": values}
+    return {"per": "household" if households else "neighbourhood", "households": households,
+            **series}
 
 
 def best_practices(season: Season | None = None) -> QuerySet[BestPractice]:

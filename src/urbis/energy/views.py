@@ -252,8 +252,8 @@ def entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             return redirect(the_entry.get_absolute_url())
     months = [
-        {"month": m + 1, "baseline": curve["baseline"]["net_per_unit_kwh"][m],
-         "scoring": curve["scoring"]["net_per_unit_kwh"][m]}
+        {"month": m + 1, "baseline": curve["baseline"]["net_kwh"][m],
+         "scoring": curve["scoring"]["net_kwh"][m]}
         for m in range(12)
     ]
     return render(

@@ -32,8 +32,8 @@
       data: {
         labels: months,
         datasets: [
-          { label: String(curve.baseline.year), data: curve.baseline.net_per_unit_kwh, borderColor: "#5e3c99", borderDash: [6, 4] },
-          { label: String(curve.scoring.year), data: curve.scoring.net_per_unit_kwh, borderColor: "#e66101" }
+          { label: String(curve.baseline.year), data: curve.baseline.net_kwh, borderColor: "#5e3c99", borderDash: [6, 4] },
+          { label: String(curve.scoring.year), data: curve.scoring.net_kwh, borderColor: "#e66101" }
         ]
       },
       options: { animation: false, responsive: true, maintainAspectRatio: false }
