@@ -28,6 +28,7 @@ def action_sections(request: HttpRequest, action: Any) -> list[dict[str, Any]]:
         ideas_of.filter(is_hidden=False, process__is_published=True)
         .exclude(status=IdeaStatus.DUPLICATE)
         .select_related("process__city")
+        .defer("process__city__boundary")
         .order_by("-vote_count")
     )
     if not ideas:
@@ -44,6 +45,7 @@ def area_sections(request: HttpRequest, area: Any) -> list[dict[str, Any]]:
                             process__is_published=True)
         .exclude(status=IdeaStatus.DUPLICATE)
         .select_related("process__city")
+        .defer("process__city__boundary")
         .order_by("-vote_count")[:10]
     )
     if not ideas:

@@ -62,31 +62,41 @@ def processes(city: City, user: Any = None) -> QuerySet[Process]:
 
 
 def get_process(city: City, slug: str, user: Any = None) -> Process:
-    process = Process.objects.filter(city=city, slug=slug).select_related("city").first()
+    process = (
+        Process.objects.filter(city=city, slug=slug).select_related("city")
+        .defer("city__boundary").first()
+    )
     if process is None or not (process.is_published or may_see_private(user, city)):
         raise Http404(f"No process {slug!r} in {city.name}.")
     return process
 
 
-def get_idea(city: City, idea_id: int, user: Any = None) -> Idea:
-    idea = (
-        Idea.objects.select_related("process__city", "area", "author", "organisation",
-                                    "duplicate_of", "workshop")
-        .filter(pk=idea_id, process__city=city)
-        .first()
-    )
-    if idea is None or not (idea.process.is_published or may_see_private(user, city)):
-        raise Http404(f"No idea {idea_id} in {city.name}.")
+def _ideas_with_context() -> QuerySet[Idea]:
+    # The city's boundary is a large GeoJSON document no idea page or vote needs.
+    return Idea.objects.select_related(
+        "process__city", "area", "author", "organisation", "duplicate_of", "workshop"
+    ).defer("process__city__boundary", "area__geometry")
+
+
+def _check_visible(idea: Idea | None, user: Any, where: str) -> Idea:
+    if idea is None:
+        raise Http404(f"No idea here ({where}).")
+    city = idea.process.city
+    if not (idea.process.is_published or may_see_private(user, city)):
+        raise Http404(f"No idea {idea.pk} in {city.name}.")
     if idea.is_hidden and not is_moderator(user, city):
         raise Http404("This idea was hidden by a moderator.")
     return idea
 
 
+def get_idea(city: City, idea_id: int, user: Any = None) -> Idea:
+    idea = _ideas_with_context().filter(pk=idea_id, process__city=city).first()
+    return _check_visible(idea, user, city.name)
+
+
 def get_idea_by_id(idea_id: int, user: Any = None) -> Idea:
-    city_id = Idea.objects.filter(pk=idea_id).values_list("process__city", flat=True).first()
-    if city_id is None:
-        raise Http404(f"No idea {idea_id}.")
-    return get_idea(City.objects.get(pk=city_id), idea_id, user)
+    """One idea by its number alone (the API's addresses), with the same visibility rules."""
+    return _check_visible(_ideas_with_context().filter(pk=idea_id).first(), user, f"#{idea_id}")
 
 
 def idea_list(
@@ -105,8 +115,10 @@ def idea_list(
     ``trend`` so a page can show why it sits where it does."""
     if sort not in SORTS:
         sort = "most_requested"
-    ideas = Idea.objects.filter(process=process).select_related(
-        "area", "author", "organisation", "process__city"
+    ideas = (
+        Idea.objects.filter(process=process)
+        .select_related("area", "author", "organisation", "process__city")
+        .defer("process__city__boundary", "area__geometry")
     )
     if not is_moderator(user, process.city):
         ideas = ideas.filter(is_hidden=False)
@@ -221,11 +233,16 @@ def is_following(user: Any, *, idea: Idea | None = None, process: Process | None
 def moderation_queue(city: City) -> dict[str, Any]:
     """What needs a moderator: new ideas, open reports, and ideas past the support threshold
     that the city has not answered yet."""
-    ideas = Idea.objects.filter(process__city=city).select_related("process", "author")
+    ideas = (
+        Idea.objects.filter(process__city=city)
+        .select_related("process__city", "author")
+        .defer("process__city__boundary")
+    )
     open_reports = (
         Report.objects.filter(resolved_at__isnull=True)
         .filter(Q(idea__process__city=city) | Q(comment__idea__process__city=city))
-        .select_related("idea", "comment__idea", "reporter")
+        .select_related("idea__process__city", "comment__idea__process__city", "reporter")
+        .defer("idea__process__city__boundary", "comment__idea__process__city__boundary")
         .order_by("created_at")
     )
     reports = list(open_reports)
@@ -241,7 +258,9 @@ def moderation_queue(city: City) -> dict[str, Any]:
         ),
         "hidden": list(ideas.filter(is_hidden=True).order_by("-updated_at")[:50]),
         "recent_events": list(
-            ModerationEvent.objects.filter(city=city).select_related("actor", "idea")
+            ModerationEvent.objects.filter(city=city)
+            .select_related("actor", "idea__process__city")
+            .defer("idea__process__city__boundary")
             .order_by("-created_at", "-pk")[:30]
         ),
     }

@@ -120,6 +120,7 @@ def _lock_idea(idea: Idea) -> Idea:
     return (
         Idea.objects.select_for_update(of=("self",), no_key=True)
         .select_related("process__city")
+        .defer("process__city__boundary")
         .get(pk=idea.pk)
     )
 
@@ -502,6 +503,7 @@ def merge_ideas(*, by: Any, duplicate: Idea, into: Idea) -> Idea:
             i.pk: i
             for i in Idea.objects.select_for_update(of=("self",), no_key=True)
             .select_related("process__city")
+        .defer("process__city__boundary")
             .filter(pk__in=[duplicate.pk, into.pk])
             .order_by("pk")
         }
