@@ -2,6 +2,7 @@
 
 An app that wants this has a ``navigation`` module with any of:
 
+- ``site_links(request)`` → ``[{"url": ..., "label": ...}]`` for the header of every page;
 - ``city_links(request, city)`` → ``[{"url": ..., "label": ...}]`` for the city page;
 - ``<page>_sections(request, obj)`` → ``[{"template": ..., **context}]`` for a page that calls
   ``page_sections("<page>", request, obj)`` (the area page calls it with ``"area"``, the strategy
@@ -24,6 +25,14 @@ from urbis.discovery import app_modules
 @cache
 def _navigation_modules() -> list[ModuleType]:
     return app_modules("navigation")
+
+
+def site_links(request: HttpRequest) -> list[dict[str, Any]]:
+    links: list[dict[str, Any]] = []
+    for module in _navigation_modules():
+        if hasattr(module, "site_links"):
+            links.extend(module.site_links(request))
+    return links
 
 
 def city_links(request: HttpRequest, city: Any) -> list[dict[str, Any]]:
