@@ -64,3 +64,22 @@ def test_both_pages_show_the_link(idea: Idea, action: Any, make_user: Callable[.
     assert "Solar on public buildings" in page
     sections = navigation.action_sections(RequestFactory().get("/"), action)
     assert sections[0]["action_ideas"] == [idea]
+
+
+def test_link_through_the_api(idea: Idea, action: Any, make_user: Callable[..., Any],
+                              barcelona: Any) -> None:
+    import json
+
+    moderator = make_user("moderator", barcelona)
+    services.set_status(by=moderator, idea=idea, status=IdeaStatus.ACCEPTED)
+    url = f"/api/v1/ideas/{idea.pk}/actions"
+    member = Client()
+    member.force_login(make_user("member", barcelona),
+                       backend="urbis.people.backends.EmailBackend")
+    body = json.dumps({"action": action.pk})
+    assert member.post(url, body, content_type="application/json").status_code == 403
+    client = Client()
+    client.force_login(moderator, backend="urbis.people.backends.EmailBackend")
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["actions"] == [action.pk]
+    assert Client().get(f"/api/v1/ideas/{idea.pk}").json()["actions"] == [action.pk]

@@ -86,6 +86,7 @@ class IdeaOut(Schema):
     fair_score: float | None = None
     created_at: dt.datetime
     url: str
+    actions: list[int] = []
 
 
 class IdeaIn(Schema):
@@ -149,6 +150,11 @@ class MergeIn(Schema):
 class HideIn(Schema):
     reason: str = Field("", max_length=2_000)
     hidden: bool = True
+
+
+class LinkIn(Schema):
+    action: int
+    unlink: bool = False
 
 
 class EventOut(Schema):
@@ -266,6 +272,7 @@ def _idea_out(request: HttpRequest, idea: Idea) -> dict[str, Any]:
         "fair_score": getattr(idea, "fair_score", None),
         "created_at": idea.created_at,
         "url": request.build_absolute_uri(idea.get_absolute_url()),
+        "actions": [a.pk for a in idea.actions.all()],
     }
 
 
@@ -467,6 +474,16 @@ def hide_comment(request: HttpRequest, idea_id: int, comment_id: int, payload: H
     return {"id": c.pk, "parent": c.parent_id, "author": c.author_label,
             "body_html": c.body_html, "is_official": c.is_official, "hidden": c.is_hidden,
             "created_at": c.created_at}
+
+
+@router.post("/ideas/{idea_id}/actions", response=dict, auth=write_auth,
+             summary="Link an accepted idea to a strategy action, or unlink it")
+def link_action(request: HttpRequest, idea_id: int, payload: LinkIn) -> dict[str, Any]:
+    from urbis.engagement import links
+
+    idea = links.link_action(by=request.user, idea=_idea(request, idea_id),
+                             action_id=payload.action, unlink=payload.unlink)
+    return {"idea": idea.pk, "actions": [a["action"].pk for a in links.actions_with_progress(idea)]}
 
 
 @router.get("/ideas/{idea_id}/history", response=list[EventOut],

@@ -119,6 +119,7 @@ def idea_list(
         Idea.objects.filter(process=process)
         .select_related("area", "author", "organisation", "process__city")
         .defer("process__city__boundary", "area__geometry")
+        .prefetch_related("actions")
     )
     if not is_moderator(user, process.city):
         ideas = ideas.filter(is_hidden=False)
