@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -193,8 +194,17 @@ def action_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRe
         "dependents": action.dependents.all(),
         "changes": queries.history("action", action.pk)[:50],
         "milestone_form": forms.MilestoneForm(),
-        "action_sections": page_sections("action", request, action),
+        "action_sections": _render_sections(request, "action", action),
     })
+
+
+def _render_sections(request: HttpRequest, page: str, obj: Any) -> list[str]:
+    """Other apps' sections for this page, each rendered with its own context keys both at the
+    top level and under ``section`` (apps use either)."""
+    return [
+        render_to_string(section["template"], {**section, "section": section}, request=request)
+        for section in page_sections(page, request, obj)
+    ]
 
 
 @login_required
