@@ -159,3 +159,47 @@ def test_upload_page_refuses_users_without_the_role(
     # An editor of another city is no editor here.
     other = client_for(make_user("editor", paris))
     assert other.get("/cities/barcelona/energy/upload/").status_code == 403
+
+
+def test_remove_then_ingest_a_corrected_file(
+    barcelona: Any, energy_dir: Path, write_file: Any
+) -> None:
+    call_command("energy", "ingest", str(write_file("v1.csv", readings(2, 4, pv=False))),
+                 "--city", "barcelona", verbosity=0)
+    # The corrected file repeats readings already stored: refused, nothing changes.
+    corrected = write_file("v2.csv", readings(2, 4, pv=False).replace(";0,40;", ";0,45;"))
+    with pytest.raises(CommandError):
+        call_command("energy", "ingest", str(corrected), "--city", "barcelona", verbosity=0,
+                     stderr=io.StringIO())
+    first = EnergyUpload.objects.get(file_name="v1.csv").file_hash
+    call_command("energy", "remove", first, "--city", "barcelona", stdout=io.StringIO())
+    call_command("energy", "ingest", str(corrected), "--city", "barcelona", verbosity=0)
+    assert len(list_files(energy_dir, "barcelona")) == 1
+    with pytest.raises(CommandError, match="No stored file"):
+        call_command("energy", "remove", first, "--city", "barcelona")
+
+
+def test_resume_processes_uploads_left_behind(
+    barcelona: Any, make_user: Any, energy_dir: Path, monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from urbis.energy import services
+
+    monkeypatch.setattr(services, "launch_job", lambda upload_id: None)  # the process "died"
+    editor = make_user("editor", barcelona)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = services.start_upload(
+            editor, barcelona, file=io.BytesIO(readings(1, 3, pv=False).encode()),
+            file_name="late.csv",
+        )
+    lost = EnergyUpload.objects.create(
+        city=barcelona, source=EnergyUpload.Source.WEB, file_name="lost.csv",
+        status=EnergyUpload.Status.RUNNING, message=str(energy_dir / "nope.csv"),
+    )
+    out = io.StringIO()
+    call_command("energy", "resume", stdout=out)
+    upload.refresh_from_db()
+    lost.refresh_from_db()
+    assert upload.status == EnergyUpload.Status.STORED and upload.rows == 3
+    assert lost.status == EnergyUpload.Status.FAILED
+    assert "late.csv: Stored" in out.getvalue()

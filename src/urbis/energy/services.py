@@ -32,7 +32,7 @@ from urbis.energy.models import (
     PvInstallation,
     Season,
 )
-from urbis.engines.energy import IngestReport, ingest_file
+from urbis.engines.energy import IngestReport, ingest_file, remove_file
 from urbis.people.permissions import Action, can, require
 from urbis.places.models import Area, AreaLevel, City
 
@@ -192,6 +192,39 @@ def _record(upload: EnergyUpload, report: IngestReport) -> None:
     }[report.status]
     upload.finished_at = timezone.now()
     upload.save()
+
+
+def resume_uploads() -> list[EnergyUpload]:
+    """Process uploads a stopped web process left ``pending`` or ``running``. The engine's
+    commit is atomic, so re-running an interrupted one is safe: either its file was committed
+    (and is now recognised as a duplicate) or nothing of it was."""
+    done = []
+    unfinished = [EnergyUpload.Status.PENDING, EnergyUpload.Status.RUNNING]
+    for upload in EnergyUpload.objects.filter(status__in=unfinished).order_by("pk"):
+        if upload.source in {EnergyUpload.Source.WEB, EnergyUpload.Source.API} and Path(
+            upload.message
+        ).is_file():
+            upload.status = EnergyUpload.Status.PENDING
+            upload.save(update_fields=["status"])
+            done.append(process_upload(upload.pk))
+        else:
+            upload.status = EnergyUpload.Status.FAILED
+            upload.message = _("Interrupted; the file is gone. Nothing was stored; upload again.")
+            upload.finished_at = timezone.now()
+            upload.save()
+            done.append(upload)
+    return done
+
+
+def remove_stored_file(user: Any, city: City, file_hash: str) -> bool:
+    """Withdraw a stored file's readings (to replace them with a corrected file)."""
+    if user is not None:
+        require(user, Action.EDIT, city)
+    removed = remove_file(engine.data_dir(), city.code, file_hash)
+    if removed:
+        engine.forget(city)
+        engine.balance(city, refresh=True)
+    return removed
 
 
 def ingest_path(

@@ -61,6 +61,14 @@ class Command(BaseCommand):
         balance.add_argument("--carrier", default="all")
         uploads = sub.add_parser("uploads", help="list the ingestion log of a city")
         uploads.add_argument("--city", required=True)
+        sub.add_parser(
+            "resume", help="process uploads left waiting or interrupted (e.g. by a restart)"
+        )
+        remove = sub.add_parser(
+            "remove", help="withdraw a stored file's readings (to ingest a corrected one)"
+        )
+        remove.add_argument("file_hash", help="SHA-256 of the stored file (see `uploads`)")
+        remove.add_argument("--city", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -72,6 +80,14 @@ class Command(BaseCommand):
             self._balance(options)
         elif action == "uploads":
             self._uploads(options)
+        elif action == "resume":
+            for upload in services.resume_uploads():
+                self.stdout.write(f"{upload.file_name}: {upload.get_status_display()}")
+        elif action == "remove":
+            city = _city(options["city"])
+            if not services.remove_stored_file(None, city, options["file_hash"]):
+                raise CommandError(f"No stored file {options['file_hash']} in {city.name}.")
+            self.stdout.write(self.style.SUCCESS("Removed; the balance was recomputed."))
 
     def _ingest(self, options: dict[str, Any]) -> None:
         city = _city(options["city"])
@@ -197,5 +213,6 @@ class Command(BaseCommand):
         city = _city(options["city"])
         for u in EnergyUpload.objects.filter(city=city).order_by("-created_at")[:50]:
             self.stdout.write(
-                f"{u.created_at:%Y-%m-%d %H:%M}  {u.status:<9} {u.rows:>12,}  {u.file_name}"
+                f"{u.created_at:%Y-%m-%d %H:%M}  {u.status:<9} {u.rows:>12,}  "
+                f"{u.file_hash or '-':<64}  {u.file_name}"
             )
