@@ -62,10 +62,28 @@ def test_strategy_page_draws_each_target_against_its_path(page: Any, live_server
     )
     assert drawn == [3, 2]  # three observations, the path from baseline to target
     assert page.get_by_role("table", name="Figures for “Halve emissions by 2030”").count() == 1
+    page.screenshot(path="/tmp/strategy-page.png", full_page=True)
     page.get_by_role("link", name="1 action").click()
     page.get_by_label("Public-private partnership").select_option("no")
     page.get_by_role("button", name="Filter").click()
     assert page.get_by_role("link", name="Solar roofs").count() == 1
+
+    # The strategy's public pages meet WCAG 2.1 A and AA (axe-core).
+    from tests.web.test_accessibility import axe_violations
+
+    action = target.strategy.actions.get()
+    found = {}
+    for path in (
+        target.strategy.get_absolute_url(), target.get_absolute_url(),
+        action.get_absolute_url(), f"{target.strategy.get_absolute_url()}actions/",
+        "/network/", "/indicators/", "/compare/indicators/urbis-ghg-emissions/",
+        "/cities/barcelona/indicators/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert found == {}
 
 
 @pytest.mark.browser
