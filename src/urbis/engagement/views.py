@@ -86,6 +86,8 @@ def process(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "votes_left": queries.votes_left(the_process, request.user),
         "following": queries.is_following(request.user, process=the_process),
         "geojson_url": reverse("engagement:process-geojson", args=[code, slug]),
+        "background_url": reverse("api-1:list_areas", args=[the_city.code])
+        + "?format=geojson&level=district",
         "mapped": sum(1 for i in ideas if i.latitude is not None),
     })
 
@@ -177,6 +179,9 @@ def idea(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
         "linked_actions": _linked_actions(the_idea),
         "linkable_actions": _linkable(the_idea) if may_answer else [],
         "idea_sections": page_sections("idea", request, the_idea),
+        "background_url": reverse(
+            "places:area-geojson", args=[the_city.code, the_idea.area.code]
+        ) if the_idea.area else "",
         "point_json": json.dumps(
             {"type": "FeatureCollection", "features": [queries.idea_feature(the_idea)]}
         ) if the_idea.latitude is not None else "",

@@ -10,8 +10,24 @@
     }
     return map;
   }
+  function drawBackground(map, url, fit) {
+    // District or neighbourhood outlines for orientation when no tile server is configured.
+    if (!url) { return; }
+    fetch(url, { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var layer = L.geoJSON(data, {
+          style: { color: "#6b7280", weight: 1, fillColor: "#e5e7eb", fillOpacity: 0.5 },
+          interactive: false
+        }).addTo(map);
+        layer.bringToBack();
+        if (fit && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [8, 8] }); }
+      })
+      .catch(function () { /* the points alone still work */ });
+  }
   function drawPoints(el, data) {
     var map = baseMap(el);
+    drawBackground(map, el.dataset.background, el.id === "idea-map");
     var layer = L.geoJSON(data, {
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, { radius: 7, color: "#1f2937", weight: 1, fillColor: "#1d4ed8", fillOpacity: 0.8 });
