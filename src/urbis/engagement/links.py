@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext as _
 
 from urbis.engagement.models import Idea, IdeaStatus, ModerationEvent
 from urbis.people.permissions import Action, can, require
@@ -75,14 +76,14 @@ def link_action(*, by: Any, idea: Idea, action_id: int, unlink: bool = False) ->
         require(by, Action.MODERATE, city)
     model = _action_model()
     if model is None or not hasattr(idea, "actions"):
-        raise ValidationError({"action": "This installation has no strategy actions."})
+        raise ValidationError({"action": _("This installation has no strategy actions.")})
     action = model.objects.select_related("strategy").filter(pk=action_id).first()
     if action is None or _action_city_id(action) != city.pk:
         raise ValidationError({"action": f"No action {action_id} in {city.name}."})
     idea.refresh_from_db(fields=["status"])
     if not unlink and idea.status not in LINKABLE:
         raise ValidationError(
-            {"action": "Accept the idea first: only accepted ideas are linked to actions."}
+            {"action": _("Accept the idea first: only accepted ideas are linked to actions.")}
         )
     with transaction.atomic():
         if unlink:

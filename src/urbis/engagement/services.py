@@ -60,15 +60,18 @@ MAX_COMMENT_DEPTH = 6
 
 def _require_signed_in(user: Any) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise PermissionDenied("Log in to take part.")
+        raise PermissionDenied(_("Log in to take part."))
 
 
 def _text_field(value: str, field: str, low: int, high: int) -> str:
     value = (value or "").strip()
     if len(value) < low:
-        raise ValidationError({field: f"At least {low} characters, please."})
+        raise ValidationError({field: _("At least %(n)d characters, please.") % {"n": low}})
     if len(value) > high:
-        raise ValidationError({field: f"At most {high} characters (this has {len(value)})."})
+        raise ValidationError(
+            {field: _("At most %(n)d characters (this has %(has)d).")
+             % {"n": high, "has": len(value)}}
+        )
     return value
 
 
@@ -149,17 +152,17 @@ def create_process(
         require(by, Action.EDIT, city)
     errors: dict[str, str] = {}
     if collecting_ends <= collecting_starts:
-        errors["collecting_ends"] = "Collecting must end after it starts."
+        errors["collecting_ends"] = _("Collecting must end after it starts.")
     if voting_ends <= voting_starts:
-        errors["voting_ends"] = "Voting must end after it starts."
+        errors["voting_ends"] = _("Voting must end after it starts.")
     if voting_starts < collecting_starts:
-        errors["voting_starts"] = "Voting cannot start before collecting starts."
+        errors["voting_starts"] = _("Voting cannot start before collecting starts.")
     if closes < max(voting_ends, collecting_ends):
-        errors["closes"] = "The process closes after collecting and voting have ended."
+        errors["closes"] = _("The process closes after collecting and voting have ended.")
     if vote_cap is not None and vote_cap < 1:
-        errors["vote_cap"] = "At least one vote per person, or no cap."
+        errors["vote_cap"] = _("At least one vote per person, or no cap.")
     if support_threshold is not None and support_threshold < 1:
-        errors["support_threshold"] = "At least one vote, or no threshold."
+        errors["support_threshold"] = _("At least one vote, or no threshold.")
     if Process.objects.filter(city=city, slug=slug).exists():
         errors["slug"] = f"This city already has a process {slug!r}."
     if errors:
@@ -208,9 +211,9 @@ def submit_idea(
     city = process.city
     require(by, Action.PARTICIPATE, city)
     if not process.is_published:
-        raise PermissionDenied("This process is not open to the public.")
+        raise PermissionDenied(_("This process is not open to the public."))
     if workshop is None and not process.is_collecting:
-        raise ValidationError({"process": "This process is not collecting ideas now."})
+        raise ValidationError({"process": _("This process is not collecting ideas now.")})
     ratelimits.hit("idea", user=by, ip=ip)
 
     errors: dict[str, str] = {}
@@ -230,17 +233,17 @@ def submit_idea(
     if isinstance(area, Area):
         the_area = area if area.city_id == city.pk else None
         if the_area is None:
-            errors["area"] = "This neighbourhood is in another city."
+            errors["area"] = _("This neighbourhood is in another city.")
     elif area:
         the_area = Area.objects.filter(city=city, code=area).first()
         if the_area is None:
             errors["area"] = f"No area {area!r} in {city.name}."
     if (latitude is None) != (longitude is None):
-        errors["latitude"] = "Give both latitude and longitude, or neither."
+        errors["latitude"] = _("Give both latitude and longitude, or neither.")
     elif latitude is not None and longitude is not None:
         bbox = city.bbox
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            errors["latitude"] = "Not a point on Earth."
+            errors["latitude"] = _("Not a point on Earth.")
         elif bbox and not (bbox[1] <= latitude <= bbox[3] and bbox[0] <= longitude <= bbox[2]):
             errors["latitude"] = f"The point is outside {city.name}."
     the_org = None
@@ -248,7 +251,9 @@ def submit_idea(
         slug = organisation.slug if isinstance(organisation, Organisation) else organisation
         the_org = Organisation.objects.filter(slug=slug, members=by).first()
         if the_org is None:
-            errors["organisation"] = "You can only post on behalf of an organisation you belong to."
+            errors["organisation"] = _(
+                "You can only post on behalf of an organisation you belong to."
+            )
     if len(files) > uploads.MAX_FILES_PER_IDEA:
         errors["attachments"] = f"At most {uploads.MAX_FILES_PER_IDEA} files."
     if errors:
@@ -308,7 +313,7 @@ def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
     process = idea.process
     require(by, Action.PARTICIPATE, process.city)
     if not process.is_published or not process.is_voting:
-        raise ValidationError({"vote": "Voting is not open in this process."})
+        raise ValidationError({"vote": _("Voting is not open in this process.")})
     ratelimits.hit("vote", user=by, ip=ip)
     try:
         with transaction.atomic():
@@ -318,11 +323,12 @@ def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
                 used = Vote.objects.filter(process=process, user=by).count()
                 if used >= process.vote_cap:
                     raise ValidationError(
-                        {"vote": f"You have used all {process.vote_cap} votes of this process."}
+                        {"vote": _("You have used all %(n)d votes of this process.")
+                         % {"n": process.vote_cap}}
                     )
             updated = Idea.objects.filter(_votable(idea)).update(vote_count=F("vote_count") + 1)
             if not updated:
-                raise ValidationError({"vote": "This idea cannot be supported."})
+                raise ValidationError({"vote": _("This idea cannot be supported.")})
             Vote.objects.create(idea=idea, process=process, user=by)
             if process.support_threshold:
                 Idea.objects.filter(
@@ -331,7 +337,7 @@ def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
                     threshold_reached_at__isnull=True,
                 ).update(threshold_reached_at=timezone.now())
     except IntegrityError:
-        raise ValidationError({"vote": "You have already supported this idea."}) from None
+        raise ValidationError({"vote": _("You have already supported this idea.")}) from None
     return Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
 
 
@@ -339,12 +345,12 @@ def withdraw_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
     _require_signed_in(by)
     process = idea.process
     if not process.is_voting:
-        raise ValidationError({"vote": "Votes can only be withdrawn while voting is open."})
+        raise ValidationError({"vote": _("Votes can only be withdrawn while voting is open.")})
     ratelimits.hit("vote", user=by, ip=ip)
     with transaction.atomic():
         deleted = Vote.objects.filter(idea=idea, user=by).delete()[0]
         if not deleted:
-            raise ValidationError({"vote": "You have not supported this idea."})
+            raise ValidationError({"vote": _("You have not supported this idea.")})
         Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") - 1)
     return Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
 
@@ -359,17 +365,17 @@ def add_comment(
     city = idea.process.city
     require(by, Action.PARTICIPATE, city)
     if idea.is_hidden:
-        raise ValidationError({"idea": "This idea is hidden."})
+        raise ValidationError({"idea": _("This idea is hidden.")})
     body = _text_field(body, "body", 2, COMMENT_MAX)
     if parent is not None:
         if parent.idea_id != idea.pk:
-            raise ValidationError({"parent": "That comment belongs to another idea."})
+            raise ValidationError({"parent": _("That comment belongs to another idea.")})
         depth, node = 1, parent
         while node.parent_id is not None and depth < MAX_COMMENT_DEPTH + 1:
             node = node.parent  # type: ignore[assignment]
             depth += 1
         if depth >= MAX_COMMENT_DEPTH:
-            raise ValidationError({"parent": "Replies nest at most six levels deep."})
+            raise ValidationError({"parent": _("Replies nest at most six levels deep.")})
     ratelimits.hit("comment", user=by, ip=ip)
     official = can(by, Action.MODERATE, city) or can(by, Action.EDIT, city)
     with transaction.atomic():
@@ -402,7 +408,7 @@ def report(
 ) -> Report:
     _require_signed_in(by)
     if (idea is None) == (comment is None):
-        raise ValidationError({"target": "Report either an idea or a comment."})
+        raise ValidationError({"target": _("Report either an idea or a comment.")})
     target_idea = idea or comment.idea  # type: ignore[union-attr]
     require(by, Action.PARTICIPATE, target_idea.process.city)
     reason = plain(_text_field(reason, "reason", 3, REASON_MAX))
@@ -411,7 +417,7 @@ def report(
         with transaction.atomic():
             return Report.objects.create(idea=idea, comment=comment, reporter=by, reason=reason)
     except IntegrityError:
-        raise ValidationError({"target": "You have already reported this."}) from None
+        raise ValidationError({"target": _("You have already reported this.")}) from None
 
 
 # --------------------------------------------------------------------------- curation
@@ -428,16 +434,18 @@ def set_status(*, by: Any, idea: Idea, status: str, reason: str = "") -> Idea:
     if status not in IdeaStatus.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
     if status == IdeaStatus.DUPLICATE:
-        raise ValidationError({"status": "Mark a duplicate by merging it into the original."})
+        raise ValidationError({"status": _("Mark a duplicate by merging it into the original.")})
     reason = (reason or "").strip()
     if status == IdeaStatus.REJECTED and len(reason) < 10:
-        raise ValidationError({"reason": "A rejection needs a reason of at least 10 characters."})
+        raise ValidationError(
+            {"reason": _("A rejection needs a reason of at least 10 characters.")}
+        )
     if len(reason) > 2_000:
-        raise ValidationError({"reason": "At most 2000 characters."})
+        raise ValidationError({"reason": _("At most 2000 characters.")})
     with transaction.atomic():
         locked = _lock_idea(idea)
         if locked.status == IdeaStatus.DUPLICATE:
-            raise ValidationError({"status": "This idea was merged into another one."})
+            raise ValidationError({"status": _("This idea was merged into another one.")})
         old = locked.get_status_display()
         locked.status = status
         locked.status_reason = reason
@@ -459,7 +467,7 @@ def answer(*, by: Any, idea: Idea, text: str) -> Idea:
     _require_signed_in(by)
     city = idea.process.city
     if not (can(by, Action.MODERATE, city) or can(by, Action.EDIT, city)):
-        raise PermissionDenied("Only the city's editors and moderators answer officially.")
+        raise PermissionDenied(_("Only the city's editors and moderators answer officially."))
     text = _text_field(text, "text", 10, 10_000)
     with transaction.atomic():
         locked = _lock_idea(idea)
@@ -495,9 +503,9 @@ def merge_ideas(*, by: Any, duplicate: Idea, into: Idea) -> Idea:
     city = duplicate.process.city
     _require_moderator(by, city)
     if duplicate.pk == into.pk:
-        raise ValidationError({"into": "An idea cannot duplicate itself."})
+        raise ValidationError({"into": _("An idea cannot duplicate itself.")})
     if into.process.city_id != city.pk:
-        raise ValidationError({"into": "Both ideas must be in the same city."})
+        raise ValidationError({"into": _("Both ideas must be in the same city.")})
     with transaction.atomic():
         locked = {
             i.pk: i
@@ -509,10 +517,11 @@ def merge_ideas(*, by: Any, duplicate: Idea, into: Idea) -> Idea:
         }
         dup, target = locked[duplicate.pk], locked[into.pk]
         if dup.status == IdeaStatus.DUPLICATE:
-            raise ValidationError({"duplicate": "This idea is already merged."})
+            raise ValidationError({"duplicate": _("This idea is already merged.")})
         if target.status == IdeaStatus.DUPLICATE:
-            raise ValidationError({"into": "That idea is itself a duplicate; merge into its "
-                                           "original."})
+            raise ValidationError(
+                {"into": _("That idea is itself a duplicate; merge into its original.")}
+            )
         both = Vote.objects.filter(idea=target, user__isnull=False).values("user")
         dropped = Vote.objects.filter(idea=dup, user__in=both).delete()[0]
         moved = Vote.objects.filter(idea=dup).update(idea=target, process=target.process)
@@ -551,9 +560,9 @@ def hide_idea(*, by: Any, idea: Idea, reason: str, hidden: bool = True) -> Idea:
     _require_moderator(by, city)
     reason = plain(reason or "")
     if hidden and len(reason) < 3:
-        raise ValidationError({"reason": "Say why it is hidden (at least 3 characters)."})
+        raise ValidationError({"reason": _("Say why it is hidden (at least 3 characters).")})
     if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"At most {REASON_MAX} characters."})
+        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": REASON_MAX}})
     with transaction.atomic():
         locked = _lock_idea(idea)
         locked.is_hidden = hidden
@@ -572,7 +581,7 @@ def hide_comment(*, by: Any, comment: Comment, reason: str, hidden: bool = True)
     _require_moderator(by, city)
     reason = plain(reason or "")
     if hidden and len(reason) < 3:
-        raise ValidationError({"reason": "Say why it is hidden (at least 3 characters)."})
+        raise ValidationError({"reason": _("Say why it is hidden (at least 3 characters).")})
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(
             is_hidden=hidden, hidden_reason=reason[:REASON_MAX] if hidden else ""
@@ -605,7 +614,7 @@ def dismiss_reports(*, by: Any, idea: Idea) -> int:
 def follow(*, by: Any, idea: Idea | None = None, process: Process | None = None) -> Follow:
     _require_signed_in(by)
     if (idea is None) == (process is None):
-        raise ValidationError({"target": "Follow either an idea or a process."})
+        raise ValidationError({"target": _("Follow either an idea or a process.")})
     with transaction.atomic():
         the_follow = Follow.objects.get_or_create(user=by, idea=idea, process=process)[0]
     return the_follow
@@ -645,13 +654,13 @@ def create_workshop(
         require(by, Action.EDIT, city)
     errors: dict[str, str] = {}
     if ends_at <= starts_at:
-        errors["ends_at"] = "A workshop ends after it starts."
+        errors["ends_at"] = _("A workshop ends after it starts.")
     if capacity < 1:
-        errors["capacity"] = "At least one place."
+        errors["capacity"] = _("At least one place.")
     if not place.strip() and not online_url.strip():
-        errors["place"] = "Give a place, an online link, or both."
+        errors["place"] = _("Give a place, an online link, or both.")
     if online_url and not online_url.startswith(("https://", "http://")):
-        errors["online_url"] = "The link must start with https://."
+        errors["online_url"] = _("The link must start with https://.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -668,13 +677,13 @@ def sign_up(*, by: Any, workshop: Workshop) -> Registration:
     _require_signed_in(by)
     require(by, Action.PARTICIPATE, workshop.city)
     if workshop.starts_at <= timezone.now():
-        raise ValidationError({"workshop": "This workshop has already started."})
+        raise ValidationError({"workshop": _("This workshop has already started.")})
     with transaction.atomic():
         # The workshop row is the lock that keeps the confirmed count within capacity.
         locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
         existing = Registration.objects.filter(workshop=locked, user=by).first()
         if existing is not None:
-            raise ValidationError({"workshop": "You have already signed up."})
+            raise ValidationError({"workshop": _("You have already signed up.")})
         confirmed = Registration.objects.filter(
             workshop=locked, status=Registration.Status.CONFIRMED
         ).count()
@@ -696,7 +705,7 @@ def cancel_registration(*, by: Any, workshop: Workshop) -> Registration | None:
 
 def _release(workshop: Workshop, registration: Registration | None) -> Registration | None:
     if registration is None:
-        raise ValidationError({"workshop": "You are not signed up."})
+        raise ValidationError({"workshop": _("You are not signed up.")})
     was_confirmed = registration.status == Registration.Status.CONFIRMED
     registration.delete()
     if not was_confirmed or workshop.starts_at <= timezone.now():
@@ -726,7 +735,7 @@ def record_outcome(
     _require_signed_in(by)
     city = workshop.city
     if not (can(by, Action.EDIT, city) or can(by, Action.MODERATE, city)):
-        raise PermissionDenied("Only the city's editors and moderators record outcomes.")
+        raise PermissionDenied(_("Only the city's editors and moderators record outcomes."))
     return submit_idea(
         by=by, process=workshop.process, title=title, body=body, category=category, kind=kind,
         workshop=workshop,
@@ -755,13 +764,13 @@ def create_study(
     if kind not in Study.Kind.values:
         errors["kind"] = f"Unknown kind {kind!r}."
     if closes <= opens:
-        errors["closes"] = "A study closes after it opens."
+        errors["closes"] = _("A study closes after it opens.")
     if kind == Study.Kind.USABILITY and not tasks:
-        errors["tasks"] = "A usability study needs at least one task."
+        errors["tasks"] = _("A usability study needs at least one task.")
     if any(not t.strip() or len(t) > 500 for t in tasks):
-        errors["tasks"] = "Every task needs a description of at most 500 characters."
+        errors["tasks"] = _("Every task needs a description of at most 500 characters.")
     if process is not None and process.city_id != city.pk:
-        errors["process"] = "That process belongs to another city."
+        errors["process"] = _("That process belongs to another city.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -793,24 +802,24 @@ def _require_open_study(by: Any, study: Study, kind: str) -> None:
     _require_signed_in(by)
     require(by, Action.PARTICIPATE, study.city)
     if study.kind != kind:
-        raise ValidationError({"study": "This study does not take that kind of answer."})
+        raise ValidationError({"study": _("This study does not take that kind of answer.")})
     if not study.is_published or not study.is_open:
-        raise ValidationError({"study": "This study is not open."})
+        raise ValidationError({"study": _("This study is not open.")})
 
 
 def respond_to_concept(*, by: Any, study: Study, rating: int, comment: str = "") -> ConceptResponse:
     _require_open_study(by, study, Study.Kind.CONCEPT)
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise ValidationError({"rating": "A rating from 1 to 5."})
+        raise ValidationError({"rating": _("A rating from 1 to 5.")})
     if len(comment) > COMMENT_MAX:
-        raise ValidationError({"comment": f"At most {COMMENT_MAX} characters."})
+        raise ValidationError({"comment": _("At most %(n)d characters.") % {"n": COMMENT_MAX}})
     try:
         with transaction.atomic():
             return ConceptResponse.objects.create(
                 study=study, participant=by, rating=rating, comment=plain(comment)
             )
     except IntegrityError:
-        raise ValidationError({"study": "You have already answered this study."}) from None
+        raise ValidationError({"study": _("You have already answered this study.")}) from None
 
 
 def submit_usability_session(
@@ -840,7 +849,7 @@ def submit_usability_session(
             errors[f"results.{n}.seconds"] = "Seconds from 0 to 86400."
         seen.add(task_id)
     if set(tasks) - seen:
-        errors["results"] = "Give a result for every task."
+        errors["results"] = _("Give a result for every task.")
     if len(comment) > COMMENT_MAX:
         errors["comment"] = f"At most {COMMENT_MAX} characters."
     if errors:
@@ -856,5 +865,5 @@ def submit_usability_session(
                  for t, ok, s in results]
             )
     except IntegrityError:
-        raise ValidationError({"study": "You have already taken part in this study."}) from None
+        raise ValidationError({"study": _("You have already taken part in this study.")}) from None
     return session
