@@ -55,3 +55,53 @@ def test_energy_map_measures_levels_and_profile(
     chart.wait_for()
     assert chart.get_attribute("data-drawn") == "168"
     assert page.locator("#profile-days tbody tr").count() == 7
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_energy_pages_have_no_wcag_a_or_aa_violations(
+    page: Any, live_server: Any, login_page: Any, energy_dir: Path, write_file: Any
+) -> None:
+    import datetime as dt
+
+    from tests.web.test_accessibility import axe_violations
+    from urbis.energy import services
+    from urbis.people.models import Role, User
+    from urbis.people.services import grant_role
+    from urbis.places.models import Area, City
+
+    call_command("energy", "ingest", str(write_file("a.csv", readings())), "--city",
+                 "barcelona", verbosity=0)
+    barcelona = City.objects.get(code="barcelona")
+    season = services.save_season(
+        None, slug="a11y", name="A11y season", cities=[barcelona],
+        starts_on=dt.date(2025, 1, 1), ends_on=dt.date.today() + dt.timedelta(days=9),
+        baseline_year=2024, scoring_year=2025,
+    )
+    entry = services.enter(None, season, Area.objects.get(city=barcelona, code="B07"),
+                           team_name="Team", households=100)
+    services.add_initiative(None, entry, kind="solar", title="Roofs", description="Panels")
+    services.publish_best_practice(None, season, kind="solar", title="Roofs", summary="S",
+                                   entry=entry)
+    editor = User.objects.create_user("energy-a11y@example.org", "pass-word-123")
+    grant_role(by=None, user=editor, city=barcelona, role=Role.EDITOR)
+    login_page(editor)
+    found = {}
+    for path in (
+        "/cities/barcelona/energy/",
+        "/cities/barcelona/energy/?level=street&measure=balance",
+        "/cities/barcelona/energy/areas/B07/?year=2025&week=23",
+        "/cities/barcelona/energy/upload/",
+        "/energy/competition/",
+        "/energy/competition/a11y/",
+        f"/energy/competition/a11y/entries/{entry.pk}/",
+        "/energy/competition/a11y/enter/",
+        "/energy/competition/best-practices/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        if page.locator("#energy-map").count():
+            page.wait_for_selector("#energy-map[data-loaded]")
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert found == {}

@@ -64,7 +64,11 @@
           if (p.url) { path.on("click", function () { window.location.href = p.url; }); }
           path.on("add", function () {
             var node = path.getElement && path.getElement();
-            if (node) { node.setAttribute("data-code", p.code); node.setAttribute("aria-label", text); }
+            if (node) {
+              node.setAttribute("data-code", p.code);
+              node.setAttribute("role", "img");
+              node.setAttribute("aria-label", text);
+            }
           });
         }
       }).addTo(map);
