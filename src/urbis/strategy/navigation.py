@@ -24,3 +24,11 @@ def city_links(request: HttpRequest, city: Any) -> list[dict[str, Any]]:
                   "label": _("Indicators and data")})
     links.append({"url": reverse("strategy:network"), "label": _("Network dashboard")})
     return links
+
+
+def site_links(request: HttpRequest) -> list[dict[str, Any]]:
+    """Header links on every page: the network's shared views."""
+    return [
+        {"url": reverse("strategy:network"), "label": _("Network")},
+        {"url": reverse("strategy:catalogue"), "label": _("Indicators")},
+    ]
