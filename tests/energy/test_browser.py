@@ -12,10 +12,21 @@ from django.core.management import call_command
 from tests.energy.conftest import readings
 
 
+@pytest.fixture
+def places() -> None:
+    """Transactional tests empty the database when they end; put the demo cities back."""
+    from urbis.demo import loader
+    from urbis.places.models import City
+
+    if not City.objects.filter(code="barcelona").exists():
+        for _label, step in loader.place_steps():
+            step()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_energy_map_measures_levels_and_profile(
-    page: Any, live_server: Any, energy_dir: Path, write_file: Any
+    page: Any, live_server: Any, energy_dir: Path, write_file: Any, places: None
 ) -> None:
     call_command("energy", "ingest", str(write_file("a.csv", readings())), "--city",
                  "barcelona", verbosity=0)
@@ -60,7 +71,8 @@ def test_energy_map_measures_levels_and_profile(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_energy_pages_have_no_wcag_a_or_aa_violations(
-    page: Any, live_server: Any, login_page: Any, energy_dir: Path, write_file: Any
+    page: Any, live_server: Any, login_page: Any, energy_dir: Path, write_file: Any,
+    places: None,
 ) -> None:
     import datetime as dt
 
