@@ -158,3 +158,17 @@ def test_openapi_lists_the_strategy_api(client_for: Callable[..., Any], db: Any)
                  "/api/v1/cities/{code}/observations", "/api/v1/network/figures",
                  "/api/v1/compare/indicators/{indicator_code}"):
         assert path in paths
+
+
+def test_editor_adds_a_theme_and_members_cannot(
+    strategy: Strategy, make_user: Callable[..., Any], barcelona: City,
+    client_for: Callable[..., Any],
+) -> None:
+    url = BASE + "themes/"
+    data = {"name": "Energia", "kind": "energy", "order": "1"}
+    assert client_for(make_user("member", barcelona)).post(url, data).status_code == 403
+    editor = client_for(make_user("editor", barcelona))
+    assert editor.post(url, data).status_code == 302
+    assert editor.post(url, data).status_code == 302  # a second one with that name is refused
+    assert list(strategy.themes.values_list("name", flat=True)) == ["Energia"]
+    assert "Energia" in editor.get(BASE + "edit/").content.decode()

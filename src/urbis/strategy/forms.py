@@ -56,6 +56,13 @@ class StrategyForm(forms.Form):
     )
 
 
+class ThemeForm(forms.Form):
+    name = forms.CharField(label=_("Theme name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of theme"), choices=ThemeKind.choices)
+    description = forms.CharField(label=_("Theme description"), max_length=1000, required=False)
+    order = forms.IntegerField(label=_("Position"), min_value=0, max_value=999, initial=0)
+
+
 class TargetForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(

@@ -403,8 +403,10 @@ def report_rows(report: ProgressReport) -> list[list[Any]]:
 
 def catalogue() -> QuerySet[Indicator]:
     return Indicator.objects.filter(city__isnull=True).annotate(
-        city_count=Count("observations__city", distinct=True,
-                         filter=Q(observations__is_published=True))
+        city_count=Count(
+            "observations__city", distinct=True,
+            filter=Q(observations__is_published=True, observations__city__is_published=True),
+        )
     )
 
 

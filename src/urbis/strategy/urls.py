@@ -16,6 +16,7 @@ urlpatterns = [
     path(S, views.strategy_detail, name="strategy"),
     path(S + "edit/", views.strategy_edit, name="strategy-edit"),
     path(S + "history/", views.strategy_history, name="strategy-history"),
+    path(S + "themes/", views.theme_add, name="theme-add"),
     path(S + "actions/", views.action_list, name="actions"),
     path(S + "actions/new/", views.action_edit, name="action-new"),
     path(S + "actions/<int:pk>/", views.action_detail, name="action"),

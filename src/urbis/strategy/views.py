@@ -101,7 +101,26 @@ def strategy_edit(request: HttpRequest, code: str, slug: str | None = None) -> H
     return render(request, "strategy/form.html", {
         **_base(request, city, strategy), "form": form,
         "heading": _("Edit the strategy") if strategy else _("New strategy"),
+        "themes": strategy.themes.all() if strategy else [],
+        "theme_form": forms.ThemeForm() if strategy else None,
     })
+
+
+@login_required
+@require_POST
+def theme_add(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city, strategy = _strategy(request, code, slug)
+    form = forms.ThemeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_theme(by=request.user, strategy=strategy, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Theme added."))
+    else:
+        messages.error(request, _("Give the theme a name and a kind."))
+    return redirect("strategy:strategy-edit", code=city.code, slug=strategy.slug)
 
 
 def strategy_history(request: HttpRequest, code: str, slug: str) -> HttpResponse:
