@@ -13,6 +13,7 @@ Every year generated is scaled so that its total consumption equals the anchor f
 from __future__ import annotations
 
 import csv
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,10 +71,12 @@ def anchor(path: Path) -> Anchor | None:
 
 
 def _profiles(year: int, tz: str) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
-    # The engine's synthetic generator holds the standard load profiles (BDEW H25/G25).
-    from urbis.engines.energy.synth import _local_profiles
-
-    return _local_profiles(year, tz)
+    # The engine's synthetic generator holds the standard load profiles (BDEW H25/G25);
+    # ``sector_profiles`` is its public name (earlier engine versions: ``_local_profiles``).
+    module = importlib.import_module("urbis.engines.energy.synth")
+    profiles = getattr(module, "sector_profiles", None) or module._local_profiles
+    result: tuple[pd.DatetimeIndex, dict[str, np.ndarray]] = profiles(year, tz)
+    return result
 
 
 _TO_LAEA = Transformer.from_crs("EPSG:4326", "EPSG:3035", always_xy=True)
