@@ -251,3 +251,27 @@ def test_ambiguous_local_time_is_refused(tmp_path, areas):
     )
     assert report.status == "rejected"
     assert report.errors[0].field == "timestamp" and "DST" in report.errors[0].reason
+
+
+def test_overlap_is_refused_for_parquet_input_too(tmp_path, areas):
+    frame = pl.DataFrame(
+        {
+            "meter_id": ["a", "a"],
+            "timestamp": ["2024-01-01T00:00:00Z", "2024-01-01T01:00:00Z"],
+            "value": [1.0, 2.0],
+            "unit": ["kWh"] * 2,
+            "flow": ["consumption"] * 2,
+            "sector": ["residential"] * 2,
+            "carrier": ["electricity"] * 2,
+            "area_code": ["N1"] * 2,
+        }
+    )
+    frame.write_parquet(tmp_path / "one.parquet")
+    frame.tail(1).write_parquet(tmp_path / "two.parquet")
+    data = tmp_path / "d"
+    assert ingest_file(tmp_path / "one.parquet", city="bcn", areas=areas, data_dir=data).ok
+    report = ingest_file(
+        tmp_path / "two.parquet", city="bcn", areas=areas, data_dir=data, resolution="hourly"
+    )
+    assert report.status == "rejected"
+    assert [(e.row, e.field) for e in report.errors] == [(1, "timestamp")]

@@ -10,6 +10,7 @@ benchmarks. Definitions: docs/ENERGY.md.
 
 from .areas import AreaIndex
 from .balance import BalanceRow, EnergyBalance, energy_balance
+from .competition import Entrant, EntrantYear, LeaderboardEntry, leaderboard
 from .engines import DuckDBRunner, SparkRunner, make_runner
 from .ingest import ingest_file
 from .model import (
@@ -22,7 +23,10 @@ from .model import (
     ReadingError,
     StoredFile,
 )
+from .pv import PvEstimate, default_clear_sky_index, pv_profile, store_pv_estimates
 from .store import committed_paths, list_files, remove_file
+from .streets import StreetCells, meter_totals, street_cells, street_cells_for_city
+from .synth import sector_profiles, synth, synthetic_areas
 
 __all__ = [
     "CARRIERS",
@@ -34,14 +38,29 @@ __all__ = [
     "DuckDBRunner",
     "EnergyBalance",
     "EnergyEngineError",
+    "Entrant",
+    "EntrantYear",
     "IngestReport",
+    "LeaderboardEntry",
+    "PvEstimate",
     "ReadingError",
     "SparkRunner",
     "StoredFile",
+    "StreetCells",
     "committed_paths",
+    "default_clear_sky_index",
     "energy_balance",
     "ingest_file",
+    "leaderboard",
     "list_files",
     "make_runner",
+    "meter_totals",
+    "pv_profile",
     "remove_file",
+    "sector_profiles",
+    "store_pv_estimates",
+    "street_cells",
+    "street_cells_for_city",
+    "synth",
+    "synthetic_areas",
 ]

@@ -93,7 +93,7 @@ def _points_in(geom: shapely.Geometry, count: int, rng: np.random.Generator) -> 
     return np.concatenate(found)[:count]
 
 
-def _local_profiles(year: int, tz: str) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
+def sector_profiles(year: int, tz: str) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
     """Per-sector hourly shapes on the UTC hours of ``year``, each summing to 1."""
     import warnings
 
@@ -116,6 +116,10 @@ def _local_profiles(year: int, tz: str) -> tuple[pd.DatetimeIndex, dict[str, np.
         "mobility": ev,
     }
     return utc, {k: v / v.sum() for k, v in shapes.items()}
+
+
+# Older name, kept for callers that imported it before it was public.
+_local_profiles = sector_profiles
 
 
 def synth(
@@ -145,7 +149,7 @@ def synth(
         else AreaIndex(areas if areas is not None else synthetic_areas(city))
     )
     rng = np.random.default_rng(seed)
-    utc, shapes = _local_profiles(year, tz)
+    utc, shapes = sector_profiles(year, tz)
     hours = len(utc)
     leaves = [c for c in index.leaf_codes if index.areas[c].geometry is not None]
     centre = shapely.unary_union([index.geometry(c) for c in leaves]).centroid
