@@ -28,7 +28,25 @@ def test_public_pages_render(process: Any, idea: Idea, client_for: Callable[...,
 
 
 def test_city_page_links_to_engagement(barcelona: Any) -> None:
-    assert "/cities/barcelona/engagement/" in Client().get("/cities/barcelona/").content.decode()
+    from django.test import RequestFactory
+
+    from urbis.web.sections import city_links
+
+    links = city_links(RequestFactory().get("/"), barcelona)
+    assert "/cities/barcelona/engagement/" in [link["url"] for link in links]
+
+
+def test_area_page_lists_its_ideas(idea: Idea, barcelona: Any) -> None:
+    from django.test import RequestFactory
+
+    from urbis.engagement.navigation import area_sections
+    from urbis.places.models import Area
+
+    area = Area.objects.get(city=barcelona, code="B05")
+    Idea.objects.filter(pk=idea.pk).update(area=area)
+    assert area_sections(RequestFactory().get("/"), area)[0]["area_ideas"] == [idea]
+    district = area.parent
+    assert area_sections(RequestFactory().get("/"), district)[0]["area_ideas"] == [idea]
 
 
 def test_idea_in_another_city_is_404(idea: Idea) -> None:
