@@ -32,7 +32,11 @@ def test_city_page_links_to_engagement(barcelona: Any) -> None:
 
     from urbis.web.sections import city_links
 
-    links = city_links(RequestFactory().get("/"), barcelona)
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    links = city_links(request, barcelona)
     assert "/cities/barcelona/engagement/" in [link["url"] for link in links]
 
 
