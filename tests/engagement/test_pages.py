@@ -28,11 +28,10 @@ def test_public_pages_render(process: Any, idea: Idea, client_for: Callable[...,
 
 
 def test_city_page_links_to_engagement(barcelona: Any) -> None:
+    from django.contrib.auth.models import AnonymousUser
     from django.test import RequestFactory
 
     from urbis.web.sections import city_links
-
-    from django.contrib.auth.models import AnonymousUser
 
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
