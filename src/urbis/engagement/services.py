@@ -117,6 +117,14 @@ def _idea_followers(idea: Idea) -> list[User]:
     return [f.user for f in Follow.objects.filter(idea=idea).select_related("user")]
 
 
+def _city_moderators(city: City) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__city=city, memberships__role__in=["admin", "moderator"], is_active=True
+        )
+    )
+
+
 def _lock_idea(idea: Idea) -> Idea:
     # Lock only the idea row (``of``): a FOR UPDATE over the joined process row would collide
     # with the key-share locks every vote insert takes on it.
@@ -331,11 +339,18 @@ def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
                 raise ValidationError({"vote": _("This idea cannot be supported.")})
             Vote.objects.create(idea=idea, process=process, user=by)
             if process.support_threshold:
-                Idea.objects.filter(
+                reached = Idea.objects.filter(
                     pk=idea.pk,
                     vote_count__gte=process.support_threshold,
                     threshold_reached_at__isnull=True,
                 ).update(threshold_reached_at=timezone.now())
+                if reached:
+                    notify(
+                        _city_moderators(process.city),
+                        _("%(title)s reached %(n)d votes: the city owes it an answer.")
+                        % {"title": idea.title, "n": process.support_threshold},
+                        idea.get_absolute_url(),
+                    )
     except IntegrityError:
         raise ValidationError({"vote": _("You have already supported this idea.")}) from None
     return Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
