@@ -64,6 +64,12 @@ def test_both_pages_show_the_link(idea: Idea, action: Any, make_user: Callable[.
     assert "Solar on public buildings" in page
     sections = navigation.action_sections(RequestFactory().get("/"), action)
     assert sections[0]["action_ideas"] == [idea]
+    # The strategy's own action page renders the section.
+    type(action.strategy).objects.filter(pk=action.strategy.pk).update(is_published=True)
+    action_page = Client().get(action.get_absolute_url())
+    assert action_page.status_code == 200
+    assert "ideas behind this action" in action_page.content.decode()
+    assert idea.title in action_page.content.decode()
 
 
 def test_link_through_the_api(idea: Idea, action: Any, make_user: Callable[..., Any],
