@@ -159,6 +159,7 @@ def load_city(code: str) -> None:
             hourly=hourly,
             scoring=year == SCORING_YEAR,
             seed=seed + year,
+            layout_seed=seed,
             out_dir=out,
         )
         for path in paths:
@@ -204,8 +205,7 @@ def load_competition() -> None:
         scoring_year=SCORING_YEAR,
         description=(
             "Neighbourhoods of Barcelona and Paris compete to cut their net energy per "
-            "household against their own baseline year. Illustrative demo season: teams, "
-            "initiatives and readings are examples (docs/DATA.md)."
+            "household against their own baseline year."
         ),
         is_illustrative=True,
     )

@@ -138,11 +138,15 @@ def generate(
     scoring: bool,
     seed: int,
     out_dir: Path,
+    layout_seed: int | None = None,
 ) -> list[Path]:
     """Write the year's readings of every demo meter as Parquet files ready to ingest:
     ``<city>-<year>-electricity.parquet`` (hourly or daily), ``-gas.parquet`` (daily) and
-    ``-pv.parquet`` (hourly or daily). Deterministic for a given seed."""
+    ``-pv.parquet`` (hourly or daily). Deterministic for given seeds: ``layout_seed`` fixes
+    where the meters are and how big they are (keep it across years, so that a meter stays
+    the same connection), ``seed`` the year's noise and weather."""
     rng = np.random.default_rng(seed)
+    layout = np.random.default_rng(seed if layout_seed is None else layout_seed)
     utc, shapes = _profiles(year, tz)
     ts = utc.tz_localize(None).to_numpy().astype("datetime64[us]")
     hours = ts.size
@@ -154,7 +158,8 @@ def generate(
         for sector, count in CONNECTIONS:
             for _ in range(count):
                 k += 1
-                angle, dist = rng.uniform(0, 2 * np.pi), CLUSTER_RADIUS_M * np.sqrt(rng.uniform())
+                angle = layout.uniform(0, 2 * np.pi)
+                dist = CLUSTER_RADIUS_M * np.sqrt(layout.uniform())
                 lons.append(n.lon + dist * np.cos(angle) / (111_320.0 * np.cos(np.radians(n.lat))))
                 lats.append(n.lat + dist * np.sin(angle) / 111_320.0)
                 ids.append(f"{city}-{n.code}-{k:02d}")
@@ -163,10 +168,10 @@ def generate(
                 # Residential demand follows the neighbourhood's (real) population; the rest
                 # follows it too, with modelled spread.
                 base = max(n.population, 1) / 7.0 if sector == "residential" else (
-                    max(n.population, 1) / 7.0 * rng.lognormal(0.3, 0.4)
+                    max(n.population, 1) / 7.0 * layout.lognormal(0.3, 0.4)
                 )
                 factor = (1.0 - n.improvement) if scoring else 1.0
-                weights.append(base * factor * rng.lognormal(0.0, 0.15))
+                weights.append(base * factor * layout.lognormal(0.0, 0.15))
                 elec_share.append(ELECTRIC_SHARE[sector])
     w = _capped(np.array(weights), total_kwh, MAX_MEAN_KW * hours)
     share = np.array(elec_share)

@@ -66,12 +66,15 @@ def energy_map(request: HttpRequest, code: str) -> HttpResponse:
         carrier = "electricity" if carrier == "all" else carrier
     params = {"level": level, "measure": measure, "year": year or "", "month": month,
               "sector": sector, "carrier": carrier}
-    layer = queries.map_layer(
-        city, level=level, measure=measure, year=year, month=month, sector=sector,
-        carrier=carrier,
-    )
-    rows = [f["properties"] for f in layer["features"]]
-    if level != "street":
+    layer_properties: dict[str, Any] = {}
+    if level == "street":
+        layer = queries.map_layer(
+            city, level=level, measure=measure, year=year, month=month, sector=sector,
+            carrier=carrier,
+        )
+        rows = [f["properties"] for f in layer["features"]]
+        layer_properties = layer["properties"]
+    else:
         rows = queries.balance_table(
             city, level=level, year=year, month=month, sector=sector, carrier=carrier
         )
@@ -94,7 +97,7 @@ def energy_map(request: HttpRequest, code: str) -> HttpResponse:
             "level_label": dict(LEVELS)[level],
             "unit": UNITS[measure],
             "rows": rows,
-            "layer_properties": layer["properties"],
+            "layer_properties": layer_properties,
             "field": queries.MEASURE_FIELDS[measure],
             "geojson_url": geojson_url,
             "can_upload": can(request.user, Action.EDIT, city),

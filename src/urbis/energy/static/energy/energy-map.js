@@ -42,6 +42,16 @@
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
   }
+  if (el.dataset.context) {
+    // Street cells are small: neighbourhood outlines underneath say where they are.
+    fetch(el.dataset.context, { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        L.geoJSON(data, { interactive: false, style: { color: "#6b7280", weight: 0.6, fill: false } })
+          .addTo(map).bringToBack();
+      })
+      .catch(function () { /* outlines are decoration only */ });
+  }
   fetch(el.dataset.geojson, { headers: { Accept: "application/geo+json" } })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (data) {
