@@ -585,7 +585,9 @@ def target_list(request: HttpRequest, code: str, slug: str) -> list[dict[str, An
     strategy = _strategy(request, code, slug)
     return [
         _target_out(request, t)
-        for t in strategy.targets.select_related("indicator", "area", "strategy__city")
+        for t in strategy.targets.select_related("indicator", "area", "strategy__city").defer(
+            *queries.HEAVY, *queries.HEAVY_AREA
+        )
     ]
 
 
@@ -748,7 +750,8 @@ def indicator_list(request: HttpRequest, filters: Query[IndicatorFilters]) -> li
         rows = rows.filter(theme=filters.theme)
     if filters.framework:
         rows = rows.filter(framework=filters.framework)
-    return [_indicator_out(i) for i in rows.select_related("city").order_by("code")]
+    rows = rows.select_related("city").defer("city__boundary", "city__bbox")
+    return [_indicator_out(i) for i in rows.order_by("code")]
 
 
 @router.get("/indicators/{indicator_code}", response=IndicatorOut, summary="One indicator")

@@ -31,6 +31,10 @@ from urbis.strategy.models import (
     TargetStatus,
 )
 
+# City boundaries and area shapes are large JSON documents that no strategy read needs.
+HEAVY = ("strategy__city__boundary", "strategy__city__bbox")
+HEAVY_AREA = ("area__geometry", "area__bbox", "area__centroid")
+
 # How many years after adoption a target must lie to count as medium-to-long-term.
 MEDIUM_TERM_YEARS = 5
 
@@ -47,7 +51,7 @@ def can_edit(user: Any, city: City) -> bool:
 
 
 def visible_strategies(user: Any = None, city: City | None = None) -> QuerySet[Strategy]:
-    strategies = Strategy.objects.select_related("city")
+    strategies = Strategy.objects.select_related("city").defer("city__boundary", "city__bbox")
     if city is not None:
         strategies = strategies.filter(city=city)
         if can(user, Can.VIEW_PRIVATE, city):
@@ -73,6 +77,7 @@ def get_strategy(city: City, slug: str, user: Any = None) -> Strategy:
 def get_target(strategy: Strategy, pk: int) -> Target:
     target = (
         Target.objects.select_related("indicator", "theme", "area", "strategy__city")
+        .defer(*HEAVY, *HEAVY_AREA)
         .filter(strategy=strategy, pk=pk)
         .first()
     )
@@ -84,6 +89,7 @@ def get_target(strategy: Strategy, pk: int) -> Target:
 def get_action(strategy: Strategy, pk: int) -> Action:
     action = (
         Action.objects.select_related("theme", "responsible_department", "strategy__city")
+        .defer(*HEAVY)
         .filter(strategy=strategy, pk=pk)
         .first()
     )
@@ -201,6 +207,7 @@ def action_progress(action: Action, *, on: dt.date | None = None) -> dict[str, A
 def strategy_overview(strategy: Strategy, *, user: Any = None) -> dict[str, Any]:
     targets = list(
         strategy.targets.select_related("indicator", "theme", "area", "strategy__city")
+        .defer(*HEAVY, *HEAVY_AREA)
         .prefetch_related("departments")
     )
     rows = []
@@ -240,6 +247,7 @@ def actions(strategy: Strategy, filters: dict[str, Any] | None = None) -> QueryS
     filters = filters or {}
     rows = (
         strategy.actions.select_related("theme", "responsible_department", "strategy__city")
+        .defer(*HEAVY)
         .prefetch_related("milestones", "partners")
     )
     if filters.get("theme"):
@@ -315,7 +323,9 @@ def report_content(strategy: Strategy, start: dt.date, end: dt.date) -> dict[str
                 }
             )
     targets = []
-    for target in strategy.targets.select_related("indicator", "strategy__city", "area"):
+    for target in strategy.targets.select_related("indicator", "strategy__city", "area").defer(
+        *HEAVY, *HEAVY_AREA
+    ):
         status = target_status(target, on=end)
         values = status.get("observations", [])
         before = [o for o in values if o["date"] < start.isoformat()]
@@ -422,7 +432,7 @@ def compare(indicator: Indicator, *, user: Any = None) -> dict[str, Any]:
     capita where the indicator is a city total."""
     from urbis.places.queries import visible_cities
 
-    cities = list(visible_cities(user))
+    cities = list(visible_cities(user).defer("boundary", "bbox"))
     rows = []
     for city in cities:
         series = list(observations(indicator, city, user=user))
@@ -464,6 +474,7 @@ def network_figures(*, user: Any = None) -> dict[str, Any]:
     strategies = list(
         Strategy.objects.filter(is_published=True, city__is_published=True)
         .select_related("city")
+        .defer("city__boundary", "city__bbox")
         .prefetch_related("targets__departments", "actions__responsible_department")
     )
     qualifying: dict[int, dict[str, Any]] = {}

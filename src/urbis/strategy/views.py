@@ -143,7 +143,7 @@ def target_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRe
         "target": target,
         "status": status,
         "charts": {target.pk: queries.chart_data(target, status)},
-        "actions": target.actions.select_related("strategy__city"),
+        "actions": target.actions.select_related("strategy__city").defer(*queries.HEAVY),
         "changes": queries.history("target", target.pk)[:50],
     })
 
