@@ -111,3 +111,17 @@ def test_editor_edits_a_target_and_sees_it_in_the_history(
     row = history.locator("tr", has_text="target_value").filter(has_text="Editor Núria")
     assert "Editor Núria" in row.inner_text()
     assert "2" in row.inner_text() and "1.8" in row.inner_text()
+
+    # The editing pages meet WCAG 2.1 A and AA too.
+    from tests.web.test_accessibility import axe_violations
+
+    strategy = target.strategy
+    found = {}
+    for path in (f"{target.get_absolute_url()}edit/", f"{strategy.get_absolute_url()}edit/",
+                 f"{strategy.get_absolute_url()}actions/new/",
+                 f"{strategy.get_absolute_url()}reports/", "/cities/barcelona/indicators/"):
+        page.goto(f"{live_server.url}{path}")
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert found == {}
