@@ -203,3 +203,17 @@ def test_resume_processes_uploads_left_behind(
     assert upload.status == EnergyUpload.Status.STORED and upload.rows == 3
     assert lost.status == EnergyUpload.Status.FAILED
     assert "late.csv: Stored" in out.getvalue()
+
+
+def test_synth_writes_files_that_ingest(barcelona: Any, energy_dir: Path, tmp_path: Path) -> None:
+    out = io.StringIO()
+    call_command("energy", "synth", "--meters", "20", "--year", "2025", "--city", "barcelona",
+                 "--out", str(tmp_path / "synth"), verbosity=0, stdout=out)
+    files = sorted((tmp_path / "synth").glob("*.parquet"))
+    assert len(files) == 1 and str(files[0]) in out.getvalue()
+    call_command("energy", "ingest", str(files[0]), "--city", "barcelona", verbosity=0)
+    upload = EnergyUpload.objects.get(file_name=files[0].name)
+    assert upload.status == EnergyUpload.Status.STORED and upload.meters == 20
+    assert upload.rows == 20 * 8760
+    with pytest.raises(CommandError, match="positive"):
+        call_command("energy", "synth", "--meters", "0", "--year", "2025", verbosity=0)
