@@ -184,3 +184,12 @@ def test_catalogue_is_idempotent_and_large_enough(catalogue: None) -> None:
     assert Indicator.objects.filter(framework="iso37120").count() >= 40
     services.load_catalogue()
     assert Indicator.objects.filter(city__isnull=True).count() == count
+
+
+def test_the_reason_sentences_match_the_engine_in_english(db: Any) -> None:
+    from django.utils import translation
+
+    from urbis.engines import monitoring
+
+    with translation.override("en"):
+        assert queries._templates() == monitoring.ENGLISH

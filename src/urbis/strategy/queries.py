@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urbis.engines import monitoring
 from urbis.people.models import Organisation
@@ -114,6 +115,46 @@ def _points(rows: Any) -> list[monitoring.Point]:
     return [monitoring.Point(monitoring.year_position(o.date), o.value) for o in rows]
 
 
+def _templates() -> dict[str, str]:
+    """The engine's reason sentences (engines.monitoring.ENGLISH) in the interface language."""
+    return {
+        "missing": _("Cannot judge: missing {fields}."),
+        "years": _("Cannot judge: the target year is not after the baseline year."),
+        "no_obs": _("No observation after the baseline year {baseline_year}."),
+        "no_obs_passed": _("No observation after the baseline year {baseline_year}, and the "
+                           "target year {target_year} has passed."),
+        "achieved": _("Latest value {value} ({year}) has reached the target {target} set for "
+                      "{target_year}."),
+        "passed": _("The target year {target_year} has passed and the target {target} was not "
+                    "reached: latest value {value} ({year})."),
+        "hold": _("Latest value {value} ({year}) is worse than the level {target} to hold."),
+        "path": _("Latest value {value} ({year}); the straight path from {baseline} "
+                  "({baseline_year}) to {target} ({target_year}) expects {expected} by then. "
+                  "{progress} of the planned change is done after {elapsed} of the time."),
+        "ahead": _("At or ahead of the path."),
+        "at_risk": _("Behind the path by {gap} of the planned change (within the {tolerance} "
+                     "tolerance)."),
+        "off_track": _("Behind the path by {gap} of the planned change (more than the "
+                       "{tolerance} tolerance)."),
+        "stale": _("The latest figure is {age} years old."),
+    }
+
+
+def explain(parts: list[tuple[str, dict[str, str]]]) -> str:
+    """The reason for a status, in the interface language."""
+    templates = _templates()
+    fields = {
+        "baseline_value": _("baseline value"), "baseline_year": _("baseline year"),
+        "target_value": _("target value"), "target_year": _("target year"),
+    }
+    sentences = []
+    for key, params in parts:
+        if key == "missing":
+            params = {"fields": ", ".join(str(fields[f]) for f in params["fields"].split(","))}
+        sentences.append(templates[key].format(**params))
+    return " ".join(sentences)
+
+
 def target_status(
     target: Target, *, user: Any = None, on: dt.date | None = None
 ) -> dict[str, Any]:
@@ -125,8 +166,9 @@ def target_status(
         return {
             "status": status,
             "status_label": str(labels[status]),
-            "reason": "Qualitative target: status set by the city." if target.qualitative_status
-            else "Qualitative target: the city has not assessed it yet.",
+            "reason": _("Qualitative target: status set by the city.")
+            if target.qualitative_status
+            else _("Qualitative target: the city has not assessed it yet."),
             "percent": None,
             "latest": None,
         }
@@ -150,7 +192,7 @@ def target_status(
     return {
         "status": result.status,
         "status_label": str(labels[result.status]),
-        "reason": result.reason,
+        "reason": explain(result.parts),
         "percent": None if result.percent is None else round(result.percent, 1),
         "progress": result.progress,
         "latest": None if latest is None else {"year": round(latest.t, 2), "value": latest.value},

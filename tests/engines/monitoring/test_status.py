@@ -47,7 +47,7 @@ def test_no_data_when_the_baseline_is_missing() -> None:
     spec = TargetSpec(None, None, 2030, 50, "down")
     result = target_status(spec, [Point(2020, 80)], today=2024)
     assert result.status == NO_DATA
-    assert "no baseline value" in result.reason
+    assert "missing baseline value" in result.reason
 
 
 def test_an_observation_at_the_baseline_year_is_not_progress() -> None:

@@ -65,6 +65,8 @@ class TargetStatus:
     # Share of the planned time elapsed at the latest observation.
     elapsed: float | None = None
     path: list[Point] = field(default_factory=list)
+    # The reason as (key, parameters), for translation; see ``ENGLISH``.
+    parts: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     @property
     def percent(self) -> float | None:
@@ -102,6 +104,50 @@ def _reached(spec: TargetSpec, value: float) -> bool:
     return (value - spec.baseline_value) / change >= 1.0
 
 
+# The reason, in parts: (key, parameters already formatted as text). The English sentence for
+# each key is below; the web app translates the same keys (strategy/queries.py), so the rule is
+# written once and explained in every interface language.
+ENGLISH = {
+    "missing": "Cannot judge: missing {fields}.",
+    "years": "Cannot judge: the target year is not after the baseline year.",
+    "no_obs": "No observation after the baseline year {baseline_year}.",
+    "no_obs_passed": "No observation after the baseline year {baseline_year}, and the target "
+    "year {target_year} has passed.",
+    "achieved": "Latest value {value} ({year}) has reached the target {target} set for "
+    "{target_year}.",
+    "passed": "The target year {target_year} has passed and the target {target} was not "
+    "reached: latest value {value} ({year}).",
+    "hold": "Latest value {value} ({year}) is worse than the level {target} to hold.",
+    "path": "Latest value {value} ({year}); the straight path from {baseline} ({baseline_year}) "
+    "to {target} ({target_year}) expects {expected} by then. {progress} of the planned change "
+    "is done after {elapsed} of the time.",
+    "ahead": "At or ahead of the path.",
+    "at_risk": "Behind the path by {gap} of the planned change (within the {tolerance} "
+    "tolerance).",
+    "off_track": "Behind the path by {gap} of the planned change (more than the {tolerance} "
+    "tolerance).",
+    "stale": "The latest figure is {age} years old.",
+}
+FIELD_NAMES = {
+    "baseline_value": "baseline value",
+    "baseline_year": "baseline year",
+    "target_value": "target value",
+    "target_year": "target year",
+}
+
+Part = tuple[str, dict[str, str]]
+
+
+def explain(parts: Iterable[Part]) -> str:
+    """The reason in English."""
+    sentences = []
+    for key, params in parts:
+        if key == "missing":
+            params = {"fields": ", ".join(FIELD_NAMES[f] for f in params["fields"].split(","))}
+        sentences.append(ENGLISH[key].format(**params))
+    return " ".join(sentences)
+
+
 def target_status(
     spec: TargetSpec,
     observations: Iterable[Point],
@@ -115,91 +161,72 @@ def target_status(
     missing = [
         name
         for name, value in (
-            ("baseline value", spec.baseline_value),
-            ("baseline year", spec.baseline_year),
-            ("target value", spec.target_value),
-            ("target year", spec.target_year),
+            ("baseline_value", spec.baseline_value),
+            ("baseline_year", spec.baseline_year),
+            ("target_value", spec.target_value),
+            ("target_year", spec.target_year),
         )
         if value is None
     ]
     if missing:
-        return TargetStatus(NO_DATA, "Cannot judge: no " + ", no ".join(missing) + ".")
+        parts: list[Part] = [("missing", {"fields": ",".join(missing)})]
+        return TargetStatus(NO_DATA, explain(parts), parts=parts)
     assert spec.baseline_year is not None and spec.target_year is not None
     assert spec.baseline_value is not None and spec.target_value is not None
     if spec.target_year <= spec.baseline_year:
-        return TargetStatus(
-            NO_DATA, "Cannot judge: the target year is not after the baseline year."
-        )
+        parts = [("years", {})]
+        return TargetStatus(NO_DATA, explain(parts), parts=parts)
     path = [
         Point(spec.baseline_year, spec.baseline_value),
         Point(spec.target_year, spec.target_value),
     ]
+    years = {"baseline_year": _year(spec.baseline_year), "target_year": _year(spec.target_year)}
     since = sorted(
         (p for p in observations if p.t > spec.baseline_year + 1e-9), key=lambda p: p.t
     )
     if not since:
-        passed = (
-            f", and the target year {_year(spec.target_year)} has passed"
-            if today > spec.target_year else ""
-        )
-        return TargetStatus(
-            NO_DATA,
-            f"No observation after the baseline year {_year(spec.baseline_year)}{passed}.",
-            path=path,
-        )
+        parts = [("no_obs_passed" if today > spec.target_year else "no_obs", years)]
+        return TargetStatus(NO_DATA, explain(parts), path=path, parts=parts)
     latest = since[-1]
     change = spec.target_value - spec.baseline_value
     progress = (latest.value - spec.baseline_value) / change if change else None
     elapsed = min(1.0, (latest.t - spec.baseline_year) / (spec.target_year - spec.baseline_year))
     expected = expected_value(spec, min(latest.t, spec.target_year))
-    said = f"Latest value {_fmt(latest.value)} ({_year(latest.t)})"
-    stale = ""
+    facts = {
+        **years,
+        "value": _fmt(latest.value),
+        "year": _year(latest.t),
+        "baseline": _fmt(spec.baseline_value),
+        "target": _fmt(spec.target_value),
+        "expected": _fmt(expected),
+        "progress": f"{progress:.0%}" if progress is not None else "",
+        "elapsed": f"{elapsed:.0%}",
+        "tolerance": f"{tolerance:.0%}",
+    }
+    stale: list[Part] = []
     if today - latest.t > STALE_AFTER_YEARS:
-        stale = f" The latest figure is {today - latest.t:.0f} years old."
+        stale = [("stale", {"age": f"{today - latest.t:.0f}"})]
 
-    def result(status: str, reason: str) -> TargetStatus:
+    def result(status: str, parts: list[Part]) -> TargetStatus:
+        parts = parts + stale
         return TargetStatus(
-            status, reason, latest=latest, expected_at_latest=expected, progress=progress,
-            elapsed=elapsed, path=path,
+            status, explain(parts), latest=latest, expected_at_latest=expected,
+            progress=progress, elapsed=elapsed, path=path, parts=parts,
         )
 
     if _reached(spec, latest.value):
-        return result(
-            ACHIEVED,
-            f"{said} has reached the target {_fmt(spec.target_value)} "
-            f"set for {_year(spec.target_year)}.{stale}",
-        )
+        return result(ACHIEVED, [("achieved", facts)])
     if latest.t >= spec.target_year - 1e-9 or today > spec.target_year:
-        return result(
-            OFF_TRACK,
-            f"The target year {_year(spec.target_year)} has passed and the target "
-            f"{_fmt(spec.target_value)} was not reached: {said[0].lower()}{said[1:]}.{stale}",
-        )
+        return result(OFF_TRACK, [("passed", facts)])
     if progress is None:
-        # Holding a level, not yet reached.
-        return result(
-            OFF_TRACK, f"{said} is worse than the level {_fmt(spec.target_value)} to hold.{stale}"
-        )
+        return result(OFF_TRACK, [("hold", facts)])  # holding a level, not yet reached
     gap = progress - elapsed
-    versus = (
-        f"{said}; the straight path from {_fmt(spec.baseline_value)} "
-        f"({_year(spec.baseline_year)}) to {_fmt(spec.target_value)} ({_year(spec.target_year)}) "
-        f"expects {_fmt(expected)} by then. {progress:.0%} of the planned change is done after "
-        f"{elapsed:.0%} of the time."
-    )
+    facts["gap"] = f"{-gap:.0%}"
     if gap >= 0:
-        status, verdict = ON_TRACK, "At or ahead of the path."
-    elif gap >= -tolerance:
-        status, verdict = AT_RISK, (
-            f"Behind the path by {-gap:.0%} of the planned change (within the {tolerance:.0%} "
-            "tolerance)."
-        )
-    else:
-        status, verdict = OFF_TRACK, (
-            f"Behind the path by {-gap:.0%} of the planned change (more than the "
-            f"{tolerance:.0%} tolerance)."
-        )
-    return result(status, f"{versus} {verdict}{stale}")
+        return result(ON_TRACK, [("path", facts), ("ahead", {})])
+    if gap >= -tolerance:
+        return result(AT_RISK, [("path", facts), ("at_risk", facts)])
+    return result(OFF_TRACK, [("path", facts), ("off_track", facts)])
 
 
 @dataclass(frozen=True)
