@@ -146,3 +146,19 @@ def test_bad_attachment_refuses_the_whole_idea(process: Any,
             files=[(_image(), "ok.png"), (io.BytesIO(b"<svg onload=alert(1)>"), "evil.svg")],
         )
     assert Idea.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_rate_limit_holds_under_parallel_requests(
+    postgres_only: None, settings: Any, make_user: Callable[..., Any]
+) -> None:
+    """Ten parallel attempts against a limit of four: exactly four pass, as they would across
+    several server processes sharing the database."""
+    from .test_votes import _in_threads
+
+    settings.URBIS_RATE_LIMITS = {"comment:user": (4, 600)}
+    user = make_user()
+    results = _in_threads(10, lambda n: ratelimits.hit("comment", user=user))
+    assert sum(1 for r in results if r is None) == 4
+    assert all(isinstance(r, ratelimits.RateLimited) for r in results if r is not None)
