@@ -53,7 +53,10 @@ class IdeaForm(forms.Form):
 
     def __init__(self, *args: Any, city: City, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        areas = Area.objects.filter(city=city, level="neighbourhood").order_by("name")
+        areas = (
+            Area.objects.filter(city=city, level="neighbourhood").only("code", "name")
+            .order_by("name")
+        )
         area_field: Any = self.fields["area"]
         area_field.choices = [("", _("— whole city —"))] + [(a.code, a.name) for a in areas]
         orgs = user.organisations.all() if getattr(user, "is_authenticated", False) else []

@@ -72,7 +72,7 @@ def process(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "search": (request.GET.get("q") or "")[:200] or None,
     }
     ideas = queries.idea_list(the_process, request.user, **filters)
-    districts = the_city.areas.filter(level="district").order_by("code")
+    districts = the_city.areas.filter(level="district").only("code", "name").order_by("code")
     return render(request, "engagement/process.html", {
         "city": the_city,
         "process": the_process,
