@@ -21,7 +21,10 @@ def action(barcelona: Any) -> Any:
         city=barcelona, slug="clima-2030", title="Pla Clima 2030", start_year=2018,
         end_year=2030,
     )
-    return Action.objects.create(strategy=strategy, title="Solar on public buildings")
+    action = Action.objects.create(strategy=strategy, title="Solar on public buildings")
+    target = strategy.targets.create(title="-50 % greenhouse gas emissions by 2030")
+    action.targets.add(target)
+    return action
 
 
 def test_only_accepted_ideas_are_linked(idea: Idea, action: Any, make_user: Callable[..., Any],
@@ -62,6 +65,7 @@ def test_both_pages_show_the_link(idea: Idea, action: Any, make_user: Callable[.
     assert idea.actions.count() == 1
     page = Client().get(f"/cities/barcelona/ideas/{idea.pk}/").content.decode()
     assert "Solar on public buildings" in page
+    assert "-50 % greenhouse gas emissions by 2030" in page
     sections = navigation.action_sections(RequestFactory().get("/"), action)
     assert sections[0]["action_ideas"] == [idea]
     # The strategy's own action page renders the section.

@@ -54,7 +54,17 @@ def actions_with_progress(idea: Idea) -> list[dict[str, Any]]:
             url = action.get_absolute_url()
         except NoReverseMatch:  # the strategy app may not publish action pages
             url = ""
-        result.append({"action": action, "url": url, "progress": progress or {}})
+        targets = []
+        target_manager = getattr(action, "targets", None)
+        for target in target_manager.all() if target_manager is not None else []:
+            try:
+                target_url = target.get_absolute_url()
+            except (NoReverseMatch, AttributeError):
+                target_url = ""
+            targets.append({"title": str(target), "url": target_url})
+        result.append(
+            {"action": action, "url": url, "progress": progress or {}, "targets": targets}
+        )
     return result
 
 
