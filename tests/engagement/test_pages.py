@@ -146,3 +146,17 @@ def test_notifications_page(idea: Idea, make_user: Callable[..., Any],
     page = client_for(idea.author).get("/notifications/").content.decode()
     assert "New comment on" in page
     assert Client().get("/notifications/").status_code == 302
+
+
+def test_idea_list_is_paginated(process: Any, make_user: Callable[..., Any]) -> None:
+    user = make_user()
+    Idea.objects.bulk_create([
+        Idea(process=process, title=f"Idea number {n}", body="A body", body_html="<p>A body</p>",
+             category="energy", author=user)
+        for n in range(35)
+    ])
+    first = Client().get(f"/cities/barcelona/engagement/p/{process.slug}/?sort=newest")
+    body = first.content.decode()
+    assert "35 ideas" in body and "Page 1 of 2" in body and body.count('class="idea-card') == 30
+    second = Client().get(f"/cities/barcelona/engagement/p/{process.slug}/?sort=newest&page=2")
+    assert second.content.decode().count('class="idea-card') == 5

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,11 +73,16 @@ def process(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "search": (request.GET.get("q") or "")[:200] or None,
     }
     ideas = queries.idea_list(the_process, request.user, **filters)
+    page = Paginator(ideas, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     districts = the_city.areas.filter(level="district").only("code", "name").order_by("code")
     return render(request, "engagement/process.html", {
         "city": the_city,
         "process": the_process,
-        "ideas": ideas,
+        "ideas": page.object_list,
+        "page": page,
+        "query": query.urlencode(),
         "filters": filters,
         "sorts": [(k, _(v)) for k, v in queries.SORTS.items()],
         "statuses": IdeaStatus.choices,
