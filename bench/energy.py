@@ -300,6 +300,7 @@ def step_spark(args: argparse.Namespace) -> dict[str, Any]:
         "startup_seconds": startup,
         "seconds": sorted(times)[len(times) // 2],
         "all_seconds": times,
+        "cpu_seconds": sorted(cpu)[len(cpu) // 2],
         "jvm_peak_mib": jvm,
         "city_year": _balance_summary(result.to_polars()),
     }
