@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from geojson_pydantic import FeatureCollection
 
 from tests.energy.conftest import BAD, readings
@@ -18,17 +17,35 @@ from urbis.engines.energy import list_files
 from urbis.people import services as people
 
 
+@pytest.fixture(scope="module")
+def stored_dir(tmp_path_factory: Any, django_db_blocker: Any) -> Path:
+    """One store for the whole module (reads only): 12 meters and a PV producer in one street
+    block of B07 (one cell) and 3 meters in B02 (withheld)."""
+    from urbis.energy import engine
+    from urbis.engines.energy import ingest_file
+    from urbis.places.models import City
+
+    folder = tmp_path_factory.mktemp("energy-api")
+    data = folder / "data"
+    with django_db_blocker.unblock():
+        index = engine.area_index(City.objects.get(code="barcelona"))
+    for name, text in (
+        ("a.csv", readings()),
+        ("b.csv", readings(meters=3, area="B02", lon=2.1770, lat=41.3830, prefix="g",
+                           pv=False)),
+    ):
+        (folder / name).write_text(text, encoding="utf-8")
+        report = ingest_file(folder / name, city="barcelona", areas=index, data_dir=data)
+        assert report.status == "stored", report.errors
+    return data
+
+
 @pytest.fixture
-def stored(barcelona: Any, energy_dir: Path, write_file: Any) -> None:
-    # 12 meters in one street block of B07 (one cell) and 3 meters in B02 (withheld).
-    call_command("energy", "ingest", str(write_file("a.csv", readings())), "--city",
-                 "barcelona", verbosity=0)
-    call_command(
-        "energy", "ingest",
-        str(write_file("b.csv", readings(meters=3, area="B02", lon=2.1770, lat=41.3830,
-                                         prefix="g", pv=False))),
-        "--city", "barcelona", verbosity=0,
-    )
+def stored(barcelona: Any, settings: Any, stored_dir: Path) -> None:
+    from urbis.energy import engine
+
+    settings.DATA_DIR = stored_dir
+    engine.forget(barcelona)
 
 
 def test_balance_json_per_level(client: Any, stored: None) -> None:

@@ -4,6 +4,7 @@ answers when ``settings.ENERGY_ENGINE`` is ``spark``."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,12 @@ from urbis.energy import engine, queries
 pytestmark = [
     pytest.mark.spark,
     pytest.mark.slow,
+    # A Spark session costs a minute on the 2-core test machine; the engine's own
+    # equivalence test runs by default, this one when asked for.
+    pytest.mark.skipif(
+        not os.environ.get("URBIS_TEST_SPARK"),
+        reason="set URBIS_TEST_SPARK=1 to run the app's queries on Spark",
+    ),
     pytest.mark.skipif(
         importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
         reason="needs pyspark (pip install urbis[spark]) and a Java runtime",
