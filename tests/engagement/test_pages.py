@@ -160,3 +160,48 @@ def test_idea_list_is_paginated(process: Any, make_user: Callable[..., Any]) -> 
     assert "35 ideas" in body and "Page 1 of 2" in body and body.count('class="idea-card') == 30
     second = Client().get(f"/cities/barcelona/engagement/p/{process.slug}/?sort=newest&page=2")
     assert second.content.decode().count('class="idea-card') == 5
+
+
+@pytest.mark.parametrize("page", ["new-process", "new-workshop", "new-study"])
+def test_creation_pages_need_an_editor(page: str, make_user: Callable[..., Any],
+                                       client_for: Callable[..., Client],
+                                       barcelona: Any) -> None:
+    url = f"/cities/barcelona/engagement/{page}/"
+    assert Client().get(url).status_code == 302
+    assert client_for(make_user("moderator", barcelona)).get(url).status_code == 403
+    assert client_for(make_user("member", barcelona)).post(url, {}).status_code == 403
+    assert client_for(make_user("editor", barcelona)).get(url).status_code == 200
+
+
+def test_editor_opens_a_process_workshop_and_study(
+    make_user: Callable[..., Any], client_for: Callable[..., Client], barcelona: Any
+) -> None:
+    from urbis.engagement.models import Process, Study, Workshop
+
+    client = client_for(make_user("editor", barcelona))
+    bad = client.post("/cities/barcelona/engagement/new-process/", {
+        "title": "Pressupostos 2027", "slug": "pressupostos-2027",
+        "collecting_starts": "2027-01-01T00:00", "collecting_ends": "2026-12-01T00:00",
+        "voting_starts": "2027-01-10T00:00", "voting_ends": "2027-02-01T00:00",
+        "closes": "2027-05-01T00:00",
+    })
+    assert bad.status_code == 200 and not Process.objects.filter(slug="pressupostos-2027")
+    good = client.post("/cities/barcelona/engagement/new-process/", {
+        "title": "Pressupostos 2027", "slug": "pressupostos-2027",
+        "collecting_starts": "2027-01-01T00:00", "collecting_ends": "2027-02-01T00:00",
+        "voting_starts": "2027-01-10T00:00", "voting_ends": "2027-03-01T00:00",
+        "closes": "2027-05-01T00:00", "vote_cap": "3",
+    })
+    assert good.status_code == 302
+    assert Process.objects.get(slug="pressupostos-2027").vote_cap == 3
+    client.post("/cities/barcelona/engagement/new-workshop/", {
+        "process": "pressupostos-2027", "title": "Taller de propostes",
+        "starts_at": "2027-01-15T17:00", "ends_at": "2027-01-15T19:00", "capacity": "25",
+        "place": "Biblioteca Sant Antoni",
+    })
+    assert Workshop.objects.get(title="Taller de propostes").capacity == 25
+    client.post("/cities/barcelona/engagement/new-study/", {
+        "kind": "usability", "title": "Prova del formulari", "opens": "2027-01-01T00:00",
+        "closes": "2027-02-01T00:00", "tasks": "Find the form\nSubmit an idea\n",
+    })
+    assert Study.objects.get(title="Prova del formulari").tasks.count() == 2

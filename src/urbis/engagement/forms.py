@@ -152,3 +152,60 @@ class UsabilityForm(forms.Form):
 
     def sus_answers(self) -> list[int]:
         return [int(self.cleaned_data[f"sus_{n}"]) for n in range(1, 11)]
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ProcessForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(label=_("Short name (in the address)"), max_length=80)
+    theme = forms.CharField(label=_("Theme"), max_length=120, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    collecting_starts = forms.DateTimeField(label=_("Collecting starts"), widget=DATETIME)
+    collecting_ends = forms.DateTimeField(label=_("Collecting ends"), widget=DATETIME)
+    voting_starts = forms.DateTimeField(label=_("Voting starts"), widget=DATETIME)
+    voting_ends = forms.DateTimeField(label=_("Voting ends"), widget=DATETIME)
+    closes = forms.DateTimeField(label=_("The city's review ends"), widget=DATETIME)
+    vote_cap = forms.IntegerField(label=_("Votes per person (empty: no cap)"), required=False,
+                                  min_value=1)
+    support_threshold = forms.IntegerField(
+        label=_("Votes after which the city must answer (empty: none)"), required=False,
+        min_value=1,
+    )
+
+
+class WorkshopForm(forms.Form):
+    process = forms.ChoiceField(label=_("Process"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME)
+    capacity = forms.IntegerField(label=_("Places"), min_value=1)
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("Online meeting link"), required=False,
+                                assume_scheme="https")
+    agenda = forms.CharField(label=_("Agenda"), required=False, max_length=10_000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, processes: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["process"]
+        field.choices = [(p.slug, p.title) for p in processes]
+
+
+class StudyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("concept", _("Concept validation")),
+                                                       ("usability", _("Usability study"))])
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, max_length=10_000,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    opens = forms.DateTimeField(label=_("Opens"), widget=DATETIME)
+    closes = forms.DateTimeField(label=_("Closes"), widget=DATETIME)
+    tasks = forms.CharField(
+        label=_("Tasks (usability studies; one per line)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    document = forms.FileField(label=_("Sketch or document (image or PDF)"), required=False)

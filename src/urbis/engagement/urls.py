@@ -6,6 +6,9 @@ app_name = "engagement"
 urlpatterns = [
     path("cities/<slug:code>/engagement/", views.city, name="city"),
     path("cities/<slug:code>/engagement/moderation/", views.moderation, name="moderation"),
+    path("cities/<slug:code>/engagement/new-process/", views.process_new, name="process-new"),
+    path("cities/<slug:code>/engagement/new-workshop/", views.workshop_new, name="workshop-new"),
+    path("cities/<slug:code>/engagement/new-study/", views.study_new, name="study-new"),
     path("cities/<slug:code>/engagement/p/<slug:slug>/", views.process, name="process"),
     path("cities/<slug:code>/engagement/p/<slug:slug>/ideas.geojson", views.process_geojson,
          name="process-geojson"),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,6 +59,7 @@ def city(request: HttpRequest, code: str) -> HttpResponse:
         "workshops": queries.workshops(the_city, request.user),
         "studies": queries.studies(the_city, request.user),
         "is_moderator": queries.is_moderator(request.user, the_city),
+        "is_editor": can(request.user, Action.EDIT, the_city),
     })
 
 
@@ -439,4 +441,89 @@ def notifications(request: HttpRequest) -> HttpResponse:
         return redirect("engagement:notifications")
     return render(request, "engagement/notifications.html", {
         "notifications": queries.notifications(request.user)[:100],
+    })
+
+
+# ------------------------------------------------------------------ city-side creation pages
+
+
+def _staff_page(request: HttpRequest, code: str) -> Any:
+    the_city = get_city(code, request.user)
+    if not request.user.is_authenticated:
+        return the_city, redirect_to_login(request.get_full_path())
+    if not can(request.user, Action.EDIT, the_city):
+        raise PermissionDenied
+    return the_city, None
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc)
+
+
+def process_new(request: HttpRequest, code: str) -> HttpResponse:
+    the_city, refused = _staff_page(request, code)
+    if refused:
+        return refused
+    form = forms.ProcessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_process(by=request.user, city=the_city, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The process is open."))
+            return redirect(created.get_absolute_url())
+    return render(request, "engagement/staff_form.html", {
+        "city": the_city, "form": form, "heading": _("Open a process"), "multipart": False,
+    })
+
+
+def workshop_new(request: HttpRequest, code: str) -> HttpResponse:
+    the_city, refused = _staff_page(request, code)
+    if refused:
+        return refused
+    form = forms.WorkshopForm(request.POST or None,
+                              processes=list(queries.processes(the_city, request.user)))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        the_process = queries.get_process(the_city, data.pop("process"), request.user)
+        try:
+            created = services.create_workshop(by=request.user, process=the_process, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The workshop is published."))
+            return redirect(created.get_absolute_url())
+    return render(request, "engagement/staff_form.html", {
+        "city": the_city, "form": form, "heading": _("New workshop"), "multipart": False,
+    })
+
+
+def study_new(request: HttpRequest, code: str) -> HttpResponse:
+    the_city, refused = _staff_page(request, code)
+    if refused:
+        return refused
+    form = forms.StudyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        document = data.pop("document")
+        tasks = [line.strip() for line in data.pop("tasks").splitlines() if line.strip()]
+        try:
+            with transaction.atomic():
+                created = services.create_study(by=request.user, city=the_city, tasks=tasks,
+                                                **data)
+                if document:
+                    services.add_study_document(by=request.user, study=created,
+                                                stream=document, name=document.name)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The study is published."))
+            return redirect(created.get_absolute_url())
+    return render(request, "engagement/staff_form.html", {
+        "city": the_city, "form": form, "heading": _("New study"), "multipart": True,
     })
