@@ -25,7 +25,7 @@ def test_engagement_pages_have_no_wcag_violations(
     study = Study.objects.get(city=barcelona, kind="usability")
     concept = Study.objects.get(city=paris, kind="concept")
     assert workshop is not None
-    login_page(make_user("moderator", barcelona))
+    login_page(make_user("admin", barcelona))
     found = {}
     for path in [
         "/cities/barcelona/engagement/",
@@ -38,6 +38,8 @@ def test_engagement_pages_have_no_wcag_violations(
         f"/cities/paris/studies/{concept.pk}/",
         "/notifications/",
         "/accounts/privacy/",
+        "/cities/barcelona/engagement/new-process/",
+        "/cities/barcelona/engagement/new-study/",
     ]:
         page.goto(f"{live_server.url}{path}")
         violations = axe_violations(page)
