@@ -31,9 +31,9 @@ def test_wilson_edges() -> None:
         ranking.wilson_interval(3, 2)
 
 
-def stats(id: int, votes: int, days_old: float, exposure: int = 0, trend: float = 0.0) -> (
-    ranking.IdeaStats
-):
+def stats(
+    id: int, votes: int, days_old: float, exposure: int = 0, trend: float = 0.0
+) -> ranking.IdeaStats:
     return ranking.IdeaStats(id, votes, NOW - dt.timedelta(days=days_old), exposure, trend)
 
 

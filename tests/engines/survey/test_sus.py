@@ -31,9 +31,15 @@ def test_score_matches_worked_examples(answers: list[int], expected: float) -> N
 
 @pytest.mark.parametrize(
     ("answers", "item"),
-    [([3] * 9, 0), ([3] * 11, 0), ([3, 3, 0, 3, 3, 3, 3, 3, 3, 3], 3),
-     ([3, 3, 3, 3, 3, 3, 3, 3, 3, 6], 10), ([3, "4", 3, 3, 3, 3, 3, 3, 3, 3], 2),
-     ([3, 3, 3, 3, True, 3, 3, 3, 3, 3], 5), ([3, 3, 3.5, 3, 3, 3, 3, 3, 3, 3], 3)],
+    [
+        ([3] * 9, 0),
+        ([3] * 11, 0),
+        ([3, 3, 0, 3, 3, 3, 3, 3, 3, 3], 3),
+        ([3, 3, 3, 3, 3, 3, 3, 3, 3, 6], 10),
+        ([3, "4", 3, 3, 3, 3, 3, 3, 3, 3], 2),
+        ([3, 3, 3, 3, True, 3, 3, 3, 3, 3], 5),
+        ([3, 3, 3.5, 3, 3, 3, 3, 3, 3, 3], 3),
+    ],
 )
 def test_invalid_answers_name_the_item(answers: list[object], item: int) -> None:
     with pytest.raises(sus.SusAnswerError) as caught:
