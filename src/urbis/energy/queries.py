@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from urbis.energy import engine
 from urbis.energy.competition import Contender, Standing, leaderboard
@@ -214,7 +215,9 @@ def map_layer(
             p = cell["properties"]
             properties = {
                 "code": cell["id"],
-                "name": f"{p['connections']} connections",
+                "name": ngettext(
+                    "%(n)d connection", "%(n)d connections", p["connections"]
+                ) % {"n": p["connections"]},
                 "connections": p["connections"],
                 "consumption_kwh": _round(p["consumption_kwh"]),
                 "production_kwh": _round(p["production_kwh"]),

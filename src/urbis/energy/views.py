@@ -32,6 +32,18 @@ LEVELS = [
     ("district", gettext_lazy("District")),
     ("city", gettext_lazy("City")),
 ]
+SECTOR_LABELS = {
+    "residential": gettext_lazy("residential"),
+    "commercial": gettext_lazy("commercial"),
+    "public": gettext_lazy("public"),
+    "industry": gettext_lazy("industry"),
+    "mobility": gettext_lazy("mobility"),
+}
+CARRIER_LABELS = {
+    "electricity": gettext_lazy("electricity"),
+    "gas": gettext_lazy("gas"),
+    "heat": gettext_lazy("heat"),
+}
 UNITS = {
     "consumption": gettext_lazy("kWh"),
     "production": gettext_lazy("kWh"),
@@ -90,8 +102,8 @@ def energy_map(request: HttpRequest, code: str) -> HttpResponse:
             "params": params,
             "measures": MEASURES,
             "levels": LEVELS,
-            "sectors": SECTORS,
-            "carriers": CARRIERS,
+            "sectors": [(v, SECTOR_LABELS.get(v, v)) for v in SECTORS],
+            "carriers": [(v, CARRIER_LABELS.get(v, v)) for v in CARRIERS],
             "months": range(0, 13),
             "measure_label": dict(MEASURES)[measure],
             "level_label": dict(LEVELS)[level],
@@ -147,7 +159,7 @@ def area(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
             "profile": profile,
             "days": days,
             "balance": balance,
-            "sector_names": dict(zip(SECTORS, SECTORS, strict=True)),
+            "sector_labels": SECTOR_LABELS,
         },
     )
 
