@@ -193,3 +193,21 @@ def test_the_reason_sentences_match_the_engine_in_english(db: Any) -> None:
 
     with translation.override("en"):
         assert queries._templates() == monitoring.ENGLISH
+
+
+def test_load_catalogue_command_refuses_a_bad_file_whole(db: Any, tmp_path: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    call_command("load-catalogue")
+    count = Indicator.objects.count()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "code,framework,reference,name,unit,direction,theme,per_capita,per_capita_factor,"
+        "per_capita_unit,definition\n"
+        "x-new,urbis,,New,km,up,mobility,,,,fine\n"
+        "x-bad,urbis,,Bad,km,sideways,mobility,,,,wrong direction\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="row 3, field 'direction'"):
+        call_command("load-catalogue", str(bad))
+    assert Indicator.objects.count() == count
