@@ -588,6 +588,14 @@ def hide_idea(*, by: Any, idea: Idea, reason: str, hidden: bool = True) -> Idea:
         )
         _log(locked, by, ModerationEvent.Kind.HIDE if hidden else ModerationEvent.Kind.UNHIDE,
              reason or "Shown again")
+        if hidden and locked.author is not None:
+            # The author is told what was hidden and why (a statement of reasons).
+            notify(
+                [locked.author],
+                _("Your idea %(title)s was hidden by a moderator: %(reason)s")
+                % {"title": locked.title, "reason": reason},
+                locked.get_absolute_url(),
+            )
     return locked
 
 
@@ -607,6 +615,13 @@ def hide_comment(*, by: Any, comment: Comment, reason: str, hidden: bool = True)
         _log(comment.idea, by, ModerationEvent.Kind.HIDE_COMMENT,
              f"Comment #{comment.pk}: {reason}" if hidden else f"Comment #{comment.pk} shown",
              comment=comment)
+        if hidden and comment.author is not None:
+            notify(
+                [comment.author],
+                _("Your comment on %(title)s was hidden by a moderator: %(reason)s")
+                % {"title": comment.idea.title, "reason": reason},
+                comment.idea.get_absolute_url(),
+            )
     comment.refresh_from_db()
     return comment
 
