@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from urbis.engines.energy.competition import Entrant, EntrantYear
-from urbis.engines.energy.competition import leaderboard as engine_leaderboard
+from urbis.engines.energy import Entrant, EntrantYear
+from urbis.engines.energy import leaderboard as engine_leaderboard
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import shapely
 from urbis.demo.loader import DATA
 from urbis.energy import demo_data, engine, services
 from urbis.energy.models import EnergyUpload, InitiativeKind, Season
-from urbis.engines.energy.pv import store_pv_estimates
+from urbis.engines.energy import store_pv_estimates
 from urbis.places.models import Area, AreaLevel, City
 
 BASELINE_YEAR = 2024

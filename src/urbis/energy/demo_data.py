@@ -13,7 +13,6 @@ Every year generated is scaled so that its total consumption equals the anchor f
 from __future__ import annotations
 
 import csv
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import pandas as pd
 import polars as pl
 from pyproj import Transformer
 
-from urbis.engines.energy.pv import pv_profile
+from urbis.engines.energy import pv_profile, sector_profiles
 
 #: Connections per neighbourhood, all within one street block so that street cells reach the
 #: publication threshold of 10.
@@ -71,12 +70,8 @@ def anchor(path: Path) -> Anchor | None:
 
 
 def _profiles(year: int, tz: str) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
-    # The engine's synthetic generator holds the standard load profiles (BDEW H25/G25);
-    # ``sector_profiles`` is its public name (earlier engine versions: ``_local_profiles``).
-    module = importlib.import_module("urbis.engines.energy.synth")
-    profiles = getattr(module, "sector_profiles", None) or module._local_profiles
-    result: tuple[pd.DatetimeIndex, dict[str, np.ndarray]] = profiles(year, tz)
-    return result
+    # The engine's synthetic generator holds the standard load profiles (BDEW H25/G25).
+    return sector_profiles(year, tz)
 
 
 _TO_LAEA = Transformer.from_crs("EPSG:4326", "EPSG:3035", always_xy=True)

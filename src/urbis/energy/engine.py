@@ -40,9 +40,9 @@ from urbis.engines.energy import (
     list_files,
     make_runner,
 )
+from urbis.engines.energy import street_cells as engine_street_cells
 from urbis.engines.energy.queries import MILLI_WH_PER_KWH
 from urbis.engines.energy.streets import MIN_CONNECTIONS
-from urbis.engines.energy.streets import street_cells as engine_street_cells
 from urbis.places.models import Area as PlaceArea
 from urbis.places.models import City
 
