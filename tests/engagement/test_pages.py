@@ -205,3 +205,17 @@ def test_editor_opens_a_process_workshop_and_study(
         "closes": "2027-02-01T00:00", "tasks": "Find the form\nSubmit an idea\n",
     })
     assert Study.objects.get(title="Prova del formulari").tasks.count() == 2
+
+
+def test_vote_from_the_list_returns_to_the_list(
+    process: Any, idea: Idea, make_user: Callable[..., Any], client_for: Callable[..., Client]
+) -> None:
+    client = client_for(make_user())
+    listing = f"/cities/barcelona/engagement/p/{process.slug}/?sort=fair"
+    assert "Support Solar roofs" in client.get(listing).content.decode()
+    response = client.post(f"/cities/barcelona/ideas/{idea.pk}/vote/", {"next": listing})
+    assert response["Location"] == listing
+    assert "Withdraw my vote for Solar roofs" in client.get(listing).content.decode()
+    elsewhere = client.post(f"/cities/barcelona/ideas/{idea.pk}/vote/",
+                            {"next": "https://evil.example/", "withdraw": "1"})
+    assert elsewhere["Location"] == f"/cities/barcelona/ideas/{idea.pk}/"

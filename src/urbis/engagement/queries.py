@@ -217,6 +217,12 @@ def has_voted(idea: Idea, user: Any) -> bool:
     return Vote.objects.filter(idea=idea, user=user).exists()
 
 
+def voted_ids(process: Process, user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Vote.objects.filter(process=process, user=user).values_list("idea_id", flat=True))
+
+
 def votes_left(process: Process, user: Any) -> int | None:
     if not process.vote_cap:
         return None

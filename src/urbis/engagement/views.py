@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -92,6 +93,7 @@ def process(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "kinds": IdeaKind.choices,
         "districts": districts,
         "votes_left": queries.votes_left(the_process, request.user),
+        "voted_ids": queries.voted_ids(the_process, request.user),
         "following": queries.is_following(request.user, process=the_process),
         "geojson_url": reverse("engagement:process-geojson", args=[code, slug]),
         "background_url": reverse("api-1:list_areas", args=[the_city.code])
@@ -217,6 +219,9 @@ def _idea_for_post(request: HttpRequest, code: str, idea_id: int) -> Any:
 def idea_vote(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
     the_idea = _idea_for_post(request, code, idea_id)
     back = the_idea.get_absolute_url()
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        back = wanted  # voting from the list returns to the list
     if request.POST.get("withdraw"):
         return _act(request, lambda: services.withdraw_vote(
             by=request.user, idea=the_idea, ip=client_ip(request)),
