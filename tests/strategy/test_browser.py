@@ -47,6 +47,7 @@ def _barcelona_with_strategy() -> tuple[Any, Any]:
 @pytest.mark.django_db(transaction=True)
 def test_strategy_page_draws_each_target_against_its_path(page: Any, live_server: Any) -> None:
     city, target = _barcelona_with_strategy()
+    page.set_default_timeout(30_000)  # the machine may be busy with other suites
     page.goto(f"{live_server.url}/cities/barcelona/")
     page.get_by_role("link", name="Strategy: Climate plan").click()
     page.wait_for_url(f"{live_server.url}/cities/barcelona/strategy/climate/")
@@ -98,6 +99,7 @@ def test_editor_edits_a_target_and_sees_it_in_the_history(
                                       display_name="Editor Núria")
     people.grant_role(by=None, user=editor, city=city, role="editor")
     page = login_page(editor)
+    page.set_default_timeout(30_000)
     page.goto(f"{live_server.url}{target.get_absolute_url()}")
     page.get_by_role("link", name="Edit this target").click()
     page.get_by_label("Target value").fill("9")  # above the baseline: refused
