@@ -184,3 +184,14 @@ def test_city_side_writes_need_editor(process: Any, make_user: Callable[..., Any
     bad = io.BytesIO(b"GIF89a not really")
     bad.name = "x.gif"
     assert editor.post(url, {"file": bad}).status_code == 422
+
+
+def test_edit_idea_only_by_its_author(idea: Idea, make_user: Callable[..., Any],
+                                      client_for: Callable[..., Client]) -> None:
+    data = json.dumps({"title": "Solar roofs on all schools", "category": "energy",
+                       "body": "Photovoltaic panels on the roofs of every public school."})
+    url = f"/api/v1/ideas/{idea.pk}"
+    assert client_for(make_user()).put(url, data, content_type="application/json"
+                                       ).status_code == 403
+    response = client_for(idea.author).put(url, data, content_type="application/json")
+    assert response.status_code == 200 and response.json()["title"].startswith("Solar roofs on")

@@ -219,3 +219,23 @@ def test_vote_from_the_list_returns_to_the_list(
     elsewhere = client.post(f"/cities/barcelona/ideas/{idea.pk}/vote/",
                             {"next": "https://evil.example/", "withdraw": "1"})
     assert elsewhere["Location"] == f"/cities/barcelona/ideas/{idea.pk}/"
+
+
+def test_author_edits_until_the_first_vote(
+    idea: Idea, make_user: Callable[..., Any], client_for: Callable[..., Client]
+) -> None:
+    url = f"/cities/barcelona/ideas/{idea.pk}/edit/"
+    assert client_for(make_user()).get(url).status_code == 403
+    assert Client().get(url).status_code == 302
+    assert idea.author is not None
+    author = client_for(idea.author)
+    data = {"title": "Solar roofs on all schools", "category": "energy",
+            "body": "Photovoltaic panels on the roofs of every public school."}
+    assert author.post(url, data).status_code == 302
+    idea.refresh_from_db()
+    assert idea.title == "Solar roofs on all schools"
+    services.cast_vote(by=make_user(), idea=idea)
+    refused = author.post(url, {**data, "title": "Something else entirely"})
+    assert refused.status_code == 200 and "has no votes" in refused.content.decode()
+    idea.refresh_from_db()
+    assert idea.title == "Solar roofs on all schools"

@@ -100,6 +100,12 @@ class IdeaIn(Schema):
     organisation: str | None = None
 
 
+class IdeaEditIn(Schema):
+    title: str = Field(..., max_length=500)
+    body: str = Field(..., max_length=20_000)
+    category: str
+
+
 class IdeaFilters(Schema):
     sort: str = "most_requested"
     status: str | None = None
@@ -356,6 +362,13 @@ def submit_idea_multipart(
 @router.get("/ideas/{idea_id}", response=IdeaOut, summary="One idea")
 def get_idea(request: HttpRequest, idea_id: int) -> dict[str, Any]:
     return _idea_out(request, _idea(request, idea_id))
+
+
+@router.put("/ideas/{idea_id}", response=IdeaOut, auth=write_auth,
+            summary="Edit your idea (while it is new and has no votes)")
+def edit_idea(request: HttpRequest, idea_id: int, payload: IdeaEditIn) -> dict[str, Any]:
+    idea = services.edit_idea(by=request.user, idea=_idea(request, idea_id), **payload.dict())
+    return _idea_out(request, idea)
 
 
 @router.post("/ideas/{idea_id}/vote", response={201: VoteOut}, auth=write_auth,

@@ -64,6 +64,15 @@ class IdeaForm(forms.Form):
         org_field.choices = [("", _("— myself —"))] + [(o.slug, o.name) for o in orgs]
 
 
+class IdeaEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, min_length=5)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    body = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), max_length=BODY_MAX,
+        min_length=20, help_text=_("Markdown: *emphasis*, **strong**, lists, links. No HTML."),
+    )
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5_000

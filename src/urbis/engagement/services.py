@@ -306,6 +306,37 @@ def submit_idea(
     return idea
 
 
+def edit_idea(*, by: Any, idea: Idea, title: str, body: str, category: str) -> Idea:
+    """The author may correct an idea while it is new and nobody has supported it yet, so no
+    one's vote ends up on a text they did not see."""
+    _require_signed_in(by)
+    if idea.author_id != by.pk:
+        raise PermissionDenied(_("Only the author may edit an idea."))
+    errors: dict[str, str] = {}
+    try:
+        title = plain(_text_field(title, "title", TITLE_MIN, TITLE_MAX))
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    try:
+        body = _text_field(body, "body", BODY_MIN, BODY_MAX)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if category not in Category.values:
+        errors["category"] = _("Unknown category.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock_idea(idea)
+        if locked.status != IdeaStatus.NEW or locked.vote_count or locked.is_hidden:
+            raise ValidationError(
+                {"idea": _("An idea can only be edited while it is new and has no votes.")}
+            )
+        locked.title, locked.body, locked.category = title, body, category
+        locked.body_html = render_markdown(body)
+        locked.save(update_fields=["title", "body", "body_html", "category", "updated_at"])
+    return locked
+
+
 # --------------------------------------------------------------------------- votes
 
 

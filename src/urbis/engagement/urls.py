@@ -16,6 +16,7 @@ urlpatterns = [
          name="process-follow"),
     path("cities/<slug:code>/engagement/p/<slug:slug>/new/", views.idea_new, name="idea-new"),
     path("cities/<slug:code>/ideas/<int:idea_id>/", views.idea, name="idea"),
+    path("cities/<slug:code>/ideas/<int:idea_id>/edit/", views.idea_edit, name="idea-edit"),
     path("cities/<slug:code>/ideas/<int:idea_id>/vote/", views.idea_vote, name="idea-vote"),
     path("cities/<slug:code>/ideas/<int:idea_id>/follow/", views.idea_follow, name="idea-follow"),
     path("cities/<slug:code>/ideas/<int:idea_id>/comment/", views.idea_comment,

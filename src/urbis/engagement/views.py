@@ -189,6 +189,10 @@ def idea(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
         "linked_actions": _linked_actions(the_idea),
         "linkable_actions": _linkable(the_idea) if may_answer else [],
         "idea_sections": page_sections("idea", request, the_idea),
+        "may_edit": (
+            the_idea.author_id == getattr(user, "pk", None) and the_idea.status == IdeaStatus.NEW
+            and not the_idea.vote_count and not the_idea.is_hidden
+        ),
         "background_url": reverse(
             "places:area-geojson", args=[the_city.code, the_idea.area.code]
         ) if the_idea.area else "",
@@ -531,4 +535,27 @@ def study_new(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(created.get_absolute_url())
     return render(request, "engagement/staff_form.html", {
         "city": the_city, "form": form, "heading": _("New study"), "multipart": True,
+    })
+
+
+def idea_edit(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
+    the_idea = _idea_for_post(request, code, idea_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if the_idea.author_id != request.user.pk:
+        raise PermissionDenied
+    form = forms.IdeaEditForm(request.POST or None, initial={
+        "title": the_idea.title, "body": the_idea.body, "category": the_idea.category,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_idea(by=request.user, idea=the_idea, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your idea is updated."))
+            return redirect(the_idea.get_absolute_url())
+    return render(request, "engagement/staff_form.html", {
+        "city": the_idea.process.city, "form": form, "multipart": False,
+        "heading": _("Edit your idea"),
     })
