@@ -65,17 +65,20 @@ class AreaIndex:
         return chain
 
     def units_table(self) -> pa.Table:
-        """Roll-up table ``(area_code, unit_code, unit_level)``: every area maps to itself and
-        to each of its ancestors, so one join lifts figures to every level at once."""
-        rows: list[tuple[str, str, str]] = []
+        """Roll-up table ``(area_code, unit_code, unit_level, unit_is_leaf)``: every area maps
+        to itself and to each of its ancestors, so one join lifts figures to every level."""
+        leaves = set(self.leaf_codes)
+        rows: list[tuple[str, str, str, bool]] = []
         for code in self.areas:
-            rows.extend((code, a.code, a.level) for a in self.ancestors(code))
-        cols = list(zip(*rows, strict=True)) if rows else [(), (), ()]
+            rows.extend((code, a.code, a.level, a.code in leaves) for a in self.ancestors(code))
+        cols = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
         return pa.table(
             {
                 "area_code": pa.array(cols[0], pa.string()),
                 "unit_code": pa.array(cols[1], pa.string()),
                 "unit_level": pa.array(cols[2], pa.string()),
+                # A leaf's own figures need no summing: the balance passes them through.
+                "unit_is_leaf": pa.array(cols[3], pa.bool_()),
             }
         )
 

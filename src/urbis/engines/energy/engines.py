@@ -160,7 +160,12 @@ class SparkRunner:
 
 
 def _spark_schema(table: pa.Table) -> str:
-    kinds = {pa.string(): "string", pa.int64(): "bigint", pa.float64(): "double"}
+    kinds = {
+        pa.string(): "string",
+        pa.int64(): "bigint",
+        pa.float64(): "double",
+        pa.bool_(): "boolean",
+    }
     parts = []
     for field in table.schema:
         if field.type not in kinds:

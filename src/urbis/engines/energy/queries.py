@@ -3,12 +3,14 @@
 Inputs are two registered tables:
 
 * ``readings`` — the store (see :mod:`.store`), with hive partition columns ``city``, ``year``;
-* ``area_units`` — ``(area_code, unit_code, unit_level)`` from :meth:`AreaIndex.units_table`.
+* ``area_units`` — ``(area_code, unit_code, unit_level, unit_is_leaf)`` from
+  :meth:`AreaIndex.units_table`.
 
-The one pass over the raw readings sums kWh per (leaf area, sector, carrier, flow, hour);
-those sums are then rounded to integer milliwatt-hours, and everything after that is
-integer arithmetic, so both engines give identical figures (their floating-point sums may
-differ in the last bits, far below 1 mWh). The Python side turns them back into kWh.
+The one pass over the raw readings sums consumption, production and estimated production
+per (leaf area, sector, carrier, hour); those sums are then rounded to integer
+milliwatt-hours, and everything after that is integer arithmetic, so both engines give
+identical figures (their floating-point sums may differ in the last bits, far below
+1 mWh). The Python side turns them back into kWh.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ from .store import check_city
 MILLI_WH_PER_KWH = 1_000_000
 
 _ENERGY = "CAST(round(kwh * 1e6) AS BIGINT)"  # kWh -> integer mWh
+
+
+def _mwh(expr: str) -> str:
+    """A kWh sum as integer milliwatt-hours."""
+    return f"CAST(round({expr} * 1e6) AS BIGINT)"
 
 
 # The SQL is built with f-strings: every interpolated value is a city code checked against
@@ -54,23 +61,16 @@ def balance_sql(city: str, years: Sequence[int] | None = None, *, dialect: str =
     hourly = _in_list(HOURLY_RESOLUTIONS)
     coarse = _in_list(COARSE_RESOLUTIONS)
     return f"""
-WITH leaf_flows AS {mat}(
-    SELECT area_code, sector, carrier, flow, estimate, resolution,
-           date_trunc('hour', ts) AS hour, sum(kwh) AS kwh
+WITH hourly_leaf AS {mat}(
+    SELECT area_code, sector, carrier, date_trunc('hour', ts) AS hour,
+           {_mwh("sum(CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END)")} AS c,
+           {_mwh("sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END)")} AS p,
+           {_mwh("sum(CASE WHEN flow = 'production' AND estimate THEN kwh ELSE 0 END)")} AS p_est
     FROM readings
-    WHERE {where}
-    GROUP BY area_code, sector, carrier, flow, estimate, resolution, date_trunc('hour', ts)
+    WHERE {where} AND resolution IN ({hourly})
+    GROUP BY area_code, sector, carrier, date_trunc('hour', ts)
 ),
-hourly_leaf AS {mat}(
-    SELECT area_code, sector, carrier, hour,
-           sum(CASE WHEN flow = 'consumption' THEN {_ENERGY} ELSE 0 END) AS c,
-           sum(CASE WHEN flow = 'production' THEN {_ENERGY} ELSE 0 END) AS p,
-           sum(CASE WHEN flow = 'production' AND estimate THEN {_ENERGY} ELSE 0 END) AS p_est
-    FROM leaf_flows
-    WHERE resolution IN ({hourly})
-    GROUP BY area_code, sector, carrier, hour
-),
-leaf_all AS (
+leaf_all AS {mat}(
     SELECT area_code, sector, carrier, hour, c, p, p_est FROM hourly_leaf
     UNION ALL
     SELECT area_code, 'all' AS sector, carrier, hour, sum(c) AS c, sum(p) AS p,
@@ -79,10 +79,16 @@ leaf_all AS (
     GROUP BY area_code, carrier, hour
 ),
 hourly_unit AS (
+    SELECT u.unit_level AS level, l.area_code AS area_code, l.sector AS sector,
+           l.carrier AS carrier, l.hour AS hour, l.c AS c, l.p AS p, l.p_est AS p_est
+    FROM leaf_all l JOIN area_units u ON l.area_code = u.area_code
+    WHERE u.unit_code = l.area_code AND u.unit_is_leaf
+    UNION ALL
     SELECT u.unit_level AS level, u.unit_code AS area_code, l.sector AS sector,
            l.carrier AS carrier, l.hour AS hour,
            sum(l.c) AS c, sum(l.p) AS p, sum(l.p_est) AS p_est
     FROM leaf_all l JOIN area_units u ON l.area_code = u.area_code
+    WHERE NOT (u.unit_code = l.area_code AND u.unit_is_leaf)
     GROUP BY u.unit_level, u.unit_code, l.sector, l.carrier, l.hour
 ),
 monthly AS {mat}(
@@ -106,14 +112,14 @@ hourly_periods AS (
     GROUP BY level, area_code, sector, carrier, year
 ),
 coarse_leaf AS (
-    SELECT area_code, sector, carrier, year(hour) AS year,
-           CASE WHEN resolution = 'daily' THEN month(hour) ELSE -1 END AS month,
-           sum(CASE WHEN flow = 'consumption' THEN {_ENERGY} ELSE 0 END) AS c,
-           sum(CASE WHEN flow = 'production' THEN {_ENERGY} ELSE 0 END) AS p
-    FROM leaf_flows
-    WHERE resolution IN ({coarse})
-    GROUP BY area_code, sector, carrier, year(hour),
-             CASE WHEN resolution = 'daily' THEN month(hour) ELSE -1 END
+    SELECT area_code, sector, carrier, year(ts) AS year,
+           CASE WHEN resolution = 'daily' THEN month(ts) ELSE -1 END AS month,
+           {_mwh("sum(CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END)")} AS c,
+           {_mwh("sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END)")} AS p
+    FROM readings
+    WHERE {where} AND resolution IN ({coarse})
+    GROUP BY area_code, sector, carrier, year(ts),
+             CASE WHEN resolution = 'daily' THEN month(ts) ELSE -1 END
 ),
 coarse_unit AS (
     SELECT u.unit_level AS level, u.unit_code AS area_code,
