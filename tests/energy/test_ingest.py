@@ -194,13 +194,14 @@ def test_resume_processes_uploads_left_behind(
         )
     lost = EnergyUpload.objects.create(
         city=barcelona, source=EnergyUpload.Source.WEB, file_name="lost.csv",
-        status=EnergyUpload.Status.RUNNING, message=str(energy_dir / "nope.csv"),
+        status=EnergyUpload.Status.RUNNING, pending_path=str(energy_dir / "nope.csv"),
     )
     out = io.StringIO()
     call_command("energy", "resume", stdout=out)
     upload.refresh_from_db()
     lost.refresh_from_db()
     assert upload.status == EnergyUpload.Status.STORED and upload.rows == 3
+    assert upload.pending_path == ""
     assert lost.status == EnergyUpload.Status.FAILED
     assert "late.csv: Stored" in out.getvalue()
 

@@ -56,6 +56,8 @@ class EnergyUpload(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     errors_truncated = models.BooleanField(_("more errors than shown"), default=False)
     message = models.TextField(_("message"), blank=True)
+    # Where a web or API upload waits for its background job; emptied when the job ends.
+    pending_path = models.CharField(_("file awaiting processing"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -112,7 +112,7 @@ def start_upload(
             file_name=name,
             size_bytes=size,
             time_zone=time_zone,
-            message=str(target),
+            pending_path=str(target),
         )
         upload_id = upload.pk
         transaction.on_commit(lambda: launch_job(upload_id))
@@ -124,7 +124,7 @@ def process_upload(upload_id: int) -> EnergyUpload:
     upload = EnergyUpload.objects.select_related("city").get(pk=upload_id)
     if upload.is_finished:
         return upload
-    path = Path(upload.message)
+    path = Path(upload.pending_path)
     upload.status = EnergyUpload.Status.RUNNING
     upload.started_at = timezone.now()
     upload.save(update_fields=["status", "started_at"])
@@ -139,6 +139,7 @@ def process_upload(upload_id: int) -> EnergyUpload:
         upload.save()
     finally:
         path.unlink(missing_ok=True)
+        EnergyUpload.objects.filter(pk=upload.pk).update(pending_path="")
     return upload
 
 
@@ -201,9 +202,7 @@ def resume_uploads() -> list[EnergyUpload]:
     done = []
     unfinished = [EnergyUpload.Status.PENDING, EnergyUpload.Status.RUNNING]
     for upload in EnergyUpload.objects.filter(status__in=unfinished).order_by("pk"):
-        if upload.source in {EnergyUpload.Source.WEB, EnergyUpload.Source.API} and Path(
-            upload.message
-        ).is_file():
+        if upload.pending_path and Path(upload.pending_path).is_file():
             upload.status = EnergyUpload.Status.PENDING
             upload.save(update_fields=["status"])
             done.append(process_upload(upload.pk))
