@@ -49,3 +49,11 @@ def test_pages_switch_language(db: Any, client: Client) -> None:
 def test_data_sources_page_names_publishers(db: Any, client: Client) -> None:
     page = client.get("/data-sources/").content.decode()
     assert "CartoBCN" in page and "ODbL" in page
+
+
+def test_city_page_query_count_does_not_grow_with_areas(
+    db: Any, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    # 73 neighbourhoods, each linking to itself and its district: a fixed handful of queries.
+    with django_assert_max_num_queries(12):
+        assert client.get("/cities/barcelona/").status_code == 200

@@ -11,9 +11,12 @@ from urbis.people.permissions import Action, can
 from urbis.places.models import Area, City
 
 
-def visible_cities(user: Any = None) -> QuerySet[City]:
-    """Published cities, plus unpublished ones where ``user`` holds a role that may see them."""
-    cities = City.objects.annotate(
+def visible_cities(user: Any = None, *, with_boundary: bool = False) -> QuerySet[City]:
+    """Published cities, plus unpublished ones where ``user`` holds a role that may see them.
+
+    The boundary (a large GeoJSON for a real city) is left unloaded unless asked for."""
+    base = City.objects.all() if with_boundary else City.objects.defer("boundary")
+    cities = base.annotate(
         district_count=Count("areas", filter=Q(areas__level="district")),
         neighbourhood_count=Count("areas", filter=Q(areas__level="neighbourhood")),
     )
@@ -28,7 +31,7 @@ def visible_cities(user: Any = None) -> QuerySet[City]:
 
 
 def get_city(code: str, user: Any = None) -> City:
-    city = City.objects.filter(code=code).first()
+    city = City.objects.defer("boundary").filter(code=code).first()
     if city is None or not (city.is_published or can(user, Action.VIEW_PRIVATE, city)):
         raise Http404(f"No city with code {code!r}.")
     return city
@@ -42,7 +45,12 @@ def city_areas(
     search: str | None = None,
     with_geometry: bool = True,
 ) -> QuerySet[Area]:
-    areas = Area.objects.filter(city=city).select_related("parent")
+    # Links need each area's city and parent; their large geometries are never needed here.
+    areas = (
+        Area.objects.filter(city=city)
+        .select_related("city", "parent__city")
+        .defer("city__boundary", "parent__geometry", "parent__city__boundary")
+    )
     if level:
         areas = areas.filter(level=level)
     if parent:
@@ -55,7 +63,12 @@ def city_areas(
 
 
 def get_area(city: City, code: str) -> Area:
-    area = Area.objects.filter(city=city, code=code).select_related("parent", "city").first()
+    area = (
+        Area.objects.filter(city=city, code=code)
+        .select_related("parent__city", "city")
+        .defer("city__boundary", "parent__geometry", "parent__city__boundary")
+        .first()
+    )
     if area is None:
         raise Http404(f"No area {code!r} in {city.name}.")
     return area

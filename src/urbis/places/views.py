@@ -65,7 +65,7 @@ def area_geojson(request: HttpRequest, code: str, area_code: str) -> JsonRespons
 
 def cities_geojson(request: HttpRequest) -> JsonResponse:
     features = []
-    for the_city in queries.visible_cities(request.user):
+    for the_city in queries.visible_cities(request.user, with_boundary=True):
         if not the_city.boundary:
             continue
         features.append(
