@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from urbis.engagement.models import (
     Comment,
@@ -36,10 +37,10 @@ from urbis.people.permissions import Action, can
 from urbis.places.models import City
 
 SORTS = {
-    "most_requested": "Most requested",
-    "fair": "Fair to new ideas",
-    "trending": "Trending",
-    "newest": "Newest",
+    "most_requested": _("Most requested"),
+    "fair": _("Fair to new ideas"),
+    "trending": _("Trending"),
+    "newest": _("Newest"),
 }
 TREND_WINDOW = dt.timedelta(days=14)
 

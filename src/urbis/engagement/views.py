@@ -87,7 +87,7 @@ def process(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "filters": filters,
-        "sorts": [(k, _(v)) for k, v in queries.SORTS.items()],
+        "sorts": list(queries.SORTS.items()),
         "statuses": IdeaStatus.choices,
         "categories": Category.choices,
         "kinds": IdeaKind.choices,
