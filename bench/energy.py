@@ -15,6 +15,7 @@ Results and the commands used are recorded in docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -356,11 +357,40 @@ def _rate(result: dict[str, Any]) -> str:
     return f"{result['rows'] / result['seconds'] / 1e6:8.1f} M rows/s"
 
 
+def replicate_store(args: argparse.Namespace, source_meters: int, meters: int) -> None:
+    """Build the store for ``meters`` from the one for ``source_meters`` by copying its files
+    ``meters // source_meters`` times under new file hashes (balance throughput only: meter
+    ids repeat, so every figure is that multiple of the smaller city's)."""
+    source = Path(args.work) / f"m{source_meters}" / "data" / "energy" / "readings"
+    target = Path(args.work) / f"m{meters}" / "data" / "energy" / "readings"
+    shutil.rmtree(target.parent.parent, ignore_errors=True)
+    catalogue = target / "_catalogue" / f"city={CITY}"
+    catalogue.mkdir(parents=True)
+    for record_path in sorted((source / "_catalogue" / f"city={CITY}").glob("*.json")):
+        record = json.loads(record_path.read_text())
+        for copy in range(meters // source_meters):
+            new_hash = hashlib.sha256(f"{record['file_hash']}-copy{copy}".encode()).hexdigest()
+            for year in record["years"]:
+                part = Path(f"city={CITY}") / f"year={year}"
+                (target / part).mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(
+                    source / part / f"{record['file_hash']}.parquet",
+                    target / part / f"{new_hash}.parquet",
+                )
+            new = dict(
+                record, file_hash=new_hash, source_name=f"{record['source_name']}#copy{copy}"
+            )
+            (catalogue / f"{new_hash}.json").write_text(json.dumps(new))
+
+
 def bench_one(args: argparse.Namespace, meters: int, with_pandas: bool) -> dict[str, Any]:
     work = Path(args.work) / f"m{meters}"
     work.mkdir(parents=True, exist_ok=True)
     out: dict[str, Any] = {"meters": meters}
-    if not (args.reuse and (work / "data").is_dir()):
+    if args.replicate and meters > args.replicate:
+        replicate_store(args, args.replicate, meters)
+        out["replicated_from"] = args.replicate
+    elif not (args.reuse and (work / "data").is_dir()):
         out["synth"] = run_child("synth", args, meters=meters, work=work)
         out["ingest"] = run_child("ingest", args, meters=meters, work=work)
     out["balance_duckdb"] = run_child("balance", args, meters=meters, work=work)
@@ -428,6 +458,12 @@ def main() -> None:
     parser.add_argument("--spark-memory", default="4g")
     parser.add_argument("--scaling", default=None, help="comma-separated meter counts")
     parser.add_argument("--reuse", action="store_true", help="reuse generated data if present")
+    parser.add_argument(
+        "--replicate",
+        type=int,
+        default=None,
+        help="build stores larger than this meter count by copying its store (balance only)",
+    )
     parser.add_argument("--json", default=None, help="write results to this JSON file")
     parser.add_argument("--child", choices=sorted(STEPS), help=argparse.SUPPRESS)
     args = parser.parse_args()
