@@ -97,6 +97,81 @@ def test_spatial_join_outside_every_area_is_an_error(tmp_path, areas):
     assert "no known area" in report.errors[0].reason
 
 
+def test_area_code_and_coordinates_mixed_in_one_file(tmp_path, areas):
+    """Rows with a code keep it; rows with only coordinates are placed; each point once."""
+    header = "meter_id;timestamp;value;unit;flow;sector;carrier;area_code;lon;lat;resolution"
+    lines = []
+    for hour in range(3):
+        ts = f"2024-01-01T0{hour}:00:00Z"
+        lines += [
+            f"a;{ts};1;kWh;consumption;residential;electricity;N2;;;hourly",
+            f"b;{ts};1;kWh;consumption;residential;electricity;;2,155;41,385;hourly",
+            f"c;{ts};1;kWh;consumption;residential;electricity;;2,165;41,385;hourly",
+            f"d;{ts};1;kWh;production;residential;electricity;;2,1551;41,3851;hourly",
+        ]
+    report = ingest_file(
+        write_csv(tmp_path / "m.csv", lines, header),
+        city="bcn",
+        areas=areas,
+        data_dir=tmp_path / "d",
+    )
+    assert report.status == "stored", report.errors
+    rows = stored(tmp_path / "d")
+    placed = dict(rows.select("meter_id", "area_code").unique().iter_rows())
+    assert placed == {"a": "N2", "b": "N1", "c": "N2", "d": "N1"}
+
+
+def test_points_whose_hashes_collide_are_still_placed_exactly(tmp_path, areas, monkeypatch):
+    """Rows are matched to their points by a hash; a collision must fall back to the exact
+    join, so force every point onto one hash."""
+    from urbis.engines.energy import validate
+
+    monkeypatch.setattr(validate, "_point_key", lambda: pl.lit(7, pl.UInt64))
+    header = "meter_id;timestamp;value;unit;flow;sector;carrier;lon;lat;resolution"
+    lines = [
+        "b;2024-01-01T00:00:00Z;1;kWh;consumption;residential;electricity;2,155;41,385;hourly",
+        "c;2024-01-01T00:00:00Z;1;kWh;consumption;residential;electricity;2,165;41,385;hourly",
+        "b;2024-01-01T01:00:00Z;1;kWh;consumption;residential;electricity;2,155;41,385;hourly",
+    ]
+    report = ingest_file(
+        write_csv(tmp_path / "k.csv", lines, header),
+        city="bcn",
+        areas=areas,
+        data_dir=tmp_path / "d",
+    )
+    assert report.status == "stored", report.errors
+    placed = dict(stored(tmp_path / "d").select("meter_id", "area_code").unique().iter_rows())
+    assert placed == {"b": "N1", "c": "N2"}
+
+
+def test_every_repeat_of_a_reading_names_the_first_row(tmp_path, areas):
+    lines = [
+        "m1;2024-06-01T10:00:00+02:00;1;kWh;consumption;residential;electricity;N1",  # row 2
+        "m1;2024-06-01T11:00:00+02:00;1;kWh;consumption;residential;electricity;N1",
+        "p1;2024-06-01T10:00:00+02:00;1;kWh;production;residential;electricity;N1",
+        "m1;2024-06-01T08:00:00Z;2;kWh;consumption;residential;electricity;N1",  # row 5 = row 2
+        "m1;2024-06-01T10:00:00+02:00;1;kWh;production;residential;electricity;N1",
+        "m1;2024-06-01T10:00:00+02:00;3;kWh;consumption;residential;electricity;N1",  # row 7
+        "p1;2024-06-01T11:00:00+02:00;1;kWh;production;residential;electricity;N1",
+        "p1;2024-06-01T10:00:00+02:00;1;kWh;production;residential;electricity;N1",  # row 9
+    ]
+    report = ingest_file(
+        write_csv(tmp_path / "dup.csv", lines),
+        city="bcn",
+        areas=areas,
+        data_dir=tmp_path / "d",
+        resolution="hourly",
+    )
+    assert report.status == "rejected"
+    assert [(e.row, e.field) for e in report.errors] == [
+        (5, "timestamp"),
+        (7, "timestamp"),
+        (9, "timestamp"),
+    ]
+    assert [e.reason.rsplit(" ", 1)[1] for e in report.errors] == ["2", "2", "4"]
+    assert committed_paths(tmp_path / "d", "bcn") == []
+
+
 def test_same_file_twice_is_stored_once(tmp_path, areas):
     path = write_csv(tmp_path / "a.csv", GOOD)
     first = ingest_file(path, city="bcn", areas=areas, data_dir=tmp_path / "d")

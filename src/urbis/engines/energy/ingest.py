@@ -13,7 +13,7 @@ from . import store
 from .areas import AreaIndex
 from .model import DEFAULT_MAX_POWER_KW, Area, IngestReport, ReadingError, StoredFile
 from .readers import read_input
-from .validate import validate
+from .validate import InputFrame, validate
 
 
 def ingest_file(
@@ -49,21 +49,19 @@ def ingest_file(
     if store.is_stored(data_dir, city, file_hash):
         return IngestReport(name, file_hash, "duplicate")
     try:
-        frame, kind = read_input(source)
+        loaded = InputFrame(*read_input(source))
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
         error = ReadingError(name, 0, "*", f"cannot read file: {exc}")
         return IngestReport(name, file_hash, "rejected", errors=[error])
     checked = validate(
-        frame,
+        loaded,
         file=name,
-        kind=kind,
         areas=index,
         tz=tz,
         resolution=resolution,
         max_power_kw=max_power_kw,
         max_errors=max_errors,
     )
-    del frame
     if checked.rows is None:
         return IngestReport(
             name,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from .areas import AreaIndex
@@ -32,6 +33,24 @@ _RESOLUTION_ALIASES: dict[str, str] = {
 _OFFSET = r"[+-]\d\d:?\d\d$"
 # Enums keep per-row text at one or two bytes for multi-million-row files.
 _RESOLUTION_ENUM = pl.Enum(list(RESOLUTION_HOURS))
+
+
+@dataclass
+class InputFrame:
+    """A file as read, handed over to :func:`validate`.
+
+    Validation takes the frame out of this holder and drops it as soon as it has derived its
+    working columns, so that a large file is not held twice while it is checked.
+    """
+
+    frame: pl.DataFrame | None
+    kind: str
+
+    def take(self) -> pl.DataFrame:
+        frame, self.frame = self.frame, None
+        if frame is None:
+            raise ValueError("the input frame was already handed over")
+        return frame
 
 
 @dataclass
@@ -186,18 +205,19 @@ def _infer_resolution(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def validate(
-    frame: pl.DataFrame,
+    source: InputFrame,
     *,
     file: str,
-    kind: str,
     areas: AreaIndex,
     tz: str | None,
     resolution: str | None,
     max_power_kw: float,
     max_errors: int,
 ) -> Validated:
-    """Check every row of ``frame`` and turn it into stored-readings rows (kWh, UTC)."""
+    """Check every row of the input and turn it into stored-readings rows (kWh, UTC)."""
     out = _Collector(file, max_errors)
+    kind = source.kind
+    frame = source.take()
     columns = set(frame.columns)
     for name in REQUIRED_COLUMNS:
         if name not in columns:
@@ -214,9 +234,8 @@ def validate(
 
     first_row = 2 if kind != "parquet" else 1
     utc, ts_reason = _parse_timestamps(frame, tz)
-    base = frame.with_row_index("_row", offset=first_row).with_columns(
-        _row=pl.col("_row").cast(pl.Int64)
-    )
+    # Row numbers as the file shows them; 32 bits hold any file this engine can read.
+    base = frame.with_row_index("_row", offset=first_row)
     res_known = resolution is not None or "resolution" in columns
     work = base.select(
         "_row",
@@ -238,6 +257,7 @@ def validate(
             else pl.lit(resolution, pl.String)
         ),
     )
+    del frame, base
     work = work.with_columns(
         resolution=pl.col("resolution_raw")
         .cast(pl.String)
@@ -280,6 +300,7 @@ def validate(
         "value",
         "negative value (give production as flow=production, not as negative consumption)",
     )
+    work = work.drop("unit", "factor", "value", "ts_reason")
     if res_known:
         out.add(
             work,
@@ -304,6 +325,7 @@ def validate(
             "resolution",
             "cannot infer the resolution of this meter's readings; add a resolution column",
         )
+    work = work.drop("resolution_raw")
 
     hours = pl.col("resolution").replace_strict(
         RESOLUTION_HOURS, default=None, return_dtype=pl.Float64
@@ -331,16 +353,7 @@ def validate(
 
     work = _place(work, areas, has_area, has_point, out)
 
-    keyed = work.select("_row", "meter_id", "flow", "ts").filter(
-        pl.col("ts").is_not_null() & pl.col("meter_id").is_not_null()
-    )
-    keyed = keyed.with_columns(_first=pl.col("_row").min().over("meter_id", "flow", "ts"))
-    out.add(
-        keyed,
-        pl.col("_row") != pl.col("_first"),
-        "timestamp",
-        pl.format("duplicate reading: same meter, flow and timestamp as row {}", pl.col("_first")),
-    )
+    _check_duplicates(work, out)
 
     errors, truncated = out.result()
     if errors:
@@ -382,26 +395,9 @@ def _place(
     bad_lat = needs_point & (pl.col("lat").is_null() | (pl.col("lat").abs() > 90))
     out.add(work, bad_lon, "lon", "no area code and no valid longitude")
     out.add(work, bad_lat, "lat", "no area code and no valid latitude")
-    # Join each distinct location once: meters repeat their coordinates on every reading.
-    points = (
-        work.select("lon", "lat", "area_code")
-        .filter(needs_point & ~bad_lon & ~bad_lat)
-        .select("lon", "lat")
-        .unique()
-    )
-    if points.height:
-        located = points.with_columns(
-            located=pl.Series(
-                areas.locate(points["lon"].to_numpy(), points["lat"].to_numpy()).tolist(),
-                dtype=codes,
-            )
-        )
-        # Join only the coordinates, not the whole frame, to keep memory flat.
-        found = (
-            work.select("lon", "lat")
-            .join(located, on=["lon", "lat"], how="left", maintain_order="left")
-            .get_column("located")
-        )
+    # Locate each distinct point once: meters repeat their coordinates on every reading.
+    found = _locate_points(work, needs_point & ~bad_lon & ~bad_lat, areas, codes)
+    if found is not None:
         work = work.with_columns(area_code=pl.coalesce(pl.col("area_code"), found))
         out.add(
             work,
@@ -414,3 +410,89 @@ def _place(
             pl.format("location ({}, {}) lies in no known area", pl.col("lon"), pl.col("lat")),
         )
     return work
+
+
+def _check_duplicates(work: pl.DataFrame, out: _Collector) -> None:
+    """Report every reading that repeats an earlier row's (meter, flow, timestamp).
+
+    Sorting the three keys and comparing neighbours needs a few bytes per row, where a hash
+    over millions of distinct keys would need tens; the first row of each repeated key is
+    looked up only for the (usually no) duplicates found.
+    """
+    keys = ["meter_id", "flow", "ts"]
+    keyed = (
+        work.select("_row", *keys)
+        .filter(pl.col("ts").is_not_null() & pl.col("meter_id").is_not_null())
+        .sort(*keys, "_row")
+    )
+    repeats = (
+        (pl.col("meter_id") == pl.col("meter_id").shift(1))
+        & (pl.col("flow") == pl.col("flow").shift(1))
+        & (pl.col("ts") == pl.col("ts").shift(1))
+    )
+    if not keyed.select(repeats.any()).item():
+        return
+    duplicated = keyed.filter(repeats | repeats.shift(-1))
+    del keyed
+    duplicated = duplicated.with_columns(_first=pl.col("_row").min().over(keys))
+    out.add(
+        duplicated,
+        pl.col("_row") != pl.col("_first"),
+        "timestamp",
+        pl.format("duplicate reading: same meter, flow and timestamp as row {}", pl.col("_first")),
+    )
+
+
+def _point_key() -> pl.Expr:
+    return pl.struct("lon", "lat").hash(seed=0)
+
+
+def _locate_points(
+    work: pl.DataFrame, wanted: pl.Expr, areas: AreaIndex, codes: pl.Enum
+) -> pl.Series | None:
+    """The area of each row's (lon, lat) where ``wanted``, null elsewhere; None if no row is.
+
+    Rows are keyed by a 64-bit hash of their point, grouped to the few distinct points, and
+    matched back by binary search in those hashes: a few bytes per row, where ``unique`` and
+    a join on two float columns of millions of rows needed about as much memory again as the
+    whole frame. Should two distinct points ever share a hash, the exact join is used.
+    """
+    keyed = work.select("lon", "lat", h=pl.when(wanted).then(_point_key()))
+    points = (
+        keyed.group_by("h")
+        .agg(pl.col("lon").first(), pl.col("lat").first())
+        .drop_nulls("h")
+        .sort("h")
+    )
+    if points.height == 0:
+        return None
+
+    def locate(frame: pl.DataFrame) -> pl.Series:
+        found = areas.locate(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+        return pl.Series("located", found.tolist(), dtype=codes)
+
+    wanted_rows = keyed.get_column("h").is_not_null()
+    position = np.searchsorted(
+        points.get_column("h").to_numpy(), keyed.get_column("h").fill_null(0).to_numpy()
+    ).clip(max=points.height - 1)
+    index = pl.Series(position, dtype=pl.UInt32)
+    del position
+    # Every row must carry exactly the point its hash stands for; if not, two points collide.
+    same_point = keyed.select(
+        ~pl.Series(wanted_rows)
+        | (
+            (pl.col("lon") == points.get_column("lon").gather(index))
+            & (pl.col("lat") == points.get_column("lat").gather(index))
+        )
+    ).to_series()
+    if not same_point.all():
+        exact = keyed.filter(pl.col("h").is_not_null()).select("lon", "lat").unique()
+        exact = exact.with_columns(locate(exact))
+        return (
+            keyed.join(exact, on=["lon", "lat"], how="left", maintain_order="left")
+            .select(pl.when(pl.col("h").is_not_null()).then(pl.col("located")))
+            .to_series()
+        )
+    del keyed, same_point
+    area = locate(points).gather(index)
+    return pl.select(pl.when(wanted_rows).then(area)).to_series().alias("located")
