@@ -118,10 +118,6 @@ def sector_profiles(year: int, tz: str) -> tuple[pd.DatetimeIndex, dict[str, np.
     return utc, {k: v / v.sum() for k, v in shapes.items()}
 
 
-# Older name, kept for callers that imported it before it was public.
-_local_profiles = sector_profiles
-
-
 def synth(
     meters: int,
     year: int,
