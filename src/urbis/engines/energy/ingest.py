@@ -72,6 +72,7 @@ def ingest_file(
             errors_truncated=checked.truncated,
         )
     rows = checked.rows
+    del checked
     if rows.height == 0:
         error = ReadingError(name, 0, "*", "file holds no readings")
         return IngestReport(name, file_hash, "rejected", errors=[error])
@@ -101,6 +102,8 @@ def ingest_file(
             last_ts=str(last_ts),
             ingested_at=datetime.now(UTC).isoformat(),
         )
+        # Row numbers were needed for error messages only; the store does not keep them.
+        rows = rows.drop("_row")
         store.write_file(data_dir, city, record, rows, meter_ids)
     return IngestReport(
         name, file_hash, "stored", rows=rows.height, meters=len(meter_ids), years=years
