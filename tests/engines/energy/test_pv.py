@@ -57,3 +57,53 @@ def test_estimates_only_where_nothing_is_metered_and_flagged(tmp_path, areas):
     # Running again replaces rather than doubles.
     store_pv_estimates(tmp_path, "bcn", with_pv, 2023)
     assert pl.read_parquet(committed_paths(tmp_path, "bcn")).height == 8760
+
+
+def _with_pv(areas, code: str, kwp: float) -> list[Area]:
+    return [
+        Area(a.code, a.level, a.parent_code, a.geometry, a.households, a.floor_area_m2, kwp)
+        if a.code == code
+        else a
+        for a in areas
+    ]
+
+
+def test_estimates_roll_up_apart_from_metered_production(tmp_path, areas):
+    """N1 has a metered producer, N2 only an estimate: the district and city count both as
+    production but only N2's as estimated, per month and per year, per sector and in all."""
+    from urbis.engines.energy import ingest_file
+
+    from .conftest import write_csv
+    from .test_balance import HEADER
+
+    metered = [
+        "p1;2023-06-01T10:00:00Z;5;kWh;production;residential;electricity;N1;hourly",
+        "p1;2023-06-01T11:00:00Z;7;kWh;production;residential;electricity;N1;hourly",
+        "h1;2023-06-01T10:00:00Z;4;kWh;consumption;residential;electricity;N2;hourly",
+    ]
+    data = tmp_path / "d"
+    with_pv = _with_pv(areas, "N2", 10.0)
+    assert ingest_file(
+        write_csv(tmp_path / "m.csv", metered, HEADER), city="bcn", areas=with_pv, data_dir=data
+    ).ok
+    [estimate] = store_pv_estimates(data, "bcn", with_pv, 2023)
+    assert estimate.area_code == "N2"
+    balance = energy_balance(data, "bcn", with_pv)
+    june = {}
+    for code in ("N1", "N2", "D1", "BCN"):
+        for sector in ("residential", "all"):
+            year = balance.row(code, 2023, sector=sector)
+            month = balance.row(code, 2023, sector=sector, month=6)
+            assert year is not None and month is not None
+            june[code, sector] = month
+            expected = 0.0 if code == "N1" else estimate.annual_kwh
+            assert year.estimated_production_kwh == pytest.approx(expected, abs=0.01)
+            metered_kwh = 12.0 if code != "N2" else 0.0
+            assert year.production_kwh == pytest.approx(
+                estimate.annual_kwh * (code != "N1") + metered_kwh, abs=0.01
+            )
+    months = [balance.row("D1", 2023, month=m) for m in range(1, 13)]
+    assert sum(r.estimated_production_kwh for r in months if r) == pytest.approx(
+        estimate.annual_kwh, abs=0.01
+    )
+    assert june["N1", "all"].estimated_production_kwh == 0.0

@@ -9,7 +9,14 @@ import shutil
 import polars as pl
 import pytest
 
-from urbis.engines.energy import SparkRunner, energy_balance, ingest_file, make_runner
+from urbis.engines.energy import (
+    Area,
+    SparkRunner,
+    energy_balance,
+    ingest_file,
+    make_runner,
+    store_pv_estimates,
+)
 from urbis.engines.energy.queries import meter_totals_sql
 from urbis.engines.energy.synth import synth, synthetic_areas
 
@@ -48,6 +55,18 @@ def test_balance_identical_on_duckdb_and_spark(tmp_path, areas, spark_runner):
     assert report.status == "stored"
     duck = energy_balance(tmp_path / "d", "bcn", areas, engine="duckdb").to_polars()
     spark = energy_balance(tmp_path / "d", "bcn", areas, engine=spark_runner).to_polars()
+    _same(duck, spark)
+    # With modelled PV production for N2 (no metered production there), summed apart.
+    with_pv = [
+        Area(a.code, a.level, a.parent_code, a.geometry, a.households, a.floor_area_m2, 50.0)
+        if a.code == "N2"
+        else a
+        for a in areas
+    ]
+    assert store_pv_estimates(tmp_path / "d", "bcn", with_pv, 2024)
+    duck = energy_balance(tmp_path / "d", "bcn", with_pv, engine="duckdb").to_polars()
+    spark = energy_balance(tmp_path / "d", "bcn", with_pv, engine=spark_runner).to_polars()
+    assert duck["estimated_production_kwh"].max() > 0
     _same(duck, spark)
 
 

@@ -1,7 +1,8 @@
 """Two thin runners for the same SQL: DuckDB (default, one machine) and Spark (cluster).
 
-A runner registers the store's committed Parquet files as ``readings`` plus any small Arrow
-tables, runs one SQL text and returns an Arrow table.
+A runner registers the store's committed Parquet files as ``readings`` (and those of
+modelled readings again as ``estimated_readings``) plus any small Arrow tables, runs one SQL
+text and returns an Arrow table.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from .model import EnergyEngineError
 from .store import committed_paths, readings_root
 
 ENGINES = ("duckdb", "spark")
+
+#: The store as the queries see it: every committed file, and only the files of modelled
+#: readings (``estimates=True``), which the balance sums apart.
+_STORE_VIEWS: dict[str, bool | None] = {"readings": None, "estimated_readings": True}
 
 
 class QueryRunner(Protocol):
@@ -73,15 +78,15 @@ class DuckDBRunner:
         years: list[int] | None,
         tables: Mapping[str, pa.Table],
     ) -> pa.Table:
-        paths = committed_paths(data_dir, city, years)
         con = self.connect()
         try:
-            if paths:
-                files = [p.as_posix() for p in paths]
-                relation = con.read_parquet(files, hive_partitioning=True)
-                con.register("readings", relation)
-            else:
-                con.register("readings", _empty_readings())
+            for name, estimates in _STORE_VIEWS.items():
+                paths = committed_paths(data_dir, city, years, estimates=estimates)
+                if paths:
+                    files = [p.as_posix() for p in paths]
+                    con.register(name, con.read_parquet(files, hive_partitioning=True))
+                else:
+                    con.register(name, _empty_readings())
             for name, table in tables.items():
                 con.register(name, table)
             return con.sql(sql).to_arrow_table()
@@ -144,14 +149,15 @@ class SparkRunner:
         tables: Mapping[str, pa.Table],
     ) -> pa.Table:
         spark = self.session()
-        paths = committed_paths(data_dir, city, years)
-        if paths:
-            frame = spark.read.option("basePath", readings_root(data_dir).as_posix()).parquet(
-                *[p.as_posix() for p in paths]
-            )
-        else:
-            frame = spark.createDataFrame(_empty_readings().to_pandas())
-        frame.createOrReplaceTempView("readings")
+        for name, estimates in _STORE_VIEWS.items():
+            paths = committed_paths(data_dir, city, years, estimates=estimates)
+            if paths:
+                reader = spark.read.option("basePath", readings_root(data_dir).as_posix())
+                frame = reader.parquet(*[p.as_posix() for p in paths])
+            else:
+                empty = _empty_readings()
+                frame = spark.createDataFrame([], schema=_spark_schema(empty))
+            frame.createOrReplaceTempView(name)
         for name, table in tables.items():
             small = spark.createDataFrame(table.to_pylist(), schema=_spark_schema(table))
             small.createOrReplaceTempView(name)
@@ -165,6 +171,7 @@ def _spark_schema(table: pa.Table) -> str:
         pa.int64(): "bigint",
         pa.float64(): "double",
         pa.bool_(): "boolean",
+        pa.timestamp("us"): "timestamp",
     }
     parts = []
     for field in table.schema:

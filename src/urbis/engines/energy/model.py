@@ -19,6 +19,9 @@ HOURLY_RESOLUTIONS: tuple[str, ...] = ("15min", "hourly")
 #: Resolutions too coarse for hour-by-hour matching; they count in totals only.
 COARSE_RESOLUTIONS: tuple[str, ...] = ("daily", "annual")
 
+#: Source name prefix of the stored PV estimates (modelled production, see :mod:`.pv`).
+ESTIMATE_SOURCE_PREFIX = "pv-estimate"
+
 #: Accepted units and their factor to kWh (matched case-insensitively).
 UNIT_TO_KWH: dict[str, float] = {"wh": 0.001, "kwh": 1.0, "mwh": 1000.0}
 
@@ -96,6 +99,9 @@ class StoredFile:
     first_ts: str
     last_ts: str
     ingested_at: str
+    #: True for files of modelled readings (PV estimates), which the balance also reports
+    #: separately; ingested meter files are never estimates.
+    estimate: bool = False
 
 
 @dataclass

@@ -33,11 +33,10 @@ import pvlib
 
 from . import store
 from .areas import AreaIndex
-from .model import Area, StoredFile
+from .model import ESTIMATE_SOURCE_PREFIX, Area, StoredFile
 
 _LAT_POINTS = (35.0, 40.0, 48.0, 60.0)
 _K_POINTS = (0.85, 0.80, 0.61, 0.58)
-ESTIMATE_SOURCE_PREFIX = "pv-estimate"
 
 
 def default_clear_sky_index(lat: float) -> float:
@@ -180,6 +179,7 @@ def store_pv_estimates(
         first_ts=str(rows["ts"].min()),
         last_ts=str(rows["ts"].max()),
         ingested_at=pd.Timestamp.now(tz="UTC").isoformat(),
+        estimate=True,
     )
     with store.city_lock(data_dir, city):
         store.write_file(data_dir, city, record, rows, ids)

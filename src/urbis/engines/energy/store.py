@@ -26,7 +26,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .model import STORE_SCHEMA, EnergyEngineError, StoredFile
+from .model import ESTIMATE_SOURCE_PREFIX, STORE_SCHEMA, EnergyEngineError, StoredFile
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]+$")
 ROW_GROUP_ROWS = 1_048_576
@@ -83,6 +83,8 @@ def list_files(data_dir: str | os.PathLike[str], city: str) -> list[StoredFile]:
         data = json.loads(path.read_text())
         data["years"] = tuple(data["years"])
         data.pop("meter_ids", None)
+        # Records written before the flag existed: PV estimates were recognisable by name.
+        data.setdefault("estimate", data["source_name"].startswith(ESTIMATE_SOURCE_PREFIX))
         records.append(StoredFile(**data))
     return sorted(records, key=lambda r: (r.ingested_at, r.file_hash))
 
@@ -100,8 +102,11 @@ def committed_paths(
     data_dir: str | os.PathLike[str],
     city: str | None = None,
     years: list[int] | None = None,
+    *,
+    estimates: bool | None = None,
 ) -> list[Path]:
-    """Parquet files that belong to committed input files (optionally one city / some years)."""
+    """Parquet files that belong to committed input files (optionally one city / some years;
+    ``estimates=True`` or ``False`` for only the files of modelled or of metered readings)."""
     root = readings_root(data_dir)
     cat_root = root / "_catalogue"
     if not cat_root.is_dir():
@@ -114,6 +119,8 @@ def committed_paths(
     paths: list[Path] = []
     for code in sorted(cities):
         for record in list_files(data_dir, code):
+            if estimates is not None and record.estimate != estimates:
+                continue
             for year in record.years:
                 if years is None or year in years:
                     part = partition_dir(data_dir, code, year) / f"{record.file_hash}.parquet"
@@ -171,16 +178,17 @@ def write_file(
 
 
 def _write_clustered(rows: pl.DataFrame, target: Path) -> None:
-    """Write rows clustered by the balance's grouping key (area, sector, carrier, flow), then
-    time.
+    """Write rows clustered by the balance's grouping key (area, sector, carrier), then time.
 
     Equal keys sit together, which roughly doubles DuckDB's aggregation speed (its hash
-    table stays in cache) and compresses better than meter order. The groups' order is
-    arbitrary, so a hash of the key sorts faster than the strings. Rows are gathered one row
+    table stays in cache, and runs of one group are summed in registers) and compresses
+    better than meter order. Flow is left out of the key so that an hour's consumption and
+    production readings of a group are one run. The groups' order is arbitrary, so a hash
+    of the key sorts faster than the strings. Rows are gathered one row
     group at a time from the sort order, so writing needs memory for one row group, not a
     sorted copy of the whole file.
     """
-    group = pl.struct("area_code", "sector", "carrier", "flow").hash(seed=0)
+    group = pl.struct("area_code", "sector", "carrier").hash(seed=0)
     # Sorting keys that still sit in the input's many small chunks is several times slower.
     keys = rows.select(group=group, ts="ts").rechunk()
     order = keys.select(pl.arg_sort_by("group", "ts").alias("i")).get_column("i")

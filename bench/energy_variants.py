@@ -1,0 +1,98 @@
+"""Where the energy balance spends its time: the product's query beside variants of it.
+
+Runs on a store that ``bench/energy.py`` built (``--work DIR`` of that run) and prints, for
+each variant, the best wall-clock and CPU time of ``--repeat`` runs in this process. The
+variants are probes, not alternatives the product offers: each drops or changes one part
+of the query to show what that part costs.
+
+    .venv/bin/python bench/energy_variants.py --work /tmp/et/bench2/m10000
+
+Results are recorded in docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+CITY = "bench"
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _variants(sql: str) -> dict[str, Callable[[], str]]:
+    hourly = "date_trunc('hour', ts)"
+    first_pass = (
+        "SELECT count(*), sum(c), sum(p), sum(e) FROM ("
+        "SELECT area_code, sector, carrier, date_trunc('hour', ts) AS h, "
+        "sum(CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END) AS c, "
+        "sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END) AS p, "
+        "sum(CASE WHEN flow = 'production' AND estimate THEN kwh ELSE 0 END) AS e "
+        "FROM readings WHERE resolution IN ('15min', 'hourly') GROUP BY ALL)"
+    )
+    estimate_sum = "sum(CASE WHEN flow = 'production' AND estimate THEN kwh ELSE 0 END)"
+    return {
+        "balance (the product's query)": lambda: sql,
+        "balance without the resolution filter": lambda: sql.replace(
+            "AND resolution IN ('15min', 'hourly')", ""
+        ),
+        "balance without estimated production": lambda: sql.replace(estimate_sum, "0"),
+        "scan: sum(kwh) over all rows": lambda: "SELECT sum(kwh), count(*) FROM readings",
+        "first pass only (leaf area x sector x carrier x hour)": lambda: first_pass,
+        "first pass, hour as epoch_us(ts) // 3600000000": lambda: first_pass.replace(
+            hourly, "epoch_us(ts) // 3600000000"
+        ),
+        "first pass, area and hour keys only": lambda: (
+            "SELECT count(*), sum(e) FROM (SELECT area_code, date_trunc('hour', ts) AS h, "
+            "sum(kwh) AS e FROM readings GROUP BY ALL)"
+        ),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--work", required=True, help="the m<N> folder inside a bench/energy.py work directory"
+    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=None)
+    args = parser.parse_args()
+
+    from urbis.engines.energy import AreaIndex, committed_paths, synthetic_areas
+    from urbis.engines.energy.engines import DuckDBRunner
+    from urbis.engines.energy.queries import balance_sql
+
+    data = Path(args.work) / "data"
+    paths = committed_paths(data, CITY)
+    if not paths:
+        raise SystemExit(f"no stored readings under {data}; run bench/energy.py first")
+    areas = AreaIndex(synthetic_areas(CITY, districts=5, neighbourhoods_per_district=8))
+    con = DuckDBRunner(threads=args.threads).connect()
+    files = [p.as_posix() for p in paths]
+    con.register("readings", con.read_parquet(files, hive_partitioning=True))
+    con.register("area_units", areas.units_table())
+    print(f"{len(paths)} files, load average {os.getloadavg()[0]:.1f}")
+    for name, make_sql in _variants(balance_sql(CITY, dialect="duckdb")).items():
+        walls, cpus = [], []
+        for _ in range(args.repeat):
+            cpu0, start = _cpu_seconds(), time.perf_counter()
+            con.sql(make_sql()).fetchall()
+            walls.append(time.perf_counter() - start)
+            cpus.append(_cpu_seconds() - cpu0)
+        print(f"{name:56s} wall {min(walls):6.2f} s   CPU {min(cpus):6.2f} s", flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
