@@ -192,8 +192,8 @@ _PROFILE_SQL = """
 SELECT date_trunc('hour', r.ts) AS hour, r.flow AS flow,
        CAST(sum(CAST(round(r.kwh * 1e6) AS BIGINT)) AS BIGINT) AS energy,
        max(CASE WHEN r.estimate THEN 1 ELSE 0 END) AS estimated
-FROM readings r JOIN profile_areas a ON r.area_code = a.area_code
-WHERE r.resolution IN ('15min', 'hourly') AND r.carrier = 'electricity'
+FROM hourly_readings r JOIN profile_areas a ON r.area_code = a.area_code
+WHERE r.carrier = 'electricity'
   AND r.ts >= CAST('{start}' AS TIMESTAMP) AND r.ts < CAST('{end}' AS TIMESTAMP)
 GROUP BY date_trunc('hour', r.ts), r.flow
 ORDER BY hour, flow
@@ -267,8 +267,8 @@ WITH per_hour AS (
                     ELSE 0 END) AS c,
            sum(CASE WHEN r.flow = 'production' THEN CAST(round(r.kwh * 1e6) AS BIGINT)
                     ELSE 0 END) AS p
-    FROM readings r JOIN meter_cells m ON r.meter_id = m.meter_id
-    WHERE r.resolution IN ('15min', 'hourly') AND r.carrier = 'electricity'
+    FROM hourly_readings r JOIN meter_cells m ON r.meter_id = m.meter_id
+    WHERE r.carrier = 'electricity'
       AND year(r.ts) = {year} {month_filter}
     GROUP BY m.cell, date_trunc('hour', r.ts)
 )

@@ -22,6 +22,7 @@ from urbis.engines.energy.synth import synth, synthetic_areas
 
 from .conftest import write_csv
 from .test_balance import HEADER, READINGS
+from .test_store_layout import rewrite_as_before_the_split
 
 pytestmark = [pytest.mark.spark]
 # CI must run the engine-equivalence test; elsewhere a missing Spark is only a skip.
@@ -67,6 +68,20 @@ def test_balance_identical_on_duckdb_and_spark(tmp_path, areas, spark_runner):
     duck = energy_balance(tmp_path / "d", "bcn", with_pv, engine="duckdb").to_polars()
     spark = energy_balance(tmp_path / "d", "bcn", with_pv, engine=spark_runner).to_polars()
     assert duck["estimated_production_kwh"].max() > 0
+    _same(duck, spark)
+
+
+def test_store_written_before_the_split_identical_on_duckdb_and_spark(
+    tmp_path, areas, spark_runner
+):
+    data = tmp_path / "d"
+    assert ingest_file(
+        write_csv(tmp_path / "r.csv", READINGS, HEADER), city="bcn", areas=areas, data_dir=data
+    ).ok
+    rewrite_as_before_the_split(data, "bcn")
+    duck = energy_balance(data, "bcn", areas, engine="duckdb").to_polars()
+    spark = energy_balance(data, "bcn", areas, engine=spark_runner).to_polars()
+    assert duck["coarse_consumption_kwh"].max() > 0
     _same(duck, spark)
 
 

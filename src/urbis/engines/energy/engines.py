@@ -1,28 +1,64 @@
 """Two thin runners for the same SQL: DuckDB (default, one machine) and Spark (cluster).
 
-A runner registers the store's committed Parquet files as ``readings`` (and those of
-modelled readings again as ``estimated_readings``) plus any small Arrow tables, runs one SQL
-text and returns an Arrow table.
+A runner registers the store's committed Parquet files as the views of
+:data:`STORE_VIEWS` (all readings; hour-by-hour ones; coarse ones; modelled ones) plus any
+small Arrow tables, runs one SQL text and returns an Arrow table.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
 
-from .model import EnergyEngineError
-from .store import committed_paths, readings_root
+from .model import COARSE_RESOLUTIONS, HOURLY_RESOLUTIONS, EnergyEngineError
+from .store import committed_parts, readings_root
 
 ENGINES = ("duckdb", "spark")
 
-#: The store as the queries see it: every committed file, and only the files of modelled
-#: readings (``estimates=True``), which the balance sums apart.
-_STORE_VIEWS: dict[str, bool | None] = {"readings": None, "estimated_readings": True}
+
+@dataclass(frozen=True)
+class StoreView:
+    """One table the queries read: parts of committed files, by kind, of all files or only
+    of modelled (``estimates=True``) ones. Parts stored before hourly and coarse readings
+    were split (``mixed``) are filtered to ``resolutions`` row by row."""
+
+    kinds: tuple[str, ...]
+    resolutions: tuple[str, ...] | None
+    estimates: bool | None = None
+
+
+#: The store as the queries see it.
+STORE_VIEWS: dict[str, StoreView] = {
+    "readings": StoreView(("hourly", "coarse", "mixed"), None),
+    "hourly_readings": StoreView(("hourly", "mixed"), HOURLY_RESOLUTIONS),
+    "coarse_readings": StoreView(("coarse", "mixed"), COARSE_RESOLUTIONS),
+    "estimated_readings": StoreView(("hourly", "mixed"), HOURLY_RESOLUTIONS, estimates=True),
+}
+
+
+def _view_paths(
+    view: StoreView, data_dir: str | os.PathLike[str], city: str, years: list[int] | None
+) -> tuple[list[str], list[str]]:
+    """Paths of a view's parts that are read whole, and of those to filter by resolution."""
+    whole, filtered = [], []
+    for path, kind in committed_parts(data_dir, city, years, estimates=view.estimates):
+        if kind not in view.kinds:
+            continue
+        if kind == "mixed" and view.resolutions is not None:
+            filtered.append(path.as_posix())
+        else:
+            whole.append(path.as_posix())
+    return whole, filtered
+
+
+def _resolution_filter(resolutions: tuple[str, ...]) -> str:
+    return "resolution IN (" + ", ".join(f"'{r}'" for r in resolutions) + ")"
 
 
 class QueryRunner(Protocol):
@@ -78,20 +114,40 @@ class DuckDBRunner:
         years: list[int] | None,
         tables: Mapping[str, pa.Table],
     ) -> pa.Table:
-        con = self.connect()
+        con = self.prepare(data_dir, city, years, tables)
         try:
-            for name, estimates in _STORE_VIEWS.items():
-                paths = committed_paths(data_dir, city, years, estimates=estimates)
-                if paths:
-                    files = [p.as_posix() for p in paths]
-                    con.register(name, con.read_parquet(files, hive_partitioning=True))
-                else:
-                    con.register(name, _empty_readings())
-            for name, table in tables.items():
-                con.register(name, table)
             return con.sql(sql).to_arrow_table()
         finally:
             con.close()
+
+    def prepare(
+        self,
+        data_dir: str | os.PathLike[str],
+        city: str,
+        years: list[int] | None,
+        tables: Mapping[str, pa.Table],
+    ) -> duckdb.DuckDBPyConnection:
+        """A new connection with the store's views and ``tables`` registered (the caller
+        closes it)."""
+        con = self.connect()
+        for name, view in STORE_VIEWS.items():
+            whole, filtered = _view_paths(view, data_dir, city, years)
+            relations = []
+            if whole:
+                relations.append(con.read_parquet(whole, hive_partitioning=True))
+            if filtered and view.resolutions is not None:
+                relation = con.read_parquet(filtered, hive_partitioning=True)
+                relations.append(relation.filter(_resolution_filter(view.resolutions)))
+            if not relations:
+                con.register(name, _empty_readings())
+                continue
+            combined = relations[0]
+            for relation in relations[1:]:
+                combined = combined.union(relation)  # UNION ALL
+            con.register(name, combined)
+        for name, table in tables.items():
+            con.register(name, table)
+        return con
 
 
 def _empty_readings() -> pa.Table:
@@ -149,14 +205,20 @@ class SparkRunner:
         tables: Mapping[str, pa.Table],
     ) -> pa.Table:
         spark = self.session()
-        for name, estimates in _STORE_VIEWS.items():
-            paths = committed_paths(data_dir, city, years, estimates=estimates)
-            if paths:
-                reader = spark.read.option("basePath", readings_root(data_dir).as_posix())
-                frame = reader.parquet(*[p.as_posix() for p in paths])
+        reader = spark.read.option("basePath", readings_root(data_dir).as_posix())
+        for name, view in STORE_VIEWS.items():
+            whole, filtered = _view_paths(view, data_dir, city, years)
+            frames = []
+            if whole:
+                frames.append(reader.parquet(*whole))
+            if filtered and view.resolutions is not None:
+                frames.append(reader.parquet(*filtered).where(_resolution_filter(view.resolutions)))
+            if frames:
+                frame = frames[0]
+                for other in frames[1:]:
+                    frame = frame.unionByName(other)
             else:
-                empty = _empty_readings()
-                frame = spark.createDataFrame([], schema=_spark_schema(empty))
+                frame = spark.createDataFrame([], schema=_spark_schema(_empty_readings()))
             frame.createOrReplaceTempView(name)
         for name, table in tables.items():
             small = spark.createDataFrame(table.to_pylist(), schema=_spark_schema(table))

@@ -130,8 +130,9 @@ def _overlaps(
         if not shared:
             continue
         parts = [
-            store.partition_dir(data_dir, city, y) / f"{record.file_hash}.parquet"
-            for y in shared_years
+            store.part_path(data_dir, city, year, record.file_hash, kind)
+            for year, kind in store.record_parts(record)
+            if year in shared_years
         ]
         stored = (
             pl.scan_parquet(parts)

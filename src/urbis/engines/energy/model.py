@@ -102,6 +102,10 @@ class StoredFile:
     #: True for files of modelled readings (PV estimates), which the balance also reports
     #: separately; ingested meter files are never estimates.
     estimate: bool = False
+    #: The stored Parquet parts as ``(year, kind)``: ``"hourly"`` (15-minute and hourly
+    #: readings) or ``"coarse"`` (daily and annual). Empty for records written before the
+    #: split, whose one part per year holds both (``"mixed"``).
+    parts: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass

@@ -3,7 +3,9 @@
 Inputs are two registered tables:
 
 * ``readings`` — the store (see :mod:`.store`), with hive partition columns ``city``, ``year``;
-* ``estimated_readings`` — the same, limited to the files of modelled readings (PV
+* ``hourly_readings`` / ``coarse_readings`` — the same, only 15-minute and hourly / only
+  daily and annual readings (stored in separate files, so no row needs a resolution test);
+* ``estimated_readings`` — the hour-by-hour readings of the files of modelled readings (PV
   estimates; empty if there are none);
 * ``area_units`` — ``(area_code, unit_code, unit_level, unit_is_leaf)`` from
   :meth:`AreaIndex.units_table`.
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .model import COARSE_RESOLUTIONS, HOURLY_RESOLUTIONS
 from .store import check_city
 
 MILLI_WH_PER_KWH = 1_000_000
@@ -36,10 +37,6 @@ def _mwh(expr: str) -> str:
 
 # The SQL is built with f-strings: every interpolated value is a city code checked against
 # a safe alphabet, an int year or a module constant, never free text.
-
-
-def _in_list(values: Sequence[str]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
 
 
 def _filters(city: str, years: Sequence[int] | None) -> str:
@@ -62,15 +59,13 @@ def balance_sql(city: str, years: Sequence[int] | None = None, *, dialect: str =
     """
     where = _filters(city, years)
     mat = "MATERIALIZED " if dialect == "duckdb" else ""
-    hourly = _in_list(HOURLY_RESOLUTIONS)
-    coarse = _in_list(COARSE_RESOLUTIONS)
     return f"""
 WITH hourly_leaf AS {mat}(
     SELECT area_code, sector, carrier, date_trunc('hour', ts) AS hour,
            {_mwh("sum(CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END)")} AS c,
            {_mwh("sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END)")} AS p
-    FROM readings
-    WHERE {where} AND resolution IN ({hourly})
+    FROM hourly_readings
+    WHERE {where}
     GROUP BY area_code, sector, carrier, date_trunc('hour', ts)
 ),
 leaf_all AS {mat}(
@@ -118,8 +113,8 @@ coarse_leaf AS (
            CASE WHEN resolution = 'daily' THEN month(ts) ELSE -1 END AS month,
            {_mwh("sum(CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END)")} AS c,
            {_mwh("sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END)")} AS p
-    FROM readings
-    WHERE {where} AND resolution IN ({coarse})
+    FROM coarse_readings
+    WHERE {where}
     GROUP BY area_code, sector, carrier, year(ts),
              CASE WHEN resolution = 'daily' THEN month(ts) ELSE -1 END
 ),
@@ -147,7 +142,7 @@ estimated_leaf AS (
     SELECT area_code, sector, carrier, year(ts) AS year, month(ts) AS month,
            {_mwh("sum(kwh)")} AS p_est
     FROM estimated_readings
-    WHERE {where} AND resolution IN ({hourly}) AND flow = 'production'
+    WHERE {where} AND flow = 'production'
     GROUP BY area_code, sector, carrier, year(ts), month(ts)
 ),
 estimated_unit AS (
