@@ -361,6 +361,8 @@ def replicate_store(args: argparse.Namespace, source_meters: int, meters: int) -
     """Build the store for ``meters`` from the one for ``source_meters`` by copying its files
     ``meters // source_meters`` times under new file hashes (balance throughput only: meter
     ids repeat, so every figure is that multiple of the smaller city's)."""
+    from urbis.engines.energy.store import PART_SUFFIX
+
     source = Path(args.work) / f"m{source_meters}" / "data" / "energy" / "readings"
     target = Path(args.work) / f"m{meters}" / "data" / "energy" / "readings"
     shutil.rmtree(target.parent.parent, ignore_errors=True)
@@ -370,12 +372,13 @@ def replicate_store(args: argparse.Namespace, source_meters: int, meters: int) -
         record = json.loads(record_path.read_text())
         for copy in range(meters // source_meters):
             new_hash = hashlib.sha256(f"{record['file_hash']}-copy{copy}".encode()).hexdigest()
-            for year in record["years"]:
+            for year, kind in record.get("parts") or [[y, "mixed"] for y in record["years"]]:
                 part = Path(f"city={CITY}") / f"year={year}"
+                suffix = PART_SUFFIX[kind]
                 (target / part).mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(
-                    source / part / f"{record['file_hash']}.parquet",
-                    target / part / f"{new_hash}.parquet",
+                    source / part / f"{record['file_hash']}{suffix}",
+                    target / part / f"{new_hash}{suffix}",
                 )
             new = dict(
                 record, file_hash=new_hash, source_name=f"{record['source_name']}#copy{copy}"
