@@ -174,3 +174,26 @@ def test_map_page_renders_every_level_and_measure(client: Any, stored: None) -> 
             assert 'id="energy-table"' in page.content.decode()
     page = client.get("/cities/barcelona/energy/areas/B07/?year=2025&week=23")
     assert page.status_code == 200 and 'id="profile-data"' in page.content.decode()
+
+
+def test_months_follow_the_city_clock(client: Any, barcelona: Any, energy_dir: Path) -> None:
+    """Barcelona's months are Madrid's: 2025-06-30 22:00 UTC is already July 1st there."""
+    from urbis.energy import engine
+    from urbis.engines.energy import ingest_file
+
+    assert barcelona.time_zone == "Europe/Madrid"
+    header = "meter_id;timestamp;value;unit;flow;sector;carrier;area_code;resolution"
+    lines = [
+        "t1;2025-06-30T21:00:00Z;1;kWh;consumption;residential;electricity;B07;hourly",
+        "t1;2025-06-30T22:00:00Z;2;kWh;consumption;residential;electricity;B07;hourly",
+    ]
+    path = energy_dir / "boundary.csv"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    index = engine.area_index(barcelona)
+    assert ingest_file(path, city="barcelona", areas=index, data_dir=energy_dir).ok
+    engine.forget(barcelona)
+    url = "/api/v1/cities/barcelona/energy/balance?level=neighbourhood&year=2025&month={}"
+    june = {r["code"]: r for r in client.get(url.format(6)).json()["items"]}
+    july = {r["code"]: r for r in client.get(url.format(7)).json()["items"]}
+    assert june["B07"]["consumption_kwh"] == pytest.approx(1.0)
+    assert july["B07"]["consumption_kwh"] == pytest.approx(2.0)

@@ -82,6 +82,14 @@ def test_api_token_lifecycle_through_the_pages(
 def test_cli_adds_a_city_and_grants_a_role(db: Any, capsys: Any) -> None:
     call_command("add-city", "lisboa", "--name", "Lisboa", "--country", "pt")
     assert City.objects.get(code="lisboa").country == "PT"
+    assert City.objects.get(code="lisboa").time_zone == "UTC"
+    call_command(
+        "add-city", "lisboa", "--name", "Lisboa", "--country", "PT", "--time-zone", "Europe/Lisbon"
+    )
+    assert City.objects.get(code="lisboa").time_zone == "Europe/Lisbon"
+    with pytest.raises(CommandError, match="IANA"):
+        call_command("add-city", "lisboa", "--name", "L", "--country", "PT", "--time-zone", "Lx")
+    assert City.objects.get(code="lisboa").time_zone == "Europe/Lisbon"
     with pytest.raises(CommandError, match="ISO 3166-1"):
         call_command("add-city", "x", "--name", "X", "--country", "Portugal")
     with pytest.raises(CommandError, match="--population-date"):

@@ -42,6 +42,7 @@ class DemoCity:
     name: str
     country: str
     lau_code: str
+    time_zone: str
     boundaries: tuple[BoundaryFile, ...]
 
 
@@ -61,6 +62,7 @@ CITIES = (
         name="Barcelona",
         country="ES",
         lau_code="08019",
+        time_zone="Europe/Madrid",
         boundaries=(
             BoundaryFile(
                 "barcelona/districtes.geojson",
@@ -73,8 +75,12 @@ CITIES = (
                 "barcelona/barris.geojson",
                 AreaLevel.NEIGHBOURHOOD,
                 places.AreaFields(
-                    code="BARRI", name="NOM", parent="DISTRICTE", code_prefix="B",
-                    parent_prefix="D", code_width=2,
+                    code="BARRI",
+                    name="NOM",
+                    parent="DISTRICTE",
+                    code_prefix="B",
+                    parent_prefix="D",
+                    code_width=2,
                 ),
                 BCN_SOURCE,
                 lambda code: "B" + code.zfill(2),
@@ -86,6 +92,7 @@ CITIES = (
         name="Paris",
         country="FR",
         lau_code="75056",
+        time_zone="Europe/Paris",
         boundaries=(
             BoundaryFile(
                 "paris/arrondissements.geojson",
@@ -98,7 +105,10 @@ CITIES = (
                 "paris/quartiers.geojson",
                 AreaLevel.NEIGHBOURHOOD,
                 places.AreaFields(
-                    code="c_quinsee", name="l_qu", parent="c_ar", parent_prefix="751",
+                    code="c_quinsee",
+                    name="l_qu",
+                    parent="c_ar",
+                    parent_prefix="751",
                     code_width=2,
                 ),
                 PARIS_SOURCE,
@@ -111,11 +121,19 @@ CITIES = (
 ORGANISATIONS = (
     # (slug, name, kind, city code) — real public bodies of the demo cities.
     ("bcn-energy-agency", "Agència d'Energia de Barcelona", "city_department", "barcelona"),
-    ("bcn-urban-ecology", "Àrea d'Ecologia Urbana, Ajuntament de Barcelona", "city_department",
-     "barcelona"),
+    (
+        "bcn-urban-ecology",
+        "Àrea d'Ecologia Urbana, Ajuntament de Barcelona",
+        "city_department",
+        "barcelona",
+    ),
     ("paris-climate-agency", "Agence Parisienne du Climat", "ngo", "paris"),
-    ("paris-ecological-transition", "Direction de la Transition écologique et du Climat, Ville de "
-     "Paris", "city_department", "paris"),
+    (
+        "paris-ecological-transition",
+        "Direction de la Transition écologique et du Climat, Ville de Paris",
+        "city_department",
+        "paris",
+    ),
 )
 
 Step = tuple[str, Callable[[], None]]
@@ -164,6 +182,7 @@ def _load_city(city: DemoCity) -> None:
         population=int(population) if population.isdigit() else None,
         population_date=dt.date.fromisoformat(date) if date and population else None,
         population_source=(row.get("source") or "").strip()[:300] if population else "",
+        time_zone=city.time_zone,
     )
 
 

@@ -111,12 +111,17 @@ def engine_areas(city: City, *, with_geometry: bool = True) -> list[Area]:
 
 
 def _areas_signature(city: City) -> str:
-    stamp = PlaceArea.objects.filter(city=city).order_by("-updated_at").values_list(
-        "updated_at", flat=True
-    ).first()
-    payload = [str(stamp), PlaceArea.objects.filter(city=city).count(), sorted(
-        pv_capacity(city).items()
-    )]
+    stamp = (
+        PlaceArea.objects.filter(city=city)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    payload = [
+        str(stamp),
+        PlaceArea.objects.filter(city=city).count(),
+        sorted(pv_capacity(city).items()),
+    ]
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
 
 
@@ -141,7 +146,7 @@ def stored_files(city: City) -> list[Any]:
 def catalogue_key(city: City) -> str:
     hashes = sorted(f.file_hash for f in stored_files(city))
     return hashlib.sha256(
-        json.dumps([hashes, _areas_signature(city)]).encode()
+        json.dumps([hashes, _areas_signature(city), city.time_zone]).encode()
     ).hexdigest()[:20]
 
 
@@ -164,7 +169,9 @@ def balance(city: City, *, refresh: bool = False) -> EnergyBalance:
             with _lock:
                 _memo[memo_key] = cube
             return cube
-    cube = energy_balance(data_dir(), city.code, area_index(city), engine=runner())
+    cube = energy_balance(
+        data_dir(), city.code, area_index(city), engine=runner(), tz=city.time_zone
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
     cube.to_polars().write_parquet(tmp)
@@ -288,7 +295,11 @@ def _cell_codes(lon: np.ndarray, lat: np.ndarray, size: int) -> list[str]:
 
 
 def street_cells(
-    city: City, year: int, month: int = 0, *, carrier: str = "all",
+    city: City,
+    year: int,
+    month: int = 0,
+    *,
+    carrier: str = "all",
     cell_size_m: int = CELL_SIZE_M,
 ) -> dict[str, Any]:
     """Meters aggregated into grid cells; cells with fewer than ``MIN_CONNECTIONS`` meters are
@@ -311,17 +322,23 @@ def street_cells(
             raise EnergyEngineError(f"unknown carrier {carrier!r}")
         filters += f" AND carrier = '{carrier}'"
     raw = pl.from_arrow(
-        run.run(_METER_TOTALS_SQL.format(year=int(year), filters=filters), data_dir(),
-                city.code, [year], {})
+        run.run(
+            _METER_TOTALS_SQL.format(year=int(year), filters=filters),
+            data_dir(),
+            city.code,
+            [year],
+            {},
+        )
     )
     assert isinstance(raw, pl.DataFrame)
     meters = raw.select(
-        "meter_id", "flow", "lon", "lat",
+        "meter_id",
+        "flow",
+        "lon",
+        "lat",
         kwh=pl.col("energy").cast(pl.Float64) / float(MILLI_WH_PER_KWH),
     )
-    cells = engine_street_cells(
-        meters, cell_size_m=cell_size_m, min_connections=MIN_CONNECTIONS
-    )
+    cells = engine_street_cells(meters, cell_size_m=cell_size_m, min_connections=MIN_CONNECTIONS)
     result: dict[str, Any] = {
         "features": cells.features,
         "withheld_meters": cells.suppressed_connections,
@@ -329,22 +346,30 @@ def street_cells(
         "cell_size_m": cells.cell_size_m,
     }
     shown = {f["id"] for f in cells.features}
-    located = meters.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null()).group_by(
-        "meter_id"
-    ).agg(pl.col("lon").min(), pl.col("lat").min())
+    located = (
+        meters.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
+        .group_by("meter_id")
+        .agg(pl.col("lon").min(), pl.col("lat").min())
+    )
     if shown and located.height:
         codes = _cell_codes(located["lon"].to_numpy(), located["lat"].to_numpy(), cell_size_m)
-        membership = located.select("meter_id").with_columns(cell=pl.Series(codes)).filter(
-            pl.col("cell").is_in(list(shown))
+        membership = (
+            located.select("meter_id")
+            .with_columns(cell=pl.Series(codes))
+            .filter(pl.col("cell").is_in(list(shown)))
         )
         month_filter = f"AND month(r.ts) = {int(month)}" if month else ""
         hourly = pl.from_arrow(
             run.run(
                 _CELL_HOURLY_SQL.format(year=int(year), month_filter=month_filter),
-                data_dir(), city.code, [year],
-                {"meter_cells": membership.to_arrow().cast(
-                    pa.schema([("meter_id", pa.string()), ("cell", pa.string())])
-                )},
+                data_dir(),
+                city.code,
+                [year],
+                {
+                    "meter_cells": membership.to_arrow().cast(
+                        pa.schema([("meter_id", pa.string()), ("cell", pa.string())])
+                    )
+                },
             )
         )
         assert isinstance(hourly, pl.DataFrame)
@@ -354,9 +379,7 @@ def street_cells(
         }
         for feature in cells.features:
             value = ratio.get(feature["id"])
-            feature["properties"]["self_sufficiency"] = (
-                None if value is None else round(value, 4)
-            )
+            feature["properties"]["self_sufficiency"] = None if value is None else round(value, 4)
     _remember(key, result)
     return result
 
@@ -365,7 +388,8 @@ def _remember(key: tuple[str, str], value: Any) -> None:
     with _lock:
         prefix = key[1].split(":", 2)[:2]
         for stale in [
-            k for k in _memo
+            k
+            for k in _memo
             if k[0] == key[0] and k[1].startswith("cells:") and k[1].split(":", 2)[:2] != prefix
         ]:
             del _memo[stale]

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            _("%(value)s is not an IANA time zone name."), params={"value": value}
+        ) from exc
 
 
 class City(models.Model):
@@ -16,6 +28,13 @@ class City(models.Model):
     )
     lau_code = models.CharField(
         _("LAU code"), max_length=16, blank=True, help_text=_("Eurostat Local Administrative Unit.")
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("IANA name, e.g. Europe/Madrid: the clock the city's months follow."),
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_date = models.DateField(_("population reference date"), null=True, blank=True)

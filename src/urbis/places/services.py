@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from urbis.errors import ImportRefused, RowError
 from urbis.places import geometry as geo
-from urbis.places.models import Area, AreaLevel, City
+from urbis.places.models import Area, AreaLevel, City, validate_time_zone
 
 
 @dataclass
@@ -32,11 +33,20 @@ def upsert_city(
     population: int | None = None,
     population_date: dt.date | None = None,
     population_source: str = "",
+    time_zone: str | None = None,
 ) -> City:
-    """Create the city, or update its descriptive fields in place."""
+    """Create the city, or update its descriptive fields in place (``time_zone`` only when
+    given; a new city without one gets UTC)."""
     country = country.strip().upper()
     if len(country) != 2 or not country.isalpha():
         raise ValueError(f"country must be an ISO 3166-1 alpha-2 code, got {country!r}")
+    defaults: dict[str, Any] = {}
+    if time_zone is not None:
+        try:
+            validate_time_zone(time_zone)
+        except ValidationError as exc:
+            raise ValueError(f"time zone must be an IANA name, got {time_zone!r}") from exc
+        defaults["time_zone"] = time_zone
     city, _ = City.objects.update_or_create(
         code=code,
         defaults={
@@ -46,6 +56,7 @@ def upsert_city(
             "population": population,
             "population_date": population_date,
             "population_source": population_source,
+            **defaults,
         },
     )
     return city

@@ -119,3 +119,55 @@ def test_unknown_engine_is_refused(tmp_path, areas):
 
     with pytest.raises(EnergyEngineError):
         energy_balance(tmp_path, "bcn", areas, engine="pandas")
+
+
+BOUNDARY = [
+    # 2024-07-01 00:00 in Madrid is 2024-06-30 22:00 UTC.
+    "q1;2024-06-30T21:45:00Z;1;kWh;consumption;residential;electricity;N1;15min",  # June
+    "q1;2024-06-30T22:00:00Z;2;kWh;consumption;residential;electricity;N1;15min",  # July
+    "d1;2024-07-01T00:00:00+02:00;5;kWh;consumption;commercial;electricity;N1;daily",  # July
+    "a1;2024-01-01T00:00:00+01:00;100;kWh;consumption;residential;gas;N1;annual",  # 2024
+]
+
+
+@pytest.fixture
+def boundary_store(tmp_path, areas):
+    data = tmp_path / "b"
+    report = ingest_file(
+        write_csv(tmp_path / "b.csv", BOUNDARY, HEADER), city="bcn", areas=areas, data_dir=data
+    )
+    assert report.status == "stored", report.errors
+    return data
+
+
+def test_years_and_months_follow_the_city_clock(boundary_store, areas):
+    local = energy_balance(boundary_store, "bcn", areas, tz="Europe/Madrid")
+    june = local.row("N1", 2024, month=6)
+    july = local.row("N1", 2024, month=7)
+    assert june is not None and july is not None
+    assert june.consumption_kwh == pytest.approx(1.0)
+    assert july.consumption_kwh == pytest.approx(2.0 + 5.0)
+    gas = local.row("N1", 2024, carrier="gas")
+    assert gas is not None and gas.consumption_kwh == pytest.approx(100.0)
+    assert local.row("N1", 2023, carrier="gas") is None
+    # By the UTC clock the same readings fall differently: that is what tz= is for.
+    utc = energy_balance(boundary_store, "bcn", areas)
+    utc_june = utc.row("N1", 2024, month=6)
+    assert utc_june is not None and utc_june.consumption_kwh == pytest.approx(1.0 + 2.0 + 5.0)
+    utc_gas = utc.row("N1", 2023, carrier="gas")
+    assert utc_gas is not None and utc_gas.consumption_kwh == pytest.approx(100.0)
+
+
+def test_asking_for_one_local_year_reads_its_neighbouring_partitions(boundary_store, areas):
+    only_2024 = energy_balance(boundary_store, "bcn", areas, years=[2024], tz="Europe/Madrid")
+    assert set(only_2024.to_polars()["year"]) == {2024}
+    gas = only_2024.row("BCN", 2024, carrier="gas")
+    assert gas is not None and gas.consumption_kwh == pytest.approx(100.0)
+
+
+def test_unknown_time_zone_is_refused(boundary_store, areas):
+    from urbis.engines.energy.model import EnergyEngineError
+
+    for bad in ("Mars/Olympus", "Europe/Madrid'; DROP TABLE x; --"):
+        with pytest.raises(EnergyEngineError):
+            energy_balance(boundary_store, "bcn", areas, tz=bad)

@@ -85,6 +85,23 @@ def test_store_written_before_the_split_identical_on_duckdb_and_spark(
     _same(duck, spark)
 
 
+def test_local_time_balance_identical_on_duckdb_and_spark(tmp_path, areas, spark_runner):
+    from .test_balance import BOUNDARY
+
+    data = tmp_path / "d"
+    lines = READINGS + BOUNDARY
+    assert ingest_file(
+        write_csv(tmp_path / "r.csv", lines, HEADER), city="bcn", areas=areas, data_dir=data
+    ).ok
+    for years in (None, [2024]):
+        duck = energy_balance(data, "bcn", areas, years=years, tz="Europe/Madrid").to_polars()
+        spark = energy_balance(
+            data, "bcn", areas, years=years, tz="Europe/Madrid", engine=spark_runner
+        ).to_polars()
+        assert 7 in set(duck["month"])
+        _same(duck, spark)
+
+
 def test_synthetic_city_identical_on_duckdb_and_spark(tmp_path, spark_runner):
     areas = synthetic_areas("syn", districts=2, neighbourhoods_per_district=3)
     for path in synth(

@@ -13,7 +13,7 @@ import pyarrow as pa
 from .areas import AreaIndex
 from .engines import QueryRunner, make_runner
 from .model import Area
-from .queries import MILLI_WH_PER_KWH, balance_sql
+from .queries import MILLI_WH_PER_KWH, balance_sql, partition_years
 
 
 @dataclass(frozen=True)
@@ -155,11 +155,14 @@ def energy_balance(
     *,
     years: Iterable[int] | None = None,
     engine: str | QueryRunner = "duckdb",
+    tz: str = "UTC",
     **engine_options: Any,
 ) -> EnergyBalance:
     """Compute the energy balance of a city's stored readings on the chosen engine.
 
-    ``engine`` is ``"duckdb"`` (default) or ``"spark"`` (or a runner object, to reuse a Spark
+    ``tz`` (IANA name, e.g. ``"Europe/Madrid"``) sets the clock that years and months
+    follow; hours are clock hours either way. ``engine`` is ``"duckdb"`` (default) or
+    ``"spark"`` (or a runner object, to reuse a Spark
     session); ``engine_options`` go to the runner (e.g. ``memory_limit="1GB"``,
     ``temp_dir=...`` for DuckDB, ``master=...`` for Spark).
     """
@@ -167,10 +170,10 @@ def energy_balance(
     year_list = sorted({int(y) for y in years}) if years is not None else None
     runner = make_runner(engine, **engine_options)
     raw = runner.run(
-        balance_sql(city, year_list, dialect=runner.name),
+        balance_sql(city, year_list, dialect=runner.name, tz=tz),
         data_dir,
         city,
-        year_list,
+        partition_years(year_list, tz),
         {"area_units": index.units_table()},
     )
     return finish_balance(raw, index)

@@ -21,8 +21,11 @@ identical figures (their floating-point sums may differ in the last bits, far be
 
 from __future__ import annotations
 
+import re
+import zoneinfo
 from collections.abc import Sequence
 
+from .model import EnergyEngineError
 from .store import check_city
 
 MILLI_WH_PER_KWH = 1_000_000
@@ -46,19 +49,65 @@ def _filters(city: str, years: Sequence[int] | None) -> str:
     return " AND ".join(where)
 
 
-def balance_sql(city: str, years: Sequence[int] | None = None, *, dialect: str = "duckdb") -> str:
+_TIME_ZONE = re.compile(r"^[A-Za-z0-9_+\-/]+$")
+
+
+def check_time_zone(tz: str) -> str:
+    """An IANA time zone name the engines can use (it is interpolated into SQL)."""
+    if not _TIME_ZONE.match(tz):
+        raise EnergyEngineError(f"time zone {tz!r} is not an IANA name")
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise EnergyEngineError(f"unknown time zone {tz!r}") from exc
+    return tz
+
+
+def _local(expr: str, tz: str, dialect: str) -> str:
+    """A UTC timestamp expression as wall-clock time in ``tz`` (both engines agree)."""
+    if tz == "UTC":
+        return expr
+    if dialect == "duckdb":
+        return f"timezone('{tz}', CAST({expr} AS TIMESTAMPTZ))"
+    return f"from_utc_timestamp({expr}, '{tz}')"
+
+
+def partition_years(years: Sequence[int] | None, tz: str) -> list[int] | None:
+    """The (UTC) year partitions that hold the readings of some local years: a local year
+    reaches at most a few hours into its neighbours."""
+    if not years:
+        return None
+    if tz == "UTC":
+        return sorted({int(y) for y in years})
+    return sorted({int(y) + d for y in years for d in (-1, 0, 1)})
+
+
+def balance_sql(
+    city: str,
+    years: Sequence[int] | None = None,
+    *,
+    dialect: str = "duckdb",
+    tz: str = "UTC",
+) -> str:
     """Energy balance cube: one row per (level, area, sector or 'all', carrier, year, month).
 
-    ``month`` 0 is the whole year. Hour-by-hour figures come from 15-minute and hourly
-    readings summed into clock hours (UTC); daily and annual readings only add to the
-    ``coarse_*`` totals (annual ones to the year rows only, as no month can be known).
+    ``month`` 0 is the whole year. Years and months are the city's: a reading belongs to the
+    month in which its interval starts by the wall clock of ``tz`` (an IANA name). Hour-by-hour
+    figures come from 15-minute and hourly readings summed into clock hours; daily and annual
+    readings only add to the ``coarse_*`` totals (annual ones to the year rows only, as no
+    month can be known).
 
-    The text is the same for both engines except one hint: for DuckDB the CTEs read twice
-    are marked ``MATERIALIZED`` so the raw readings are scanned once (Spark has no such
-    keyword and reuses the shared exchange itself).
+    The text is the same for both engines except two spellings: for DuckDB the CTEs read
+    twice are marked ``MATERIALIZED`` so the raw readings are scanned once (Spark has no
+    such keyword and reuses the shared exchange itself), and the conversion to local time.
     """
-    where = _filters(city, years)
+    check_time_zone(tz)
+    wanted = sorted({int(y) for y in years}) if years else None
+    where = _filters(city, partition_years(wanted, tz))
+    keep = f"WHERE year IN ({', '.join(map(str, wanted))})" if wanted else ""
     mat = "MATERIALIZED " if dialect == "duckdb" else ""
+    local_hour = _local("hour", tz, dialect)
+    local_ts = _local("ts", tz, dialect)
     return f"""
 WITH hourly_leaf AS {mat}(
     SELECT area_code, sector, carrier, date_trunc('hour', ts) AS hour,
@@ -89,11 +138,12 @@ hourly_unit AS (
     GROUP BY u.unit_level, u.unit_code, l.sector, l.carrier, l.hour
 ),
 monthly AS {mat}(
-    SELECT level, area_code, sector, carrier, year(hour) AS year, month(hour) AS month,
+    SELECT level, area_code, sector, carrier,
+           year({local_hour}) AS year, month({local_hour}) AS month,
            sum(c) AS c, sum(p) AS p, sum(least(c, p)) AS matched,
            max(c - p) AS peak_import, max(p - c) AS peak_export, count(*) AS hours
     FROM hourly_unit
-    GROUP BY level, area_code, sector, carrier, year(hour), month(hour)
+    GROUP BY level, area_code, sector, carrier, year({local_hour}), month({local_hour})
 ),
 hourly_periods AS (
     SELECT level, area_code, sector, carrier, year, month, c, p,
@@ -109,14 +159,14 @@ hourly_periods AS (
     GROUP BY level, area_code, sector, carrier, year
 ),
 coarse_leaf AS (
-    SELECT area_code, sector, carrier, year(ts) AS year,
-           CASE WHEN resolution = 'daily' THEN month(ts) ELSE -1 END AS month,
+    SELECT area_code, sector, carrier, year({local_ts}) AS year,
+           CASE WHEN resolution = 'daily' THEN month({local_ts}) ELSE -1 END AS month,
            {_mwh("sum(CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END)")} AS c,
            {_mwh("sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END)")} AS p
     FROM coarse_readings
     WHERE {where}
-    GROUP BY area_code, sector, carrier, year(ts),
-             CASE WHEN resolution = 'daily' THEN month(ts) ELSE -1 END
+    GROUP BY area_code, sector, carrier, year({local_ts}),
+             CASE WHEN resolution = 'daily' THEN month({local_ts}) ELSE -1 END
 ),
 coarse_unit AS (
     SELECT u.unit_level AS level, u.unit_code AS area_code,
@@ -139,11 +189,11 @@ coarse_periods AS (
     WHERE month >= 0
 ),
 estimated_leaf AS (
-    SELECT area_code, sector, carrier, year(ts) AS year, month(ts) AS month,
+    SELECT area_code, sector, carrier, year({local_ts}) AS year, month({local_ts}) AS month,
            {_mwh("sum(kwh)")} AS p_est
     FROM estimated_readings
     WHERE {where} AND flow = 'production'
-    GROUP BY area_code, sector, carrier, year(ts), month(ts)
+    GROUP BY area_code, sector, carrier, year({local_ts}), month({local_ts})
 ),
 estimated_unit AS (
     SELECT u.unit_level AS level, u.unit_code AS area_code,
@@ -179,6 +229,7 @@ SELECT level, area_code, sector, carrier, year, month,
        sum(coarse_c) AS coarse_consumption, sum(coarse_p) AS coarse_production,
        sum(hours) AS hours
 FROM combined
+{keep}
 GROUP BY level, area_code, sector, carrier, year, month
 ORDER BY level, area_code, sector, carrier, year, month
 """  # noqa: S608

@@ -9,7 +9,7 @@ from urbis.places.services import upsert_city
 
 
 class Command(BaseCommand):
-    help = "Create a city (or update its name, country, LAU code and population)."
+    help = "Create a city (or update its name, country, LAU code, population and time zone)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", help="short code used in addresses, e.g. 'lisboa'")
@@ -19,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--population", type=int)
         parser.add_argument("--population-date", type=dt.date.fromisoformat)
         parser.add_argument("--population-source", default="")
+        parser.add_argument(
+            "--time-zone", help="IANA name, e.g. Europe/Lisbon (months follow it; default UTC)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["population"] is not None and options["population_date"] is None:
@@ -32,6 +35,7 @@ class Command(BaseCommand):
                 population=options["population"],
                 population_date=options["population_date"],
                 population_source=options["population_source"],
+                time_zone=options["time_zone"],
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
