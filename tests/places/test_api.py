@@ -25,6 +25,7 @@ def test_city_detail_has_counts_and_dated_population(barcelona: City, client: Cl
     body = client.get("/api/v1/cities/barcelona").json()
     assert body["district_count"] == 10 and body["neighbourhood_count"] == 73
     assert body["population"] == barcelona.population and body["population_date"]
+    assert body["time_zone"] == "Europe/Madrid"
 
 
 @pytest.mark.parametrize(("city", "count"), [("barcelona", 73), ("paris", 80)])

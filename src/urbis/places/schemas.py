@@ -9,6 +9,7 @@ class CityOut(Schema):
     name: str
     country: str
     lau_code: str
+    time_zone: str
     population: int | None
     population_date: dt.date | None
     population_source: str
