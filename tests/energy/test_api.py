@@ -197,3 +197,18 @@ def test_months_follow_the_city_clock(client: Any, barcelona: Any, energy_dir: P
     july = {r["code"]: r for r in client.get(url.format(7)).json()["items"]}
     assert june["B07"]["consumption_kwh"] == pytest.approx(1.0)
     assert july["B07"]["consumption_kwh"] == pytest.approx(2.0)
+
+
+def test_local_period_bounds_in_utc() -> None:
+    from urbis.energy.engine import local_period
+
+    year, parts = local_period("Europe/Madrid", 2024)
+    assert "'2023-12-31 23:00:00'" in year and "'2024-12-31 23:00:00'" in year
+    assert parts == [2023, 2024]
+    june, parts = local_period("Europe/Madrid", 2024, 6, column="r.ts")
+    assert june == (
+        "r.ts >= CAST('2024-05-31 22:00:00' AS TIMESTAMP) "
+        "AND r.ts < CAST('2024-06-30 22:00:00' AS TIMESTAMP)"
+    )
+    assert parts == [2024]
+    assert local_period("UTC", 2024, 12)[1] == [2024]

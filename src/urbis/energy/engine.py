@@ -19,9 +19,10 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -263,7 +264,7 @@ _METER_TOTALS_SQL = """
 SELECT meter_id, flow, min(lon) AS lon, min(lat) AS lat,
        CAST(sum(CAST(round(kwh * 1e6) AS BIGINT)) AS BIGINT) AS energy
 FROM readings
-WHERE year(ts) = {year} {filters} AND meter_id NOT LIKE 'pv-estimate:%'
+WHERE {period} {filters} AND meter_id NOT LIKE 'pv-estimate:%'
 GROUP BY meter_id, flow
 """
 
@@ -275,13 +276,40 @@ WITH per_hour AS (
            sum(CASE WHEN r.flow = 'production' THEN CAST(round(r.kwh * 1e6) AS BIGINT)
                     ELSE 0 END) AS p
     FROM hourly_readings r JOIN meter_cells m ON r.meter_id = m.meter_id
-    WHERE r.carrier = 'electricity'
-      AND year(r.ts) = {year} {month_filter}
+    WHERE r.carrier = 'electricity' AND {period}
     GROUP BY m.cell, date_trunc('hour', r.ts)
 )
 SELECT cell, CAST(sum(c) AS BIGINT) AS hourly_c, CAST(sum(least(c, p)) AS BIGINT) AS matched
 FROM per_hour GROUP BY cell
 """
+
+
+def local_period(
+    tz: str, year: int, month: int = 0, *, column: str = "ts"
+) -> tuple[str, list[int]]:
+    """SQL condition on a UTC timestamp ``column`` for one year or month by the city's clock,
+    and the UTC year partitions that hold it.
+
+    Bounds are worked out once here rather than converting every reading's timestamp.
+    """
+    zone = ZoneInfo(tz)
+    start = datetime(int(year), int(month) or 1, 1, tzinfo=zone)
+    if not month or month == 12:
+        end = datetime(int(year) + 1, 1, 1, tzinfo=zone)
+    else:
+        end = datetime(int(year), int(month) + 1, 1, tzinfo=zone)
+
+    def utc(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    condition = (
+        f"{column} >= CAST('{utc(start)}' AS TIMESTAMP) "
+        f"AND {column} < CAST('{utc(end)}' AS TIMESTAMP)"
+    )
+    first = start.astimezone(UTC).year
+    last = (end.astimezone(UTC) - timedelta(microseconds=1)).year
+    return condition, list(range(first, last + 1))
+
 
 _TO_LAEA = Transformer.from_crs("EPSG:4326", "EPSG:3035", always_xy=True)
 
@@ -313,20 +341,21 @@ def street_cells(
     if hit is not None:
         return hit
     run = runner()
+    period, partitions = local_period(city.time_zone, year, month)
     filters = ""
     if month:
         # Annual readings cannot be placed in a month.
-        filters += f" AND month(ts) = {int(month)} AND resolution <> 'annual'"
+        filters += " AND resolution <> 'annual'"
     if carrier != "all":
         if carrier not in CARRIERS:
             raise EnergyEngineError(f"unknown carrier {carrier!r}")
         filters += f" AND carrier = '{carrier}'"
     raw = pl.from_arrow(
         run.run(
-            _METER_TOTALS_SQL.format(year=int(year), filters=filters),
+            _METER_TOTALS_SQL.format(period=period, filters=filters),
             data_dir(),
             city.code,
-            [year],
+            partitions,
             {},
         )
     )
@@ -358,13 +387,14 @@ def street_cells(
             .with_columns(cell=pl.Series(codes))
             .filter(pl.col("cell").is_in(list(shown)))
         )
-        month_filter = f"AND month(r.ts) = {int(month)}" if month else ""
         hourly = pl.from_arrow(
             run.run(
-                _CELL_HOURLY_SQL.format(year=int(year), month_filter=month_filter),
+                _CELL_HOURLY_SQL.format(
+                    period=local_period(city.time_zone, year, month, column="r.ts")[0]
+                ),
                 data_dir(),
                 city.code,
-                [year],
+                partitions,
                 {
                     "meter_cells": membership.to_arrow().cast(
                         pa.schema([("meter_id", pa.string()), ("cell", pa.string())])
