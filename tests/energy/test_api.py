@@ -93,7 +93,9 @@ def test_profile_and_area_balance(client: Any, stored: None) -> None:
     profile = client.get(
         "/api/v1/cities/barcelona/energy/areas/B07/profile?year=2025&week=23"
     ).json()
-    assert len(profile["hours"]) == 168 and profile["start"] == "2025-06-02T00:00Z"
+    assert len(profile["hours"]) == 168 and profile["start"] == "2025-06-02T00:00+02:00"
+    assert profile["time_zone"] == "Europe/Madrid"
+    assert profile["hours"][:2] == ["2025-06-02T00:00+02:00", "2025-06-02T01:00+02:00"]
     assert sum(profile["production_kwh"]) > 0 and profile["production_is_estimate"] is False
     district = client.get("/api/v1/cities/barcelona/energy/areas/D02/profile?week=23").json()
     assert district["consumption_kwh"] == profile["consumption_kwh"]
@@ -199,6 +201,17 @@ def test_months_follow_the_city_clock(client: Any, barcelona: Any, energy_dir: P
     assert july["B07"]["consumption_kwh"] == pytest.approx(2.0)
 
 
+def test_a_week_that_changes_clocks_has_167_hours(client: Any, stored: None) -> None:
+    """Summer time began on Sunday 30 March 2025 in Madrid: ISO week 13 is an hour short."""
+    profile = client.get(
+        "/api/v1/cities/barcelona/energy/areas/B07/profile?year=2025&week=13"
+    ).json()
+    assert len(profile["hours"]) == 167
+    assert profile["hours"][0] == "2025-03-24T00:00+01:00"
+    assert profile["hours"][-1] == "2025-03-30T23:00+02:00"
+    assert "2025-03-30T02:00+01:00" not in profile["hours"]
+
+
 def test_local_period_bounds_in_utc() -> None:
     from urbis.energy.engine import local_period
 
@@ -212,3 +225,19 @@ def test_local_period_bounds_in_utc() -> None:
     )
     assert parts == [2024]
     assert local_period("UTC", 2024, 12)[1] == [2024]
+
+
+def test_daily_totals_follow_local_days() -> None:
+    from urbis.energy.queries import daily_totals
+
+    hours = [f"2025-03-29T{h:02d}:00+01:00" for h in range(24)]
+    hours += [f"2025-03-30T{h:02d}:00+01:00" for h in range(2)]
+    hours += [f"2025-03-30T{h:02d}:00+02:00" for h in range(3, 24)]
+    profile = {
+        "hours": hours,
+        "consumption_kwh": [1.0] * len(hours),
+        "production_kwh": [0.5] * len(hours),
+    }
+    days = daily_totals(profile)
+    assert [(d["day"], d["hours"]) for d in days] == [("2025-03-29", 24), ("2025-03-30", 23)]
+    assert days[1]["consumption"] == 23.0 and days[1]["self_sufficiency"] == 0.5

@@ -210,7 +210,7 @@ ORDER BY hour, flow
 
 @dataclass(frozen=True)
 class HourlyProfile:
-    hours: list[str]  # ISO hour starts, UTC
+    hours: list[str]  # ISO hour starts by the city's clock, with their UTC offset
     consumption_kwh: list[float]
     production_kwh: list[float]
     has_estimate: bool
@@ -221,23 +221,29 @@ def leaf_codes_below(index: AreaIndex, code: str) -> list[str]:
 
 
 def hourly_profile(city: City, area_code: str, week_start: datetime) -> HourlyProfile:
-    """Electricity consumption and production of an area, hour by hour, for seven days."""
+    """Electricity consumption and production of an area, hour by hour, for seven days from
+    ``week_start`` (an aware local time): 168 hours, or 167/169 in a week that changes
+    clocks."""
     index = area_index(city)
     leaves = leaf_codes_below(index, area_code) or [area_code]
-    end = week_start + timedelta(days=7)
+    zone = ZoneInfo(city.time_zone)
+    start = week_start.astimezone(UTC).replace(tzinfo=None)
+    local_end = (week_start.replace(tzinfo=None) + timedelta(days=7)).replace(tzinfo=zone)
+    end = local_end.astimezone(UTC).replace(tzinfo=None)
     sql = _PROFILE_SQL.format(
-        start=week_start.strftime("%Y-%m-%d %H:%M:%S"), end=end.strftime("%Y-%m-%d %H:%M:%S")
+        start=start.strftime("%Y-%m-%d %H:%M:%S"), end=end.strftime("%Y-%m-%d %H:%M:%S")
     )
     table = runner().run(
         sql,
         data_dir(),
         city.code,
-        sorted({week_start.year, end.year}),
+        sorted({start.year, end.year}),
         {"profile_areas": pa.table({"area_code": pa.array(leaves, pa.string())})},
     )
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
-    slots = [week_start + timedelta(hours=h) for h in range(7 * 24)]
+    hours = int((end - start) / timedelta(hours=1))
+    slots = [start + timedelta(hours=h) for h in range(hours)]
     cons = dict.fromkeys(slots, 0.0)
     prod = dict.fromkeys(slots, 0.0)
     estimated = False
@@ -248,7 +254,7 @@ def hourly_profile(city: City, area_code: str, week_start: datetime) -> HourlyPr
             target[hour] = float(row["energy"]) / MILLI_WH_PER_KWH
         estimated = estimated or bool(row["estimated"] and row["flow"] == "production")
     return HourlyProfile(
-        hours=[s.strftime("%Y-%m-%dT%H:00Z") for s in slots],
+        hours=[s.replace(tzinfo=UTC).astimezone(zone).isoformat(timespec="minutes") for s in slots],
         consumption_kwh=[round(cons[s], 3) for s in slots],
         production_kwh=[round(prod[s], 3) for s in slots],
         has_estimate=estimated,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.db.models import Prefetch, Q, QuerySet
@@ -40,8 +41,12 @@ class BadQuery(ValueError):
 
 
 def check_params(
-    *, level: str = "neighbourhood", measure: str = "consumption", sector: str = "all",
-    carrier: str = "all", month: int = 0,
+    *,
+    level: str = "neighbourhood",
+    measure: str = "consumption",
+    sector: str = "all",
+    carrier: str = "all",
+    month: int = 0,
 ) -> None:
     if level not in engine.LEVELS:
         raise BadQuery(f"level must be one of {', '.join(engine.LEVELS)}")
@@ -73,7 +78,12 @@ def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
 
 
 def _select(
-    frame: pl.DataFrame, *, level: str | None, year: int | None, month: int, sector: str,
+    frame: pl.DataFrame,
+    *,
+    level: str | None,
+    year: int | None,
+    month: int,
+    sector: str,
     carrier: str,
 ) -> pl.DataFrame:
     """Rows of the cube for one period, summed over carriers when ``carrier`` is ``all``."""
@@ -103,8 +113,13 @@ def _select(
 
 def _area_info(city: City) -> dict[str, dict[str, Any]]:
     info = {
-        city.code: {"name": city.name, "population": city.population, "households": None,
-                    "url": city.get_absolute_url(), "parent": None}
+        city.code: {
+            "name": city.name,
+            "population": city.population,
+            "households": None,
+            "url": city.get_absolute_url(),
+            "parent": None,
+        }
     }
     for area in Area.objects.filter(city=city).select_related("parent").defer("geometry"):
         info[area.code] = {
@@ -128,15 +143,21 @@ def _round(value: Any, digits: int = 1) -> Any:
 
 
 def balance_table(
-    city: City, *, level: str, year: int | None, month: int = 0, sector: str = "all",
+    city: City,
+    *,
+    level: str,
+    year: int | None,
+    month: int = 0,
+    sector: str = "all",
     carrier: str = "all",
 ) -> list[dict[str, Any]]:
     """One row per area of ``level`` (not street) with every figure of the balance."""
     check_params(level=level, sector=sector, carrier=carrier, month=month)
     if level == "street" or year is None:
         return []
-    frame = _select(_cube(city), level=level, year=year, month=month, sector=sector,
-                    carrier=carrier)
+    frame = _select(
+        _cube(city), level=level, year=year, month=month, sector=sector, carrier=carrier
+    )
     info = _area_info(city)
     by_code = {r["area_code"]: r for r in frame.iter_rows(named=True)}
     codes = [c for c, i in info.items() if _level_of(city, c, info) == level]
@@ -167,7 +188,8 @@ def balance_table(
                 "population": meta["population"],
                 "consumption_per_resident_kwh": (
                     _round(cons / meta["population"])
-                    if cons is not None and meta["population"] else None
+                    if cons is not None and meta["population"]
+                    else None
                 ),
             }
         )
@@ -193,8 +215,14 @@ def classes(values: list[float], count: int = 5) -> list[float]:
 
 
 def map_layer(
-    city: City, *, level: str, measure: str, year: int | None, month: int = 0,
-    sector: str = "all", carrier: str = "all",
+    city: City,
+    *,
+    level: str,
+    measure: str,
+    year: int | None,
+    month: int = 0,
+    sector: str = "all",
+    carrier: str = "all",
 ) -> dict[str, Any]:
     """A GeoJSON FeatureCollection for the Smart Energy Map, with legend classes."""
     check_params(level=level, measure=measure, sector=sector, carrier=carrier, month=month)
@@ -215,9 +243,8 @@ def map_layer(
             p = cell["properties"]
             properties = {
                 "code": cell["id"],
-                "name": ngettext(
-                    "%(n)d connection", "%(n)d connections", p["connections"]
-                ) % {"n": p["connections"]},
+                "name": ngettext("%(n)d connection", "%(n)d connections", p["connections"])
+                % {"n": p["connections"]},
                 "connections": p["connections"],
                 "consumption_kwh": _round(p["consumption_kwh"]),
                 "production_kwh": _round(p["production_kwh"]),
@@ -226,12 +253,21 @@ def map_layer(
                 "url": None,
             }
             properties["value"] = properties[field]
-            features.append({"type": "Feature", "id": cell["id"],
-                             "geometry": cell["geometry"], "properties": properties})
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": cell["id"],
+                    "geometry": cell["geometry"],
+                    "properties": properties,
+                }
+            )
     else:
-        rows = {r["code"]: r for r in balance_table(
-            city, level=level, year=year, month=month, sector=sector, carrier=carrier
-        )}
+        rows = {
+            r["code"]: r
+            for r in balance_table(
+                city, level=level, year=year, month=month, sector=sector, carrier=carrier
+            )
+        }
         if level == "city":
             geometries = {city.code: city.boundary}
         else:
@@ -252,9 +288,16 @@ def map_layer(
         "type": "FeatureCollection",
         "features": features,
         "properties": {
-            "city": city.code, "level": level, "measure": measure, "field": field,
-            "year": year, "month": month, "sector": sector, "carrier": carrier,
-            "classes": classes(values), **extra,
+            "city": city.code,
+            "level": level,
+            "measure": measure,
+            "field": field,
+            "year": year,
+            "month": month,
+            "sector": sector,
+            "carrier": carrier,
+            "classes": classes(values),
+            **extra,
         },
     }
 
@@ -267,15 +310,18 @@ def area_balance(city: City, area_code: str, *, carrier: str = "all") -> dict[st
     for year in sorted(set(cube["year"].to_list())):
         total = _select(cube, level=None, year=year, month=0, sector="all", carrier=carrier)
         months = pl.concat(
-            [_select(cube, level=None, year=year, month=m, sector="all", carrier=carrier)
-             for m in range(1, 13)],
+            [
+                _select(cube, level=None, year=year, month=m, sector="all", carrier=carrier)
+                for m in range(1, 13)
+            ],
             how="diagonal_relaxed",
         )
         sectors = [
             {"sector": s, **_figures(row)}
             for s in SECTORS
-            for row in _select(cube, level=None, year=year, month=0, sector=s,
-                               carrier=carrier).iter_rows(named=True)
+            for row in _select(
+                cube, level=None, year=year, month=0, sector=s, carrier=carrier
+            ).iter_rows(named=True)
         ]
         yearly.append(
             {
@@ -304,29 +350,56 @@ def _figures(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def week_start(year: int, week: int) -> dt.datetime:
-    """Monday 00:00 UTC of ISO week ``week`` of ``year``."""
+def week_start(year: int, week: int, time_zone: str = "UTC") -> dt.datetime:
+    """Monday 00:00 of ISO week ``week`` of ``year`` by the clock of ``time_zone`` (aware)."""
     try:
         day = dt.date.fromisocalendar(year, week, 1)
     except ValueError as exc:
         raise BadQuery(f"no ISO week {week} in {year}") from exc
-    return dt.datetime.combine(day, dt.time())
+    return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(time_zone))
 
 
 def hourly_profile(city: City, area_code: str, year: int, week: int) -> dict[str, Any]:
-    start = week_start(year, week)
+    start = week_start(year, week, city.time_zone)
     profile = engine.hourly_profile(city, area_code, start)
     return {
         "area": area_code,
         "year": year,
         "week": week,
-        "start": start.strftime("%Y-%m-%dT%H:%MZ"),
-        "time_zone": "UTC",
+        "start": start.isoformat(timespec="minutes"),
+        "time_zone": city.time_zone,
         "hours": profile.hours,
         "consumption_kwh": profile.consumption_kwh,
         "production_kwh": profile.production_kwh,
         "production_is_estimate": profile.has_estimate,
     }
+
+
+def daily_totals(profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per local day of an hourly profile: energy, hour-by-hour self-sufficiency and peak.
+
+    Days are grouped by the date in each hour's local label, so the day clocks change has
+    23 or 25 hours."""
+    by_day: dict[str, list[tuple[float, float]]] = {}
+    for hour, c, p in zip(
+        profile["hours"], profile["consumption_kwh"], profile["production_kwh"], strict=True
+    ):
+        by_day.setdefault(hour[:10], []).append((c, p))
+    days = []
+    for day, pairs in by_day.items():
+        consumption = sum(c for c, _ in pairs)
+        matched = sum(min(c, p) for c, p in pairs)
+        days.append(
+            {
+                "day": day,
+                "hours": len(pairs),
+                "consumption": consumption,
+                "production": sum(p for _, p in pairs),
+                "self_sufficiency": matched / consumption if consumption else None,
+                "peak": max(c for c, _ in pairs),
+            }
+        )
+    return days
 
 
 def uploads_for(city: City, user: Any) -> QuerySet[EnergyUpload]:
@@ -438,15 +511,19 @@ def entry_curve(entry: Entry) -> dict[str, Any]:
         values: list[float | None] = [None] * 12
         for m in range(1, 13):
             row = next(
-                _select(cube, level=None, year=year, month=m, sector="all", carrier="all")
-                .iter_rows(named=True),
+                _select(
+                    cube, level=None, year=year, month=m, sector="all", carrier="all"
+                ).iter_rows(named=True),
                 None,
             )
             if row is not None:
                 values[m - 1] = round(float(row["net_kwh"]) / units, 2)
         series[label] = {"year": year, "net_kwh": values}
-    return {"per": "household" if households else "neighbourhood", "households": households,
-            **series}
+    return {
+        "per": "household" if households else "neighbourhood",
+        "households": households,
+        **series,
+    }
 
 
 def best_practices(season: Season | None = None) -> QuerySet[BestPractice]:

@@ -132,18 +132,7 @@ def area(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
     week = min(max(_int(request.GET.get("week"), 25) or 25, 1), 52)
     profile = queries.hourly_profile(city, area_code, year, week) if year else None
     balance = queries.area_balance(city, area_code)
-    days = []
-    if profile:
-        for d in range(7):
-            c = profile["consumption_kwh"][d * 24:(d + 1) * 24]
-            p = profile["production_kwh"][d * 24:(d + 1) * 24]
-            matched = sum(min(a, b) for a, b in zip(c, p, strict=True))
-            days.append({
-                "day": profile["hours"][d * 24][:10],
-                "consumption": sum(c), "production": sum(p),
-                "self_sufficiency": matched / sum(c) if sum(c) else None,
-                "peak": max(c) if c else None,
-            })
+    days = queries.daily_totals(profile) if profile else []
     return render(
         request,
         "energy/area.html",
