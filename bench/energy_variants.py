@@ -31,33 +31,37 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _variants(sql: str) -> dict[str, Callable[[], str]]:
+def _variants(sql: str, tz_sql: str) -> dict[str, Callable[[], str]]:
     hourly = "date_trunc('hour', ts)"
+    sums = (
+        "sum(CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END) AS c, "
+        "sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END) AS p"
+    )
     first_pass = (
-        "SELECT count(*), sum(c), sum(p), sum(e) FROM ("
+        "SELECT count(*), sum(c), sum(p) FROM ("
         "SELECT area_code, sector, carrier, date_trunc('hour', ts) AS h, "
         "sum(CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END) AS c, "
-        "sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END) AS p, "
-        "sum(CASE WHEN flow = 'production' AND estimate THEN kwh ELSE 0 END) AS e "
-        "FROM readings WHERE resolution IN ('15min', 'hourly') GROUP BY ALL)"
+        "sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END) AS p "
+        "FROM hourly_readings GROUP BY ALL)"
     )
     return {
         "balance (the product's query)": lambda: sql,
-        "balance without the resolution filter": lambda: sql.replace(
-            "AND resolution IN ('15min', 'hourly')", ""
-        ),
+        "balance, years and months by Europe/Madrid": lambda: tz_sql,
         "scan: sum(kwh) over all rows": lambda: "SELECT sum(kwh), count(*) FROM readings",
         "first pass only (leaf area x sector x carrier x hour)": lambda: first_pass,
-        "first pass without the estimated-production sum": lambda: first_pass.replace(
-            "sum(CASE WHEN flow = 'production' AND estimate THEN kwh ELSE 0 END) AS e ",
-            "0 AS e ",
-        ).replace("sum(e)", "max(e)"),
+        "first pass testing each row's resolution (before the split)": lambda: first_pass.replace(
+            "FROM hourly_readings",
+            "FROM readings WHERE resolution IN ('15min', 'hourly')",
+        ),
+        "first pass with the estimated-production sum (before)": lambda: first_pass.replace(
+            sums,
+            sums + ", sum(CASE WHEN flow = 'production' AND estimate THEN kwh ELSE 0 END) AS e",
+        ),
         "first pass, hour as epoch_us(ts) // 3600000000": lambda: first_pass.replace(
             hourly, "epoch_us(ts) // 3600000000"
         ),
-        "first pass, area and hour keys only": lambda: (
-            "SELECT count(*), sum(e) FROM (SELECT area_code, date_trunc('hour', ts) AS h, "
-            "sum(kwh) AS e FROM readings GROUP BY ALL)"
+        "first pass, area and hour keys only": lambda: first_pass.replace(
+            "area_code, sector, carrier,", "area_code,"
         ),
     }
 
@@ -83,7 +87,10 @@ def main() -> None:
     runner = DuckDBRunner(threads=args.threads)
     con = runner.prepare(data, CITY, None, {"area_units": areas.units_table()})
     print(f"{len(paths)} files, load average {os.getloadavg()[0]:.1f}")
-    for name, make_sql in _variants(balance_sql(CITY, dialect="duckdb")).items():
+    variants = _variants(
+        balance_sql(CITY, dialect="duckdb"), balance_sql(CITY, dialect="duckdb", tz="Europe/Madrid")
+    )
+    for name, make_sql in variants.items():
         walls, cpus = [], []
         for _ in range(args.repeat):
             cpu0, start = _cpu_seconds(), time.perf_counter()

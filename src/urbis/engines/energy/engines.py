@@ -24,13 +24,13 @@ ENGINES = ("duckdb", "spark")
 
 @dataclass(frozen=True)
 class StoreView:
-    """One table the queries read: parts of committed files, by kind, of all files or only
-    of modelled (``estimates=True``) ones. Parts stored before hourly and coarse readings
-    were split (``mixed``) are filtered to ``resolutions`` row by row."""
+    """One table the queries read: parts of committed files, by kind, of every file or only
+    of those of modelled readings. Parts stored before hourly and coarse readings were
+    split (``mixed``) are filtered to ``resolutions`` row by row."""
 
     kinds: tuple[str, ...]
     resolutions: tuple[str, ...] | None
-    estimates: bool | None = None
+    modelled_only: bool = False
 
 
 #: The store as the queries see it.
@@ -38,27 +38,40 @@ STORE_VIEWS: dict[str, StoreView] = {
     "readings": StoreView(("hourly", "coarse", "mixed"), None),
     "hourly_readings": StoreView(("hourly", "mixed"), HOURLY_RESOLUTIONS),
     "coarse_readings": StoreView(("coarse", "mixed"), COARSE_RESOLUTIONS),
-    "estimated_readings": StoreView(("hourly", "mixed"), HOURLY_RESOLUTIONS, estimates=True),
+    "estimated_readings": StoreView(("hourly", "mixed"), HOURLY_RESOLUTIONS, modelled_only=True),
 }
 
 
-def _view_paths(
-    view: StoreView, data_dir: str | os.PathLike[str], city: str, years: list[int] | None
-) -> tuple[list[str], list[str]]:
-    """Paths of a view's parts that are read whole, and of those to filter by resolution."""
-    whole, filtered = [], []
-    for path, kind in committed_parts(data_dir, city, years, estimates=view.estimates):
-        if kind not in view.kinds:
-            continue
-        if kind == "mixed" and view.resolutions is not None:
-            filtered.append(path.as_posix())
-        else:
-            whole.append(path.as_posix())
-    return whole, filtered
+@dataclass(frozen=True)
+class _ViewFiles:
+    whole: list[str]  # parts read as they are
+    filtered: list[str]  # mixed parts, read through the view's resolution filter
 
 
-def _resolution_filter(resolutions: tuple[str, ...]) -> str:
-    return "resolution IN (" + ", ".join(f"'{r}'" for r in resolutions) + ")"
+def _view_files(
+    data_dir: str | os.PathLike[str], city: str, years: list[int] | None
+) -> dict[str, _ViewFiles]:
+    """The files behind each of :data:`STORE_VIEWS` (the catalogue is read twice, not once
+    per view)."""
+    every = committed_parts(data_dir, city, years)
+    modelled = committed_parts(data_dir, city, years, estimates=True)
+    files = {}
+    for name, view in STORE_VIEWS.items():
+        whole, filtered = [], []
+        for path, kind in modelled if view.modelled_only else every:
+            if kind not in view.kinds:
+                continue
+            if kind == "mixed" and view.resolutions is not None:
+                filtered.append(path.as_posix())
+            else:
+                whole.append(path.as_posix())
+        files[name] = _ViewFiles(whole, filtered)
+    return files
+
+
+def _resolution_filter(view: StoreView) -> str:
+    assert view.resolutions is not None  # only views with a filter get mixed parts filtered
+    return "resolution IN (" + ", ".join(f"'{r}'" for r in view.resolutions) + ")"
 
 
 class QueryRunner(Protocol):
@@ -130,14 +143,13 @@ class DuckDBRunner:
         """A new connection with the store's views and ``tables`` registered (the caller
         closes it)."""
         con = self.connect()
-        for name, view in STORE_VIEWS.items():
-            whole, filtered = _view_paths(view, data_dir, city, years)
+        for name, files in _view_files(data_dir, city, years).items():
             relations = []
-            if whole:
-                relations.append(con.read_parquet(whole, hive_partitioning=True))
-            if filtered and view.resolutions is not None:
-                relation = con.read_parquet(filtered, hive_partitioning=True)
-                relations.append(relation.filter(_resolution_filter(view.resolutions)))
+            if files.whole:
+                relations.append(con.read_parquet(files.whole, hive_partitioning=True))
+            if files.filtered:
+                relation = con.read_parquet(files.filtered, hive_partitioning=True)
+                relations.append(relation.filter(_resolution_filter(STORE_VIEWS[name])))
             if not relations:
                 con.register(name, _empty_readings())
                 continue
@@ -206,13 +218,14 @@ class SparkRunner:
     ) -> pa.Table:
         spark = self.session()
         reader = spark.read.option("basePath", readings_root(data_dir).as_posix())
-        for name, view in STORE_VIEWS.items():
-            whole, filtered = _view_paths(view, data_dir, city, years)
+        for name, files in _view_files(data_dir, city, years).items():
             frames = []
-            if whole:
-                frames.append(reader.parquet(*whole))
-            if filtered and view.resolutions is not None:
-                frames.append(reader.parquet(*filtered).where(_resolution_filter(view.resolutions)))
+            if files.whole:
+                frames.append(reader.parquet(*files.whole))
+            if files.filtered:
+                frames.append(
+                    reader.parquet(*files.filtered).where(_resolution_filter(STORE_VIEWS[name]))
+                )
             if frames:
                 frame = frames[0]
                 for other in frames[1:]:

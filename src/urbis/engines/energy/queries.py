@@ -1,6 +1,6 @@
 """Query definitions, written once in the SQL subset that DuckDB and Spark SQL both accept.
 
-Inputs are two registered tables:
+Inputs are registered tables:
 
 * ``readings`` — the store (see :mod:`.store`), with hive partition columns ``city``, ``year``;
 * ``hourly_readings`` / ``coarse_readings`` — the same, only 15-minute and hourly / only
@@ -12,9 +12,9 @@ Inputs are two registered tables:
 
 The one pass over the raw readings sums consumption and production per (leaf area, sector,
 carrier, hour); estimated production is summed apart from the few estimate files, per month,
-because a third sum in the big pass costs about 7 % of the balance. Those sums are rounded to
-integer
-milliwatt-hours, and everything after that is integer arithmetic, so both engines give
+because a third sum in the big pass cost about 7 % of the balance (store clustered with flow,
+docs/PERFORMANCE.md). Those sums are rounded to
+integer milliwatt-hours, and everything after that is integer arithmetic, so both engines give
 identical figures (their floating-point sums may differ in the last bits, far below
 1 mWh). The Python side turns them back into kWh.
 """
