@@ -248,7 +248,16 @@ def _write_clustered(rows: pl.DataFrame, target: Path) -> None:
         for start in range(0, max(len(order), 1), ROW_GROUP_ROWS):
             chunk = columns[order.slice(start, ROW_GROUP_ROWS)].to_arrow()
             if writer is None:
-                writer = pq.ParquetWriter(target, chunk.schema, compression="snappy")
+                # Pages end at 1 MB of data as usual, but not at Arrow's default of 20,000
+                # rows: the clustered key columns are long runs that fit a row group in one
+                # small page, and DuckDB reads fewer, larger pages faster (about 10 % of the
+                # balance; docs/PERFORMANCE.md).
+                writer = pq.ParquetWriter(
+                    target,
+                    chunk.schema,
+                    compression="snappy",
+                    max_rows_per_page=ROW_GROUP_ROWS,
+                )
             writer.write_table(chunk.cast(writer.schema), row_group_size=ROW_GROUP_ROWS)
     finally:
         if writer is not None:
