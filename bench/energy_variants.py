@@ -6,8 +6,13 @@ variants are probes, not alternatives the product offers: each drops or changes 
 of the query to show what that part costs.
 
     .venv/bin/python bench/energy_variants.py --work /tmp/et/bench2/m10000
+    .venv/bin/python bench/energy_variants.py --work /tmp/et/bench2/m10000 --key-probes
 
-Results are recorded in docs/PERFORMANCE.md.
+``--against OTHER`` instead runs the product's balance query on this store and on another
+one (e.g. written by an older version), interleaved round by round, and prints the medians.
+``--key-probes`` instead rewrites the hour-by-hour readings into copies whose group keys are
+integer codes, and times the pass over every reading on DuckDB and on pandas for each copy:
+what coding the keys would buy on either side. Results are recorded in docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations
@@ -63,7 +68,148 @@ def _variants(sql: str, tz_sql: str) -> dict[str, Callable[[], str]]:
         "first pass, area and hour keys only": lambda: first_pass.replace(
             "area_code, sector, carrier,", "area_code,"
         ),
+        "first pass, hour key only (8,760 groups)": lambda: first_pass.replace(
+            "area_code, sector, carrier,", ""
+        ),
     }
+
+
+_FIRST_PASS = {
+    "text (the store)": (
+        "area_code, sector, carrier",
+        "CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END",
+        "CASE WHEN flow = 'production' THEN kwh ELSE 0 END",
+    ),
+    "integer codes": (
+        "area_id, sector_id, carrier_id",
+        "CASE WHEN NOT is_production THEN kwh ELSE 0 END",
+        "CASE WHEN is_production THEN kwh ELSE 0 END",
+    ),
+    "one series code": (
+        "series",
+        "CASE WHEN NOT is_production THEN kwh ELSE 0 END",
+        "CASE WHEN is_production THEN kwh ELSE 0 END",
+    ),
+}
+
+
+def _coded_copies(paths: list[str], target: Path) -> dict[str, list[str]]:
+    """The store's hour-by-hour files as they are, and rewritten in the same row order with
+    each key as a small integer code, and with (area, sector, carrier) as one 16-bit series
+    code. Row order matters to pandas' group-by, so every copy keeps the store's."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.sql(f"CREATE VIEW r AS SELECT * FROM read_parquet({paths!r})")  # noqa: S608
+    for key in ("area_code", "sector", "carrier"):
+        con.sql(
+            f"CREATE TABLE code_{key} AS SELECT {key}, "  # noqa: S608
+            f"CAST(row_number() OVER (ORDER BY {key}) - 1 AS INTEGER) AS {key}_id "
+            f"FROM (SELECT DISTINCT {key} FROM r)"
+        )
+    selects = {
+        "integer codes": (
+            "CAST(area_code_id AS UTINYINT) AS area_id, CAST(sector_id AS UTINYINT) AS sector_id, "
+            "CAST(carrier_id AS UTINYINT) AS carrier_id, flow = 'production' AS is_production, "
+            "ts, kwh"
+        ),
+        "one series code": (
+            "CAST(area_code_id * 64 + sector_id * 4 + carrier_id AS USMALLINT) AS series, "
+            "flow = 'production' AS is_production, ts, kwh"
+        ),
+    }
+    copies: dict[str, list[str]] = {"text (the store)": paths}
+    for name, select in selects.items():
+        copies[name] = []
+        for i, path in enumerate(paths):
+            out = target / f"{name.replace(' ', '-')}-{i}.parquet"
+            con.sql(
+                f"COPY (SELECT {select} "  # noqa: S608
+                f"FROM read_parquet('{path}', file_row_number = true) "
+                "JOIN code_area_code USING (area_code) JOIN code_sector USING (sector) "
+                "JOIN code_carrier USING (carrier) ORDER BY file_row_number) "
+                f"TO '{out}' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 1048576)"
+            )
+            copies[name].append(str(out))
+    return copies
+
+
+def key_probes(paths: list[str], repeat: int, threads: int | None) -> None:
+    """The pass over every reading on DuckDB and on pandas, for each coding of the keys."""
+    import tempfile
+
+    import duckdb
+    import pandas as pd
+
+    with tempfile.TemporaryDirectory(prefix="urbis-key-probes-") as tmp:
+        copies = _coded_copies(paths, Path(tmp))
+        for name, files in copies.items():
+            keys, consumption, production = _FIRST_PASS[name]
+            con = duckdb.connect()
+            if threads:
+                con.sql(f"SET threads = {int(threads)}")
+            sql = (
+                "SELECT count(*), sum(c), sum(p) FROM ("  # noqa: S608
+                f"SELECT {keys}, date_trunc('hour', ts) AS h, sum({consumption}) AS c, "
+                f"sum({production}) AS p FROM read_parquet({files!r}) GROUP BY ALL)"
+            )
+            walls, cpus = [], []
+            for _ in range(repeat):
+                cpu0, start = _cpu_seconds(), time.perf_counter()
+                groups = con.sql(sql).fetchall()[0][0]
+                walls.append(time.perf_counter() - start)
+                cpus.append(_cpu_seconds() - cpu0)
+            con.close()
+            cpu0, start = _cpu_seconds(), time.perf_counter()
+            flow = "flow" if name.startswith("text") else "is_production"
+            frame = pd.read_parquet(files, columns=[*keys.split(", "), flow, "ts", "kwh"])
+            frame["hour"] = frame["ts"].dt.floor("h")
+            summed = (
+                frame.groupby([*keys.split(", "), "hour", flow], observed=True)["kwh"]
+                .sum()
+                .unstack(flow, fill_value=0.0)
+            )
+            pandas_wall, pandas_cpu = time.perf_counter() - start, _cpu_seconds() - cpu0
+            del frame
+            print(
+                f"keys as {name:16s} {groups:>10,} groups   DuckDB wall {min(walls):5.2f} s "
+                f"CPU {min(cpus):5.2f} s   pandas wall {pandas_wall:6.2f} s CPU "
+                f"{pandas_cpu:6.2f} s   ({len(summed):,} groups)",
+                flush=True,
+            )
+
+
+def compare_stores(works: list[Path], repeat: int, threads: int | None) -> None:
+    """The product's balance query on two stores of the same readings, interleaved."""
+    import statistics
+
+    from urbis.engines.energy import AreaIndex, synthetic_areas
+    from urbis.engines.energy.engines import DuckDBRunner
+    from urbis.engines.energy.queries import balance_sql
+
+    areas = AreaIndex(synthetic_areas(CITY, districts=5, neighbourhoods_per_district=8))
+    sql = balance_sql(CITY, dialect="duckdb")
+    cons = {
+        work: DuckDBRunner(threads=threads).prepare(
+            work / "data", CITY, None, {"area_units": areas.units_table()}
+        )
+        for work in works
+    }
+    runs: dict[Path, list[tuple[float, float, int]]] = {work: [] for work in works}
+    for _ in range(repeat):
+        for work, con in cons.items():
+            cpu0, start = _cpu_seconds(), time.perf_counter()
+            rows = len(con.sql(sql).fetchall())
+            runs[work].append((time.perf_counter() - start, _cpu_seconds() - cpu0, rows))
+    for work, measured in runs.items():
+        walls = [m[0] for m in measured]
+        cpus = [m[1] for m in measured]
+        print(
+            f"{str(work):40s} {measured[0][2]:,} rows   "
+            f"wall median {statistics.median(walls):.2f} s"
+            f" (min {min(walls):.2f})   CPU median {statistics.median(cpus):.2f} s"
+            f" (min {min(cpus):.2f})"
+        )
 
 
 def main() -> None:
@@ -73,16 +219,34 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument(
+        "--against", default=None, help="the m<N> folder of another store to compare with"
+    )
+    parser.add_argument(
+        "--key-probes", action="store_true", help="time integer-coded copies of the keys instead"
+    )
     args = parser.parse_args()
 
     from urbis.engines.energy import AreaIndex, committed_paths, synthetic_areas
     from urbis.engines.energy.engines import DuckDBRunner
     from urbis.engines.energy.queries import balance_sql
+    from urbis.engines.energy.store import committed_parts
 
+    if args.against:
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        compare_stores([Path(args.work), Path(args.against)], args.repeat, args.threads)
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        return
     data = Path(args.work) / "data"
     paths = committed_paths(data, CITY)
     if not paths:
         raise SystemExit(f"no stored readings under {data}; run bench/energy.py first")
+    if args.key_probes:
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        hourly = [str(path) for path, kind in committed_parts(data, CITY) if kind == "hourly"]
+        key_probes(hourly, args.repeat, args.threads)
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        return
     areas = AreaIndex(synthetic_areas(CITY, districts=5, neighbourhoods_per_district=8))
     runner = DuckDBRunner(threads=args.threads)
     con = runner.prepare(data, CITY, None, {"area_units": areas.units_table()})
