@@ -221,7 +221,12 @@ def area_balance(request: HttpRequest, code: str, area_code: str, carrier: str =
 @router.get(
     "/cities/{code}/energy/areas/{area_code}/profile",
     response=ProfileOut,
-    summary="Hourly electricity profile of an area for one ISO week (UTC hours)",
+    summary="Hourly electricity profile of an area for one ISO week",
+    description=(
+        "The week runs from Monday 00:00 to the next Monday 00:00 by the city's clock "
+        "(`time_zone`); each hour is labelled with its local time and UTC offset, so a week "
+        "in which clocks change has 167 or 169 hours."
+    ),
 )
 def area_profile(
     request: HttpRequest, code: str, area_code: str, year: int | None = None, week: int = 25
