@@ -82,6 +82,22 @@ def partition_years(years: Sequence[int] | None, tz: str) -> list[int] | None:
     return sorted({int(y) + d for y in years for d in (-1, 0, 1)})
 
 
+def _unit_rollup(leaf: str, *sums: str) -> str:
+    """Sums of a small per-(leaf area, sector, carrier, year, month) table for every unit
+    above or at each leaf, per sector and over all sectors (``'all'``), per month and over
+    the year (month 0)."""
+    summed = ", ".join(f"sum(x.{name}) AS {name}" for name in sums)
+    return f"""SELECT u.unit_level AS level, u.unit_code AS area_code,
+           coalesce(x.sector, 'all') AS sector, x.carrier AS carrier, x.year AS year,
+           coalesce(x.month, 0) AS month, {summed}
+    FROM {leaf} x JOIN area_units u ON x.area_code = u.area_code
+    GROUP BY GROUPING SETS (
+        (u.unit_level, u.unit_code, x.sector, x.carrier, x.year, x.month),
+        (u.unit_level, u.unit_code, x.carrier, x.year, x.month),
+        (u.unit_level, u.unit_code, x.sector, x.carrier, x.year),
+        (u.unit_level, u.unit_code, x.carrier, x.year))"""  # noqa: S608
+
+
 def balance_sql(
     city: str,
     years: Sequence[int] | None = None,
@@ -169,15 +185,7 @@ coarse_leaf AS (
              CASE WHEN resolution = 'daily' THEN month({local_ts}) ELSE -1 END
 ),
 coarse_unit AS (
-    SELECT u.unit_level AS level, u.unit_code AS area_code,
-           coalesce(k.sector, 'all') AS sector, k.carrier AS carrier, k.year AS year,
-           coalesce(k.month, 0) AS month, sum(k.c) AS c, sum(k.p) AS p
-    FROM coarse_leaf k JOIN area_units u ON k.area_code = u.area_code
-    GROUP BY GROUPING SETS (
-        (u.unit_level, u.unit_code, k.sector, k.carrier, k.year, k.month),
-        (u.unit_level, u.unit_code, k.carrier, k.year, k.month),
-        (u.unit_level, u.unit_code, k.sector, k.carrier, k.year),
-        (u.unit_level, u.unit_code, k.carrier, k.year))
+    {_unit_rollup("coarse_leaf", "c", "p")}
 ),
 coarse_periods AS (
     SELECT level, area_code, sector, carrier, year, month,
@@ -196,15 +204,7 @@ estimated_leaf AS (
     GROUP BY area_code, sector, carrier, year({local_ts}), month({local_ts})
 ),
 estimated_unit AS (
-    SELECT u.unit_level AS level, u.unit_code AS area_code,
-           coalesce(e.sector, 'all') AS sector, e.carrier AS carrier, e.year AS year,
-           coalesce(e.month, 0) AS month, sum(e.p_est) AS p_est
-    FROM estimated_leaf e JOIN area_units u ON e.area_code = u.area_code
-    GROUP BY GROUPING SETS (
-        (u.unit_level, u.unit_code, e.sector, e.carrier, e.year, e.month),
-        (u.unit_level, u.unit_code, e.carrier, e.year, e.month),
-        (u.unit_level, u.unit_code, e.sector, e.carrier, e.year),
-        (u.unit_level, u.unit_code, e.carrier, e.year))
+    {_unit_rollup("estimated_leaf", "p_est")}
 ),
 estimated_periods AS (
     SELECT level, area_code, sector, carrier, year, month,

@@ -27,7 +27,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import polars as pl
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .model import (
@@ -250,7 +249,7 @@ def _write_clustered(rows: pl.DataFrame, target: Path) -> None:
             if writer is None:
                 # Pages end at 1 MB of data as usual, but not at Arrow's default of 20,000
                 # rows: the clustered key columns are long runs that fit a row group in one
-                # small page, and DuckDB reads fewer, larger pages faster (about 10 % of the
+                # small page, and DuckDB reads fewer, larger pages faster (6-8 % of the
                 # balance; docs/PERFORMANCE.md).
                 writer = pq.ParquetWriter(
                     target,
@@ -275,11 +274,3 @@ def remove_file(data_dir: str | os.PathLike[str], city: str, file_hash: str) -> 
         for year, kind in data.get("parts") or [(y, "mixed") for y in data["years"]]:
             part_path(data_dir, city, year, file_hash, kind).unlink(missing_ok=True)
         return True
-
-
-def write_table_atomic(table: pa.Table, target: Path) -> None:
-    """Write an Arrow table as Parquet via temp file + rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".tmp-{uuid.uuid4().hex}.parquet.part")
-    pq.write_table(table, tmp, row_group_size=ROW_GROUP_ROWS)
-    os.replace(tmp, target)
