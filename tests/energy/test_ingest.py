@@ -20,9 +20,15 @@ def _stored(city_code: str, data_dir: Path) -> list[str]:
     return sorted(f.file_hash for f in list_files(data_dir, city_code))
 
 
+# 0: files checked whole; 50: checked in slices of whole meters (URBIS_ENERGY_INGEST_SLICE_ROWS).
+SLICINGS = pytest.mark.parametrize("slice_rows", [0, 50], ids=["whole", "sliced"])
+
+
+@SLICINGS
 def test_cli_bad_file_reports_rows_and_stores_nothing(
-    barcelona: Any, energy_dir: Path, write_file: Any
+    barcelona: Any, energy_dir: Path, write_file: Any, settings: Any, slice_rows: int
 ) -> None:
+    settings.ENERGY_INGEST_SLICE_ROWS = slice_rows
     good = write_file("good.csv", readings())
     call_command("energy", "ingest", str(good), "--city", "barcelona", verbosity=0)
     before = _stored("barcelona", energy_dir)
@@ -45,9 +51,11 @@ def test_cli_bad_file_reports_rows_and_stores_nothing(
     assert {e["row"] for e in upload.errors} >= {3, 4, 5, 6}
 
 
+@SLICINGS
 def test_cli_same_file_twice_is_stored_once(
-    barcelona: Any, energy_dir: Path, write_file: Any
+    barcelona: Any, energy_dir: Path, write_file: Any, settings: Any, slice_rows: int
 ) -> None:
+    settings.ENERGY_INGEST_SLICE_ROWS = slice_rows
     good = write_file("good.csv", readings())
     out = io.StringIO()
     call_command("energy", "ingest", str(good), "--city", "barcelona", verbosity=0, stdout=out)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, transaction
 from django.utils import timezone
@@ -160,6 +161,7 @@ def _ingest(
         data_dir=engine.data_dir(),
         tz=time_zone or None,
         max_errors=200,
+        slice_rows=getattr(settings, "ENERGY_INGEST_SLICE_ROWS", 0) or None,
     )
     if report.status == "stored":
         engine.forget(city)

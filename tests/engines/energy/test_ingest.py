@@ -5,7 +5,7 @@ import gzip
 import polars as pl
 import pytest
 
-from urbis.engines.energy import committed_paths, ingest_file, list_files, remove_file
+from urbis.engines.energy import committed_paths, ingest, ingest_file, list_files, remove_file
 
 from .conftest import write_csv
 
@@ -15,6 +15,17 @@ GOOD = [
     "p1;2024-06-01T10:00:00+02:00;0,003;MWh;production;residential;electricity;N1",
     "p1;2024-06-01T11:00:00+02:00;0,5;kWh;production;residential;electricity;N1",
 ]
+
+
+@pytest.fixture(autouse=True, params=["whole", "sliced"])
+def checked_as(request, monkeypatch):
+    """Every test here runs twice: the file checked whole, and cut into slices of a few
+    meters read a few rows at a time (how a file of millions of readings is checked). Both
+    must store the same readings and report the same errors."""
+    if request.param == "sliced":
+        monkeypatch.setattr(ingest, "SLICE_ROWS", 2)
+        monkeypatch.setattr(ingest, "BATCH_ROWS", 3)
+    return request.param
 
 
 def stored(data_dir) -> pl.DataFrame:
@@ -55,6 +66,33 @@ def test_gzip_comma_delimited_and_naive_timestamps_with_tz(tmp_path, areas):
     rows = stored(tmp_path / "d").sort("meter_id", "ts")
     assert rows["kwh"].to_list() == [1.5, 2.0, 3.0, 0.5]
     assert str(rows["ts"][0]) == "2024-06-01 08:00:00"
+
+
+def test_timestamps_with_fractions_of_a_second_and_basic_offsets(tmp_path, areas):
+    """As pandas and polars write them: ".000000" seconds and "+0000" offsets."""
+    lines = [
+        "m1;2024-06-01T08:00:00.000000+0000;1;kWh;consumption;residential;electricity;N1",
+        "m1;2024-06-01 10:00:00.000+0200;2;kWh;consumption;residential;electricity;N1",
+    ]
+    report = ingest_file(
+        write_csv(tmp_path / "f.csv", lines),
+        city="bcn",
+        areas=areas,
+        data_dir=tmp_path / "d",
+        resolution="hourly",
+    )
+    assert report.status == "rejected"  # the same hour twice
+    assert [(e.row, e.field) for e in report.errors] == [(3, "timestamp")]
+    assert "duplicate reading" in report.errors[0].reason
+    lines[1] = lines[1].replace("10:00:00.000+0200", "11:00:00.000+0200")
+    report = ingest_file(
+        write_csv(tmp_path / "g.csv", lines), city="bcn", areas=areas, data_dir=tmp_path / "d"
+    )
+    assert report.status == "stored", report.errors
+    assert [str(t) for t in stored(tmp_path / "d").sort("ts")["ts"]] == [
+        "2024-06-01 08:00:00",
+        "2024-06-01 09:00:00",
+    ]
 
 
 def test_parquet_input_with_coordinates_spatial_join(tmp_path, areas):
@@ -250,6 +288,12 @@ BAD_CASES = [
         "m9;2024-06-01T10:00:00+02:00;1;kWh;consumption;public;steam;N1",
         "carrier",
         "unknown carrier",
+    ),
+    (
+        "off the hour by half a second",
+        "m9;2024-06-01T10:00:00.5+02:00;1;kWh;consumption;public;gas;N1",
+        "timestamp",
+        "not at the start of its hourly interval",
     ),
     (
         "not a number",

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 
 from . import store
 from .areas import AreaIndex
 from .model import DEFAULT_MAX_POWER_KW, Area, IngestReport, ReadingError, StoredFile
-from .readers import read_input
-from .validate import InputFrame, validate
+from .readers import estimate_rows, input_columns, read_input
+from .slices import Slice, cut
+from .validate import ROW_COLUMN, InputFrame, column_problems, validate
+
+#: Files of more rows than this are checked slice by slice (see :mod:`.slices`); a slice
+#: of 4 million readings is checked within about 1.2 GiB (docs/PERFORMANCE.md).
+SLICE_ROWS = 4_000_000
+#: Rows read at a time while a large file is cut into slices.
+BATCH_ROWS = 1_048_576
 
 
 def ingest_file(
@@ -26,6 +35,7 @@ def ingest_file(
     resolution: str | None = None,
     max_power_kw: float = DEFAULT_MAX_POWER_KW,
     max_errors: int = 100,
+    slice_rows: int | None = None,
 ) -> IngestReport:
     """Validate one CSV (any delimiter/decimal mark, optionally gzip) or Parquet file of meter
     readings and store it whole, or store nothing.
@@ -40,74 +50,169 @@ def ingest_file(
     ``"duplicate"``). A different file that repeats an already stored reading is rejected
     with one error per overlapping row; to correct readings, remove the old file with
     :func:`remove_file` and ingest the corrected one. Nothing is ever counted twice.
+
+    A file of more than ``slice_rows`` readings (default :data:`SLICE_ROWS`) is checked and
+    written in slices of whole meters, so that memory stays bounded whatever its size; it is
+    still committed whole or not at all, and its errors are the same as if it were checked
+    whole. Writers of one city wait for each other.
     """
     source = Path(path)
     index = areas if isinstance(areas, AreaIndex) else AreaIndex(areas)
     store.check_city(city)
+    limit = slice_rows or SLICE_ROWS
     file_hash = store.content_hash(source)
     name = source.name
     if store.is_stored(data_dir, city, file_hash):
         return IngestReport(name, file_hash, "duplicate")
+
+    def rejected(errors: list[ReadingError], truncated: bool = False) -> IngestReport:
+        return IngestReport(name, file_hash, "rejected", errors=errors, errors_truncated=truncated)
+
     try:
-        loaded = InputFrame(*read_input(source))
-    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        error = ReadingError(name, 0, "*", f"cannot read file: {exc}")
-        return IngestReport(name, file_hash, "rejected", errors=[error])
-    checked = validate(
-        loaded,
-        file=name,
-        areas=index,
-        tz=tz,
-        resolution=resolution,
-        max_power_kw=max_power_kw,
-        max_errors=max_errors,
-    )
-    if checked.rows is None:
-        return IngestReport(
-            name,
-            file_hash,
-            "rejected",
-            rows=0,
-            errors=checked.errors,
-            errors_truncated=checked.truncated,
-        )
-    rows = checked.rows
-    del checked
-    if rows.height == 0:
-        error = ReadingError(name, 0, "*", "file holds no readings")
-        return IngestReport(name, file_hash, "rejected", errors=[error])
-    meter_ids = rows["meter_id"].unique().sort().to_list()
-    years = tuple(sorted(int(y) for y in rows["year"].unique()))
-    first_ts, last_ts = rows["ts"].min(), rows["ts"].max()
-    with store.city_lock(data_dir, city):
-        if store.is_stored(data_dir, city, file_hash):
-            return IngestReport(name, file_hash, "duplicate")
-        overlaps = _overlaps(rows, data_dir, city, set(meter_ids), years, name, max_errors)
-        if overlaps:
-            return IngestReport(
-                name,
-                file_hash,
-                "rejected",
-                errors=overlaps[:max_errors],
-                errors_truncated=len(overlaps) > max_errors,
+        columns = set(input_columns(source))
+        sliced = estimate_rows(source) > limit
+    except _READ_ERRORS as exc:
+        return rejected([_unreadable(name, exc)])
+    problems = column_problems(columns, resolution)
+    if problems:
+        return rejected([ReadingError(name, 0, field, reason) for field, reason in problems])
+    work_root = Path(data_dir) / "energy" / "work"
+    work_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=work_root, prefix="ingest-") as work:
+        try:
+            inputs: list[Slice] | list[InputFrame] = (
+                cut(source, Path(work), slice_rows=limit, batch_rows=BATCH_ROWS)
+                if sliced
+                else [InputFrame(*read_input(source))]
             )
-        record = StoredFile(
-            city=city,
-            file_hash=file_hash,
-            source_name=name,
-            rows=rows.height,
-            meters=len(meter_ids),
-            years=years,
-            first_ts=str(first_ts),
-            last_ts=str(last_ts),
-            ingested_at=datetime.now(UTC).isoformat(),
-        )
-        # Row numbers were needed for error messages only; the store does not keep them.
-        rows = rows.drop("_row")
-        store.write_file(data_dir, city, record, rows, meter_ids)
+        except _READ_ERRORS as exc:
+            return rejected([_unreadable(name, exc)])
+        with store.city_lock(data_dir, city):
+            if store.is_stored(data_dir, city, file_hash):
+                return IngestReport(name, file_hash, "duplicate")
+            with store.PendingFile(data_dir, city, file_hash) as pending:
+                check = _Checker(name, index, data_dir, city, max_errors)
+                for piece in inputs:
+                    frame = piece.read() if isinstance(piece, Slice) else piece
+                    rows = check.slice(
+                        frame, tz=tz, resolution=resolution, max_power_kw=max_power_kw
+                    )
+                    if rows is not None:
+                        pending.add(rows)
+                    del rows
+                if check.errors or check.overlaps:
+                    return rejected(*check.report())
+                if check.rows == 0:
+                    return rejected([ReadingError(name, 0, "*", "file holds no readings")])
+                meter_ids = sorted(check.meter_ids)
+                record = StoredFile(
+                    city=city,
+                    file_hash=file_hash,
+                    source_name=name,
+                    rows=check.rows,
+                    meters=len(meter_ids),
+                    years=tuple(sorted(check.years)),
+                    first_ts=str(check.first_ts),
+                    last_ts=str(check.last_ts),
+                    ingested_at=datetime.now(UTC).isoformat(),
+                )
+                pending.commit(record, meter_ids)
     return IngestReport(
-        name, file_hash, "stored", rows=rows.height, meters=len(meter_ids), years=years
+        name, file_hash, "stored", rows=record.rows, meters=record.meters, years=record.years
     )
+
+
+_READ_ERRORS = (pl.exceptions.PolarsError, pa.ArrowException, OSError, ValueError)
+
+
+def _unreadable(name: str, exc: Exception) -> ReadingError:
+    # Parsers quote the rest of the file after a stray quote: keep the report readable.
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    reason = first if len(first) <= 200 else first[:200] + "…"
+    return ReadingError(name, 0, "*", f"cannot read file: {reason}")
+
+
+class _Checker:
+    """Validates a file slice by slice and sums up what the commit record needs.
+
+    Errors of every slice are kept (the first ``max_errors`` by row in the end); once one is
+    found no more rows are handed out for writing, but the remaining slices are still
+    checked so that the report names the file's first errors, as a check of the whole file
+    would. Readings already stored by another file are looked for only while the file is
+    otherwise clean, and reported only if it is.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        areas: AreaIndex,
+        data_dir: str | os.PathLike[str],
+        city: str,
+        max_errors: int,
+    ) -> None:
+        self.name, self.areas, self.data_dir, self.city = name, areas, data_dir, city
+        self.max_errors = max_errors
+        self.errors: list[ReadingError] = []
+        self.total = 0
+        self.overlaps: list[ReadingError] = []
+        self.rows = 0
+        self.meter_ids: set[str] = set()
+        self.years: set[int] = set()
+        self.first_ts: datetime | None = None
+        self.last_ts: datetime | None = None
+
+    def slice(
+        self, frame: InputFrame, *, tz: str | None, resolution: str | None, max_power_kw: float
+    ) -> pl.DataFrame | None:
+        """Check one slice; its rows to store (without row numbers) while all is clean."""
+        checked = validate(
+            frame,
+            file=self.name,
+            areas=self.areas,
+            tz=tz,
+            resolution=resolution,
+            max_power_kw=max_power_kw,
+            max_errors=self.max_errors,
+        )
+        if checked.rows is None:
+            self.errors = sorted([*self.errors, *checked.errors], key=_by_row)[: self.max_errors]
+            self.total += checked.total
+            return None
+        rows = checked.rows
+        del checked
+        if self.errors or self.overlaps or rows.height == 0:
+            return None
+        meter_ids = rows["meter_id"].unique().to_list()
+        years = {int(y) for y in rows["year"].unique()}
+        self.overlaps = _overlaps(
+            rows,
+            self.data_dir,
+            self.city,
+            set(meter_ids),
+            tuple(sorted(years)),
+            self.name,
+            self.max_errors,
+        )
+        if self.overlaps:
+            return None
+        self.rows += rows.height
+        self.meter_ids.update(meter_ids)
+        self.years |= years
+        first, last = rows["ts"].min(), rows["ts"].max()
+        assert isinstance(first, datetime) and isinstance(last, datetime)
+        self.first_ts = first if self.first_ts is None else min(self.first_ts, first)
+        self.last_ts = last if self.last_ts is None else max(self.last_ts, last)
+        # Row numbers were needed for error messages only; the store does not keep them.
+        return rows.drop(ROW_COLUMN)
+
+    def report(self) -> tuple[list[ReadingError], bool]:
+        if self.errors:
+            return self.errors, self.total > self.max_errors
+        return self.overlaps[: self.max_errors], len(self.overlaps) > self.max_errors
+
+
+def _by_row(error: ReadingError) -> tuple[int, str]:
+    return (error.row, error.field)
 
 
 def _overlaps(
@@ -134,14 +239,16 @@ def _overlaps(
             for year, kind in store.record_parts(record)
             if year in shared_years
         ]
+        # Text keys as plain strings on both sides: either may be categorical.
+        keys = [pl.col("meter_id").cast(pl.String), pl.col("flow").cast(pl.String), "ts"]
         stored = (
             pl.scan_parquet(parts)
-            .filter(pl.col("meter_id").is_in(list(shared)))
-            .select("meter_id", "flow", "ts")
+            .filter(pl.col("meter_id").cast(pl.String).is_in(list(shared)))
+            .select(keys)
             .collect()
         )
         # Row numbers are not stored; recover them from the validated frame's order of input.
-        clash = rows.join(stored, on=["meter_id", "flow", "ts"], how="semi")
+        clash = rows.with_columns(keys[:2]).join(stored, on=["meter_id", "flow", "ts"], how="semi")
         for row in clash.head(max_errors - len(errors)).iter_rows(named=True):
             errors.append(
                 ReadingError(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,19 +53,22 @@ _NUMERIC_COLUMNS = ("value", "lon", "lat")
 def sniff_dialect(path: Path) -> CsvDialect:
     """Detect delimiter and decimal mark from the file's head.
 
-    The delimiter is the candidate that splits every sampled line into the same number (>1)
-    of fields, preferring the most fields. The decimal mark is a comma when the numeric
-    columns (value, lon, lat) hold numbers like ``1,5`` and none like ``1.5``.
+    The delimiter is the candidate that splits the header into the most fields (more than
+    one) and nearly every sampled line (19 in 20) into as many: one broken line must not hide
+    the file's dialect, so that the parser can then say what is wrong with it. The decimal
+    mark is a comma when the numeric columns (value, lon, lat) hold numbers like ``1,5`` and
+    none like ``1.5``.
     """
     text = _read_text_head(path, file_kind(path) == "csv.gz")
     lines = [ln for ln in text.splitlines() if ln.strip()][:200]
     best: tuple[int, str] | None = None
     for delim in _DELIMITERS:
-        counts = {len(row) for row in csv.reader(lines, delimiter=delim)}
-        if len(counts) == 1:
-            n = counts.pop()
-            if n > 1 and (best is None or n > best[0]):
-                best = (n, delim)
+        counts = [len(row) for row in csv.reader(lines, delimiter=delim)]
+        if not counts or counts[0] < 2:
+            continue
+        agreeing = sum(1 for n in counts if n == counts[0])
+        if agreeing * 20 >= len(counts) * 19 and (best is None or counts[0] > best[0]):
+            best = (counts[0], delim)
     delimiter = best[1] if best else ","
     rows = list(csv.reader(lines, delimiter=delimiter))
     decimal = "."
@@ -81,8 +84,37 @@ def sniff_dialect(path: Path) -> CsvDialect:
     return CsvDialect(delimiter=delimiter, decimal=decimal)
 
 
+def _normalise(frame: pl.DataFrame, dialect: CsvDialect | None) -> pl.DataFrame:
+    """Lower-case, trimmed column names; numbers with a decimal comma rewritten with a point."""
+    frame = frame.rename({c: _column_name(c) for c in frame.columns})
+    if dialect is None or dialect.decimal != ",":
+        return frame
+    numeric = [c for c in _NUMERIC_COLUMNS if frame.schema.get(c) == pl.String]
+    return frame.with_columns(pl.col(c).str.replace(",", ".", literal=True) for c in numeric)
+
+
+def _column_name(raw: str) -> str:
+    return raw.strip().lstrip("\ufeff").lower()
+
+
+def _text_columns(schema: pa.Schema) -> list[str]:
+    """Text columns to read dictionary-encoded: codes repeated on every row, not numbers
+    (which validation parses from text, and which hardly repeat)."""
+    return [
+        f.name
+        for f in schema
+        if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+        and _column_name(f.name) not in _NUMERIC_COLUMNS
+    ]
+
+
+def _scan_csv(path: Path, dialect: CsvDialect) -> pl.LazyFrame:
+    # Every column stays text so that validation can name the row and field of a bad cell.
+    return pl.scan_csv(path, separator=dialect.delimiter, infer_schema=False, encoding="utf8-lossy")
+
+
 def read_input(path: Path) -> tuple[pl.DataFrame, str]:
-    """Read a readings file. Returns the frame (column names lower-cased) and its kind.
+    """Read a whole readings file. Returns the frame (column names lower-cased) and its kind.
 
     CSV columns stay strings so that validation can name the row and field of a bad cell;
     values with a decimal comma are rewritten to a decimal point here.
@@ -92,34 +124,63 @@ def read_input(path: Path) -> tuple[pl.DataFrame, str]:
         # Text columns are read dictionary-encoded (categorical): meter files repeat a few
         # codes millions of times, and this keeps a 10-million-row file within a few
         # hundred MB.
-        schema = pq.read_schema(path)
-        text = [
-            f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-        ]
-        table = pq.read_table(path, read_dictionary=text)
+        table = pq.read_table(path, read_dictionary=_text_columns(pq.read_schema(path)))
         converted = pl.from_arrow(table)
         assert isinstance(converted, pl.DataFrame)
-        frame = converted
+        return _normalise(converted, None), kind
+    dialect = sniff_dialect(path)
+    return _normalise(_scan_csv(path, dialect).collect(), dialect), kind
+
+
+def input_columns(path: Path) -> list[str]:
+    """The file's column names as :func:`read_input` gives them, without reading its rows."""
+    if file_kind(path) == "parquet":
+        names = pq.read_schema(path).names
     else:
+        names = _scan_csv(path, sniff_dialect(path)).collect_schema().names()
+    return [_column_name(n) for n in names]
+
+
+def estimate_rows(path: Path) -> int:
+    """About how many rows the file holds, to choose between reading it whole and in slices.
+
+    Exact for Parquet (its footer says). For CSV, the file's size over the mean length of the
+    lines in its head; a gzip file is assumed to shrink text 8 times, so that a guess errs
+    towards slicing, which is always safe.
+    """
+    kind = file_kind(path)
+    if kind == "parquet":
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    head = _read_text_head(path, kind == "csv.gz")
+    lines = max(head.count("\n"), 1)
+    line_bytes = max(len(head.encode()) / lines, 1.0)
+    size = path.stat().st_size * (8 if kind == "csv.gz" else 1)
+    return int(size / line_bytes)
+
+
+def read_batches(path: Path, work_dir: Path, batch_rows: int) -> tuple[int, Iterator[pl.DataFrame]]:
+    """The file's row count and its rows as frames of at most ``batch_rows``, in file order,
+    normalised as :func:`read_input` does, in memory for one batch at a time.
+
+    A CSV file is first converted, in one streaming pass of polars' own CSV reader (the one
+    :func:`read_input` uses), to an all-text Parquet file in ``work_dir``; a Parquet input is
+    read row group by row group.
+    """
+    kind = file_kind(path)
+    dialect = None
+    source = path
+    if kind != "parquet":
         dialect = sniff_dialect(path)
-        source: Path | io.BytesIO = path
-        if kind == "csv.gz":
-            with gzip.open(path, "rb") as fh:
-                source = io.BytesIO(fh.read())
-        frame = pl.read_csv(
-            source,
-            separator=dialect.delimiter,
-            infer_schema=False,
-            encoding="utf8-lossy",
-        )
-        frame = frame.rename({c: c.strip().lstrip("\ufeff").lower() for c in frame.columns})
-        if dialect.decimal == "," and "value" in frame.columns:
-            frame = frame.with_columns(pl.col("value").str.replace(",", ".", literal=True))
-        if dialect.decimal == "," and {"lon", "lat"} <= set(frame.columns):
-            frame = frame.with_columns(
-                pl.col("lon").str.replace(",", ".", literal=True),
-                pl.col("lat").str.replace(",", ".", literal=True),
-            )
-        return frame, kind
-    frame = frame.rename({c: c.strip().lstrip("\ufeff").lower() for c in frame.columns})
-    return frame, kind
+        source = work_dir / "input.parquet"
+        _scan_csv(path, dialect).sink_parquet(source, compression="lz4")
+    parquet = pq.ParquetFile(source, read_dictionary=_text_columns(pq.read_schema(source)))
+    rows = int(parquet.metadata.num_rows)
+
+    def batches() -> Iterator[pl.DataFrame]:
+        with parquet:
+            for batch in parquet.iter_batches(batch_size=batch_rows):
+                frame = pl.from_arrow(batch)
+                assert isinstance(frame, pl.DataFrame)
+                yield _normalise(frame, dialect)
+
+    return rows, batches()

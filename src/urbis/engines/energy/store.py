@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .model import (
@@ -184,49 +186,104 @@ def write_file(
     rows: pl.DataFrame,
     meter_ids: list[str],
 ) -> None:
-    """Store the validated rows of one input file: all its year partitions, then the commit.
+    """Store the validated rows of one input file at once (see :class:`PendingFile`)."""
+    with PendingFile(data_dir, city, record.file_hash) as pending:
+        pending.add(rows)
+        pending.commit(record, meter_ids)
 
-    Each partition file is written to a temp name and renamed into place; the catalogue
-    record, renamed last, makes them visible. On any failure the renamed parts are removed.
+
+class PendingFile:
+    """The parts of one input file while it is written, invisible to readers until
+    :meth:`commit`.
+
+    Rows may come in several batches (the slices of a large file); each batch is split by
+    year and kind and appended to that part's temporary file, clustered on its own. On
+    :meth:`commit` the parts are renamed into place and the catalogue record, written last,
+    makes them visible. Leaving the ``with`` block without a commit, or any failure during
+    it, removes every file written.
     """
-    written: list[Path] = []
-    parts: list[tuple[int, str]] = []
-    try:
+
+    def __init__(self, data_dir: str | os.PathLike[str], city: str, file_hash: str) -> None:
+        self.data_dir = data_dir
+        self.city = check_city(city)
+        self.file_hash = file_hash
+        self._parts: dict[tuple[int, str], tuple[Path, pq.ParquetWriter]] = {}
+        self._committed = False
+
+    def __enter__(self) -> PendingFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._committed:
+            self.discard()
+
+    def add(self, rows: pl.DataFrame) -> None:
+        """Append validated rows (store schema plus ``year``)."""
         hourly = pl.col("resolution").cast(pl.String).is_in(list(HOURLY_RESOLUTIONS))
         kinds = rows.group_by("year", hourly.alias("hourly")).len().sort("year", "hourly")
         for year, is_hourly, count in kinds.iter_rows():
-            kind = "hourly" if is_hourly else "coarse"
             part = (
                 rows
                 if count == rows.height
                 else rows.filter((pl.col("year") == year) & (hourly == is_hourly))
             )
-            target = part_path(data_dir, city, int(year), record.file_hash, kind)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".tmp-{uuid.uuid4().hex}.parquet.part")
-            try:
-                _write_clustered(part, tmp)
-                del part
-                os.replace(tmp, target)
-            finally:
-                tmp.unlink(missing_ok=True)
-            written.append(target)
-            parts.append((int(year), kind))
-        payload = asdict(record)
-        payload["years"] = list(record.years)
-        payload["parts"] = [list(p) for p in parts]
-        payload["meter_ids"] = meter_ids
-        _atomic_write_text(
-            _catalogue_dir(data_dir, city) / f"{record.file_hash}.json", json.dumps(payload)
+            key = (int(year), "hourly" if is_hourly else "coarse")
+            _write_clustered(part, functools.partial(self._writer, key))
+            del part
+
+    def _writer(self, key: tuple[int, str], schema: pa.Schema) -> pq.ParquetWriter:
+        if key in self._parts:
+            return self._parts[key][1]
+        target = part_path(self.data_dir, self.city, key[0], self.file_hash, key[1])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".tmp-{uuid.uuid4().hex}.parquet.part")
+        # Pages end at 1 MB of data as usual, but not at Arrow's default of 20,000 rows:
+        # the clustered key columns are long runs that fit a row group in one small page,
+        # and DuckDB reads fewer, larger pages faster (6-8 % of the balance;
+        # docs/PERFORMANCE.md).
+        writer = pq.ParquetWriter(
+            tmp, schema, compression="snappy", max_rows_per_page=ROW_GROUP_ROWS
         )
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+        self._parts[key] = (tmp, writer)
+        return writer
+
+    def commit(self, record: StoredFile, meter_ids: list[str]) -> None:
+        """Make the file's readings visible: parts into place, then the catalogue record."""
+        renamed: list[Path] = []
+        try:
+            for _, writer in self._parts.values():
+                writer.close()
+            for (year, kind), (tmp, _) in sorted(self._parts.items()):
+                target = part_path(self.data_dir, self.city, year, self.file_hash, kind)
+                os.replace(tmp, target)
+                renamed.append(target)
+            payload = asdict(record)
+            payload["years"] = list(record.years)
+            payload["parts"] = [list(key) for key in sorted(self._parts)]
+            payload["meter_ids"] = meter_ids
+            _atomic_write_text(
+                _catalogue_dir(self.data_dir, self.city) / f"{self.file_hash}.json",
+                json.dumps(payload),
+            )
+        except BaseException:
+            for path in renamed:
+                path.unlink(missing_ok=True)
+            raise
+        self._committed = True
+
+    def discard(self) -> None:
+        """Remove every temporary part written so far."""
+        for tmp, writer in self._parts.values():
+            with contextlib.suppress(Exception):
+                writer.close()
+            tmp.unlink(missing_ok=True)
+        self._parts.clear()
 
 
-def _write_clustered(rows: pl.DataFrame, target: Path) -> None:
-    """Write rows clustered by the balance's grouping key (area, sector, carrier), then time.
+def _write_clustered(
+    rows: pl.DataFrame, writer_for: Callable[[pa.Schema], pq.ParquetWriter]
+) -> None:
+    """Append rows clustered by the balance's grouping key (area, sector, carrier), then time.
 
     Equal keys sit together, which roughly doubles DuckDB's aggregation speed (its hash
     table stays in cache, and runs of one group are summed in registers) and compresses
@@ -242,25 +299,10 @@ def _write_clustered(rows: pl.DataFrame, target: Path) -> None:
     order = keys.select(pl.arg_sort_by("group", "ts").alias("i")).get_column("i")
     del keys
     columns = rows.select(STORE_SCHEMA.names)
-    writer: pq.ParquetWriter | None = None
-    try:
-        for start in range(0, max(len(order), 1), ROW_GROUP_ROWS):
-            chunk = columns[order.slice(start, ROW_GROUP_ROWS)].to_arrow()
-            if writer is None:
-                # Pages end at 1 MB of data as usual, but not at Arrow's default of 20,000
-                # rows: the clustered key columns are long runs that fit a row group in one
-                # small page, and DuckDB reads fewer, larger pages faster (6-8 % of the
-                # balance; docs/PERFORMANCE.md).
-                writer = pq.ParquetWriter(
-                    target,
-                    chunk.schema,
-                    compression="snappy",
-                    max_rows_per_page=ROW_GROUP_ROWS,
-                )
-            writer.write_table(chunk.cast(writer.schema), row_group_size=ROW_GROUP_ROWS)
-    finally:
-        if writer is not None:
-            writer.close()
+    for start in range(0, len(order), ROW_GROUP_ROWS):
+        chunk = columns[order.slice(start, ROW_GROUP_ROWS)].to_arrow()
+        writer = writer_for(chunk.schema)
+        writer.write_table(chunk.cast(writer.schema), row_group_size=ROW_GROUP_ROWS)
 
 
 def remove_file(data_dir: str | os.PathLike[str], city: str, file_hash: str) -> bool:
