@@ -221,3 +221,28 @@ def test_catalogue_record_of_a_sliced_file_lists_every_meter_once(tmp_path, area
     record = readings_root(data) / "_catalogue" / "city=bcn" / f"{report.file_hash}.json"
     ids = json.loads(record.read_text())["meter_ids"]
     assert ids == sorted({f"m{i:02d}" for i in range(12)})
+
+
+def test_meters_of_one_area_sector_and_carrier_share_a_slice(tmp_path, areas, cuts):
+    """The store clusters a slice's rows by (area, sector, carrier): a group spread over
+    many slices would be stored as many short runs. Meters m and m+6 share a group here
+    (12 readings a group), and slices of 24 readings need not split any; one file gives
+    areas by code, the other by coordinates placed in them."""
+    by_code = write_csv(tmp_path / "code.csv", readings())
+    header = "meter_id;timestamp;value;unit;flow;sector;carrier;lon;lat"
+    points = {"N1": "2,155;41,385", "N2": "2,165;41,385"}
+    by_point = write_csv(
+        tmp_path / "point.csv",
+        [line.rsplit(";", 1)[0] + ";" + points[line.rsplit(";", 1)[1]] for line in readings()],
+        header,
+    )
+    for number, path in enumerate((by_code, by_point)):
+        report = ingest_file(
+            path, city="bcn", areas=areas, data_dir=tmp_path / f"d{number}", slice_rows=24
+        )
+        assert report.status == "stored", report.errors
+        meters_per_slice = cuts[number]
+        assert len(meters_per_slice) == 3
+        for meter in range(6):
+            pair = {f"m{meter:02d}", f"m{meter + 6:02d}"}
+            assert any(pair <= meters for meters in meters_per_slice), pair

@@ -81,7 +81,7 @@ def ingest_file(
     with tempfile.TemporaryDirectory(dir=work_root, prefix="ingest-") as work:
         try:
             inputs: list[Slice] | list[InputFrame] = (
-                cut(source, Path(work), slice_rows=limit, batch_rows=BATCH_ROWS)
+                cut(source, Path(work), slice_rows=limit, batch_rows=BATCH_ROWS, areas=index)
                 if sliced
                 else [InputFrame(*read_input(source))]
             )

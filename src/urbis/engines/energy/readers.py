@@ -158,29 +158,37 @@ def estimate_rows(path: Path) -> int:
     return int(size / line_bytes)
 
 
-def read_batches(path: Path, work_dir: Path, batch_rows: int) -> tuple[int, Iterator[pl.DataFrame]]:
-    """The file's row count and its rows as frames of at most ``batch_rows``, in file order,
-    normalised as :func:`read_input` does, in memory for one batch at a time.
+class Batches:
+    """A file's rows, read a batch at a time, as often as needed (see :func:`read_batches`)."""
+
+    def __init__(self, source: Path, dialect: CsvDialect | None, batch_rows: int) -> None:
+        self.source, self.dialect, self.batch_rows = source, dialect, batch_rows
+        schema = pq.read_schema(source)
+        self._text = _text_columns(schema)
+        self._names = {_column_name(n): n for n in schema.names}
+        self.rows = int(pq.ParquetFile(source).metadata.num_rows)
+
+    def __call__(self, columns: list[str] | None = None) -> Iterator[pl.DataFrame]:
+        """The rows in file order (only ``columns``, as normalised names, if given)."""
+        raw = None if columns is None else [self._names[c] for c in columns if c in self._names]
+        with pq.ParquetFile(self.source, read_dictionary=self._text) as parquet:
+            for batch in parquet.iter_batches(batch_size=self.batch_rows, columns=raw):
+                frame = pl.from_arrow(batch)
+                assert isinstance(frame, pl.DataFrame)
+                yield _normalise(frame, self.dialect)
+
+
+def read_batches(path: Path, work_dir: Path, batch_rows: int) -> Batches:
+    """The file's rows as frames of at most ``batch_rows``, in file order, normalised as
+    :func:`read_input` does, in memory for one batch at a time.
 
     A CSV file is first converted, in one streaming pass of polars' own CSV reader (the one
     :func:`read_input` uses), to an all-text Parquet file in ``work_dir``; a Parquet input is
     read row group by row group.
     """
-    kind = file_kind(path)
-    dialect = None
-    source = path
-    if kind != "parquet":
-        dialect = sniff_dialect(path)
-        source = work_dir / "input.parquet"
-        _scan_csv(path, dialect).sink_parquet(source, compression="lz4")
-    parquet = pq.ParquetFile(source, read_dictionary=_text_columns(pq.read_schema(source)))
-    rows = int(parquet.metadata.num_rows)
-
-    def batches() -> Iterator[pl.DataFrame]:
-        with parquet:
-            for batch in parquet.iter_batches(batch_size=batch_rows):
-                frame = pl.from_arrow(batch)
-                assert isinstance(frame, pl.DataFrame)
-                yield _normalise(frame, dialect)
-
-    return rows, batches()
+    if file_kind(path) == "parquet":
+        return Batches(path, None, batch_rows)
+    dialect = sniff_dialect(path)
+    source = work_dir / "input.parquet"
+    _scan_csv(path, dialect).sink_parquet(source, compression="lz4")
+    return Batches(source, dialect, batch_rows)
