@@ -144,7 +144,7 @@ TILE_ATTRIBUTION = os.environ.get("URBIS_TILE_ATTRIBUTION", "")
 
 ENERGY_ENGINE = os.environ.get("URBIS_ENERGY_ENGINE", "duckdb")
 # Readings files larger than this are checked in slices of whole meters (bounded memory);
-# 0 keeps the engine's default of 4 million (about 1.2-1.6 GiB per ingestion).
+# 0 keeps the engine's default of 3 million (about 1.1-1.5 GiB per ingestion).
 ENERGY_INGEST_SLICE_ROWS = int(os.environ.get("URBIS_ENERGY_INGEST_SLICE_ROWS", "0") or 0)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -394,3 +394,17 @@ def test_overlap_is_refused_for_parquet_input_too(tmp_path, areas):
     )
     assert report.status == "rejected"
     assert [(e.row, e.field) for e in report.errors] == [(1, "timestamp")]
+
+
+def test_columns_ingestion_does_not_know_are_ignored(tmp_path, areas):
+    header = "Comment;meter_id;timestamp;value;unit;flow;sector;carrier;area_code;Address"
+    lines = [f"note {i};{line};Carrer {i}, 08001" for i, line in enumerate(GOOD)]
+    report = ingest_file(
+        write_csv(tmp_path / "wide.csv", lines, header),
+        city="bcn",
+        areas=areas,
+        data_dir=tmp_path / "d",
+    )
+    assert report.status == "stored", report.errors
+    rows = stored(tmp_path / "d")
+    assert rows.height == 4 and "comment" not in rows.columns and "address" not in rows.columns

@@ -19,8 +19,9 @@ from .slices import Slice, cut
 from .validate import ROW_COLUMN, InputFrame, column_problems, validate
 
 #: Files of more rows than this are checked slice by slice (see :mod:`.slices`); a slice
-#: of 4 million readings is checked within about 1.2 GiB (docs/PERFORMANCE.md).
-SLICE_ROWS = 4_000_000
+#: of 3 million readings is checked within about 1.1 GiB from Parquet and 1.45 GiB from CSV
+#: (docs/PERFORMANCE.md).
+SLICE_ROWS = 3_000_000
 #: Rows read at a time while a large file is cut into slices.
 BATCH_ROWS = 1_048_576
 

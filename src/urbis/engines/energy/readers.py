@@ -48,6 +48,11 @@ def _read_text_head(path: Path, gzipped: bool) -> str:
 
 
 _NUMERIC_COLUMNS = ("value", "lon", "lat")
+#: The columns ingestion reads; others in a file are ignored (and never held in memory).
+KNOWN_COLUMNS = frozenset(
+    ("meter_id", "timestamp", "value", "unit", "flow", "sector", "carrier")
+    + ("area_code", "lon", "lat", "resolution")
+)
 
 
 def sniff_dialect(path: Path) -> CsvDialect:
@@ -124,12 +129,23 @@ def read_input(path: Path) -> tuple[pl.DataFrame, str]:
         # Text columns are read dictionary-encoded (categorical): meter files repeat a few
         # codes millions of times, and this keeps a 10-million-row file within a few
         # hundred MB.
-        table = pq.read_table(path, read_dictionary=_text_columns(pq.read_schema(path)))
+        schema = pq.read_schema(path)
+        table = pq.read_table(
+            path, columns=_known(schema.names), read_dictionary=_text_columns(schema)
+        )
         converted = pl.from_arrow(table)
         assert isinstance(converted, pl.DataFrame)
         return _normalise(converted, None), kind
     dialect = sniff_dialect(path)
-    return _normalise(_scan_csv(path, dialect).collect(), dialect), kind
+    scan = _scan_csv(path, dialect)
+    frame = scan.select(_known(scan.collect_schema().names())).collect()
+    return _normalise(frame, dialect), kind
+
+
+def _known(names: list[str]) -> list[str]:
+    """The file's names of the columns ingestion reads (a column named twice, e.g. ``Value``
+    and ``value``, is kept twice so that validation can refuse the file)."""
+    return [n for n in names if _column_name(n) in KNOWN_COLUMNS]
 
 
 def input_columns(path: Path) -> list[str]:
@@ -165,12 +181,13 @@ class Batches:
         self.source, self.dialect, self.batch_rows = source, dialect, batch_rows
         schema = pq.read_schema(source)
         self._text = _text_columns(schema)
-        self._names = {_column_name(n): n for n in schema.names}
+        self._names = [(_column_name(n), n) for n in schema.names]
         self.rows = int(pq.ParquetFile(source).metadata.num_rows)
 
     def __call__(self, columns: list[str] | None = None) -> Iterator[pl.DataFrame]:
-        """The rows in file order (only ``columns``, as normalised names, if given)."""
-        raw = None if columns is None else [self._names[c] for c in columns if c in self._names]
+        """The rows in file order: the known columns, or only ``columns`` (normalised names)."""
+        wanted = KNOWN_COLUMNS if columns is None else set(columns)
+        raw = [raw for name, raw in self._names if name in wanted]
         with pq.ParquetFile(self.source, read_dictionary=self._text) as parquet:
             for batch in parquet.iter_batches(batch_size=self.batch_rows, columns=raw):
                 frame = pl.from_arrow(batch)
@@ -190,5 +207,6 @@ def read_batches(path: Path, work_dir: Path, batch_rows: int) -> Batches:
         return Batches(path, None, batch_rows)
     dialect = sniff_dialect(path)
     source = work_dir / "input.parquet"
-    _scan_csv(path, dialect).sink_parquet(source, compression="lz4")
+    scan = _scan_csv(path, dialect)
+    scan.select(_known(scan.collect_schema().names())).sink_parquet(source, compression="lz4")
     return Batches(source, dialect, batch_rows)
