@@ -1,11 +1,16 @@
-"""Peak memory of ingesting one file, by the file's size.
+"""Time and peak memory of ingesting one file, by the file's size, checked whole or in slices.
 
-Ingestion validates a file whole (so that it is stored whole or not at all), so its peak
-memory grows with the size of one input file. This builds files of 0.5, 1, 2 and 3 times one
-generated file (1,000 meters × one year = 8.76 M rows) from the inputs of a ``bench/energy.py``
-run and ingests each alone, in its own process, into an empty store:
+A file is stored whole or not at all. Checked whole, ingestion's memory grows with the file;
+a file of more than ``SLICE_ROWS`` readings is cut into slices of whole meters and checked
+slice by slice (:mod:`urbis.engines.energy.slices`). This builds files of 0.5, 1, 2 and 3
+times one generated file (1,000 meters × one year = 8.76 M rows) from the inputs of a
+``bench/energy.py`` run and ingests each alone, in its own process, into an empty store, both
+ways side by side (``whole``: slicing switched off; ``sliced``: the default):
 
-    .venv/bin/python bench/energy_ingest_sizes.py --work /tmp/et/bench6/m10000
+    .venv/bin/python bench/energy_ingest_sizes.py --work /tmp/et/bench6/m10000 [--csv]
+
+``--csv`` also writes the 0.5, 1 and 2 times files as CSV (2.4 GB for 17.5 M rows) and
+ingests those.
 
 Results are recorded in docs/PERFORMANCE.md.
 """
@@ -27,6 +32,9 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 MULTIPLES = (0.5, 1.0, 2.0, 3.0)
+CSV_MULTIPLES = (0.5, 1.0, 2.0)
+#: ``slice_rows`` for each way of checking; 0 is the engine's default.
+MODES = {"whole": 10**12, "sliced": 0}
 
 
 def build_inputs(inputs: list[Path], target: Path) -> dict[float, Path]:
@@ -61,14 +69,28 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def ingest_child(path: Path, data: Path) -> None:
+def write_csv(parquet: Path) -> Path:
+    import polars as pl
+
+    target = parquet.with_suffix(".csv")
+    pl.scan_parquet(parquet).sink_csv(target)
+    return target
+
+
+def ingest_child(path: Path, data: Path, slice_rows: int) -> None:
     """Ingest one file and print its figures as JSON (runs in a fresh process)."""
     from energy import _areas  # the benchmark city's areas, as bench/energy.py builds them
     from urbis.engines.energy import AreaIndex, ingest_file
 
     shutil.rmtree(data, ignore_errors=True)
     start = time.perf_counter()
-    report = ingest_file(path, city="bench", areas=AreaIndex(_areas()), data_dir=data)
+    report = ingest_file(
+        path,
+        city="bench",
+        areas=AreaIndex(_areas()),
+        data_dir=data,
+        slice_rows=slice_rows or None,
+    )
     print(
         json.dumps(
             {
@@ -84,10 +106,13 @@ def ingest_child(path: Path, data: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", help="the m<N> folder of a bench/energy.py work directory")
-    parser.add_argument("--child", nargs=2, metavar=("FILE", "DATA"), help=argparse.SUPPRESS)
+    parser.add_argument("--csv", action="store_true", help="also ingest CSV copies")
+    parser.add_argument(
+        "--child", nargs=3, metavar=("FILE", "DATA", "SLICE"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.child:
-        ingest_child(Path(args.child[0]), Path(args.child[1]))
+        ingest_child(Path(args.child[0]), Path(args.child[1]), int(args.child[2]))
         return
     if not args.work:
         parser.error("--work is required")
@@ -95,21 +120,43 @@ def main() -> None:
     if not inputs:
         raise SystemExit(f"no input files under {args.work}/input; run bench/energy.py first")
     with tempfile.TemporaryDirectory(prefix="urbis-ingest-sizes-") as tmp:
-        files = build_inputs(inputs, Path(tmp))
-        print(f"{'file':>6} {'rows':>12} {'status':>8} {'seconds':>8} {'peak GiB':>9}")
-        for multiple, path in files.items():
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", str(path), str(Path(tmp) / "data")],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            result = json.loads(out.stdout.strip().splitlines()[-1])
-            print(
-                f"{multiple:>5}x {result['rows']:>12,} {result['status']:>8} "
-                f"{result['seconds']:>8.1f} {result['peak_rss_mib'] / 1024:>9.2f}",
-                flush=True,
-            )
+        files = [(m, "parquet", p) for m, p in build_inputs(inputs, Path(tmp)).items()]
+        if args.csv:
+            files += [(m, "csv", write_csv(p)) for m, _, p in list(files) if m in CSV_MULTIPLES]
+        print(
+            f"{'file':>6} {'format':>7} {'rows':>12} {'mode':>7} {'status':>7} "
+            f"{'seconds':>8} {'peak GiB':>9}"
+        )
+        for number, (multiple, kind, path) in enumerate(files):
+            # Alternate which way goes first, so that neither always runs on a warm cache.
+            order = list(MODES) if number % 2 == 0 else list(reversed(MODES))
+            results = {}
+            for mode in order:
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        str(path),
+                        str(Path(tmp) / "data"),
+                        str(MODES[mode]),
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                results[mode] = json.loads(out.stdout.strip().splitlines()[-1])
+            for mode in MODES:
+                result = results[mode]
+                print(
+                    f"{multiple:>5}x {kind:>7} {result['rows']:>12,} {mode:>7} "
+                    f"{result['status']:>7} {result['seconds']:>8.1f} "
+                    f"{result['peak_rss_mib'] / 1024:>9.2f}",
+                    flush=True,
+                )
+            ratio = results["sliced"]["seconds"] / results["whole"]["seconds"]
+            memory = results["whole"]["peak_rss_mib"] / results["sliced"]["peak_rss_mib"]
+            print(f"{'':>6} sliced/whole time {ratio:.2f}; whole/sliced peak memory {memory:.2f}")
 
 
 if __name__ == "__main__":
