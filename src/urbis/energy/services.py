@@ -162,6 +162,7 @@ def _ingest(
         tz=time_zone or None,
         max_errors=200,
         slice_rows=getattr(settings, "ENERGY_INGEST_SLICE_ROWS", 0) or None,
+        progress=None if progress is None else lambda step: progress(f"check and store: {step}"),
     )
     if report.status == "stored":
         engine.forget(city)

@@ -246,3 +246,22 @@ def test_meters_of_one_area_sector_and_carrier_share_a_slice(tmp_path, areas, cu
         for meter in range(6):
             pair = {f"m{meter:02d}", f"m{meter + 6:02d}"}
             assert any(pair <= meters for meters in meters_per_slice), pair
+
+
+def test_progress_names_each_slice(tmp_path, areas):
+    said: list[str] = []
+    path = write_csv(tmp_path / "r.csv", readings())
+    report = ingest_file(
+        path, city="bcn", areas=areas, data_dir=tmp_path / "d", slice_rows=24, progress=said.append
+    )
+    assert report.status == "stored"
+    assert said == [
+        "cutting into slices",
+        "checking slice 1 of 3",
+        "checking slice 2 of 3",
+        "checking slice 3 of 3",
+        "committing",
+    ]
+    said.clear()
+    ingest_file(path, city="bcn", areas=areas, data_dir=tmp_path / "e", progress=said.append)
+    assert said == ["reading", "checking", "committing"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +37,7 @@ def ingest_file(
     max_power_kw: float = DEFAULT_MAX_POWER_KW,
     max_errors: int = 100,
     slice_rows: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Validate one CSV (any delimiter/decimal mark, optionally gzip) or Parquet file of meter
     readings and store it whole, or store nothing.
@@ -55,8 +56,10 @@ def ingest_file(
     A file of more than ``slice_rows`` readings (default :data:`SLICE_ROWS`) is checked and
     written in slices of whole meters, so that memory stays bounded whatever its size; it is
     still committed whole or not at all, and its errors are the same as if it were checked
-    whole. Writers of one city wait for each other.
+    whole. Writers of one city wait for each other. ``progress``, if given, is told what is
+    being done ("reading", "slice 2 of 5", ...), for a command line to show.
     """
+    say = progress or (lambda _: None)
     source = Path(path)
     index = areas if isinstance(areas, AreaIndex) else AreaIndex(areas)
     store.check_city(city)
@@ -80,12 +83,15 @@ def ingest_file(
     work_root = Path(data_dir) / "energy" / "work"
     work_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=work_root, prefix="ingest-") as work:
+        say("cutting into slices" if sliced else "reading")
+        inputs: list[Slice | InputFrame] = []
         try:
-            inputs: list[Slice] | list[InputFrame] = (
-                cut(source, Path(work), slice_rows=limit, batch_rows=BATCH_ROWS, areas=index)
-                if sliced
-                else [InputFrame(*read_input(source))]
-            )
+            if sliced:
+                inputs.extend(
+                    cut(source, Path(work), slice_rows=limit, batch_rows=BATCH_ROWS, areas=index)
+                )
+            else:
+                inputs.append(InputFrame(*read_input(source)))
         except _READ_ERRORS as exc:
             return rejected([_unreadable(name, exc)])
         with store.city_lock(data_dir, city):
@@ -93,7 +99,11 @@ def ingest_file(
                 return IngestReport(name, file_hash, "duplicate")
             with store.PendingFile(data_dir, city, file_hash) as pending:
                 check = _Checker(name, index, data_dir, city, max_errors)
-                for piece in inputs:
+                for number, piece in enumerate(inputs, start=1):
+                    if len(inputs) > 1:
+                        say(f"checking slice {number} of {len(inputs)}")
+                    else:
+                        say("checking")
                     frame = piece.read() if isinstance(piece, Slice) else piece
                     rows = check.slice(
                         frame, tz=tz, resolution=resolution, max_power_kw=max_power_kw
@@ -105,6 +115,7 @@ def ingest_file(
                     return rejected(*check.report())
                 if check.rows == 0:
                     return rejected([ReadingError(name, 0, "*", "file holds no readings")])
+                say("committing")
                 meter_ids = sorted(check.meter_ids)
                 record = StoredFile(
                     city=city,

@@ -95,11 +95,13 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         stages = ["check and store", "update balance"]
-        stage = {"now": 0}
+        stage: dict[str, Any] = {"now": 0, "says": stages[0]}
         done = threading.Event()
 
         def progress(name: str) -> None:
-            stage["now"] = stages.index(name)
+            # "check and store: checking slice 2 of 5" is still the first stage.
+            stage["now"] = stages.index(name.split(": ", 1)[0])
+            stage["says"] = name
 
         # The engine checks and stores a file in one call, so the bar counts stages and shows
         # the time spent; it never claims a share of rows it cannot know. The work stays in
@@ -114,7 +116,7 @@ class Command(BaseCommand):
                 while not done.wait(0.25):
                     if bar.n != stage["now"]:
                         bar.update(stage["now"] - bar.n)
-                    bar.set_postfix_str(stages[stage["now"]], refresh=True)
+                    bar.set_postfix_str(stage["says"], refresh=True)
 
             ticker = threading.Thread(target=tick, daemon=True)
             ticker.start()
