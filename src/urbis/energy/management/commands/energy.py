@@ -108,7 +108,7 @@ class Command(BaseCommand):
         # this thread (it uses the database); a helper thread only redraws the bar.
         with tqdm(
             total=len(stages), unit="stage", desc=path.name,
-            bar_format="{desc}: {n_fmt}/{total_fmt} stages |{bar}| {elapsed} {postfix}",
+            bar_format="{desc}: {n_fmt}/{total_fmt} stages |{bar}| {elapsed}{postfix}",
             disable=options.get("verbosity", 1) == 0,
         ) as bar:
 
