@@ -118,6 +118,11 @@ def _scan_csv(path: Path, dialect: CsvDialect) -> pl.LazyFrame:
     return pl.scan_csv(path, separator=dialect.delimiter, infer_schema=False, encoding="utf8-lossy")
 
 
+def _scan_known_csv(path: Path, dialect: CsvDialect) -> pl.LazyFrame:
+    scan = _scan_csv(path, dialect)
+    return scan.select(_known(scan.collect_schema().names()))
+
+
 def read_input(path: Path) -> tuple[pl.DataFrame, str]:
     """Read a whole readings file. Returns the frame (column names lower-cased) and its kind.
 
@@ -137,9 +142,7 @@ def read_input(path: Path) -> tuple[pl.DataFrame, str]:
         assert isinstance(converted, pl.DataFrame)
         return _normalise(converted, None), kind
     dialect = sniff_dialect(path)
-    scan = _scan_csv(path, dialect)
-    frame = scan.select(_known(scan.collect_schema().names())).collect()
-    return _normalise(frame, dialect), kind
+    return _normalise(_scan_known_csv(path, dialect).collect(), dialect), kind
 
 
 def _known(names: list[str]) -> list[str]:
@@ -207,6 +210,5 @@ def read_batches(path: Path, work_dir: Path, batch_rows: int) -> Batches:
         return Batches(path, None, batch_rows)
     dialect = sniff_dialect(path)
     source = work_dir / "input.parquet"
-    scan = _scan_csv(path, dialect)
-    scan.select(_known(scan.collect_schema().names())).sink_parquet(source, compression="lz4")
+    _scan_known_csv(path, dialect).sink_parquet(source, compression="lz4")
     return Batches(source, dialect, batch_rows)

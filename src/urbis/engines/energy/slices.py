@@ -23,7 +23,7 @@ import polars as pl
 
 from .areas import AreaIndex
 from .readers import Batches, file_kind, read_batches
-from .validate import ROW_COLUMN, InputFrame, first_row_number, meter_id_text
+from .validate import ROW_COLUMN, InputFrame, as_float, first_row_number, meter_id_text
 
 #: Row numbers are 32-bit (see :mod:`.validate`); a larger file has to be split first.
 MAX_FILE_ROWS = 2**32 - 2
@@ -146,8 +146,4 @@ def _text(batch: pl.DataFrame, name: str, *, lower: bool = True) -> pl.Expr:
 
 
 def _number(batch: pl.DataFrame, name: str) -> pl.Expr:
-    if name not in batch.columns:
-        return pl.lit(None, pl.Float64)
-    if batch.schema[name] in (pl.String, pl.Categorical):
-        return pl.col(name).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
-    return pl.col(name).cast(pl.Float64, strict=False)
+    return as_float(batch, name) if name in batch.columns else pl.lit(None, pl.Float64)

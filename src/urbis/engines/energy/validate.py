@@ -156,7 +156,8 @@ def _unit_factor(frame: pl.DataFrame) -> pl.Expr:
     return col.cast(pl.String).replace_strict(factors, default=None, return_dtype=pl.Float64)
 
 
-def _as_float(frame: pl.DataFrame, name: str) -> pl.Expr:
+def as_float(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """The column as numbers; text that is no number becomes null."""
     dtype = frame.schema[name]
     if isinstance(dtype, pl.String | pl.Categorical | pl.Enum):
         return pl.col(name).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
@@ -297,12 +298,12 @@ def validate(
         carrier=_as_text(frame, "carrier", lower=True),
         unit=_as_text(frame, "unit"),
         factor=_unit_factor(frame),
-        value=_as_float(frame, "value"),
+        value=as_float(frame, "value"),
         ts=utc,
         ts_reason=ts_reason,
         area_code=_as_text(frame, "area_code") if has_area else pl.lit(None, pl.String),
-        lon=_as_float(frame, "lon") if has_point else pl.lit(None, pl.Float64),
-        lat=_as_float(frame, "lat") if has_point else pl.lit(None, pl.Float64),
+        lon=as_float(frame, "lon") if has_point else pl.lit(None, pl.Float64),
+        lat=as_float(frame, "lat") if has_point else pl.lit(None, pl.Float64),
         resolution_raw=(
             _as_text(frame, "resolution", lower=True)
             if "resolution" in columns
