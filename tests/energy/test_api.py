@@ -241,3 +241,110 @@ def test_daily_totals_follow_local_days() -> None:
     days = daily_totals(profile)
     assert [(d["day"], d["hours"]) for d in days] == [("2025-03-29", 24), ("2025-03-30", 23)]
     assert days[1]["consumption"] == 23.0 and days[1]["self_sufficiency"] == 0.5
+
+
+def test_balance_as_csv_has_the_json_figures(client: Any, stored: None) -> None:
+    import csv
+
+    url = "/api/v1/cities/barcelona/energy/balance?level=neighbourhood&month=6"
+    response = client.get(url + "&format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="energy-balance-barcelona-neighbourhood-2025-06.csv"' in (
+        response["Content-Disposition"]
+    )
+    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    items = {r["code"]: r for r in client.get(url).json()["items"]}
+    assert len(table) == len(items) == 73
+    assert list(table[0])[:7] == ["city", "level", "year", "month", "sector", "carrier", "code"]
+    for row in table:
+        assert (row["city"], row["year"], row["month"]) == ("barcelona", "2025", "6")
+        expected = items[row["code"]]
+        for field in ("consumption_kwh", "production_kwh", "self_sufficiency", "households"):
+            value = expected[field]
+            assert row[field] == ("" if value is None else str(value)), (row["code"], field)
+    gas = client.get(url + "&format=csv&carrier=gas&sector=residential")
+    assert 'energy-balance-barcelona-neighbourhood-2025-06-residential-gas.csv' in (
+        gas["Content-Disposition"]
+    )
+
+
+def test_csv_refuses_street_level_and_unknown_formats(client: Any, stored: None) -> None:
+    base = "/api/v1/cities/barcelona/energy/balance"
+    street = client.get(base + "?level=street&format=csv")
+    assert street.status_code == 422 and "GeoJSON only" in street.json()["detail"]
+    xml = client.get(base + "?format=xml")
+    assert xml.status_code == 422 and "json, geojson or csv" in xml.json()["detail"]
+
+
+def test_per_m2_follows_imported_floor_area(
+    client: Any, stored: None, barcelona: Any, tmp_path: Path
+) -> None:
+    """Floor areas imported after the balance was cached are used at once; a district
+    without its own figure gets the sum of its neighbourhoods only when all of them know it."""
+    from urbis.places.models import Area
+    from urbis.places.services import import_floor_area
+
+    url = "/api/v1/cities/barcelona/energy/balance?level=neighbourhood"
+    before = {r["code"]: r for r in client.get(url).json()["items"]}
+    assert before["B07"]["consumption_per_m2_kwh"] is None
+    district = Area.objects.get(city=barcelona, code="B07").parent
+    siblings = list(district.children.values_list("code", flat=True))
+    path = tmp_path / "floor.csv"
+    path.write_text(
+        "code,floor_area_m2,reference_date,source\n"
+        + "".join(f"{c},{1000 + i},2024-01-01,test\n" for i, c in enumerate(sorted(siblings)))
+    )
+    import_floor_area(path, city=barcelona)
+    after = {r["code"]: r for r in client.get(url).json()["items"]}
+    b07 = after["B07"]
+    floor = Area.objects.get(city=barcelona, code="B07").floor_area_m2
+    assert b07["floor_area_m2"] == floor
+    assert b07["consumption_per_m2_kwh"] == pytest.approx(b07["consumption_kwh"] / floor, abs=0.01)
+    districts = client.get(url.replace("neighbourhood", "district")).json()["items"]
+    row = next(r for r in districts if r["code"] == district.code)
+    assert row["floor_area_m2"] == pytest.approx(sum(1000 + i for i in range(len(siblings))))
+    assert row["consumption_per_m2_kwh"] == pytest.approx(
+        row["consumption_kwh"] / row["floor_area_m2"], abs=0.01
+    )
+    page = client.get("/cities/barcelona/energy/?level=neighbourhood").content.decode()
+    assert "per m² of floor area" in page
+
+
+def test_households_imported_after_caching_are_used(
+    client: Any, stored: None, barcelona: Any, tmp_path: Path
+) -> None:
+    """A district's households are the sum over its neighbourhoods once all of them know
+    theirs, even when the balance was cached before the import."""
+    from urbis.places.models import Area
+    from urbis.places.services import import_population
+
+    url = "/api/v1/cities/barcelona/energy/balance?level=district"
+    district = Area.objects.get(city=barcelona, code="B07").parent
+    row = next(r for r in client.get(url).json()["items"] if r["code"] == district.code)
+    assert row["households"] is None
+    siblings = sorted(district.children.values_list("code", flat=True))
+    path = tmp_path / "population.csv"
+    path.write_text(
+        "code,population,households,reference_date,source\n"
+        + "".join(f"{c},40000,{16000 + i},2024-01-01,test\n" for i, c in enumerate(siblings))
+    )
+    import_population(path, city=barcelona)
+    row = next(r for r in client.get(url).json()["items"] if r["code"] == district.code)
+    assert row["households"] == sum(16000 + i for i in range(len(siblings)))
+    assert row["consumption_per_household_kwh"] == pytest.approx(
+        row["consumption_kwh"] / row["households"], abs=0.05
+    )
+
+
+def test_map_page_offers_the_table_as_csv(client: Any, stored: None) -> None:
+    page = client.get("/cities/barcelona/energy/?level=district&year=2025&month=6").content
+    html = page.decode()
+    assert "format=csv" in html and "level=district" in html
+    link = html.split('href="', )[1:]
+    csv_href = next(h.split('"')[0] for h in link if "format=csv" in h).replace("&amp;", "&")
+    response = client.get(csv_href)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().count("\n") == 1 + 10
+    street = client.get("/cities/barcelona/energy/?level=street").content.decode()
+    assert "format=csv" not in street

@@ -2,10 +2,12 @@
 only) and the Energy-Neutral Neighbourhoods competition. Thin: all rules live in ``queries``
 and ``services``."""
 
+import csv
+import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -28,7 +30,9 @@ class BalanceFilters(Schema):
     carrier: str = Field("all", description="all, electricity, gas, heat")
     measure: str = Field("consumption", description="consumption, production, balance or "
                                                     "self_sufficiency (GeoJSON `value`)")
-    format: str | None = Field(None, description="`geojson` for a FeatureCollection")
+    format: str | None = Field(
+        None, description="`json` (default), `geojson` for a FeatureCollection, `csv` for a table"
+    )
 
 
 class BalanceRowOut(Schema):
@@ -47,6 +51,8 @@ class BalanceRowOut(Schema):
     consumption_per_household_kwh: float | None
     population: int | None
     consumption_per_resident_kwh: float | None
+    floor_area_m2: float | None
+    consumption_per_m2_kwh: float | None
 
 
 class BalanceOut(Schema):
@@ -150,18 +156,27 @@ def _bad(exc: queries.BadQuery) -> ValidationError:
     summary="Energy balance per area",
     description=(
         "Consumption, production, net balance, hour-by-hour self-sufficiency and "
-        "self-consumption, peaks, per household/resident, for every area of a level in a "
-        "year or month. With `?format=geojson` (or `Accept: application/geo+json`) the answer "
-        "is a GeoJSON FeatureCollection for the map, each feature's `value` being the chosen "
-        "`measure`; `level=street` gives cells of at least 10 connections."
+        "self-consumption, peaks, per household, resident and m² of floor area where known, "
+        "for every area of a level in a year or month. With `?format=geojson` (or `Accept: "
+        "application/geo+json`) the answer is a GeoJSON FeatureCollection for the map, each "
+        "feature's `value` being the chosen `measure`; `level=street` gives cells of at least "
+        "10 connections (GeoJSON only). With `?format=csv` the same table as CSV, one row per "
+        "area, the selection repeated in its first columns."
     ),
-    openapi_extra={"responses": {200: {"content": {GEOJSON: {"schema": {"type": "object"}}}}}},
+    openapi_extra={"responses": {200: {"content": {
+        GEOJSON: {"schema": {"type": "object"}},
+        "text/csv": {"schema": {"type": "string"}},
+    }}}},
 )
 def energy_balance(request: HttpRequest, code: str, filters: Query[BalanceFilters]) -> Any:
     city = places.get_city(code, request.user)
     year = _year(city, filters.year)
+    if filters.format not in (None, "json", "geojson", "csv"):
+        raise ValidationError("format must be json, geojson or csv")
     try:
-        if filters.format == "geojson" or GEOJSON in request.headers.get("Accept", ""):
+        if filters.format == "geojson" or (
+            filters.format is None and GEOJSON in request.headers.get("Accept", "")
+        ):
             layer = queries.map_layer(
                 city, level=filters.level, measure=filters.measure, year=year,
                 month=filters.month, sector=filters.sector, carrier=filters.carrier,
@@ -177,11 +192,35 @@ def energy_balance(request: HttpRequest, code: str, filters: Query[BalanceFilter
         )
     except queries.BadQuery as exc:
         raise _bad(exc) from exc
+    if filters.format == "csv":
+        return _balance_csv(city.code, year, filters, rows)
     return {
         "city": city.code, "level": filters.level, "year": year, "month": filters.month,
         "sector": filters.sector, "carrier": filters.carrier, "years": queries.years(city),
         "items": rows,
     }
+
+
+def _balance_csv(
+    city: str, year: int | None, filters: BalanceFilters, rows: list[dict[str, Any]]
+) -> HttpResponse:
+    context = {"city": city, "level": filters.level, "year": year, "month": filters.month,
+               "sector": filters.sector, "carrier": filters.carrier}
+    columns = [*context, *BalanceRowOut.model_fields]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**context, **row})
+    name = f"energy-balance-{city}-{filters.level}-{year}"
+    if filters.month:
+        name += f"-{filters.month:02d}"
+    for part in (filters.sector, filters.carrier):
+        if part != "all":
+            name += f"-{part}"
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 @router.get(

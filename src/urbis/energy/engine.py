@@ -93,7 +93,7 @@ def engine_areas(city: City, *, with_geometry: bool = True) -> list[Area]:
     """The city and its areas as the engine's plain ``Area`` records (the city is the root)."""
     capacity = pv_capacity(city)
     result = [Area(city.code, "city", None, name=city.name)]
-    fields = ["code", "level", "name", "households", "parent__code"]
+    fields = ["code", "level", "name", "households", "floor_area_m2", "parent__code"]
     if with_geometry:
         fields.append("geometry")
     for row in PlaceArea.objects.filter(city=city).values(*fields).order_by("level", "code"):
@@ -104,6 +104,7 @@ def engine_areas(city: City, *, with_geometry: bool = True) -> list[Area]:
                 parent_code=row["parent__code"] or city.code,
                 geometry=row.get("geometry"),
                 households=row["households"],
+                floor_area_m2=row["floor_area_m2"],
                 pv_capacity_kwp=capacity.get(row["code"]),
                 name=row["name"],
             )
@@ -118,11 +119,14 @@ def _areas_signature(city: City) -> str:
         .values_list("updated_at", flat=True)
         .first()
     )
-    payload = [
-        str(stamp),
-        PlaceArea.objects.filter(city=city).count(),
-        sorted(pv_capacity(city).items()),
-    ]
+    # The denominators are read too, not trusted to updated_at: a queryset update() or
+    # bulk_update() changes them without touching it.
+    figures = list(
+        PlaceArea.objects.filter(city=city)
+        .order_by("code")
+        .values_list("code", "parent__code", "households", "floor_area_m2")
+    )
+    payload = [str(stamp), figures, sorted(pv_capacity(city).items())]
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
 
 

@@ -99,7 +99,9 @@ def _select(
         "area_code", "year", "month", "peak_import_kw", "peak_export_kw"
     )
     summed = picked.group_by("level", "area_code", "year", "month").agg(
-        *[pl.col(f).sum() for f in SUM_FIELDS], pl.col("households").first()
+        *[pl.col(f).sum() for f in SUM_FIELDS],
+        pl.col("households").first(),
+        pl.col("floor_area_m2").first(),
     )
     hourly_c = pl.col("consumption_kwh") - pl.col("coarse_consumption_kwh")
     hourly_p = pl.col("production_kwh") - pl.col("coarse_production_kwh")
@@ -112,11 +114,12 @@ def _select(
 
 
 def _area_info(city: City) -> dict[str, dict[str, Any]]:
-    info = {
+    info: dict[str, dict[str, Any]] = {
         city.code: {
             "name": city.name,
             "population": city.population,
             "households": None,
+            "floor_area_m2": None,
             "url": city.get_absolute_url(),
             "parent": None,
         }
@@ -126,6 +129,7 @@ def _area_info(city: City) -> dict[str, dict[str, Any]]:
             "name": area.name,
             "population": area.population,
             "households": area.households,
+            "floor_area_m2": area.floor_area_m2,
             "url": _area_energy_url(city, area.code),
             "parent": area.parent.code if area.parent else None,
         }
@@ -166,6 +170,7 @@ def balance_table(
         r = by_code.get(code) or {}
         meta = info[code]
         households = r.get("households") or meta["households"]
+        floor_area = r.get("floor_area_m2") or meta["floor_area_m2"]
         cons = r.get("consumption_kwh")
         rows.append(
             {
@@ -190,6 +195,10 @@ def balance_table(
                     _round(cons / meta["population"])
                     if cons is not None and meta["population"]
                     else None
+                ),
+                "floor_area_m2": _round(floor_area),
+                "consumption_per_m2_kwh": (
+                    _round(cons / floor_area, 2) if cons is not None and floor_area else None
                 ),
             }
         )

@@ -90,8 +90,12 @@ def energy_map(request: HttpRequest, code: str) -> HttpResponse:
         rows = queries.balance_table(
             city, level=level, year=year, month=month, sector=sector, carrier=carrier
         )
-    geojson_url = reverse("api-1:energy_balance", args=[city.code]) + "?" + "&".join(
+    api_url = reverse("api-1:energy_balance", args=[city.code])
+    geojson_url = api_url + "?" + "&".join(
         f"{k}={v}" for k, v in {**params, "format": "geojson"}.items()
+    )
+    csv_url = api_url + "?" + "&".join(
+        f"{k}={v}" for k, v in {**params, "format": "csv"}.items() if k != "measure"
     )
     return render(
         request,
@@ -112,6 +116,9 @@ def energy_map(request: HttpRequest, code: str) -> HttpResponse:
             "layer_properties": layer_properties,
             "field": queries.MEASURE_FIELDS[measure],
             "geojson_url": geojson_url,
+            "csv_url": csv_url if level != "street" else None,
+            "per_household": any(r.get("consumption_per_household_kwh") for r in rows),
+            "per_m2": any(r.get("consumption_per_m2_kwh") for r in rows),
             "can_upload": can(request.user, Action.EDIT, city),
         },
     )

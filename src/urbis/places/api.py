@@ -49,6 +49,7 @@ def _area_out(request: HttpRequest, area: Area) -> dict[str, Any]:
         "population": area.population,
         "population_date": area.population_date,
         "households": area.households,
+        "floor_area_m2": area.floor_area_m2,
         "area_km2": round(area.area_m2 / 1_000_000, 4) if area.area_m2 else None,
         "density_per_km2": round(area.density, 1) if area.density is not None else None,
         "bbox": area.bbox,

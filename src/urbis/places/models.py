@@ -84,6 +84,10 @@ class Area(models.Model):
     population_source = models.CharField(_("population source"), max_length=300, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     area_m2 = models.FloatField(_("area (m²)"), null=True, blank=True)
+    # Built floor area, the denominator of energy use per m²; not the land area above.
+    floor_area_m2 = models.FloatField(_("built floor area (m²)"), null=True, blank=True)
+    floor_area_date = models.DateField(_("floor area reference date"), null=True, blank=True)
+    floor_area_source = models.CharField(_("floor area source"), max_length=300, blank=True)
     geometry = models.JSONField(_("geometry"))
     bbox = models.JSONField(_("bounding box"))
     centroid = models.JSONField(_("centroid"), null=True, blank=True)

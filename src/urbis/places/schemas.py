@@ -27,6 +27,7 @@ class AreaOut(Schema):
     population: int | None
     population_date: dt.date | None
     households: int | None
+    floor_area_m2: float | None
     area_km2: float | None
     density_per_km2: float | None
     bbox: list[float]

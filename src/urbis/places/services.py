@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from urbis.errors import ImportRefused, RowError
 from urbis.places import geometry as geo
@@ -240,11 +242,82 @@ def set_population(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
             updates.append(area)
     if errors:
         raise ImportRefused(errors)
-    with transaction.atomic():
-        Area.objects.bulk_update(
-            updates, ["population", "households", "population_date", "population_source"]
-        )
+    _save_figures(updates, ["population", "households", "population_date", "population_source"])
     return len(updates)
+
+
+FLOOR_AREA_COLUMNS = ("code", "floor_area_m2", "reference_date", "source")
+
+
+def import_floor_area(path: str | Path, *, city: City) -> int:
+    """Set the built floor area of areas from a CSV (``code,floor_area_m2,reference_date,
+    source``). An empty ``floor_area_m2`` means "no published figure" and clears the value."""
+    path = Path(path)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    return set_floor_area(rows, city=city, file=path.name)
+
+
+def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<input>") -> int:
+    areas = {a.code: a for a in Area.objects.filter(city=city)}
+    errors: list[RowError] = []
+    updates: list[Area] = []
+    seen: dict[str, int] = {}
+    for row_number, row in enumerate(rows, start=2):  # row 1 is the header
+        missing = [c for c in FLOOR_AREA_COLUMNS if c not in row]
+        if missing:
+            errors.append(RowError(file, row_number, missing[0], "column missing"))
+            continue
+        code = (row["code"] or "").strip()
+        area = areas.get(code)
+        if area is None:
+            errors.append(RowError(file, row_number, "code", f"no area {code!r} in {city}"))
+            continue
+        if code in seen:
+            reason = f"area {code!r} already given in row {seen[code]}"
+            errors.append(RowError(file, row_number, "code", reason))
+            continue
+        seen[code] = row_number
+        before = len(errors)
+        raw = (row["floor_area_m2"] or "").strip()
+        value = None
+        if raw:
+            try:
+                value = float(raw)
+            except ValueError:
+                errors.append(RowError(file, row_number, "floor_area_m2", f"not a number: {raw!r}"))
+            else:
+                if not math.isfinite(value) or value <= 0:
+                    reason = f"must be above 0 m², not {raw}"
+                    errors.append(RowError(file, row_number, "floor_area_m2", reason))
+        raw_date = (row["reference_date"] or "").strip()
+        date = None
+        try:
+            date = dt.date.fromisoformat(raw_date) if raw_date else None
+        except ValueError:
+            errors.append(RowError(file, row_number, "reference_date", f"not a date: {raw_date!r}"))
+        if raw and not raw_date:
+            errors.append(
+                RowError(file, row_number, "reference_date", "a floor area needs its date")
+            )
+        if len(errors) == before:
+            area.floor_area_m2 = value
+            area.floor_area_date = date if value is not None else None
+            area.floor_area_source = (row["source"] or "").strip()[:300] if value else ""
+            updates.append(area)
+    if errors:
+        raise ImportRefused(errors)
+    _save_figures(updates, ["floor_area_m2", "floor_area_date", "floor_area_source"])
+    return len(updates)
+
+
+def _save_figures(areas: list[Area], fields: list[str]) -> None:
+    # bulk_update skips auto_now; the energy cache keys on updated_at, so it is set here.
+    now = timezone.now()
+    for area in areas:
+        area.updated_at = now
+    with transaction.atomic():
+        Area.objects.bulk_update(areas, [*fields, "updated_at"])
 
 
 def _text(value: Any) -> str:
