@@ -286,20 +286,20 @@ def test_per_m2_follows_imported_floor_area(
     from urbis.places.services import import_floor_area
 
     url = "/api/v1/cities/barcelona/energy/balance?level=neighbourhood"
-    before = {r["code"]: r for r in client.get(url).json()["items"]}
-    assert before["B07"]["consumption_per_m2_kwh"] is None
+    before = {r["code"]: r for r in client.get(url).json()["items"]}  # cached from here on
     district = Area.objects.get(city=barcelona, code="B07").parent
     siblings = list(district.children.values_list("code", flat=True))
     path = tmp_path / "floor.csv"
+    # The district's own figure is cleared, so that it becomes the sum of its barris.
     path.write_text(
-        "code,floor_area_m2,reference_date,source\n"
+        f"code,floor_area_m2,reference_date,source\n{district.code},,,\n"
         + "".join(f"{c},{1000 + i},2024-01-01,test\n" for i, c in enumerate(sorted(siblings)))
     )
     import_floor_area(path, city=barcelona)
     after = {r["code"]: r for r in client.get(url).json()["items"]}
     b07 = after["B07"]
     floor = Area.objects.get(city=barcelona, code="B07").floor_area_m2
-    assert b07["floor_area_m2"] == floor
+    assert b07["floor_area_m2"] == floor != before["B07"]["floor_area_m2"]
     assert b07["consumption_per_m2_kwh"] == pytest.approx(b07["consumption_kwh"] / floor, abs=0.01)
     districts = client.get(url.replace("neighbourhood", "district")).json()["items"]
     row = next(r for r in districts if r["code"] == district.code)
@@ -322,11 +322,12 @@ def test_households_imported_after_caching_are_used(
     url = "/api/v1/cities/barcelona/energy/balance?level=district"
     district = Area.objects.get(city=barcelona, code="B07").parent
     row = next(r for r in client.get(url).json()["items"] if r["code"] == district.code)
-    assert row["households"] is None
     siblings = sorted(district.children.values_list("code", flat=True))
+    assert row["households"] != sum(16000 + i for i in range(len(siblings)))
     path = tmp_path / "population.csv"
+    # The district's own figure is cleared, so that it becomes the sum of its barris.
     path.write_text(
-        "code,population,households,reference_date,source\n"
+        f"code,population,households,reference_date,source\n{district.code},,,,\n"
         + "".join(f"{c},40000,{16000 + i},2024-01-01,test\n" for i, c in enumerate(siblings))
     )
     import_population(path, city=barcelona)

@@ -148,6 +148,8 @@ def place_steps() -> list[Step]:
             label = f"{city.name}: {boundary.level} boundaries"
             result.append((label, partial(_load_boundaries, city, boundary)))
         result.append((f"{city.name}: population", partial(_load_population, city)))
+        if (DATA / city.code / "floor_area.csv").exists():
+            result.append((f"{city.name}: floor area", partial(_load_floor_area, city)))
     return result
 
 
@@ -196,10 +198,8 @@ def _load_boundaries(city: DemoCity, boundary: BoundaryFile) -> None:
     )
 
 
-def _load_population(city: DemoCity) -> None:
-    path = DATA / city.code / "population.csv"
-    if not path.exists():
-        return
+def _rows_with_urbis_codes(city: DemoCity, path: Path) -> list[dict[str, str]]:
+    """The rows of a per-area CSV in the publisher's codes, with Urbis area codes instead."""
     by_level = {b.level: b for b in city.boundaries}
     rows = []
     with path.open(newline="", encoding="utf-8") as handle:
@@ -208,7 +208,21 @@ def _load_population(city: DemoCity) -> None:
             if boundary is None:
                 continue
             rows.append({**row, "code": boundary.population_code((row["code"] or "").strip())})
+    return rows
+
+
+def _load_population(city: DemoCity) -> None:
+    path = DATA / city.code / "population.csv"
+    if not path.exists():
+        return
+    rows = _rows_with_urbis_codes(city, path)
     places.set_population(rows, city=City.objects.get(code=city.code), file=path.name)
+
+
+def _load_floor_area(city: DemoCity) -> None:
+    path = DATA / city.code / "floor_area.csv"
+    rows = _rows_with_urbis_codes(city, path)
+    places.set_floor_area(rows, city=City.objects.get(code=city.code), file=path.name)
 
 
 def _load_organisations() -> None:

@@ -83,6 +83,10 @@ class Area(models.Model):
     population_date = models.DateField(_("population reference date"), null=True, blank=True)
     population_source = models.CharField(_("population source"), max_length=300, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    # Censuses count households less often than registers count people, so the two figures
+    # usually have different dates and sources.
+    households_date = models.DateField(_("households reference date"), null=True, blank=True)
+    households_source = models.CharField(_("households source"), max_length=300, blank=True)
     area_m2 = models.FloatField(_("area (m²)"), null=True, blank=True)
     # Built floor area, the denominator of energy use per m²; not the land area above.
     floor_area_m2 = models.FloatField(_("built floor area (m²)"), null=True, blank=True)

@@ -191,11 +191,14 @@ def refresh_city_boundary(city: City) -> None:
 
 
 POPULATION_COLUMNS = ("code", "population", "households", "reference_date", "source")
+# Optional: households often come from another source and date than the population.
+HOUSEHOLDS_COLUMNS = ("households_reference_date", "households_source")
 
 
 def import_population(path: str | Path, *, city: City) -> int:
     """Set population and households of areas from a CSV (``code,population,households,
-    reference_date,source``). Empty cells mean "no published figure" and clear the value."""
+    reference_date,source``, optionally ``households_reference_date,households_source`` when
+    households have their own). Empty cells mean "no published figure" and clear the value."""
     path = Path(path)
     with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
@@ -216,6 +219,7 @@ def set_population(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
         if area is None:
             errors.append(RowError(file, row_number, "code", f"no area {row['code']!r} in {city}"))
             continue
+        before = len(errors)
         values: dict[str, Any] = {}
         for column in ("population", "households"):
             raw = (row[column] or "").strip()
@@ -225,24 +229,39 @@ def set_population(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
                 errors.append(RowError(file, row_number, column, f"not a whole number: {raw!r}"))
             else:
                 values[column] = int(raw)
-        raw_date = (row["reference_date"] or "").strip()
-        try:
-            values["population_date"] = dt.date.fromisoformat(raw_date) if raw_date else None
-        except ValueError:
-            errors.append(RowError(file, row_number, "reference_date", f"not a date: {raw_date!r}"))
-        if values.get("population") is not None and not values.get("population_date"):
+        for column in ("reference_date", "households_reference_date"):
+            raw_date = (row.get(column) or "").strip()
+            try:
+                values[column] = dt.date.fromisoformat(raw_date) if raw_date else None
+            except ValueError:
+                errors.append(RowError(file, row_number, column, f"not a date: {raw_date!r}"))
+        if len(errors) > before:
+            continue
+        if values["population"] is not None and not values["reference_date"]:
             errors.append(
                 RowError(file, row_number, "reference_date", "a population needs its date")
             )
-        if not errors:
-            area.population = values["population"]
-            area.households = values["households"]
-            area.population_date = values["population_date"]
-            area.population_source = (row["source"] or "").strip()[:300]
-            updates.append(area)
+        households_date = values["households_reference_date"] or values["reference_date"]
+        if values["households"] is not None and households_date is None:
+            column = "households_reference_date" if "households_reference_date" in row else (
+                "reference_date"
+            )
+            errors.append(RowError(file, row_number, column, "households need their date"))
+        if len(errors) > before:
+            continue
+        source = (row["source"] or "").strip()
+        households_source = (row.get("households_source") or "").strip() or source
+        area.population = values["population"]
+        area.population_date = values["reference_date"] if area.population is not None else None
+        area.population_source = source[:300] if area.population is not None else ""
+        area.households = values["households"]
+        area.households_date = households_date if area.households is not None else None
+        area.households_source = households_source[:300] if area.households is not None else ""
+        updates.append(area)
     if errors:
         raise ImportRefused(errors)
-    _save_figures(updates, ["population", "households", "population_date", "population_source"])
+    fields = ["population", "population_date", "population_source"]
+    _save_figures(updates, [*fields, "households", "households_date", "households_source"])
     return len(updates)
 
 
