@@ -102,6 +102,17 @@ def test_profile_and_area_balance(client: Any, stored: None) -> None:
     area = client.get("/api/v1/cities/barcelona/energy/areas/B07/balance").json()
     assert area["years"][0]["year"] == 2025 and area["years"][0]["sectors"]
     assert client.get("/api/v1/cities/barcelona/energy/areas/NOPE/balance").status_code == 404
+    # The year's figures per household and per m² use the demo's census and cadastre figures.
+    year = area["years"][0]
+    from urbis.places.models import Area
+
+    b07 = Area.objects.get(city__code="barcelona", code="B07")
+    assert year["households"] == b07.households and year["floor_area_m2"] == b07.floor_area_m2
+    assert year["consumption_per_m2_kwh"] == pytest.approx(
+        year["total"]["consumption_kwh"] / b07.floor_area_m2, abs=0.01
+    )
+    page = client.get("/cities/barcelona/energy/areas/B07/").content.decode()
+    assert "Consumption per m² of floor area" in page and "Consumption per household" in page
 
 
 def test_bad_parameters_are_problems(client: Any, stored: None) -> None:

@@ -332,10 +332,12 @@ def area_balance(city: City, area_code: str, *, carrier: str = "all") -> dict[st
                 cube, level=None, year=year, month=0, sector=s, carrier=carrier
             ).iter_rows(named=True)
         ]
+        first = next(total.iter_rows(named=True), None)
         yearly.append(
             {
                 "year": year,
-                "total": next((_figures(r) for r in total.iter_rows(named=True)), None),
+                "total": _figures(first) if first else None,
+                **_per_unit(first),
                 "months": [
                     {"month": r["month"], **_figures(r)}
                     for r in months.sort("month").iter_rows(named=True)
@@ -344,6 +346,22 @@ def area_balance(city: City, area_code: str, *, carrier: str = "all") -> dict[st
             }
         )
     return {"area": area_code, "carrier": carrier, "years": yearly}
+
+
+def _per_unit(r: dict[str, Any] | None) -> dict[str, Any]:
+    """Consumption per household and per m² of a year's total, with what it divides by."""
+    r = r or {}
+    cons, households, floor = (
+        r.get("consumption_kwh"), r.get("households"), r.get("floor_area_m2")
+    )
+    return {
+        "households": households,
+        "consumption_per_household_kwh": (
+            _round(cons / households) if cons is not None and households else None
+        ),
+        "floor_area_m2": _round(floor),
+        "consumption_per_m2_kwh": _round(cons / floor, 2) if cons is not None and floor else None,
+    }
 
 
 def _figures(r: dict[str, Any]) -> dict[str, Any]:
