@@ -66,6 +66,42 @@ class BalanceOut(Schema):
     items: list[BalanceRowOut]
 
 
+class FiguresOut(Schema):
+    consumption_kwh: float | None
+    production_kwh: float | None
+    net_kwh: float | None
+    self_sufficiency: float | None
+    self_consumption: float | None
+    peak_import_kw: float | None
+    peak_export_kw: float | None
+    estimated_production_kwh: float | None
+
+
+class MonthFiguresOut(FiguresOut):
+    month: int
+
+
+class SectorFiguresOut(FiguresOut):
+    sector: str
+
+
+class AreaYearOut(Schema):
+    year: int
+    total: FiguresOut | None
+    households: int | None
+    consumption_per_household_kwh: float | None
+    floor_area_m2: float | None
+    consumption_per_m2_kwh: float | None
+    months: list[MonthFiguresOut]
+    sectors: list[SectorFiguresOut]
+
+
+class AreaBalanceOut(Schema):
+    area: str
+    carrier: str
+    years: list[AreaYearOut]
+
+
 class ProfileOut(Schema):
     area: str
     year: int
@@ -245,7 +281,13 @@ def street_cells(
 
 @router.get(
     "/cities/{code}/energy/areas/{area_code}/balance",
+    response=AreaBalanceOut,
     summary="One area's balance by year, month and sector",
+    description=(
+        "For each year with readings: the year's figures, each month's, each sector's, and the "
+        "year's consumption per household and per m² of floor area where those are known. "
+        "`carrier` is all (default), electricity, gas or heat; `area_code` may be the city's."
+    ),
 )
 def area_balance(request: HttpRequest, code: str, area_code: str, carrier: str = "all") -> Any:
     city = places.get_city(code, request.user)
