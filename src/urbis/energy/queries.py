@@ -105,9 +105,12 @@ def _select(
     )
     hourly_c = pl.col("consumption_kwh") - pl.col("coarse_consumption_kwh")
     hourly_p = pl.col("production_kwh") - pl.col("coarse_production_kwh")
+    consumption = pl.col("consumption_kwh")
     return summed.with_columns(
         self_sufficiency=_ratio(pl.col("self_consumed_kwh"), hourly_c),
         self_consumption=_ratio(pl.col("self_consumed_kwh"), hourly_p),
+        consumption_per_household_kwh=_ratio(consumption, pl.col("households")),
+        consumption_per_m2_kwh=_ratio(consumption, pl.col("floor_area_m2")),
         sector=pl.lit(sector),
         carrier=pl.lit("all"),
     ).join(electricity, on=["area_code", "year", "month"], how="left")
@@ -169,36 +172,25 @@ def balance_table(
     for code in sorted(codes):
         r = by_code.get(code) or {}
         meta = info[code]
-        households = r.get("households") or meta["households"]
-        floor_area = r.get("floor_area_m2") or meta["floor_area_m2"]
         cons = r.get("consumption_kwh")
+        # An area without readings has no row in the cube, but its denominators still show.
+        denominators = {
+            "households": r.get("households") or meta["households"],
+            "floor_area_m2": r.get("floor_area_m2") or meta["floor_area_m2"],
+        }
         rows.append(
             {
                 "code": code,
                 "name": meta["name"],
                 "url": meta["url"],
                 "parent": meta["parent"],
-                "consumption_kwh": _round(cons),
-                "production_kwh": _round(r.get("production_kwh")),
-                "net_kwh": _round(r.get("net_kwh")),
-                "self_sufficiency": _round(r.get("self_sufficiency"), 4),
-                "self_consumption": _round(r.get("self_consumption"), 4),
-                "peak_import_kw": _round(r.get("peak_import_kw")),
-                "peak_export_kw": _round(r.get("peak_export_kw")),
-                "estimated_production_kwh": _round(r.get("estimated_production_kwh")),
-                "households": households,
-                "consumption_per_household_kwh": (
-                    _round(cons / households) if cons is not None and households else None
-                ),
+                **_figures(r),
+                **_per_unit({**r, **denominators}),
                 "population": meta["population"],
                 "consumption_per_resident_kwh": (
                     _round(cons / meta["population"])
                     if cons is not None and meta["population"]
                     else None
-                ),
-                "floor_area_m2": _round(floor_area),
-                "consumption_per_m2_kwh": (
-                    _round(cons / floor_area, 2) if cons is not None and floor_area else None
                 ),
             }
         )
@@ -349,18 +341,13 @@ def area_balance(city: City, area_code: str, *, carrier: str = "all") -> dict[st
 
 
 def _per_unit(r: dict[str, Any] | None) -> dict[str, Any]:
-    """Consumption per household and per m² of a year's total, with what it divides by."""
+    """Consumption per household and per m² of a cube row, with what it divides by."""
     r = r or {}
-    cons, households, floor = (
-        r.get("consumption_kwh"), r.get("households"), r.get("floor_area_m2")
-    )
     return {
-        "households": households,
-        "consumption_per_household_kwh": (
-            _round(cons / households) if cons is not None and households else None
-        ),
-        "floor_area_m2": _round(floor),
-        "consumption_per_m2_kwh": _round(cons / floor, 2) if cons is not None and floor else None,
+        "households": r.get("households"),
+        "consumption_per_household_kwh": _round(r.get("consumption_per_household_kwh")),
+        "floor_area_m2": _round(r.get("floor_area_m2")),
+        "consumption_per_m2_kwh": _round(r.get("consumption_per_m2_kwh"), 2),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,34 +191,20 @@ def refresh_city_boundary(city: City) -> None:
 
 
 POPULATION_COLUMNS = ("code", "population", "households", "reference_date", "source")
-# Optional: households often come from another source and date than the population.
-HOUSEHOLDS_COLUMNS = ("households_reference_date", "households_source")
 
 
 def import_population(path: str | Path, *, city: City) -> int:
     """Set population and households of areas from a CSV (``code,population,households,
     reference_date,source``, optionally ``households_reference_date,households_source`` when
-    households have their own). Empty cells mean "no published figure" and clear the value."""
-    path = Path(path)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
-    return set_population(rows, city=city, file=path.name)
+    households have their own: a census counts them, not the register that counts people).
+    Empty cells mean "no published figure" and clear the value."""
+    return set_population(_read_rows(path), city=city, file=Path(path).name)
 
 
 def set_population(rows: Iterable[dict[str, str]], *, city: City, file: str = "<input>") -> int:
-    rows = list(rows)
-    areas = {a.code: a for a in Area.objects.filter(city=city)}
     errors: list[RowError] = []
     updates: list[Area] = []
-    for row_number, row in enumerate(rows, start=2):  # row 1 is the header
-        missing = [c for c in POPULATION_COLUMNS if c not in row]
-        if missing:
-            errors.append(RowError(file, row_number, missing[0], "column missing"))
-            continue
-        area = areas.get(row["code"].strip())
-        if area is None:
-            errors.append(RowError(file, row_number, "code", f"no area {row['code']!r} in {city}"))
-            continue
+    for row_number, row, area in _rows_by_area(rows, POPULATION_COLUMNS, city, file, errors):
         before = len(errors)
         values: dict[str, Any] = {}
         for column in ("population", "households"):
@@ -230,11 +216,7 @@ def set_population(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
             else:
                 values[column] = int(raw)
         for column in ("reference_date", "households_reference_date"):
-            raw_date = (row.get(column) or "").strip()
-            try:
-                values[column] = dt.date.fromisoformat(raw_date) if raw_date else None
-            except ValueError:
-                errors.append(RowError(file, row_number, column, f"not a date: {raw_date!r}"))
+            values[column] = _date(row, column, row_number, file, errors)
         if len(errors) > before:
             continue
         if values["population"] is not None and not values["reference_date"]:
@@ -271,32 +253,19 @@ FLOOR_AREA_COLUMNS = ("code", "floor_area_m2", "reference_date", "source")
 def import_floor_area(path: str | Path, *, city: City) -> int:
     """Set the built floor area of areas from a CSV (``code,floor_area_m2,reference_date,
     source``). An empty ``floor_area_m2`` means "no published figure" and clears the value."""
-    path = Path(path)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
-    return set_floor_area(rows, city=city, file=path.name)
+    return set_floor_area(_read_rows(path), city=city, file=Path(path).name)
 
 
 def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<input>") -> int:
-    areas = {a.code: a for a in Area.objects.filter(city=city)}
     errors: list[RowError] = []
     updates: list[Area] = []
     seen: dict[str, int] = {}
-    for row_number, row in enumerate(rows, start=2):  # row 1 is the header
-        missing = [c for c in FLOOR_AREA_COLUMNS if c not in row]
-        if missing:
-            errors.append(RowError(file, row_number, missing[0], "column missing"))
-            continue
-        code = (row["code"] or "").strip()
-        area = areas.get(code)
-        if area is None:
-            errors.append(RowError(file, row_number, "code", f"no area {code!r} in {city}"))
-            continue
-        if code in seen:
-            reason = f"area {code!r} already given in row {seen[code]}"
+    for row_number, row, area in _rows_by_area(rows, FLOOR_AREA_COLUMNS, city, file, errors):
+        if area.code in seen:
+            reason = f"area {area.code!r} already given in row {seen[area.code]}"
             errors.append(RowError(file, row_number, "code", reason))
             continue
-        seen[code] = row_number
+        seen[area.code] = row_number
         before = len(errors)
         raw = (row["floor_area_m2"] or "").strip()
         value = None
@@ -309,13 +278,8 @@ def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
                 if not math.isfinite(value) or value <= 0:
                     reason = f"must be above 0 m², not {raw}"
                     errors.append(RowError(file, row_number, "floor_area_m2", reason))
-        raw_date = (row["reference_date"] or "").strip()
-        date = None
-        try:
-            date = dt.date.fromisoformat(raw_date) if raw_date else None
-        except ValueError:
-            errors.append(RowError(file, row_number, "reference_date", f"not a date: {raw_date!r}"))
-        if raw and not raw_date:
+        date = _date(row, "reference_date", row_number, file, errors)
+        if raw and not (row["reference_date"] or "").strip():
             errors.append(
                 RowError(file, row_number, "reference_date", "a floor area needs its date")
             )
@@ -328,6 +292,46 @@ def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
         raise ImportRefused(errors)
     _save_figures(updates, ["floor_area_m2", "floor_area_date", "floor_area_source"])
     return len(updates)
+
+
+def _read_rows(path: str | Path) -> list[dict[str, str]]:
+    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _rows_by_area(
+    rows: Iterable[dict[str, str]],
+    columns: tuple[str, ...],
+    city: City,
+    file: str,
+    errors: list[RowError],
+) -> Iterator[tuple[int, dict[str, str], Area]]:
+    """Each row with its number and the city's area it names; a row missing a column or
+    naming no area of the city is added to ``errors`` instead."""
+    areas = {a.code: a for a in Area.objects.filter(city=city)}
+    for row_number, row in enumerate(rows, start=2):  # row 1 is the header
+        missing = [c for c in columns if c not in row]
+        if missing:
+            errors.append(RowError(file, row_number, missing[0], "column missing"))
+            continue
+        code = (row["code"] or "").strip()
+        area = areas.get(code)
+        if area is None:
+            errors.append(RowError(file, row_number, "code", f"no area {code!r} in {city}"))
+            continue
+        yield row_number, row, area
+
+
+def _date(
+    row: dict[str, str], column: str, row_number: int, file: str, errors: list[RowError]
+) -> dt.date | None:
+    """The ISO date in ``column`` (absent or empty: ``None``); a bad one is added to ``errors``."""
+    raw = (row.get(column) or "").strip()
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        errors.append(RowError(file, row_number, column, f"not a date: {raw!r}"))
+        return None
 
 
 def _save_figures(areas: list[Area], fields: list[str]) -> None:
