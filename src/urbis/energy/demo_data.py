@@ -108,7 +108,7 @@ def _capped(weights: np.ndarray, total: float, cap: float) -> np.ndarray:
 def _gas_shape(utc: pd.DatetimeIndex, mean_c: float) -> np.ndarray:
     """Daily gas use ∝ heating degrees below 18 °C of a modelled seasonal temperature, plus a
     hot-water base; per UTC hour (flat within the day), summing to 1."""
-    doy = utc.dayofyear.to_numpy()
+    doy = utc.day_of_year.to_numpy()
     temperature = mean_c - 8.0 * np.cos(2 * np.pi * (doy - 15) / 365.25)
     shape = np.clip(18.0 - temperature, 0.0, None) + 2.0
     return shape / shape.sum()
