@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from urbis.energy import queries, services
@@ -127,6 +127,22 @@ class UploadOut(Schema):
     errors_truncated: bool
     message: str
     url: str
+
+
+class StoredFileOut(Schema):
+    file_hash: str = Field(description="SHA-256 of the file as it was sent")
+    file_name: str
+    rows: int
+    meters: int
+    years: list[int]
+    first_reading: str
+    last_reading: str
+    stored_at: str
+    is_estimate: bool = Field(
+        description="PV estimates written by the platform; withdrawn by changing the installations"
+    )
+    upload_id: int | None = Field(description="The upload that stored it, where one was logged")
+    uploaded_by: str | None
 
 
 class StandingOut(Schema):
@@ -357,7 +373,7 @@ def upload(
         source=EnergyUpload.Source.API,
     )
     created.refresh_from_db()
-    return 202, _upload_out(request, created)
+    return Status(202, _upload_out(request, created))
 
 
 @router.get(
@@ -365,10 +381,55 @@ def upload(
     response=UploadOut,
     auth=write_auth,
     summary="Status of an upload (editors)",
+    description=(
+        "`pending`, `running`, then `stored`, `duplicate`, `rejected` or `failed`; a stored "
+        "file becomes `withdrawn` once an editor takes it out (`DELETE .../energy/files/{sha256}`)."
+    ),
 )
 def energy_upload(request: HttpRequest, code: str, upload_id: int) -> Any:
     city = places.get_city(code, request.user)
     return _upload_out(request, queries.get_upload(city, upload_id, request.user))
+
+
+def _stored_file_out(delivery: queries.StoredDelivery) -> dict[str, Any]:
+    f, upload = delivery.file, delivery.upload
+    return {
+        "file_hash": f.file_hash, "file_name": f.source_name, "rows": f.rows,
+        "meters": f.meters, "years": list(f.years), "first_reading": f.first_ts,
+        "last_reading": f.last_ts, "stored_at": f.ingested_at, "is_estimate": f.estimate,
+        "upload_id": upload.pk if upload else None,
+        "uploaded_by": str(upload.uploaded_by) if upload and upload.uploaded_by else None,
+    }
+
+
+@router.get(
+    "/cities/{code}/energy/files",
+    response=list[StoredFileOut],
+    auth=write_auth,
+    summary="Files whose readings are stored (editors)",
+    description="Newest first. The balance counts exactly the readings of these files.",
+)
+def stored_files(request: HttpRequest, code: str) -> Any:
+    city = places.get_city(code, request.user)
+    return [_stored_file_out(d) for d in queries.stored_files(city, request.user)]
+
+
+@router.delete(
+    "/cities/{code}/energy/files/{file_hash}",
+    response={204: None},
+    auth=write_auth,
+    summary="Withdraw a stored file (editors)",
+    description=(
+        "Takes the file's readings out of the store and recomputes the balance; the uploads "
+        "that stored it get the status `withdrawn`. To correct a file, withdraw it, then upload "
+        "the corrected one. PV estimates cannot be withdrawn (422)."
+    ),
+)
+def withdraw_file(request: HttpRequest, code: str, file_hash: str) -> Any:
+    city = places.get_city(code, request.user)
+    queries.get_stored_file(city, file_hash, request.user)
+    services.withdraw_file(request.user, city, file_hash)
+    return Status(204, None)
 
 
 def _season_out(season: Any) -> dict[str, Any]:

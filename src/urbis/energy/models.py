@@ -25,6 +25,8 @@ class EnergyUpload(models.Model):
         DUPLICATE = "duplicate", _("Already stored")
         REJECTED = "rejected", _("Refused")
         FAILED = "failed", _("Failed")
+        # Stored once, then taken out of the store by an editor (e.g. to send a corrected file).
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Source(models.TextChoices):
         WEB = "web", _("Upload page")
@@ -32,7 +34,9 @@ class EnergyUpload(models.Model):
         CLI = "cli", _("Command line")
         DEMO = "demo", _("Demo loader")
 
-    FINAL = frozenset({Status.STORED, Status.DUPLICATE, Status.REJECTED, Status.FAILED})
+    FINAL = frozenset(
+        {Status.STORED, Status.DUPLICATE, Status.REJECTED, Status.FAILED, Status.WITHDRAWN}
+    )
 
     city = models.ForeignKey(
         "places.City", verbose_name=_("city"), on_delete=models.CASCADE,
@@ -61,6 +65,11 @@ class EnergyUpload(models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from urbis.energy import engine
 from urbis.energy.competition import Contender, Standing, leaderboard
 from urbis.energy.models import BestPractice, EnergyUpload, Entry, Initiative, Season
-from urbis.engines.energy import CARRIERS, SECTORS
+from urbis.engines.energy import CARRIERS, SECTORS, StoredFile, list_files
 from urbis.people.permissions import Action, can, cities_where
 from urbis.places.models import Area, City
 
@@ -427,6 +430,54 @@ def get_upload(city: City, pk: int, user: Any) -> EnergyUpload:
     if upload is None:
         raise Http404("No such upload.")
     return upload
+
+
+@dataclass(frozen=True)
+class StoredDelivery:
+    """A file whose readings are in the store, with the upload that brought it (when the
+    platform logged one: files stored by hand with the engine have none)."""
+
+    file: StoredFile
+    upload: EnergyUpload | None
+
+    @property
+    def may_withdraw(self) -> bool:
+        # PV estimates are written and replaced by the platform from the installations.
+        return not self.file.estimate
+
+    @property
+    def ingested_at(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.file.ingested_at)
+
+    @property
+    def first_day(self) -> str:
+        return self.file.first_ts[:10]
+
+    @property
+    def last_day(self) -> str:
+        return self.file.last_ts[:10]
+
+
+def stored_files(city: City, user: Any, *, operator: bool = False) -> list[StoredDelivery]:
+    """The city's stored files, newest first: for its editors (the balance itself is public),
+    or for the operator at the command line (``operator=True``)."""
+    if not operator and not can(user, Action.EDIT, city):
+        raise PermissionDenied(_("Only the city's editors may see its stored files."))
+    files = list_files(engine.data_dir(), city.code)
+    uploads: dict[str, EnergyUpload] = {}
+    for upload in EnergyUpload.objects.filter(
+        city=city, status=EnergyUpload.Status.STORED,
+        file_hash__in=[f.file_hash for f in files],
+    ).select_related("uploaded_by"):
+        uploads.setdefault(upload.file_hash, upload)
+    return [StoredDelivery(f, uploads.get(f.file_hash)) for f in reversed(files)]
+
+
+def get_stored_file(city: City, file_hash: str, user: Any) -> StoredDelivery:
+    found = [d for d in stored_files(city, user) if d.file.file_hash == file_hash]
+    if not found:
+        raise Http404(_("No stored file with that SHA-256."))
+    return found[0]
 
 
 # --- Competition ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Every energy write: uploads of meter readings (as background jobs), PV installations and the
-competition (seasons, entries, initiatives, best practices). Each checks the role first.
+"""Every energy write: uploads of meter readings (as background jobs) and their withdrawal, PV
+installations and the competition (seasons, entries, initiatives, best practices). Each checks
+the role first.
 
 Readings are stored by the engine, whole or not at all: on any error nothing is written and
 what was stored before stays as it was. The same file sent twice is stored once.
@@ -33,7 +34,7 @@ from urbis.energy.models import (
     PvInstallation,
     Season,
 )
-from urbis.engines.energy import IngestReport, ingest_file, remove_file
+from urbis.engines.energy import IngestReport, ingest_file, list_files, remove_file
 from urbis.people.permissions import Action, can, require
 from urbis.places.models import Area, AreaLevel, City
 
@@ -218,15 +219,45 @@ def resume_uploads() -> list[EnergyUpload]:
     return done
 
 
-def remove_stored_file(user: Any, city: City, file_hash: str) -> bool:
-    """Withdraw a stored file's readings (to replace them with a corrected file)."""
+def withdraw_file(user: Any, city: City, file_hash: str) -> list[EnergyUpload]:
+    """Take a stored file's readings out of the store, e.g. to send a corrected file: one that
+    repeats readings already stored is refused, so a correction is "withdraw, then upload".
+
+    The uploads that stored the file are marked withdrawn, by whom and when, in the same
+    transaction; if the store cannot drop the file, they stay as they were. Returns them.
+    """
     if user is not None:
         require(user, Action.EDIT, city)
-    removed = remove_file(engine.data_dir(), city.code, file_hash)
-    if removed:
-        engine.forget(city)
-        engine.balance(city, refresh=True)
-    return removed
+    record = next((f for f in list_files(engine.data_dir(), city.code)
+                   if f.file_hash == file_hash), None)
+    if record is None:
+        raise ValidationError(
+            _("No stored file with SHA-256 %(hash)s in %(city)s.")
+            % {"hash": file_hash, "city": city.name}
+        )
+    if record.estimate:
+        raise ValidationError(
+            _("%(file)s holds PV estimates, which follow the PV installations; change those "
+              "instead.") % {"file": record.source_name}
+        )
+    with transaction.atomic():
+        uploads = list(
+            EnergyUpload.objects.select_for_update().filter(
+                city=city, file_hash=file_hash, status=EnergyUpload.Status.STORED
+            )
+        )
+        for upload in uploads:
+            upload.status = EnergyUpload.Status.WITHDRAWN
+            upload.withdrawn_at = timezone.now()
+            upload.withdrawn_by = user if getattr(user, "is_authenticated", False) else None
+            upload.message = _("Withdrawn: its readings are no longer in the balance.")
+            upload.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "message"])
+        # Last, so that a failure before it leaves both the store and the log untouched.
+        if not remove_file(engine.data_dir(), city.code, file_hash):
+            raise ValidationError(_("The file was withdrawn at the same time by someone else."))
+    engine.forget(city)
+    engine.balance(city, refresh=True)
+    return uploads
 
 
 def ingest_path(

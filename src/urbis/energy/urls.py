@@ -10,6 +10,10 @@ urlpatterns = [
     path(
         "cities/<slug:code>/energy/uploads/<int:pk>/", views.upload_status, name="upload-status"
     ),
+    path(
+        "cities/<slug:code>/energy/files/<slug:file_hash>/withdraw/", views.withdraw_file,
+        name="withdraw-file",
+    ),
     path("energy/competition/", views.seasons, name="seasons"),
     path("energy/competition/best-practices/", views.best_practices, name="best-practices"),
     path("energy/competition/<slug:slug>/", views.season, name="season"),

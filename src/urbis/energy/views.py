@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -164,7 +165,7 @@ def _editor_or_refuse(request: HttpRequest, city: Any) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can(request.user, Action.EDIT, city):
-        raise PermissionDenied(_("Only the city's editors may upload meter data."))
+        raise PermissionDenied(_("Only the city's editors may manage meter data."))
     return None
 
 
@@ -195,6 +196,7 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
             "city": city,
             "errors": errors,
             "uploads": queries.uploads_for(city, request.user)[:20],
+            "stored": queries.stored_files(city, request.user),
             "time_zone": request.POST.get("time_zone", "") if request.method == "POST" else "",
         },
         status=422 if errors else 200,
@@ -213,6 +215,33 @@ def upload_status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
              "rows": upload.rows, "errors": len(upload.errors)}
         )
     return render(request, "energy/upload_status.html", {"city": city, "upload": upload})
+
+
+def withdraw_file(request: HttpRequest, code: str, file_hash: str) -> HttpResponse:
+    """Ask, then take a stored file's readings out of the store."""
+    city = places.get_city(code, request.user)
+    refused = _editor_or_refuse(request, city)
+    if refused is not None:
+        return refused
+    back = reverse("energy:upload", args=[city.code])
+    try:
+        delivery = queries.get_stored_file(city, file_hash, request.user)
+    except Http404:
+        messages.error(request, _("That file is not stored (any more)."))
+        return redirect(back)
+    if request.method == "POST":
+        try:
+            services.withdraw_file(request.user, city, file_hash)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(file)s was withdrawn; the balance no longer counts its readings.")
+                % {"file": delivery.file.source_name},
+            )
+        return redirect(back)
+    return render(request, "energy/withdraw.html", {"city": city, "delivery": delivery})
 
 
 def seasons(request: HttpRequest) -> HttpResponse:

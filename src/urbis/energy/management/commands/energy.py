@@ -1,4 +1,5 @@
-"""``urbis energy ingest|synth|balance|uploads``: the command line of the energy app."""
+"""``urbis energy ingest|synth|balance|uploads|files|withdraw|resume``: the command line of the
+energy app."""
 
 from __future__ import annotations
 
@@ -64,11 +65,14 @@ class Command(BaseCommand):
         sub.add_parser(
             "resume", help="process uploads left waiting or interrupted (e.g. by a restart)"
         )
-        remove = sub.add_parser(
-            "remove", help="withdraw a stored file's readings (to ingest a corrected one)"
+        files = sub.add_parser("files", help="list the files whose readings are stored")
+        files.add_argument("--city", required=True)
+        withdraw = sub.add_parser(
+            "withdraw", aliases=["remove"],
+            help="take a stored file's readings out (to ingest a corrected one)",
         )
-        remove.add_argument("file_hash", help="SHA-256 of the stored file (see `uploads`)")
-        remove.add_argument("--city", required=True)
+        withdraw.add_argument("file_hash", help="SHA-256 of the stored file (see `files`)")
+        withdraw.add_argument("--city", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -83,11 +87,15 @@ class Command(BaseCommand):
         elif action == "resume":
             for upload in services.resume_uploads():
                 self.stdout.write(f"{upload.file_name}: {upload.get_status_display()}")
-        elif action == "remove":
+        elif action == "files":
+            self._files(options)
+        elif action in {"withdraw", "remove"}:
             city = _city(options["city"])
-            if not services.remove_stored_file(None, city, options["file_hash"]):
-                raise CommandError(f"No stored file {options['file_hash']} in {city.name}.")
-            self.stdout.write(self.style.SUCCESS("Removed; the balance was recomputed."))
+            try:
+                services.withdraw_file(None, city, options["file_hash"])
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages)) from exc
+            self.stdout.write(self.style.SUCCESS("Withdrawn; the balance was recomputed."))
 
     def _ingest(self, options: dict[str, Any]) -> None:
         city = _city(options["city"])
@@ -217,4 +225,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{u.created_at:%Y-%m-%d %H:%M}  {u.status:<9} {u.rows:>12,}  "
                 f"{u.file_hash or '-':<64}  {u.file_name}"
+            )
+
+    def _files(self, options: dict[str, Any]) -> None:
+        city = _city(options["city"])
+        # The command line acts as the operator, who may see every city's files.
+        for delivery in queries.stored_files(city, None, operator=True):
+            f = delivery.file
+            kind = "PV estimate" if f.estimate else ""
+            self.stdout.write(
+                f"{f.ingested_at[:16].replace('T', ' ')}  {f.rows:>12,}  {f.meters:>7,}  "
+                f"{','.join(map(str, f.years)):<10} {f.file_hash}  {f.source_name} {kind}".rstrip()
             )
