@@ -98,8 +98,12 @@ def test_energy_pages_have_no_wcag_a_or_aa_violations(
     editor = User.objects.create_user("energy-a11y@example.org", "pass-word-123")
     grant_role(by=None, user=editor, city=barcelona, role=Role.EDITOR)
     login_page(editor)
+    from urbis.engines.energy import list_files
+
+    stored = list_files(energy_dir, "barcelona")[0].file_hash
     found = {}
     for path in (
+        f"/cities/barcelona/energy/files/{stored}/withdraw/",
         "/cities/barcelona/energy/",
         "/cities/barcelona/energy/?level=street&measure=balance",
         "/cities/barcelona/energy/areas/B07/?year=2025&week=23",
@@ -117,3 +121,32 @@ def test_energy_pages_have_no_wcag_a_or_aa_violations(
         if violations:
             found[path] = violations
     assert found == {}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_editor_withdraws_a_stored_file_in_the_browser(
+    page: Any, live_server: Any, login_page: Any, energy_dir: Path, write_file: Any,
+    places: None,
+) -> None:
+    from urbis.engines.energy import list_files
+    from urbis.people.models import Role, User
+    from urbis.people.services import grant_role
+    from urbis.places.models import City
+
+    call_command("energy", "ingest", str(write_file("june.csv", readings(3, 24))), "--city",
+                 "barcelona", verbosity=0)
+    editor = User.objects.create_user("energy-withdraw@example.org", "pass-word-123")
+    grant_role(by=None, user=editor, city=City.objects.get(code="barcelona"), role=Role.EDITOR)
+    login_page(editor)
+    page.goto(f"{live_server.url}/cities/barcelona/energy/upload/")
+    row = page.locator("#stored-files-table tbody tr", has_text="june.csv")
+    assert "96" in row.inner_text()  # 3 consumption meters and 1 PV meter × 24 h
+    row.get_by_role("link", name="Withdraw…").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Withdraw june.csv?"
+    page.get_by_role("button", name="Withdraw the file").click()
+    page.wait_for_url("**/energy/upload/")
+    assert "june.csv was withdrawn" in page.locator(".messages").inner_text()
+    assert "No readings are stored yet." in page.locator("#stored-files-table").inner_text()
+    assert "Withdrawn" in page.locator("table", has_text="Ingestion log").inner_text()
+    assert list_files(energy_dir, "barcelona") == []
