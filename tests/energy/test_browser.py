@@ -104,6 +104,7 @@ def test_energy_pages_have_no_wcag_a_or_aa_violations(
     found = {}
     for path in (
         f"/cities/barcelona/energy/files/{stored}/withdraw/",
+        "/cities/barcelona/energy/pv/",
         "/cities/barcelona/energy/",
         "/cities/barcelona/energy/?level=street&measure=balance",
         "/cities/barcelona/energy/areas/B07/?year=2025&week=23",

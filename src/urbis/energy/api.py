@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -143,6 +143,24 @@ class StoredFileOut(Schema):
     )
     upload_id: int | None = Field(description="The upload that stored it, where one was logged")
     uploaded_by: str | None
+
+
+class PvInstallationOut(Schema):
+    id: int
+    area: str
+    name: str
+    capacity_kwp: float
+    commissioned_year: int | None
+    source: str
+    is_illustrative: bool
+
+
+class PvInstallationIn(Schema):
+    area: str = Field(description="Code of the neighbourhood (or other area) it is in")
+    name: str = Field(description="The same name in the same area updates the installation")
+    capacity_kwp: float
+    commissioned_year: int | None = None
+    source: str = ""
 
 
 class StandingOut(Schema):
@@ -429,6 +447,60 @@ def withdraw_file(request: HttpRequest, code: str, file_hash: str) -> Any:
     city = places.get_city(code, request.user)
     queries.get_stored_file(city, file_hash, request.user)
     services.withdraw_file(request.user, city, file_hash)
+    return Status(204, None)
+
+
+def _pv_out(pv: Any) -> dict[str, Any]:
+    return {
+        "id": pv.pk, "area": pv.area.code, "name": pv.name, "capacity_kwp": pv.capacity_kwp,
+        "commissioned_year": pv.commissioned_year, "source": pv.source,
+        "is_illustrative": pv.is_illustrative,
+    }
+
+
+@router.get(
+    "/cities/{code}/energy/pv-installations",
+    response=list[PvInstallationOut],
+    summary="Registered PV installations",
+    description="Areas with capacity and no metered production get hourly pvlib estimates.",
+)
+def pv_installations(request: HttpRequest, code: str) -> Any:
+    city = places.get_city(code, request.user)
+    return [_pv_out(pv) for pv in queries.pv_installations(city)]
+
+
+@router.post(
+    "/cities/{code}/energy/pv-installations",
+    response={201: PvInstallationOut},
+    auth=write_auth,
+    summary="Register or update a PV installation (editors)",
+    description="The city's PV estimates are brought up to date before the answer.",
+)
+def add_pv_installation(request: HttpRequest, code: str, payload: PvInstallationIn) -> Any:
+    city = places.get_city(code, request.user)
+    try:
+        area = places.get_area(city, payload.area)
+    except Http404 as exc:
+        raise ValidationError({"area": [str(exc)]}) from None
+    pv = services.add_pv_installation(
+        request.user, area, name=payload.name, capacity_kwp=payload.capacity_kwp,
+        commissioned_year=payload.commissioned_year, source=payload.source,
+    )
+    return Status(201, _pv_out(pv))
+
+
+@router.delete(
+    "/cities/{code}/energy/pv-installations/{installation_id}",
+    response={204: None},
+    auth=write_auth,
+    summary="Remove a PV installation (editors)",
+)
+def remove_pv_installation(request: HttpRequest, code: str, installation_id: int) -> Any:
+    city = places.get_city(code, request.user)
+    installation = queries.pv_installations(city).filter(pk=installation_id).first()
+    if installation is None:
+        raise Http404("No such PV installation.")
+    services.remove_pv_installation(request.user, installation)
     return Status(204, None)
 
 

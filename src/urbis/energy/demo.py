@@ -18,7 +18,6 @@ import shapely
 from urbis.demo.loader import DATA
 from urbis.energy import demo_data, engine, services
 from urbis.energy.models import EnergyUpload, InitiativeKind, Season
-from urbis.engines.energy import store_pv_estimates
 from urbis.places.models import Area, AreaLevel, City
 
 BASELINE_YEAR = 2024
@@ -171,9 +170,7 @@ def load_city(code: str) -> None:
             if upload.status == EnergyUpload.Status.REJECTED:
                 raise RuntimeError(f"demo file {path.name} refused: {upload.errors[:3]}")
             path.unlink(missing_ok=True)
-    estimate_name = f"pv-estimate-{SCORING_YEAR}"
-    if estimate_name not in {f.source_name for f in engine.stored_files(city)}:
-        store_pv_estimates(engine.data_dir(), code, engine.area_index(city), SCORING_YEAR)
+    services.refresh_pv_estimates(city)
     engine.forget(city)
     engine.balance(city)
 

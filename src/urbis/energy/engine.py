@@ -28,9 +28,10 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from pyproj import Transformer
 
+from urbis.energy.models import PvInstallation
 from urbis.engines.energy import (
     CARRIERS,
     Area,
@@ -79,19 +80,24 @@ def runner() -> Any:
         return _runners[name]
 
 
-def pv_capacity(city: City) -> dict[str, float]:
-    """Installed PV capacity (kWp) per area code."""
-    rows = (
-        PlaceArea.objects.filter(city=city, pv_installations__isnull=False)
-        .values("code")
-        .annotate(kwp=Sum("pv_installations__capacity_kwp"))
-    )
-    return {r["code"]: float(r["kwp"]) for r in rows}
+def pv_capacity(city: City, year: int | None = None) -> dict[str, float]:
+    """Installed PV capacity (kWp) per area code; with ``year``, only what was in operation
+    that year (an installation counts from its commissioning year, whose date is not known)."""
+    installations = PvInstallation.objects.filter(area__city=city)
+    if year is not None:
+        installations = installations.filter(
+            Q(commissioned_year__isnull=True) | Q(commissioned_year__lte=year)
+        )
+    rows = installations.values("area__code").annotate(kwp=Sum("capacity_kwp"))
+    return {r["area__code"]: float(r["kwp"]) for r in rows}
 
 
-def engine_areas(city: City, *, with_geometry: bool = True) -> list[Area]:
-    """The city and its areas as the engine's plain ``Area`` records (the city is the root)."""
-    capacity = pv_capacity(city)
+def engine_areas(
+    city: City, *, with_geometry: bool = True, pv_year: int | None = None
+) -> list[Area]:
+    """The city and its areas as the engine's plain ``Area`` records (the city is the root),
+    with the PV capacity in operation in ``pv_year`` (all of it without one)."""
+    capacity = pv_capacity(city, pv_year)
     result = [Area(city.code, "city", None, name=city.name)]
     fields = ["code", "level", "name", "households", "floor_area_m2", "parent__code"]
     if with_geometry:

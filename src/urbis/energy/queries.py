@@ -17,7 +17,14 @@ from django.utils.translation import ngettext
 
 from urbis.energy import engine
 from urbis.energy.competition import Contender, Standing, leaderboard
-from urbis.energy.models import BestPractice, EnergyUpload, Entry, Initiative, Season
+from urbis.energy.models import (
+    BestPractice,
+    EnergyUpload,
+    Entry,
+    Initiative,
+    PvInstallation,
+    Season,
+)
 from urbis.engines.energy import CARRIERS, SECTORS, StoredFile, list_files
 from urbis.people.permissions import Action, can, cities_where
 from urbis.places.models import Area, City
@@ -478,6 +485,13 @@ def get_stored_file(city: City, file_hash: str, user: Any) -> StoredDelivery:
     if not found:
         raise Http404(_("No stored file with that SHA-256."))
     return found[0]
+
+
+def pv_installations(city: City) -> QuerySet[PvInstallation]:
+    """A city's registered PV installations (published with the city, like its balance)."""
+    return PvInstallation.objects.filter(area__city=city).select_related("area").order_by(
+        "area__code", "name"
+    )
 
 
 # --- Competition ------------------------------------------------------------------------------

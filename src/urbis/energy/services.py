@@ -34,9 +34,19 @@ from urbis.energy.models import (
     PvInstallation,
     Season,
 )
-from urbis.engines.energy import IngestReport, ingest_file, list_files, remove_file
+from urbis.engines.energy import (
+    AreaIndex,
+    IngestReport,
+    PvEstimate,
+    ingest_file,
+    list_files,
+    remove_file,
+    store_pv_estimates,
+)
+from urbis.errors import ImportRefused, RowError
 from urbis.people.permissions import Action, can, require
 from urbis.places.models import Area, AreaLevel, City
+from urbis.places.services import read_csv_rows, rows_by_area
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +180,8 @@ def _ingest(
         if refresh_balance:
             if progress is not None:
                 progress("update balance")
+            # New metered production, or a new year, changes which areas need estimates.
+            refresh_pv_estimates(city)
             engine.balance(city, refresh=True)  # pages read the new figures at once
     return report
 
@@ -255,7 +267,7 @@ def withdraw_file(user: Any, city: City, file_hash: str) -> list[EnergyUpload]:
         # Last, so that a failure before it leaves both the store and the log untouched.
         if not remove_file(engine.data_dir(), city.code, file_hash):
             raise ValidationError(_("The file was withdrawn at the same time by someone else."))
-    engine.forget(city)
+    refresh_pv_estimates(city)
     engine.balance(city, refresh=True)
     return uploads
 
@@ -307,6 +319,24 @@ def ingest_path(
 
 # --- PV installations --------------------------------------------------------------------------
 
+#: Columns of a PV installations CSV; ``commissioned_year`` and ``source`` may be added.
+PV_COLUMNS = ("code", "name", "capacity_kwp")
+FIRST_PV_YEAR = 1980
+
+
+def _pv_problems(name: str, capacity_kwp: float, commissioned_year: int | None) -> dict[str, str]:
+    problems = {}
+    if not name.strip():
+        problems["name"] = _("Give the installation a name.")
+    if not 0 < capacity_kwp <= 500_000:
+        problems["capacity_kwp"] = _("Capacity must be between 0 and 500,000 kWp.")
+    this_year = timezone.localdate().year
+    if commissioned_year is not None and not FIRST_PV_YEAR <= commissioned_year <= this_year:
+        problems["commissioned_year"] = _(
+            "The year it went into operation must be between %(first)s and %(last)s."
+        ) % {"first": FIRST_PV_YEAR, "last": this_year}
+    return problems
+
 
 def add_pv_installation(
     user: Any,
@@ -318,12 +348,13 @@ def add_pv_installation(
     source: str = "",
     is_illustrative: bool = False,
 ) -> PvInstallation:
+    """Register (or, under the same name in the area, update) an installation and bring the
+    city's PV estimates up to date."""
     if user is not None:
         require(user, Action.EDIT, area.city)
-    if not name.strip():
-        raise ValidationError({"name": _("Give the installation a name.")})
-    if not 0 < capacity_kwp <= 500_000:
-        raise ValidationError({"capacity_kwp": _("Capacity must be between 0 and 500,000 kWp.")})
+    problems = _pv_problems(name, capacity_kwp, commissioned_year)
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         pv, _created = PvInstallation.objects.update_or_create(
             area=area,
@@ -335,8 +366,104 @@ def add_pv_installation(
                 "is_illustrative": is_illustrative,
             },
         )
-    engine.forget(area.city)
+    refresh_pv_estimates(area.city)
     return pv
+
+
+def remove_pv_installation(user: Any, installation: PvInstallation) -> None:
+    city = installation.area.city
+    if user is not None:
+        require(user, Action.EDIT, city)
+    installation.delete()
+    refresh_pv_estimates(city)
+
+
+def import_pv_installations(user: Any, city: City, path: str | Path) -> int:
+    """Register installations from a CSV (``code,name,capacity_kwp[,commissioned_year,
+    source]``), all or none: any bad row refuses the file, naming file, row, field and reason.
+    Installations already registered under the same area and name are updated."""
+    if user is not None:
+        require(user, Action.EDIT, city)
+    file = Path(path).name
+    errors: list[RowError] = []
+    valid: list[tuple[Area, dict[str, Any]]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row_number, row, area in rows_by_area(
+        read_csv_rows(path), PV_COLUMNS, city, file, errors
+    ):
+        name = (row["name"] or "").strip()
+        if (area.code, name) in seen:
+            reason = f"{name!r} in {area.code} already given in row {seen[area.code, name]}"
+            errors.append(RowError(file, row_number, "name", reason))
+            continue
+        seen[area.code, name] = row_number
+        fields = _pv_row(row, row_number, file, errors)
+        if fields is None:
+            continue
+        for field, reason in _pv_problems(
+            name, fields["capacity_kwp"], fields["commissioned_year"]
+        ).items():
+            errors.append(RowError(file, row_number, field, reason))
+        valid.append((area, {"name": name, **fields}))
+    if errors:
+        raise ImportRefused(errors)
+    with transaction.atomic():
+        for area, fields in valid:
+            name = fields.pop("name")
+            PvInstallation.objects.update_or_create(area=area, name=name, defaults=fields)
+    refresh_pv_estimates(city)
+    return len(valid)
+
+
+def _pv_row(
+    row: dict[str, str], row_number: int, file: str, errors: list[RowError]
+) -> dict[str, Any] | None:
+    """The numbers of a CSV row, or ``None`` with the reasons added to ``errors``."""
+    before = len(errors)
+    raw_capacity = (row["capacity_kwp"] or "").strip()
+    try:
+        capacity = float(raw_capacity.replace(",", "."))
+    except ValueError:
+        errors.append(RowError(file, row_number, "capacity_kwp", f"not a number: {raw_capacity!r}"))
+        capacity = 0.0
+    raw_year = (row.get("commissioned_year") or "").strip()
+    year = None
+    if raw_year:
+        try:
+            year = int(raw_year)
+        except ValueError:
+            errors.append(RowError(file, row_number, "commissioned_year",
+                                   f"not a year: {raw_year!r}"))
+    if len(errors) > before:
+        return None
+    return {
+        "capacity_kwp": capacity,
+        "commissioned_year": year,
+        "source": (row.get("source") or "").strip()[:300],
+    }
+
+
+def refresh_pv_estimates(city: City) -> dict[int, list[PvEstimate]]:
+    """Keep the stored PV estimates in step with the installations and the readings: for
+    every year with readings, each area with capacity in operation that year and no metered
+    production gets an hourly pvlib estimate; estimates of years without readings go."""
+    files = engine.stored_files(city)
+    measured_years = sorted({y for f in files if not f.estimate for y in f.years})
+    estimates = [f for f in files if f.estimate]
+    if not estimates and not PvInstallation.objects.filter(area__city=city).exists():
+        return {}
+    results = {
+        year: store_pv_estimates(
+            engine.data_dir(), city.code,
+            AreaIndex(engine.engine_areas(city, pv_year=year)), year,
+        )
+        for year in measured_years
+    }
+    for record in estimates:
+        if not set(record.years) & set(measured_years):
+            remove_file(engine.data_dir(), city.code, record.file_hash)
+    engine.forget(city)
+    return results
 
 
 # --- Competition ------------------------------------------------------------------------------

@@ -14,6 +14,11 @@ urlpatterns = [
         "cities/<slug:code>/energy/files/<slug:file_hash>/withdraw/", views.withdraw_file,
         name="withdraw-file",
     ),
+    path("cities/<slug:code>/energy/pv/", views.pv_installations, name="pv"),
+    path(
+        "cities/<slug:code>/energy/pv/<int:pk>/remove/", views.remove_pv_installation,
+        name="pv-remove",
+    ),
     path("energy/competition/", views.seasons, name="seasons"),
     path("energy/competition/best-practices/", views.best_practices, name="best-practices"),
     path("energy/competition/<slug:slug>/", views.season, name="season"),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from urbis.energy import queries, services
 from urbis.energy.models import InitiativeKind
 from urbis.engines.energy import CARRIERS, SECTORS
+from urbis.errors import ImportRefused
 from urbis.people.permissions import Action, can
 from urbis.places import queries as places
 from urbis.places.models import Area, AreaLevel
@@ -242,6 +245,101 @@ def withdraw_file(request: HttpRequest, code: str, file_hash: str) -> HttpRespon
             )
         return redirect(back)
     return render(request, "energy/withdraw.html", {"city": city, "delivery": delivery})
+
+
+def pv_installations(request: HttpRequest, code: str) -> HttpResponse:
+    """The city's PV register for everyone; editors add, import and remove installations."""
+    city = places.get_city(code, request.user)
+    editor = can(request.user, Action.EDIT, city)
+    errors: dict[str, list[str]] = {}
+    row_errors: list[Any] = []
+    form: dict[str, str] = {}
+    if request.method == "POST":
+        refused = _editor_or_refuse(request, city)
+        if refused is not None:
+            return refused
+        try:
+            if "file" in request.FILES:
+                count = _import_pv(request, city)
+                messages.success(request, _("%(count)s installation(s) registered; the PV "
+                                            "estimates were updated.") % {"count": count})
+            else:
+                form = {k: request.POST.get(k, "").strip() for k in PV_FORM_FIELDS}
+                _add_pv(request, city, form)
+                messages.success(request, _("Installation saved; the PV estimates were "
+                                            "updated."))
+            return redirect(request.path)
+        except ImportRefused as exc:
+            row_errors = exc.errors
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    return render(
+        request,
+        "energy/pv.html",
+        {
+            "city": city,
+            "installations": queries.pv_installations(city),
+            "neighbourhoods": Area.objects.filter(
+                city=city, level=AreaLevel.NEIGHBOURHOOD
+            ).order_by("code"),
+            "editor": editor,
+            "errors": errors,
+            "row_errors": row_errors,
+            "form": form,
+        },
+        status=422 if errors or row_errors else 200,
+    )
+
+
+PV_FORM_FIELDS = ("area", "name", "capacity_kwp", "commissioned_year", "source")
+
+
+def _add_pv(request: HttpRequest, city: Any, form: dict[str, str]) -> None:
+    area = Area.objects.filter(city=city, code=form["area"]).first()
+    if area is None:
+        raise ValidationError({"area": [_("Choose a neighbourhood.")]})
+    try:
+        capacity = float(form["capacity_kwp"].replace(",", "."))
+    except ValueError:
+        raise ValidationError({"capacity_kwp": [_("Enter a number.")]}) from None
+    year = form["commissioned_year"]
+    if year and not year.isdigit():
+        raise ValidationError({"commissioned_year": [_("Enter a year.")]})
+    services.add_pv_installation(
+        request.user, area, name=form["name"], capacity_kwp=capacity,
+        commissioned_year=int(year) if year else None, source=form["source"],
+    )
+
+
+def _import_pv(request: HttpRequest, city: Any) -> int:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError({"file": [_("Choose a file.")]})
+    # The import reads a path; the upload may live only in memory.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(upload.name or "pv.csv").name
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return services.import_pv_installations(request.user, city, path)
+
+
+def remove_pv_installation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    refused = _editor_or_refuse(request, city)
+    if refused is not None:
+        return refused
+    back = reverse("energy:pv", args=[city.code])
+    if request.method != "POST":
+        return redirect(back)
+    installation = queries.pv_installations(city).filter(pk=pk).first()
+    if installation is None:
+        messages.error(request, _("That installation is not registered (any more)."))
+    else:
+        services.remove_pv_installation(request.user, installation)
+        messages.success(request, _("%(name)s was removed; the PV estimates were updated.")
+                         % {"name": installation.name})
+    return redirect(back)
 
 
 def seasons(request: HttpRequest) -> HttpResponse:

@@ -198,13 +198,13 @@ def import_population(path: str | Path, *, city: City) -> int:
     reference_date,source``, optionally ``households_reference_date,households_source`` when
     households have their own: a census counts them, not the register that counts people).
     Empty cells mean "no published figure" and clear the value."""
-    return set_population(_read_rows(path), city=city, file=Path(path).name)
+    return set_population(read_csv_rows(path), city=city, file=Path(path).name)
 
 
 def set_population(rows: Iterable[dict[str, str]], *, city: City, file: str = "<input>") -> int:
     errors: list[RowError] = []
     updates: list[Area] = []
-    for row_number, row, area in _rows_by_area(rows, POPULATION_COLUMNS, city, file, errors):
+    for row_number, row, area in rows_by_area(rows, POPULATION_COLUMNS, city, file, errors):
         before = len(errors)
         values: dict[str, Any] = {}
         for column in ("population", "households"):
@@ -253,14 +253,14 @@ FLOOR_AREA_COLUMNS = ("code", "floor_area_m2", "reference_date", "source")
 def import_floor_area(path: str | Path, *, city: City) -> int:
     """Set the built floor area of areas from a CSV (``code,floor_area_m2,reference_date,
     source``). An empty ``floor_area_m2`` means "no published figure" and clears the value."""
-    return set_floor_area(_read_rows(path), city=city, file=Path(path).name)
+    return set_floor_area(read_csv_rows(path), city=city, file=Path(path).name)
 
 
 def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<input>") -> int:
     errors: list[RowError] = []
     updates: list[Area] = []
     seen: dict[str, int] = {}
-    for row_number, row, area in _rows_by_area(rows, FLOOR_AREA_COLUMNS, city, file, errors):
+    for row_number, row, area in rows_by_area(rows, FLOOR_AREA_COLUMNS, city, file, errors):
         if area.code in seen:
             reason = f"area {area.code!r} already given in row {seen[area.code]}"
             errors.append(RowError(file, row_number, "code", reason))
@@ -294,12 +294,13 @@ def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
     return len(updates)
 
 
-def _read_rows(path: str | Path) -> list[dict[str, str]]:
+def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
+    """The rows of a UTF-8 CSV (with or without a byte-order mark) as dicts by header."""
     with Path(path).open(newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 
-def _rows_by_area(
+def rows_by_area(
     rows: Iterable[dict[str, str]],
     columns: tuple[str, ...],
     city: City,

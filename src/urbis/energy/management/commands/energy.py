@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from urbis.energy import engine, queries, services
 from urbis.energy.models import EnergyUpload
+from urbis.errors import ImportRefused
 from urbis.places.models import City
 
 
@@ -65,6 +66,15 @@ class Command(BaseCommand):
         sub.add_parser(
             "resume", help="process uploads left waiting or interrupted (e.g. by a restart)"
         )
+        pv = sub.add_parser(
+            "import-pv",
+            help="register PV installations from a CSV (code,name,capacity_kwp"
+            "[,commissioned_year,source]) and update the PV estimates",
+        )
+        pv.add_argument("file", type=Path)
+        pv.add_argument("--city", required=True)
+        pv_list = sub.add_parser("pv", help="list the registered PV installations")
+        pv_list.add_argument("--city", required=True)
         files = sub.add_parser("files", help="list the files whose readings are stored")
         files.add_argument("--city", required=True)
         withdraw = sub.add_parser(
@@ -89,6 +99,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{upload.file_name}: {upload.get_status_display()}")
         elif action == "files":
             self._files(options)
+        elif action == "import-pv":
+            self._import_pv(options)
+        elif action == "pv":
+            self._pv(options)
         elif action in {"withdraw", "remove"}:
             city = _city(options["city"])
             try:
@@ -236,4 +250,27 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{f.ingested_at[:16].replace('T', ' ')}  {f.rows:>12,}  {f.meters:>7,}  "
                 f"{','.join(map(str, f.years)):<10} {f.file_hash}  {f.source_name} {kind}".rstrip()
+            )
+
+    def _import_pv(self, options: dict[str, Any]) -> None:
+        city = _city(options["city"])
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        try:
+            count = services.import_pv_installations(None, city, path)
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{count} PV installation(s) registered for {city.name}; estimates updated."
+            )
+        )
+
+    def _pv(self, options: dict[str, Any]) -> None:
+        city = _city(options["city"])
+        for pv in queries.pv_installations(city):
+            since = pv.commissioned_year or "?"
+            self.stdout.write(
+                f"{pv.area.code:<10} {pv.capacity_kwp:>10,.1f} kWp  since {since:<5} {pv.name}"
             )
