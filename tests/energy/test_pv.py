@@ -301,3 +301,19 @@ def test_pv_api(barcelona: Any, make_user: Any, client: Any, energy_dir: Path,
     again = client.delete(f"/api/v1/cities/barcelona/energy/pv-installations/{body['id']}",
                           **auth)
     assert again.status_code == 404
+
+
+def test_area_pages_sum_the_registered_pv(
+    barcelona: Any, client: Any, energy_dir: Path, write_file: Any
+) -> None:
+    _ingest(write_file, "june.csv", readings(3, 48, pv=False))
+    b44 = Area.objects.get(city=barcelona, code="B44")
+    services.add_pv_installation(None, b44, name="School roof", capacity_kwp=120)
+    services.add_pv_installation(None, b44, name="Market roof", capacity_kwp=30)
+    page = client.get("/cities/barcelona/energy/areas/B44/").content.decode()
+    assert "Registered PV: 2 installations, 150 kWp." in page
+    district = b44.parent.code
+    assert "150 kWp" in client.get(f"/cities/barcelona/energy/areas/{district}/").content.decode()
+    assert "150 kWp" in client.get("/cities/barcelona/energy/areas/barcelona/").content.decode()
+    other = client.get("/cities/barcelona/energy/areas/B02/").content.decode()
+    assert "No PV installation is registered here." in other

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -492,6 +492,18 @@ def pv_installations(city: City) -> QuerySet[PvInstallation]:
     return PvInstallation.objects.filter(area__city=city).select_related("area").order_by(
         "area__code", "name"
     )
+
+
+def pv_summary(city: City, area_code: str) -> dict[str, Any]:
+    """Registered PV in an area and the areas directly below it (the whole city for its code):
+    how many installations, and their capacity in kWp."""
+    installations = pv_installations(city)
+    if area_code != city.code:
+        installations = installations.filter(
+            Q(area__code=area_code) | Q(area__parent__code=area_code)
+        )
+    total = installations.aggregate(n=Count("pk"), kwp=Sum("capacity_kwp"))
+    return {"count": total["n"], "kwp": total["kwp"] or 0.0}
 
 
 # --- Competition ------------------------------------------------------------------------------

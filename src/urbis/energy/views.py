@@ -160,6 +160,7 @@ def area(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
             "days": days,
             "balance": balance,
             "sector_labels": SECTOR_LABELS,
+            "pv": queries.pv_summary(city, area_code),
         },
     )
 
