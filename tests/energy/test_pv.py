@@ -317,3 +317,19 @@ def test_area_pages_sum_the_registered_pv(
     assert "150 kWp" in client.get("/cities/barcelona/energy/areas/barcelona/").content.decode()
     other = client.get("/cities/barcelona/energy/areas/B02/").content.decode()
     assert "No PV installation is registered here." in other
+
+
+def test_a_register_not_in_utf8_is_refused_by_name(
+    barcelona: Any, make_user: Any, client_for: Any, energy_dir: Path, tmp_path: Path
+) -> None:
+    latin1 = "code,name,capacity_kwp\nB02,Biblioteca Sant Pau i la Creu Ç,60\n".encode("latin-1")
+    path = tmp_path / "register.csv"
+    path.write_bytes(latin1)
+    with pytest.raises(ImportRefused, match="register.csv, row 0.*not UTF-8 text"):
+        services.import_pv_installations(None, barcelona, path)
+    editor = client_for(make_user("editor", barcelona))
+    upload = io.BytesIO(latin1)
+    upload.name = "register.csv"
+    refused = editor.post("/cities/barcelona/energy/pv/", {"file": upload})
+    assert refused.status_code == 422 and "not UTF-8 text" in refused.content.decode()
+    assert not PvInstallation.objects.exists()

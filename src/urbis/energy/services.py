@@ -378,18 +378,21 @@ def remove_pv_installation(user: Any, installation: PvInstallation) -> None:
     refresh_pv_estimates(city)
 
 
-def import_pv_installations(user: Any, city: City, path: str | Path) -> int:
+def import_pv_installations(
+    user: Any, city: City, source: str | Path | bytes, *, file: str = ""
+) -> int:
     """Register installations from a CSV (``code,name,capacity_kwp[,commissioned_year,
-    source]``), all or none: any bad row refuses the file, naming file, row, field and reason.
-    Installations already registered under the same area and name are updated."""
+    source]``), given as a path or an upload's bytes named ``file``; all or none: any bad row
+    refuses the file, naming file, row, field and reason. Installations already registered
+    under the same area and name are updated."""
     if user is not None:
         require(user, Action.EDIT, city)
-    file = Path(path).name
+    file = file or (Path(source).name if not isinstance(source, bytes) else "<upload>")
     errors: list[RowError] = []
     valid: list[tuple[Area, dict[str, Any]]] = []
     seen: dict[tuple[str, str], int] = {}
     for row_number, row, area in rows_by_area(
-        read_csv_rows(path), PV_COLUMNS, city, file, errors
+        read_csv_rows(source, file=file), PV_COLUMNS, city, file, errors
     ):
         name = (row["name"] or "").strip()
         if (area.code, name) in seen:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -280,9 +279,9 @@ def pv_installations(request: HttpRequest, code: str) -> HttpResponse:
         {
             "city": city,
             "installations": queries.pv_installations(city),
-            "neighbourhoods": Area.objects.filter(
-                city=city, level=AreaLevel.NEIGHBOURHOOD
-            ).order_by("code"),
+            "neighbourhoods": places.city_areas(
+                city, level=AreaLevel.NEIGHBOURHOOD, with_geometry=False
+            ),
             "editor": editor,
             "errors": errors,
             "row_errors": row_errors,
@@ -296,9 +295,10 @@ PV_FORM_FIELDS = ("area", "name", "capacity_kwp", "commissioned_year", "source")
 
 
 def _add_pv(request: HttpRequest, city: Any, form: dict[str, str]) -> None:
-    area = Area.objects.filter(city=city, code=form["area"]).first()
-    if area is None:
-        raise ValidationError({"area": [_("Choose a neighbourhood.")]})
+    try:
+        area = places.get_area(city, form["area"])
+    except Http404:
+        raise ValidationError({"area": [_("Choose a neighbourhood.")]}) from None
     try:
         capacity = float(form["capacity_kwp"].replace(",", "."))
     except ValueError:
@@ -316,13 +316,9 @@ def _import_pv(request: HttpRequest, city: Any) -> int:
     upload = request.FILES.get("file")
     if upload is None:
         raise ValidationError({"file": [_("Choose a file.")]})
-    # The import reads a path; the upload may live only in memory.
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.name or "pv.csv").name
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        return services.import_pv_installations(request.user, city, path)
+    return services.import_pv_installations(
+        request.user, city, upload.read(), file=Path(upload.name or "pv.csv").name
+    )
 
 
 def remove_pv_installation(request: HttpRequest, code: str, pk: int) -> HttpResponse:

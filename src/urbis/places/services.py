@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -294,10 +295,18 @@ def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
     return len(updates)
 
 
-def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
-    """The rows of a UTF-8 CSV (with or without a byte-order mark) as dicts by header."""
-    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-        return list(csv.DictReader(handle))
+def read_csv_rows(source: str | Path | bytes, *, file: str = "") -> list[dict[str, str]]:
+    """The rows of a UTF-8 CSV (with or without a byte-order mark), from a path or the bytes
+    of an upload, as dicts by header. Other encodings are refused, naming ``file``."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        name = file or (Path(source).name if not isinstance(source, bytes) else "<upload>")
+        raise ImportRefused(
+            [RowError(name, 0, "", f"not UTF-8 text (byte {exc.start})")]
+        ) from exc
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def rows_by_area(
