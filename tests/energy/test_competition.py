@@ -14,6 +14,7 @@ from django.core.management import call_command
 from tests.energy.conftest import readings
 from urbis.energy import queries, services
 from urbis.energy.competition import Contender, leaderboard
+from urbis.energy.demo import season_end
 from urbis.energy.models import Entry, Initiative
 from urbis.places.models import Area
 
@@ -153,3 +154,10 @@ def test_seasons_and_best_practices_need_editors(make_user: Any, season: Any,
         entry=Entry.objects.get(team_name="Dreta"),
     )
     assert practice in queries.best_practices()
+
+
+def test_demo_season_still_runs_when_the_demo_is_loaded_in_a_later_year() -> None:
+    assert season_end(dt.date(2026, 3, 1)) == dt.date(2026, 12, 31)
+    assert season_end(dt.date(2026, 12, 31)) == dt.date(2026, 12, 31)
+    assert season_end(dt.date(2027, 1, 1)) == dt.date(2027, 12, 31)
+    assert season_end(dt.date(2031, 7, 14)) == dt.date(2031, 12, 31)

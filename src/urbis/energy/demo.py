@@ -23,6 +23,14 @@ from urbis.places.models import Area, AreaLevel, City
 BASELINE_YEAR = 2024
 SCORING_YEAR = 2025
 SEASON_SLUG = "energy-neutral-neighbourhoods-2025-26"
+SEASON_FIRST_END = dt.date(2026, 12, 31)
+
+
+def season_end(today: dt.date) -> dt.date:
+    """The demo season's last day: 31 December 2026, or the end of the current year once
+    that has passed, so that a demo loaded in any later year still shows a running season
+    (the issue's "done when"). Loading the demo again in a later year moves only this date."""
+    return max(SEASON_FIRST_END, dt.date(today.year, 12, 31))
 
 CITY_SETTINGS = {
     # time zone, modelled annual mean temperature (°C) for the gas shape, seed
@@ -197,7 +205,7 @@ def load_competition() -> None:
         name="Energy-Neutral Neighbourhoods 2025–26",
         cities=cities,
         starts_on=dt.date(2025, 9, 1),
-        ends_on=dt.date(2026, 12, 31),
+        ends_on=season_end(dt.date.today()),
         baseline_year=BASELINE_YEAR,
         scoring_year=SCORING_YEAR,
         description=(
