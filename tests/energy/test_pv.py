@@ -3,6 +3,7 @@ and the stored estimates kept in step with installations, commissioning years an
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ def test_estimates_follow_installations_and_readings(
     roof = services.add_pv_installation(None, b44, name="School roof", capacity_kwp=100)
     assert _estimates(energy_dir) == {}  # no readings, no year to estimate
     _ingest(write_file, "june.csv", readings(3, 48, pv=False))
-    assert _estimates(energy_dir) == {"pv-estimate-2025": (2025,)}
+    assert _estimates(energy_dir) == {"pv-estimate-2025": (2024, 2025)}
     # The estimate covers the whole year: about 1,460 kWh per kWp in Barcelona (docs/ENERGY.md).
     year_kwh = _estimated_kwh(barcelona, "B44")
     assert 100 * 1_200 < year_kwh < 100 * 1_700
@@ -58,7 +59,7 @@ def test_estimates_follow_installations_and_readings(
     # Without its metered production again, the area is estimated again.
     metered = next(f for f in list_files(energy_dir, "barcelona") if f.source_name == "b44.csv")
     services.withdraw_file(None, barcelona, metered.file_hash)
-    assert _estimates(energy_dir) == {"pv-estimate-2025": (2025,)}
+    assert _estimates(energy_dir) == {"pv-estimate-2025": (2024, 2025)}
 
     services.remove_pv_installation(None, roof)
     assert _estimates(energy_dir) == {}
@@ -75,7 +76,7 @@ def test_an_installation_counts_from_its_commissioning_year(
     assert _estimates(energy_dir) == {}
     services.add_pv_installation(None, b44, name="New roof", capacity_kwp=100,
                                  commissioned_year=2025)
-    assert _estimates(energy_dir) == {"pv-estimate-2025": (2025,)}
+    assert _estimates(energy_dir) == {"pv-estimate-2025": (2024, 2025)}
 
 
 def test_estimates_of_a_year_without_readings_go(
@@ -84,10 +85,36 @@ def test_estimates_of_a_year_without_readings_go(
     services.add_pv_installation(None, Area.objects.get(city=barcelona, code="B44"),
                                  name="Roof", capacity_kwp=50)
     _ingest(write_file, "june.csv", readings(3, 48, pv=False))
-    assert _estimates(energy_dir) == {"pv-estimate-2025": (2025,)}
+    assert _estimates(energy_dir) == {"pv-estimate-2025": (2024, 2025)}
     only = next(f for f in list_files(energy_dir, "barcelona") if not f.estimate)
     services.withdraw_file(None, barcelona, only.file_hash)
     assert list_files(energy_dir, "barcelona") == []
+
+
+def test_a_year_is_the_citys_own_not_the_utc_year(
+    barcelona: Any, energy_dir: Path, write_file: Any
+) -> None:
+    """Readings from midnight on 1 January in Madrid start at 23:00 UTC the day before: that
+    hour must not make 2024 a year with readings, nor the estimate miss 2025's first hour."""
+    from tests.energy.conftest import HEADER
+
+    lines = [HEADER]
+    for hour in range(26):
+        ts = (dt.datetime(2024, 12, 31, 23, tzinfo=dt.UTC) + dt.timedelta(hours=hour))
+        lines.append(f"m1;{ts:%Y-%m-%dT%H:%M:%SZ};0,5;kWh;consumption;residential;electricity;"
+                     "B07;;")
+    services.add_pv_installation(None, Area.objects.get(city=barcelona, code="B44"),
+                                 name="Roof", capacity_kwp=50)
+    _ingest(write_file, "new-year.csv", "\n".join(lines) + "\n")
+    # The map and the API offer 2025 only.
+    assert queries.years(barcelona) == [2025]
+    stored = [f for f in list_files(energy_dir, "barcelona") if f.estimate]
+    assert [f.source_name for f in stored] == ["pv-estimate-2025"]
+    # The estimate runs over Madrid's 2025: from 23:00 UTC on 31 December 2024 (a full
+    # year of 8,760 hours), so that it ends before Madrid's 2026 begins.
+    assert stored[0].first_ts == "2024-12-31 23:00:00"
+    assert stored[0].last_ts == "2025-12-31 22:00:00"
+    assert stored[0].rows == 8_760
 
 
 GOOD = """code,name,capacity_kwp,commissioned_year,source
@@ -214,7 +241,7 @@ def test_pv_page_is_public_and_editors_manage_it(
     }, follow=True)
     assert "Installation saved" in done.content.decode()
     assert PvInstallation.objects.get(name="School roof").capacity_kwp == 120.5
-    assert _estimates(energy_dir) == {"pv-estimate-2025": (2025,)}
+    assert _estimates(energy_dir) == {"pv-estimate-2025": (2024, 2025)}
 
     bad = editor.post("/cities/barcelona/energy/pv/",
                       {"area": "B44", "name": "X", "capacity_kwp": "lots"})
@@ -281,7 +308,7 @@ def test_pv_api(barcelona: Any, make_user: Any, client: Any, energy_dir: Path,
     assert created.status_code == 201
     body = created.json()
     assert body["area"] == "B44" and body["capacity_kwp"] == 120
-    assert _estimates(energy_dir) == {"pv-estimate-2025": (2025,)}
+    assert _estimates(energy_dir) == {"pv-estimate-2025": (2024, 2025)}
     listed = client.get("/api/v1/cities/barcelona/energy/pv-installations").json()  # public
     assert [p["name"] for p in listed] == ["School roof"]
 

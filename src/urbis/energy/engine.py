@@ -40,6 +40,7 @@ from urbis.engines.energy import (
     EnergyEngineError,
     energy_balance,
     list_files,
+    local_years,
     make_runner,
 )
 from urbis.engines.energy import street_cells as engine_street_cells
@@ -198,9 +199,11 @@ def balance(city: City, *, refresh: bool = False) -> EnergyBalance:
 
 
 def years(city: City) -> list[int]:
+    """The years with readings by the city's clock (stored files record UTC partitions,
+    and a local year reaches into the previous one)."""
     found: set[int] = set()
     for record in stored_files(city):
-        found.update(int(y) for y in record.years)
+        found.update(local_years(record, city.time_zone))
     return sorted(found)
 
 

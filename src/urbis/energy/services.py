@@ -38,8 +38,10 @@ from urbis.engines.energy import (
     AreaIndex,
     IngestReport,
     PvEstimate,
+    estimate_year,
     ingest_file,
     list_files,
+    local_years,
     remove_file,
     store_pv_estimates,
 )
@@ -451,19 +453,23 @@ def refresh_pv_estimates(city: City) -> dict[int, list[PvEstimate]]:
     every year with readings, each area with capacity in operation that year and no metered
     production gets an hourly pvlib estimate; estimates of years without readings go."""
     files = engine.stored_files(city)
-    measured_years = sorted({y for f in files if not f.estimate for y in f.years})
+    # Years by the city's clock: a year of readings in Madrid reaches an hour into the
+    # previous UTC year, which must not get an estimate of its own.
+    measured_years = sorted(
+        {y for f in files if not f.estimate for y in local_years(f, city.time_zone)}
+    )
     estimates = [f for f in files if f.estimate]
     if not estimates and not PvInstallation.objects.filter(area__city=city).exists():
         return {}
     results = {
         year: store_pv_estimates(
             engine.data_dir(), city.code,
-            AreaIndex(engine.engine_areas(city, pv_year=year)), year,
+            AreaIndex(engine.engine_areas(city, pv_year=year)), year, tz=city.time_zone,
         )
         for year in measured_years
     }
     for record in estimates:
-        if not set(record.years) & set(measured_years):
+        if estimate_year(record) not in measured_years:
             remove_file(engine.data_dir(), city.code, record.file_hash)
     engine.forget(city)
     return results

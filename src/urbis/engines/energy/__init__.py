@@ -23,7 +23,15 @@ from .model import (
     ReadingError,
     StoredFile,
 )
-from .pv import PvEstimate, default_clear_sky_index, pv_profile, store_pv_estimates
+from .pv import (
+    PvEstimate,
+    default_clear_sky_index,
+    estimate_year,
+    local_years,
+    pv_profile,
+    store_pv_estimates,
+    year_hours,
+)
 from .store import committed_paths, list_files, remove_file
 from .streets import StreetCells, meter_totals, street_cells, street_cells_for_city
 from .synth import sector_profiles, synth, synthetic_areas
@@ -50,9 +58,11 @@ __all__ = [
     "committed_paths",
     "default_clear_sky_index",
     "energy_balance",
+    "estimate_year",
     "ingest_file",
     "leaderboard",
     "list_files",
+    "local_years",
     "make_runner",
     "meter_totals",
     "pv_profile",
@@ -63,4 +73,5 @@ __all__ = [
     "street_cells_for_city",
     "synth",
     "synthetic_areas",
+    "year_hours",
 ]

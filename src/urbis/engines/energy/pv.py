@@ -39,6 +39,14 @@ _LAT_POINTS = (35.0, 40.0, 48.0, 60.0)
 _K_POINTS = (0.85, 0.80, 0.61, 0.58)
 
 
+def year_hours(year: int, tz: str = "UTC") -> pd.DatetimeIndex:
+    """The hour starts (UTC) of calendar ``year`` as the clocks of ``tz`` count it: in
+    Europe/Madrid the year starts at 23:00 UTC on 31 December."""
+    return pd.date_range(
+        f"{year}-01-01", f"{year + 1}-01-01", freq="h", tz=tz, inclusive="left"
+    ).tz_convert("UTC")
+
+
 def default_clear_sky_index(lat: float) -> float:
     """Annual-mean ratio of real to clear-sky plane-of-array irradiance (coarse, by latitude)."""
     return float(np.interp(abs(lat), _LAT_POINTS, _K_POINTS))
@@ -53,11 +61,11 @@ def pv_profile(
     azimuth: float = 180.0,
     clear_sky_index: float | None = None,
     system_losses: float = 0.14,
+    tz: str = "UTC",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Hourly AC energy of a 1 kWp system: ``(hour starts UTC as datetime64[us], kWh/kWp)``."""
-    starts = pd.date_range(
-        f"{year}-01-01", f"{year + 1}-01-01", freq="h", tz="UTC", inclusive="left"
-    )
+    """Hourly AC energy of a 1 kWp system over ``year`` as the clocks of ``tz`` count it:
+    ``(hour starts UTC as datetime64[us], kWh/kWp)``."""
+    starts = year_hours(year, tz)
     mid = starts + pd.Timedelta(minutes=30)
     site = pvlib.location.Location(lat, lon)
     sky = site.get_clearsky(mid, model="ineichen")
@@ -92,8 +100,12 @@ class PvEstimate:
     specific_yield_kwh_per_kwp: float
 
 
-def _metered_production_areas(data_dir: str | os.PathLike[str], city: str, year: int) -> set[str]:
-    measured = store.committed_paths(data_dir, city, [year])
+def _metered_production_areas(
+    data_dir: str | os.PathLike[str], city: str, starts: np.ndarray
+) -> set[str]:
+    """Areas with metered production in the hours ``starts`` (UTC, ascending)."""
+    first, last = pd.Timestamp(starts[0]), pd.Timestamp(starts[-1])
+    measured = store.committed_paths(data_dir, city, sorted({first.year, last.year}))
     if not measured:
         return set()
     con = duckdb.connect()
@@ -101,12 +113,31 @@ def _metered_production_areas(data_dir: str | os.PathLike[str], city: str, year:
         files = [p.as_posix() for p in measured]
         rows = con.execute(
             "SELECT DISTINCT area_code FROM read_parquet(?) "
-            "WHERE flow = 'production' AND NOT estimate",
-            [files],
+            "WHERE flow = 'production' AND NOT estimate AND ts >= ? AND ts <= ?",
+            [files, first.to_pydatetime(), last.to_pydatetime()],
         ).fetchall()
     finally:
         con.close()
     return {r[0] for r in rows}
+
+
+def estimate_year(record: StoredFile) -> int | None:
+    """The calendar year (by the city's clock) that a stored PV estimate covers."""
+    prefix = f"{ESTIMATE_SOURCE_PREFIX}-"
+    if record.estimate and record.source_name.startswith(prefix):
+        suffix = record.source_name[len(prefix):]
+        if suffix.isdigit():
+            return int(suffix)
+    return None
+
+
+def local_years(record: StoredFile, tz: str) -> list[int]:
+    """The calendar years, by the clocks of ``tz``, from a stored file's first reading to its
+    last. Its ``years`` are UTC partitions: a year of readings in Madrid starts at 23:00
+    UTC on 31 December, in the previous partition."""
+    first = pd.Timestamp(record.first_ts).tz_localize("UTC").tz_convert(tz).year
+    last = pd.Timestamp(record.last_ts).tz_localize("UTC").tz_convert(tz).year
+    return list(range(first, last + 1))
 
 
 def store_pv_estimates(
@@ -118,13 +149,16 @@ def store_pv_estimates(
     sector: str = "residential",
     tilt: float = 35.0,
     azimuth: float = 180.0,
+    tz: str = "UTC",
 ) -> list[PvEstimate]:
     """Estimate hourly PV production for every area with ``pv_capacity_kwp`` and no metered
     production in ``year`` (in itself or any area below it) and store it as readings with
-    ``estimate = true`` under meter id ``pv-estimate:<area>``. Re-running replaces the
-    previous estimates of that year."""
+    ``estimate = true`` under meter id ``pv-estimate:<area>``. ``year`` is the city's
+    calendar year, by the clocks of ``tz``. Re-running replaces the previous estimates of
+    that year."""
     index = areas if isinstance(areas, AreaIndex) else AreaIndex(areas)
-    metered = _metered_production_areas(data_dir, city, year)
+    hours = year_hours(year, tz).tz_localize(None).to_numpy().astype("datetime64[us]")
+    metered = _metered_production_areas(data_dir, city, hours)
     covered = {a.code for code in metered if code in index for a in index.ancestors(code)}
     targets = [
         a
@@ -142,7 +176,9 @@ def store_pv_estimates(
         geom = index.geometry(area.code)
         assert geom is not None
         centre = geom.representative_point()
-        starts, kwh_per_kwp = pv_profile(centre.y, centre.x, year, tilt=tilt, azimuth=azimuth)
+        starts, kwh_per_kwp = pv_profile(
+            centre.y, centre.x, year, tilt=tilt, azimuth=azimuth, tz=tz
+        )
         capacity = float(area.pv_capacity_kwp or 0.0)
         kwh = kwh_per_kwp * capacity
         results.append(PvEstimate(area.code, capacity, float(kwh.sum()), float(kwh_per_kwp.sum())))
@@ -165,7 +201,7 @@ def store_pv_estimates(
         )
     rows = pl.concat(frames).with_columns(year=pl.col("ts").dt.year())
     key = json.dumps(
-        [[r.area_code, r.capacity_kwp] for r in results] + [year, tilt, azimuth, sector]
+        [[r.area_code, r.capacity_kwp] for r in results] + [year, tilt, azimuth, sector, tz]
     )
     file_hash = hashlib.sha256(f"{ESTIMATE_SOURCE_PREFIX}:{key}".encode()).hexdigest()
     ids = sorted(rows["meter_id"].unique().to_list())
@@ -175,7 +211,7 @@ def store_pv_estimates(
         source_name=source,
         rows=rows.height,
         meters=len(ids),
-        years=(year,),
+        years=tuple(sorted(rows["year"].unique().to_list())),  # UTC partitions, as ingested files
         first_ts=str(rows["ts"].min()),
         last_ts=str(rows["ts"].max()),
         ingested_at=pd.Timestamp.now(tz="UTC").isoformat(),

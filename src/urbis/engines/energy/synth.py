@@ -21,7 +21,7 @@ import shapely
 
 from .areas import AreaIndex
 from .model import Area
-from .pv import pv_profile
+from .pv import pv_profile, year_hours
 
 #: Typical annual consumption per connection (kWh), the log-normal medians of the generator.
 #: Household 3,000 kWh is close to the EU average household electricity use (Eurostat).
@@ -93,13 +93,17 @@ def _points_in(geom: shapely.Geometry, count: int, rng: np.random.Generator) -> 
     return np.concatenate(found)[:count]
 
 
-def sector_profiles(year: int, tz: str) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
-    """Per-sector hourly shapes on the UTC hours of ``year``, each summing to 1."""
+def sector_profiles(
+    year: int, tz: str, *, local_year: bool = False
+) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
+    """Per-sector hourly shapes over the hours of ``year``, each summing to 1: the UTC year
+    by default (benchmarks compare UTC balances), the year by the clocks of ``tz`` with
+    ``local_year`` (what a city's own data covers)."""
     import warnings
 
     from demandlib.bdew import G25, H25
 
-    utc = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="h", tz="UTC", inclusive="left")
+    utc = year_hours(year, tz if local_year else "UTC")
     local = utc.tz_convert(tz).tz_localize(None)
     span = pd.date_range(f"{year - 1}-12-31", f"{year + 1}-01-02", freq="h", inclusive="left")
     with warnings.catch_warnings():
