@@ -71,7 +71,8 @@ def anchor(path: Path) -> Anchor | None:
 
 def _profiles(year: int, tz: str) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
     # The engine's synthetic generator holds the standard load profiles (BDEW H25/G25).
-    return sector_profiles(year, tz)
+    # The city's own calendar year: a UTC year would put its last hour into next year.
+    return sector_profiles(year, tz, local_year=True)
 
 
 _TO_LAEA = Transformer.from_crs("EPSG:4326", "EPSG:3035", always_xy=True)
@@ -114,10 +115,12 @@ def _gas_shape(utc: pd.DatetimeIndex, mean_c: float) -> np.ndarray:
     return shape / shape.sum()
 
 
-def _daily(ts: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sum hourly columns (meters × hours) into UTC days."""
-    days = ts.astype("datetime64[D]")
-    unique, start = np.unique(days, return_index=True)
+def _daily(ts: np.ndarray, values: np.ndarray, tz: str) -> tuple[np.ndarray, np.ndarray]:
+    """Sum hourly columns (meters × hours) into the city's days; each day starts at local
+    midnight, given in UTC."""
+    local = pd.DatetimeIndex(ts).tz_localize("UTC").tz_convert(tz)
+    midnights = local.normalize().tz_convert("UTC").tz_localize(None).to_numpy()
+    unique, start = np.unique(midnights, return_index=True)
     return unique.astype("datetime64[us]"), np.add.reduceat(values, start, axis=1)
 
 
@@ -187,7 +190,7 @@ def generate(
     meta = {"meter_id": np.array(ids), "sector": sector_arr, "lon": np.array(lons),
             "lat": np.array(lats), "area_code": np.array(codes)}
     paths.append(_write(out_dir / f"{city}-{year}-electricity.parquet", ts, elec, meta,
-                        flow="consumption", carrier="electricity", hourly=hourly))
+                        flow="consumption", carrier="electricity", hourly=hourly, tz=tz))
     # Only residential connections have a (daily-read) gas meter; the non-electric share of
     # the other connections is added to them so that the city total stays exact.
     has_gas = sector_arr == "residential"
@@ -196,7 +199,7 @@ def generate(
     gas_meta = {k: v[has_gas] for k, v in meta.items()}
     gas_meta["meter_id"] = np.char.add(gas_meta["meter_id"], "-gas")
     paths.append(_write(out_dir / f"{city}-{year}-gas.parquet", ts, gas_values, gas_meta,
-                        flow="consumption", carrier="gas", hourly=False))
+                        flow="consumption", carrier="gas", hourly=False, tz=tz))
 
     producers = [n for n in neighbourhoods if n.pv_kwp > 0]
     if producers:
@@ -209,6 +212,7 @@ def generate(
             float(np.mean([n.lat for n in producers])),
             float(np.mean([n.lon for n in producers])),
             year,
+            tz=tz,
         )
         for i, n in enumerate(producers):
             pv_values[i] = unit[:hours] * day_factor * n.pv_kwp
@@ -220,16 +224,16 @@ def generate(
             "area_code": np.array([n.code for n in producers]),
         }
         paths.append(_write(out_dir / f"{city}-{year}-pv.parquet", ts, pv_values, pv_meta,
-                            flow="production", carrier="electricity", hourly=hourly))
+                            flow="production", carrier="electricity", hourly=hourly, tz=tz))
     return paths
 
 
 def _write(
     path: Path, ts: np.ndarray, values: np.ndarray, meta: dict[str, np.ndarray], *, flow: str,
-    carrier: str, hourly: bool,
+    carrier: str, hourly: bool, tz: str,
 ) -> Path:
     if not hourly:
-        ts, values = _daily(ts, values)
+        ts, values = _daily(ts, values, tz)
     meters, steps = values.shape
     index = np.repeat(np.arange(meters), steps)
     frame = pl.DataFrame(
