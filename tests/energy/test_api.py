@@ -360,3 +360,11 @@ def test_map_page_offers_the_table_as_csv(client: Any, stored: None) -> None:
     assert response.content.decode().count("\n") == 1 + 10
     street = client.get("/cities/barcelona/energy/?level=street").content.decode()
     assert "format=csv" not in street
+
+
+def test_street_page_says_how_many_meters_it_leaves_out(client: Any, stored: None) -> None:
+    street = client.get("/cities/barcelona/energy/?level=street").content.decode()
+    assert "3 meters in smaller groups are not shown." in street
+    french = client.get("/cities/barcelona/energy/?level=street",
+                        headers={"accept-language": "fr"}).content.decode()
+    assert "3 compteurs appartenant à des groupes plus petits ne sont pas affichés." in french
