@@ -113,6 +113,8 @@ def test_profile_and_area_balance(client: Any, stored: None) -> None:
     )
     page = client.get("/cities/barcelona/energy/areas/B07/").content.decode()
     assert "Consumption per m² of floor area" in page and "Consumption per household" in page
+    # The week's hours are labelled by Madrid's clock, and the page says so.
+    assert "Hours are by the city's clock (Europe/Madrid)." in page
 
 
 def test_bad_parameters_are_problems(client: Any, stored: None) -> None:
