@@ -159,6 +159,30 @@ def test_area_code_and_coordinates_mixed_in_one_file(tmp_path, areas):
     assert placed == {"a": "N2", "b": "N1", "c": "N2", "d": "N1"}
 
 
+def test_a_row_of_an_unknown_area_gets_one_error_not_three(tmp_path, areas):
+    """An unknown code without coordinates used to add 'no area code and no valid latitude'
+    and '... longitude' to the report, which said the code was missing when it was wrong."""
+    header = "meter_id;timestamp;value;unit;flow;sector;carrier;area_code;lon;lat;resolution"
+    lines = [
+        "a;2024-01-01T00:00:00Z;1;kWh;consumption;residential;electricity;N2;;;hourly",
+        "b;2024-01-01T00:00:00Z;1;kWh;consumption;residential;electricity;ZZ;;;hourly",
+        "c;2024-01-01T00:00:00Z;1;kWh;consumption;residential;electricity;;;;hourly",
+    ]
+    report = ingest_file(
+        write_csv(tmp_path / "m.csv", lines, header),
+        city="bcn",
+        areas=areas,
+        data_dir=tmp_path / "d",
+    )
+    assert report.status == "rejected"
+    assert [(e.row, e.field, e.reason) for e in report.errors] == [
+        (3, "area_code", "unknown area code 'ZZ'"),
+        (4, "lat", "no area code and no valid latitude"),
+        (4, "lon", "no area code and no valid longitude"),
+    ]
+    assert committed_paths(tmp_path / "d", "bcn") == []
+
+
 def test_points_whose_hashes_collide_are_still_placed_exactly(tmp_path, areas, monkeypatch):
     """Rows are matched to their points by a hash; a collision must fall back to the exact
     join, so force every point onto one hash."""

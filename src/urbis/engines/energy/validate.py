@@ -436,14 +436,19 @@ def _place(
         )
     codes = pl.Enum(sorted(areas.areas))
     if has_area:
+        # A row that names an unknown area has its one error already: its coordinates are
+        # not looked up, nor their absence reported as two more errors.
+        work = work.with_columns(
+            _code_given=pl.col("area_code").is_not_null() & (pl.col("area_code") != "")
+        )
         # Unknown codes were reported above; as enum they (and empty cells) become null.
         work = work.with_columns(area_code=pl.col("area_code").cast(codes, strict=False))
     else:
-        work = work.with_columns(area_code=pl.lit(None, codes))
-    needs_point = pl.col("area_code").is_null()
+        work = work.with_columns(area_code=pl.lit(None, codes), _code_given=pl.lit(False))
+    needs_point = pl.col("area_code").is_null() & ~pl.col("_code_given")
     if not has_point:
         out.add(work, needs_point, "area_code", "missing area code")
-        return work
+        return work.drop("_code_given")
     bad_lon = needs_point & (pl.col("lon").is_null() | (pl.col("lon").abs() > 180))
     bad_lat = needs_point & (pl.col("lat").is_null() | (pl.col("lat").abs() > 90))
     out.add(work, bad_lon, "lon", "no area code and no valid longitude")
@@ -462,7 +467,7 @@ def _place(
             "lon",
             pl.format("location ({}, {}) lies in no known area", pl.col("lon"), pl.col("lat")),
         )
-    return work
+    return work.drop("_code_given")
 
 
 def _check_duplicates(work: pl.DataFrame, out: _Collector) -> None:
