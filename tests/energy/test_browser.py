@@ -151,3 +151,31 @@ def test_editor_withdraws_a_stored_file_in_the_browser(
     assert "No readings are stored yet." in page.locator("#stored-files-table").inner_text()
     assert "Withdrawn" in page.locator("table", has_text="Ingestion log").inner_text()
     assert list_files(energy_dir, "barcelona") == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_legend_tells_close_class_bounds_apart(
+    page: Any, live_server: Any, energy_dir: Path, write_file: Any, places: None
+) -> None:
+    """Self-sufficiency of a few tenths of a percent gave a legend of '0.1 % – 0.1 %': the
+    map now shows as many decimals as it takes. The layer's classes are replaced by close
+    ones on their way to the real page and script."""
+    import json
+    import re
+
+    call_command("energy", "ingest", str(write_file("a.csv", readings())), "--city",
+                 "barcelona", verbosity=0)
+
+    def close_classes(route: Any) -> None:
+        layer = route.fetch().json()
+        layer["properties"]["classes"] = [0.0006, 0.0009, 0.0014, 0.0025, 0.008]
+        route.fulfill(status=200, content_type="application/geo+json", body=json.dumps(layer))
+
+    page.route(re.compile(r"/energy/balance\?.*format=geojson"), close_classes)
+    page.goto(f"{live_server.url}/cities/barcelona/energy/?measure=self_sufficiency")
+    page.locator("#energy-map[data-loaded]").wait_for()
+    rows = [r.strip() for r in page.locator("#energy-legend").inner_text().splitlines()[1:6]]
+    assert rows == [
+        "≤ 0.06 %", "0.06 % – 0.09 %", "0.09 % – 0.14 %", "0.14 % – 0.25 %", "0.25 % – 0.8 %",
+    ]

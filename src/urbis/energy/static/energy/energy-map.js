@@ -32,11 +32,23 @@
   var NO_DATA = "#d9d9d9";
   var noData = el.dataset.noData || "no data";
   var lang = document.documentElement.lang || undefined;
-  var fmt = new Intl.NumberFormat(lang, { maximumFractionDigits: measure === "self_sufficiency" ? 1 : 0 });
+  var baseDigits = measure === "self_sufficiency" ? 1 : 0;
+  var fmt = new Intl.NumberFormat(lang, { maximumFractionDigits: baseDigits });
+  function scaled(v) { return measure === "self_sufficiency" ? v * 100 : v / 1000; }
   function show(v) {
     if (v === null || v === undefined) { return noData; }
-    if (measure === "self_sufficiency") { return fmt.format(v * 100) + " %"; }
-    return fmt.format(v / 1000) + " MWh";
+    return fmt.format(scaled(v)) + (measure === "self_sufficiency" ? " %" : " MWh");
+  }
+  // Enough decimals that no two class bounds read alike: small shares of self-sufficiency
+  // would otherwise give a legend of "0.1 % – 0.1 %".
+  function useDigitsFor(bounds) {
+    for (var d = baseDigits; d <= baseDigits + 4; d++) {
+      var candidate = new Intl.NumberFormat(lang, { maximumFractionDigits: d });
+      var labels = bounds.map(function (v) { return candidate.format(scaled(v)); });
+      var distinct = labels.every(function (label, i) { return labels.indexOf(label) === i; });
+      fmt = candidate;
+      if (distinct) { return; }
+    }
   }
   var map = L.map(el, { zoomSnap: 0.25 });
   if (el.dataset.tileUrl) {
@@ -56,6 +68,7 @@
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (data) {
       var classes = (data.properties && data.properties.classes) || [];
+      useDigitsFor(classes);
       function colour(v) {
         if (v === null || v === undefined || !classes.length) { return NO_DATA; }
         for (var i = 0; i < classes.length; i++) {
