@@ -80,6 +80,11 @@ def test_standings_and_pages(client: Any, season: Any) -> None:
     entry = Entry.objects.get(team_name="Dreta")
     detail = client.get(f"/energy/competition/test-season/entries/{entry.pk}/")
     assert detail.status_code == 200 and 'id="curve-data"' in detail.content.decode()
+    # Months by name, in the reader's language.
+    assert '<th scope="row">June</th>' in detail.content.decode()
+    french = client.get(f"/energy/competition/test-season/entries/{entry.pk}/",
+                        headers={"accept-language": "fr"}).content.decode()
+    assert '<th scope="row">juin</th>' in french
     api = client.get("/api/v1/energy/seasons/test-season").json()
     assert [s["team"] for s in api["leaderboard"]] == ["Dreta", "Gràcia"]
     one = client.get(f"/api/v1/energy/seasons/test-season/entries/{entry.pk}").json()

@@ -1,4 +1,4 @@
-"""Number formats for energy pages: MWh from kWh, percentages from ratios."""
+"""Formats for energy pages: MWh from kWh, percentages from ratios, month names."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.dates import MONTHS
 from django.utils.formats import number_format
 
 register = template.Library()
@@ -24,3 +25,12 @@ def pct(ratio: Any) -> str:
     if ratio is None or ratio == "":
         return "–"
     return f"{number_format(float(ratio) * 100.0, 1)} %"
+
+
+@register.filter
+def month_name(month: Any) -> str:
+    """1-12 as the month's name in the active language."""
+    try:
+        return str(MONTHS[int(month)])
+    except (KeyError, TypeError, ValueError):
+        return str(month)
