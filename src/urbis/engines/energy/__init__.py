@@ -27,12 +27,11 @@ from .pv import (
     PvEstimate,
     default_clear_sky_index,
     estimate_year,
-    local_years,
     pv_profile,
     store_pv_estimates,
     year_hours,
 )
-from .store import committed_paths, list_files, remove_file
+from .store import committed_paths, list_files, local_years, remove_file
 from .streets import StreetCells, meter_totals, street_cells, street_cells_for_city
 from .synth import sector_profiles, synth, synthetic_areas
 

@@ -101,10 +101,9 @@ class PvEstimate:
 
 
 def _metered_production_areas(
-    data_dir: str | os.PathLike[str], city: str, starts: np.ndarray
+    data_dir: str | os.PathLike[str], city: str, first: pd.Timestamp, last: pd.Timestamp
 ) -> set[str]:
-    """Areas with metered production in the hours ``starts`` (UTC, ascending)."""
-    first, last = pd.Timestamp(starts[0]), pd.Timestamp(starts[-1])
+    """Areas with metered production in the hours from ``first`` to ``last`` (UTC)."""
     measured = store.committed_paths(data_dir, city, sorted({first.year, last.year}))
     if not measured:
         return set()
@@ -114,7 +113,7 @@ def _metered_production_areas(
         rows = con.execute(
             "SELECT DISTINCT area_code FROM read_parquet(?) "
             "WHERE flow = 'production' AND NOT estimate AND ts >= ? AND ts <= ?",
-            [files, first.to_pydatetime(), last.to_pydatetime()],
+            [files, *(t.tz_localize(None).to_pydatetime() for t in (first, last))],
         ).fetchall()
     finally:
         con.close()
@@ -129,15 +128,6 @@ def estimate_year(record: StoredFile) -> int | None:
         if suffix.isdigit():
             return int(suffix)
     return None
-
-
-def local_years(record: StoredFile, tz: str) -> list[int]:
-    """The calendar years, by the clocks of ``tz``, from a stored file's first reading to its
-    last. Its ``years`` are UTC partitions: a year of readings in Madrid starts at 23:00
-    UTC on 31 December, in the previous partition."""
-    first = pd.Timestamp(record.first_ts).tz_localize("UTC").tz_convert(tz).year
-    last = pd.Timestamp(record.last_ts).tz_localize("UTC").tz_convert(tz).year
-    return list(range(first, last + 1))
 
 
 def store_pv_estimates(
@@ -157,8 +147,8 @@ def store_pv_estimates(
     calendar year, by the clocks of ``tz``. Re-running replaces the previous estimates of
     that year."""
     index = areas if isinstance(areas, AreaIndex) else AreaIndex(areas)
-    hours = year_hours(year, tz).tz_localize(None).to_numpy().astype("datetime64[us]")
-    metered = _metered_production_areas(data_dir, city, hours)
+    hours = year_hours(year, tz)
+    metered = _metered_production_areas(data_dir, city, hours[0], hours[-1])
     covered = {a.code for code in metered if code in index for a in index.ancestors(code)}
     targets = [
         a

@@ -25,7 +25,9 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pyarrow as pa
@@ -117,6 +119,18 @@ def list_files(data_dir: str | os.PathLike[str], city: str) -> list[StoredFile]:
         data.setdefault("estimate", data["source_name"].startswith(ESTIMATE_SOURCE_PREFIX))
         records.append(StoredFile(**data))
     return sorted(records, key=lambda r: (r.ingested_at, r.file_hash))
+
+
+def local_years(record: StoredFile, tz: str) -> list[int]:
+    """The calendar years, by the clocks of ``tz``, from a stored file's first reading to its
+    last. Its ``years`` are UTC partitions: a year of readings in Madrid starts at 23:00
+    UTC on 31 December, in the previous partition."""
+    zone = ZoneInfo(tz)
+    first, last = (
+        datetime.fromisoformat(ts).replace(tzinfo=UTC).astimezone(zone).year
+        for ts in (record.first_ts, record.last_ts)
+    )
+    return list(range(first, last + 1))
 
 
 def stored_meter_ids(data_dir: str | os.PathLike[str], city: str, file_hash: str) -> list[str]:

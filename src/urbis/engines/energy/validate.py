@@ -424,25 +424,23 @@ def _place(
     work: pl.DataFrame, areas: AreaIndex, has_area: bool, has_point: bool, out: _Collector
 ) -> pl.DataFrame:
     """Fill ``area_code`` from coordinates where absent and report unknown areas."""
+    given = pl.col("area_code").is_not_null() & (pl.col("area_code") != "")
     if has_area:
         known = list(areas.areas)
         out.add(
             work,
-            pl.col("area_code").is_not_null()
-            & (pl.col("area_code") != "")
-            & ~pl.col("area_code").is_in(known),
+            given & ~pl.col("area_code").is_in(known),
             "area_code",
             pl.format("unknown area code '{}'", pl.col("area_code")),
         )
     codes = pl.Enum(sorted(areas.areas))
     if has_area:
         # A row that names an unknown area has its one error already: its coordinates are
-        # not looked up, nor their absence reported as two more errors.
+        # not looked up, nor their absence reported as two more errors. Unknown codes (and
+        # empty cells) become null as enum values.
         work = work.with_columns(
-            _code_given=pl.col("area_code").is_not_null() & (pl.col("area_code") != "")
+            _code_given=given, area_code=pl.col("area_code").cast(codes, strict=False)
         )
-        # Unknown codes were reported above; as enum they (and empty cells) become null.
-        work = work.with_columns(area_code=pl.col("area_code").cast(codes, strict=False))
     else:
         work = work.with_columns(area_code=pl.lit(None, codes), _code_given=pl.lit(False))
     needs_point = pl.col("area_code").is_null() & ~pl.col("_code_given")
