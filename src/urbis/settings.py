@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "urbis.strategy",
     "urbis.engagement",
     "urbis.energy",
+    "urbis.opendata",
     "urbis.demo",
 ]
 
