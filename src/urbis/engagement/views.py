@@ -23,7 +23,7 @@ from urbis.engagement.models import Category, Comment, IdeaKind, IdeaStatus, Stu
 from urbis.engagement.ratelimits import RateLimited, client_ip
 from urbis.people.permissions import Action, can
 from urbis.places.queries import get_city
-from urbis.web.sections import page_sections
+from urbis.web.sections import render_sections
 
 
 def _errors(exc: ValidationError) -> str:
@@ -188,7 +188,7 @@ def idea(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
         "duplicates": the_idea.duplicates.all(),
         "linked_actions": _linked_actions(the_idea),
         "linkable_actions": _linkable(the_idea) if may_answer else [],
-        "idea_sections": page_sections("idea", request, the_idea),
+        "idea_sections": render_sections("idea", request, the_idea),
         "may_edit": (
             the_idea.author_id == getattr(user, "pk", None) and the_idea.status == IdeaStatus.NEW
             and not the_idea.vote_count and not the_idea.is_hidden

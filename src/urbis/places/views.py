@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from urbis.places import queries
 from urbis.places.models import AreaLevel
-from urbis.web.sections import city_links, page_sections
+from urbis.web.sections import city_links, render_sections
 
 
 def city(request: HttpRequest, code: str) -> HttpResponse:
@@ -49,7 +49,7 @@ def area(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
             "area_km2": the_area.area_m2 / 1_000_000 if the_area.area_m2 else None,
             "children": list(the_area.children.order_by("code")),
             "geojson_url": reverse("places:area-geojson", args=[the_city.code, the_area.code]),
-            "area_sections": page_sections("area", request, the_area),
+            "area_sections": render_sections("area", request, the_area),
         },
     )
 

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,7 +29,7 @@ from urbis.strategy.models import (
     Observation,
     ThemeKind,
 )
-from urbis.web.sections import page_sections
+from urbis.web.sections import render_sections
 
 
 def _strategy(request: HttpRequest, code: str, slug: str) -> Any:
@@ -213,17 +212,8 @@ def action_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRe
         "dependents": action.dependents.all(),
         "changes": queries.history("action", action.pk)[:50],
         "milestone_form": forms.MilestoneForm(),
-        "action_sections": _render_sections(request, "action", action),
+        "action_sections": render_sections("action", request, action),
     })
-
-
-def _render_sections(request: HttpRequest, page: str, obj: Any) -> list[str]:
-    """Other apps' sections for this page, each rendered with its own context keys both at the
-    top level and under ``section`` (apps use either)."""
-    return [
-        render_to_string(section["template"], {**section, "section": section}, request=request)
-        for section in page_sections(page, request, obj)
-    ]
 
 
 @login_required

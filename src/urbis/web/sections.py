@@ -18,6 +18,8 @@ from types import ModuleType
 from typing import Any
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from urbis.discovery import app_modules
 
@@ -50,3 +52,15 @@ def page_sections(page: str, request: HttpRequest, obj: Any) -> list[dict[str, A
         if provider is not None:
             sections.extend(provider(request, obj))
     return sections
+
+
+def render_sections(page: str, request: HttpRequest, obj: Any) -> list[SafeString]:
+    """The sections of ``page_sections`` rendered to HTML, each with its own context.
+
+    A bare ``{% include section.template %}`` would hand the section's template only the page's
+    context, not the keys the section brought, so each is rendered here with them both at the
+    top level and under ``section`` (apps use either)."""
+    return [
+        render_to_string(section["template"], {**section, "section": section}, request=request)
+        for section in page_sections(page, request, obj)
+    ]
