@@ -52,6 +52,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Background jobs: a queue in the platform's own database, run by `urbis worker`
+# (docs/ARCHITECTURE.md, "Background jobs"; docs/decisions/0009-database-task-queue.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker whose heartbeat is older than this is taken for dead and its running job is failed.
+URBIS_WORKER_STALE_SECONDS = int(os.environ.get("URBIS_WORKER_STALE_SECONDS", "60"))
+
+# One cache for every web and worker process (a table in the same database; `urbis migrate`
+# creates it), never a dictionary per process that the others cannot see or clear.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "urbis_cache",
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -69,6 +84,9 @@ INSTALLED_APPS = [
     "urbis.energy",
     "urbis.opendata",
     "urbis.demo",
+    "django_tasks",
+    "django_tasks_db",
+    "urbis.jobs",
 ]
 
 MIDDLEWARE = [
