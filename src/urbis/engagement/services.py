@@ -346,13 +346,24 @@ def _votable(idea: Idea) -> Q:
     )
 
 
-def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
-    """Support ``idea``; returns the new vote total. One vote per account and idea."""
+def _require_voting_open(by: Any, idea: Idea, *, withdrawing: bool = False) -> Process:
+    """The checks shared by casting and withdrawing a vote: a signed-in participant, in a
+    published process that is in its voting phase. Returns the idea's process."""
     _require_signed_in(by)
     process = idea.process
     require(by, Action.PARTICIPATE, process.city)
     if not process.is_published or not process.is_voting:
+        if withdrawing:
+            raise ValidationError(
+                {"vote": _("Votes can only be withdrawn while voting is open.")}
+            )
         raise ValidationError({"vote": _("Voting is not open in this process.")})
+    return process
+
+
+def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
+    """Support ``idea``; returns the new vote total. One vote per account and idea."""
+    process = _require_voting_open(by, idea)
     ratelimits.hit("vote", user=by, ip=ip)
     try:
         with transaction.atomic():
@@ -388,10 +399,9 @@ def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
 
 
 def withdraw_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
-    _require_signed_in(by)
-    process = idea.process
-    if not process.is_voting:
-        raise ValidationError({"vote": _("Votes can only be withdrawn while voting is open.")})
+    """Take back a vote: the same checks as :func:`cast_vote`, so a vote can neither be moved
+    in an unpublished process nor after the voting phase has closed."""
+    _require_voting_open(by, idea, withdrawing=True)
     ratelimits.hit("vote", user=by, ip=ip)
     with transaction.atomic():
         deleted = Vote.objects.filter(idea=idea, user=by).delete()[0]
