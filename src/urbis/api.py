@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from urbis.discovery import app_modules
 from urbis.errors import ImportRefused
+from urbis.people.api_auth import InvalidToken
 from urbis.problems import problem_response
 
 api = NinjaAPI(
@@ -69,7 +70,13 @@ def _domain_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem_response(request, 401, "Log in, or send an API token.")
+    if isinstance(exc, InvalidToken):
+        response = problem_response(request, 401, "The API token is unknown or revoked.")
+        response["WWW-Authenticate"] = 'Bearer realm="urbis", error="invalid_token"'
+        return response
+    response = problem_response(request, 401, "Log in, or send an API token.")
+    response["WWW-Authenticate"] = 'Bearer realm="urbis"'
+    return response
 
 
 @api.exception_handler(PermissionDenied)
