@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -90,6 +90,27 @@ def forget_user(user: Any) -> None:
     RateCounter.objects.filter(key__contains=f":user:{user.pk}").delete()
 
 
-def purge_old(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
-    deleted, _ = RateCounter.objects.filter(window_start__lt=timezone.now() - older_than).delete()
+#: How long a counter whose action is no longer in :func:`limits` (a setting was removed) is
+#: kept: at least this, or the longest window in use if that is longer.
+UNKNOWN_KEPT = dt.timedelta(days=1)
+
+
+def purge_expired(now: dt.datetime | None = None) -> int:
+    """Delete the counters whose window has ended; returns how many were deleted.
+
+    A window of ``seconds`` that started at ``window_start`` no longer limits anything from
+    ``window_start + seconds`` on: :func:`hit` only ever reads the current window. Meant to
+    run periodically (``urbis purge-rate-counters``, or as a scheduled task); safe to run at
+    any time and concurrently with :func:`hit`, which recreates a counter it needs."""
+    now = now or timezone.now()
+    table = limits()
+    expired = Q(pk__in=[])
+    known = Q(pk__in=[])
+    for name, (_count, seconds) in table.items():
+        prefix = Q(key__startswith=f"{name}:")
+        known |= prefix
+        expired |= prefix & Q(window_start__lte=now - dt.timedelta(seconds=seconds))
+    longest = max([UNKNOWN_KEPT, *(dt.timedelta(seconds=s) for _c, s in table.values())])
+    expired |= ~known & Q(window_start__lte=now - longest)
+    deleted, _ = RateCounter.objects.filter(expired).delete()
     return deleted
