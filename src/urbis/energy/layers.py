@@ -1,0 +1,239 @@
+"""Open-data layers of energy: the balance by area, year, month and sector, the street cells
+of the Smart Energy Map, and the PV register (see urbis.opendata.registry)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from urbis.energy import engine, queries
+from urbis.engines.energy import SECTORS
+from urbis.opendata.geo import clean
+from urbis.opendata.registry import Field, Hints, Layer, Row, register
+from urbis.places.models import City
+
+MODELLED_NOTE = _(
+    "Computed from the meter readings stored on the platform (in the demo cities these "
+    "readings are modelled, not measured: see docs/DATA.md)."
+)
+LEVELS = ("district", "neighbourhood")
+
+BALANCE_FIELDS = (
+    Field("area_code", "string", _("Area code")),
+    Field("area_name", "string", _("Area name")),
+    Field("level", "string", _("Level"), description=_("district or neighbourhood")),
+    Field("parent", "string", _("Part of (district code)")),
+    Field("year", "integer", _("Year"), description=_("Calendar year by the city's clock.")),
+    Field("month", "integer", _("Month"), description=_("1–12, or 0 for the whole year.")),
+    Field("sector", "string", _("Sector"), description=_("'all' or one sector")),
+    Field("consumption_kwh", "number", _("Consumption"), "kWh"),
+    Field("production_kwh", "number", _("Production"), "kWh"),
+    Field("net_kwh", "number", _("Net (consumption − production)"), "kWh"),
+    Field("self_sufficiency", "number", _("Self-sufficiency"), "ratio 0–1"),
+    Field("self_consumption", "number", _("Self-consumption"), "ratio 0–1"),
+    Field("peak_import_kw", "number", _("Peak import"), "kW"),
+    Field("peak_export_kw", "number", _("Peak export"), "kW"),
+    Field("estimated_production_kwh", "number", _("Estimated PV production"), "kWh",
+          _("Production estimated with pvlib for registered PV without a meter.")),
+    Field("households", "integer", _("Households"), "households"),
+    Field("consumption_per_household_kwh", "number", _("Consumption per household"),
+          "kWh/household"),
+    Field("floor_area_m2", "number", _("Built floor area"), "m2"),
+    Field("consumption_per_m2_kwh", "number", _("Consumption per m² of floor area"), "kWh/m2"),
+    Field("population", "integer", _("Population"), "inhabitants"),
+    Field("consumption_per_resident_kwh", "number", _("Consumption per resident"),
+          "kWh/inhabitant"),
+)
+_FIGURES = [f.name for f in BALANCE_FIELDS[7:]]
+
+_memo: dict[tuple[str, str, Any, Any, Any], list[Row]] = {}
+_lock = threading.Lock()
+
+
+def _picked(hints: Hints, name: str, allowed: list[Any]) -> list[Any]:
+    """The values of ``allowed`` an equality hint leaves (all of them without a hint)."""
+    if name not in hints.equals:
+        return allowed
+    return [v for v in allowed if v == hints.equals[name]]
+
+
+def _balance_rows(city: City, hints: Hints) -> Iterator[Row]:
+    years = _picked(hints, "year", queries.years(city))
+    months = _picked(hints, "month", list(range(13)))
+    sectors = _picked(hints, "sector", ["all", *SECTORS])
+    levels = _picked(hints, "level", list(LEVELS))
+    # The balance cube changes only when stored files change (its catalogue key).
+    key = (city.code, engine.catalogue_key(city), tuple(years), tuple(months), tuple(sectors))
+    with _lock:
+        hit = _memo.get(key)
+    if hit is None:
+        hit = []
+        for level in LEVELS:
+            for year in years:
+                for month in months:
+                    for sector in sectors:
+                        for r in queries.balance_table(
+                            city, level=level, year=year, month=month, sector=sector
+                        ):
+                            if r["consumption_kwh"] is None and r["production_kwh"] is None:
+                                continue  # an area without readings in that period
+                            hit.append(
+                                Row(
+                                    id=f"{r['code']}-{year}-{month:02d}-{sector}",
+                                    properties={
+                                        "area_code": r["code"],
+                                        "area_name": r["name"],
+                                        "level": level,
+                                        "parent": r["parent"],
+                                        "year": year,
+                                        "month": month,
+                                        "sector": sector,
+                                        **{f: r.get(f) for f in _FIGURES},
+                                    },
+                                )
+                            )
+        with _lock:
+            if len(_memo) > 64:
+                _memo.clear()
+            _memo[key] = hit
+    for row in hit:
+        if row.properties["level"] in levels:
+            yield row
+
+
+CELL_FIELDS = (
+    Field("cell", "string", _("Cell code"), description=_("EEA reference grid, 100 m cells.")),
+    Field("year", "integer", _("Year")),
+    Field("connections", "integer", _("Connections"), "meters"),
+    Field("consumption_kwh", "number", _("Consumption"), "kWh"),
+    Field("production_kwh", "number", _("Production"), "kWh"),
+    Field("net_kwh", "number", _("Net (consumption − production)"), "kWh"),
+    Field("self_sufficiency", "number", _("Self-sufficiency"), "ratio 0–1"),
+)
+
+
+def _cell_rows(city: City, hints: Hints) -> Iterator[Row]:
+    for year in _picked(hints, "year", queries.years(city)):
+        cells = engine.street_cells(city, year)
+        for cell in cells["features"]:
+            p = cell["properties"]
+            geometry, bbox = clean(cell["geometry"])
+            yield Row(
+                id=f"{year}-{cell['id']}",
+                geometry=geometry,
+                bbox=bbox,
+                properties={
+                    "cell": cell["id"],
+                    "year": year,
+                    "connections": p["connections"],
+                    "consumption_kwh": _round(p.get("consumption_kwh")),
+                    "production_kwh": _round(p.get("production_kwh")),
+                    "net_kwh": _round(p.get("net_kwh")),
+                    "self_sufficiency": p.get("self_sufficiency"),
+                },
+            )
+
+
+def _round(value: Any) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+PV_FIELDS = (
+    Field("id", "integer", _("Identifier")),
+    Field("name", "string", _("Name")),
+    Field("area_code", "string", _("Area code")),
+    Field("area_name", "string", _("Area name")),
+    Field("capacity_kwp", "number", _("Installed capacity"), "kWp"),
+    Field("commissioned_year", "integer", _("In operation since")),
+    Field("source", "string", _("Source")),
+    Field("is_illustrative", "boolean", _("Illustrative"),
+          description=_("Demo content, not a real installation.")),
+)
+
+
+def _pv_rows(city: City, hints: Hints) -> Iterator[Row]:
+    for pv in queries.pv_installations(city):
+        yield Row(
+            id=str(pv.pk),
+            properties={
+                "id": pv.pk,
+                "name": pv.name,
+                "area_code": pv.area.code,
+                "area_name": pv.area.name,
+                "capacity_kwp": pv.capacity_kwp,
+                "commissioned_year": pv.commissioned_year,
+                "source": pv.source,
+                "is_illustrative": pv.is_illustrative,
+            },
+        )
+
+
+def _has_readings(city: City) -> bool:
+    return bool(queries.years(city))
+
+
+def _source(city: City | None) -> str:
+    return "Urbis energy balance of the meter readings stored by the city"
+
+
+register(
+    Layer(
+        id="energy-balance",
+        title=_("Energy balance by area"),
+        description=_(
+            "Final energy consumption, local production and their balance per district and "
+            "neighbourhood, per year and month (month 0 = whole year), for all sectors and for "
+            "each sector, with per-household, per-m² and per-resident figures. "
+        ) + MODELLED_NOTE,
+        fields=BALANCE_FIELDS,
+        rows=_balance_rows,
+        temporal="year",
+        source=_source,
+        themes=("ENER",),
+        keywords=("energy", "consumption", "production", "balance"),
+        page=lambda city: reverse("energy:map", args=[city.code]),
+        available=_has_readings,
+        order=30,
+    )
+)
+register(
+    Layer(
+        id="street-cells",
+        title=_("Energy by street cell"),
+        description=_(
+            "Yearly consumption and production of the meters in each 100 m cell of the EEA "
+            "grid; cells with fewer than 10 connections are withheld for privacy. "
+        ) + MODELLED_NOTE,
+        fields=CELL_FIELDS,
+        rows=_cell_rows,
+        geometry="Polygon",
+        temporal="year",
+        source=_source,
+        themes=("ENER",),
+        keywords=("energy", "grid", "street"),
+        page=lambda city: reverse("energy:map", args=[city.code]),
+        available=_has_readings,
+        order=31,
+    )
+)
+register(
+    Layer(
+        id="pv-installations",
+        title=_("PV installations"),
+        description=_(
+            "The city's register of photovoltaic installations with their area and capacity; "
+            "rows marked illustrative are demo examples, not real installations."
+        ),
+        fields=PV_FIELDS,
+        rows=_pv_rows,
+        source=lambda city: "Urbis PV register kept by the city",
+        themes=("ENER",),
+        keywords=("energy", "solar", "photovoltaic"),
+        page=lambda city: reverse("energy:pv", args=[city.code]),
+        order=32,
+    )
+)

@@ -1,0 +1,51 @@
+"""Geometries as RFC 7946 asks: polygons wound by the right-hand rule (exteriors
+counter-clockwise), coordinates at no more than 7 decimals (about 1 cm), with their bbox."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping, shape
+
+DECIMALS = 7
+_cache: dict[Hashable, tuple[dict[str, Any], tuple[float, float, float, float]]] = {}
+_lock = threading.Lock()
+_CACHE_SIZE = 20_000
+
+
+def _round(coords: Any) -> Any:
+    if isinstance(coords, (int, float)):
+        return round(float(coords), DECIMALS)
+    return [_round(c) for c in coords]
+
+
+def clean(
+    geometry: Mapping[str, Any], key: Hashable | None = None
+) -> tuple[dict[str, Any], tuple[float, float, float, float]]:
+    """``geometry`` wound by the right-hand rule and rounded, with its bbox. ``key`` (e.g. an
+    area's id and modification time) lets a boundary be prepared once, not on every request."""
+    if key is not None:
+        with _lock:
+            hit = _cache.get(key)
+        if hit is not None:
+            return hit
+    geom = shapely.orient_polygons(shape(geometry), exterior_cw=False)
+    data = dict(mapping(geom))
+    data["coordinates"] = _round(data["coordinates"])
+    minx, miny, maxx, maxy = geom.bounds
+    result = (data, (round(minx, DECIMALS), round(miny, DECIMALS),
+                     round(maxx, DECIMALS), round(maxy, DECIMALS)))
+    if key is not None:
+        with _lock:
+            if len(_cache) >= _CACHE_SIZE:
+                _cache.clear()
+            _cache[key] = result
+    return result
+
+
+def point(lon: float, lat: float) -> tuple[dict[str, Any], tuple[float, float, float, float]]:
+    x, y = round(float(lon), DECIMALS), round(float(lat), DECIMALS)
+    return {"type": "Point", "coordinates": [x, y]}, (x, y, x, y)

@@ -1,0 +1,190 @@
+"""The registry of published layers: one place every open-data output (OGC API Features, the
+DCAT-AP catalogue, the CSV / Parquet / GeoJSON / GeoPackage exports, the bulk zip) reads from.
+
+Each app declares its layers in ``<app>/layers.py`` with :func:`register`; the modules are found
+with :func:`urbis.discovery.app_modules`, so the registry never lists the apps. A layer's
+``rows`` function yields :class:`Row` objects for one city and only what an anonymous visitor may
+see (open data is public by definition: no user is ever passed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+# Field types, as the OGC API queryables (JSON Schema), Parquet and the README name them.
+TYPES = ("string", "integer", "number", "date", "boolean")
+
+# Licences of the EU Publications Office's authority table, by their code in that table.
+LICENCE_BASE = "http://publications.europa.eu/resource/authority/licence/"
+LICENCES = {
+    "CC_BY_4_0": ("Creative Commons Attribution 4.0 International",
+                  "https://creativecommons.org/licenses/by/4.0/"),
+    "ODC_BL": ("Open Data Commons Open Database License (ODbL) 1.0",
+               "https://opendatacommons.org/licenses/odbl/1-0/"),
+    "ETALAB_2_0": ("Licence Ouverte / Open Licence 2.0 (Etalab)",
+                   "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+    "CC0": ("Creative Commons Zero 1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/"),
+}
+
+# The EU data-theme vocabulary (DCAT-AP's dcat:theme values), by code.
+THEME_BASE = "http://publications.europa.eu/resource/authority/data-theme/"
+THEMES = ("AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "OP_DATPRO",
+          "REGI", "SOCI", "TECH", "TRAN")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a layer: its name, type (one of :data:`TYPES`), label and unit."""
+
+    name: str
+    type: str
+    title: str
+    unit: str = ""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"field {self.name}: type {self.type!r} is not one of {TYPES}")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One feature or table row: a stable id, its properties (keyed by field name) and, for a
+    spatial layer, a GeoJSON geometry in WGS84 longitude/latitude."""
+
+    id: str
+    properties: Mapping[str, Any]
+    geometry: Mapping[str, Any] | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Hints:
+    """Equality conditions the caller will apply anyway; a layer may use them to read less
+    (e.g. one year of a balance). A layer that ignores them is still correct."""
+
+    equals: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A published layer. ``geometry`` is a GeoJSON geometry kind ("Polygon" covers
+    MultiPolygon too; "Point") or ``None`` for a table. ``temporal`` names a field holding a year
+    (integer) or a date, which ``datetime`` queries and the catalogue's temporal coverage use.
+    ``licence(city)`` returns a code of :data:`LICENCES`; ``source(city)`` a citation."""
+
+    id: str
+    title: Any
+    description: Any
+    fields: tuple[Field, ...]
+    rows: Callable[[Any, Hints], Iterable[Row]]
+    geometry: str | None = None
+    temporal: str | None = None
+    licence: Callable[[Any], str] = lambda city: default_licence()
+    source: Callable[[Any], str] = lambda city: ""
+    themes: tuple[str, ...] = ("REGI",)
+    keywords: tuple[str, ...] = ()
+    page: Callable[[Any], str | None] = lambda city: None
+    available: Callable[[Any], bool] = lambda city: True
+    order: int = 100
+
+    def __post_init__(self) -> None:
+        names = [f.name for f in self.fields]
+        if len(set(names)) != len(names):
+            raise ValueError(f"layer {self.id}: duplicate field names")
+        if self.temporal is not None and self.temporal not in names:
+            raise ValueError(f"layer {self.id}: temporal field {self.temporal!r} is not a field")
+        for theme in self.themes:
+            if theme not in THEMES:
+                raise ValueError(f"layer {self.id}: unknown data theme {theme!r}")
+
+    def field(self, name: str) -> Field | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+
+def default_licence() -> str:
+    """The licence of what the platform itself produces (balances, ideas, registers):
+    ``URBIS_OPEN_DATA_LICENCE`` in settings, CC BY 4.0 unless a deployment says otherwise."""
+    return str(getattr(settings, "OPEN_DATA_LICENCE", "CC_BY_4_0"))
+
+
+_layers: dict[str, Layer] = {}
+_lock = threading.Lock()
+_discovered = False
+
+
+def register(layer: Layer) -> Layer:
+    """Add a layer (an app's ``layers.py`` calls this at import). Registering an id twice with a
+    different layer is an error: two apps would publish under one address."""
+    existing = _layers.get(layer.id)
+    if existing is not None and existing is not layer and existing.rows is not layer.rows:
+        raise ValueError(f"layer {layer.id!r} is registered twice")
+    _layers[layer.id] = layer
+    return layer
+
+
+def _discover() -> None:
+    global _discovered
+    with _lock:
+        if _discovered:
+            return
+        from urbis.discovery import app_modules
+
+        app_modules("layers")
+        _discovered = True
+
+
+def layers() -> list[Layer]:
+    """Every registered layer, in the order apps give them."""
+    _discover()
+    return sorted(_layers.values(), key=lambda layer: (layer.order, layer.id))
+
+
+def get_layer(layer_id: str) -> Layer | None:
+    _discover()
+    return _layers.get(layer_id)
+
+
+def city_layers(city: Any) -> list[Layer]:
+    """The layers a city publishes (a layer may not apply to a city, e.g. without floor area)."""
+    return [layer for layer in layers() if layer.available(city)]
+
+
+def year_of(value: Any) -> int | None:
+    """The year a temporal value stands for (an integer year or a date)."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, dt.date):
+        return value.year
+    return int(str(value)[:4])
+
+
+# How licences are named in the source texts Urbis stores (``Area.source``, population and
+# floor-area sources), strictest first: a layer combining an ODbL boundary with CC BY figures
+# is a database derived from the ODbL one, so ODbL wins.
+_LICENCE_NAMES = (
+    ("ODC_BL", ("odbl", "open database licen")),
+    ("CC_BY_4_0", ("cc by", "cc-by", "creative commons attribution")),
+    ("ETALAB_2_0", ("licence ouverte", "etalab", "open licence 2")),
+    ("CC0", ("cc0", "public domain")),
+)
+
+
+def licence_in(texts: Iterable[str]) -> str | None:
+    """The strictest licence named in ``texts`` (EU vocabulary code), or ``None``."""
+    lowered = [t.lower() for t in texts if t]
+    for code, names in _LICENCE_NAMES:
+        if any(name in text for text in lowered for name in names):
+            return code
+    return None
