@@ -146,3 +146,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.user})"
+
+
+class RateCounter(models.Model):
+    """Attempts per key (action + account or address) per fixed time window, for the limits of
+    people/ratelimits.py (sign-in, password reset). In the database so that every server
+    process and machine counts the same attempts."""
+
+    key = models.CharField(max_length=120)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="people_one_counter_per_window"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="people_counter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start}: {self.count}"
