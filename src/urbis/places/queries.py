@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from urbis.people.models import Membership
 from urbis.people.permissions import Action, can
 from urbis.places.models import Area, City
 
@@ -23,10 +24,12 @@ def visible_cities(user: Any = None, *, with_boundary: bool = False) -> QuerySet
     if user is not None and getattr(user, "is_superuser", False):
         return cities
     if user is not None and getattr(user, "is_authenticated", False):
-        return cities.filter(
-            Q(is_published=True)
-            | Q(memberships__user=user, memberships__role__in=["admin", "editor", "moderator"])
-        ).distinct()
+        # A subquery, not a join: joining memberships would repeat each city once per
+        # membership and multiply the area counts above.
+        staff = Membership.objects.filter(
+            city=OuterRef("pk"), user=user, role__in=["admin", "editor", "moderator"]
+        )
+        return cities.filter(Q(is_published=True) | Exists(staff))
     return cities.filter(is_published=True)
 
 
