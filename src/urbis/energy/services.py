@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,19 +73,21 @@ def check_time_zone(tz: str) -> str:
 # --- Uploads ---------------------------------------------------------------------------------
 
 
-def _thread_launcher(upload_id: int) -> None:
-    def work() -> None:
-        try:
-            process_upload(upload_id)
-        finally:
-            close_old_connections()
-
-    threading.Thread(target=work, name=f"energy-upload-{upload_id}", daemon=True).start()
+def upload_job_subject(upload_id: int) -> str:
+    """How an upload's job is named in the job records (its page finds the job by it)."""
+    return f"energy.upload:{upload_id}"
 
 
-#: How an accepted upload is processed: a background thread in the web process by default.
-#: Tests swap this for a synchronous call.
-launch_job: Callable[[int], None] = _thread_launcher
+def _queue_launcher(upload_id: int) -> None:
+    from urbis.energy.tasks import ingest_upload
+    from urbis.jobs.services import enqueue
+
+    enqueue(ingest_upload, upload_id, subject=upload_job_subject(upload_id))
+
+
+#: How an accepted upload is processed: a job on the task queue, run by `urbis worker`.
+#: Tests may swap this for a synchronous call.
+launch_job: Callable[[int], None] = _queue_launcher
 
 
 def start_upload(
@@ -133,7 +134,9 @@ def start_upload(
     return upload
 
 
-def process_upload(upload_id: int) -> EnergyUpload:
+def process_upload(
+    upload_id: int, *, progress: Callable[[str], None] | None = None
+) -> EnergyUpload:
     """Run one pending upload through the engine and record the outcome on it."""
     upload = EnergyUpload.objects.select_related("city").get(pk=upload_id)
     if upload.is_finished:
@@ -143,7 +146,7 @@ def process_upload(upload_id: int) -> EnergyUpload:
     upload.started_at = timezone.now()
     upload.save(update_fields=["status", "started_at"])
     try:
-        report = _ingest(upload.city, path, upload.time_zone)
+        report = _ingest(upload.city, path, upload.time_zone, progress=progress)
         _record(upload, report)
     except Exception as exc:  # the job must always end with a status the page can show
         log.exception("energy upload %s failed", upload_id)
@@ -209,6 +212,24 @@ def _record(upload: EnergyUpload, report: IngestReport) -> None:
         "duplicate": _("This file was stored before; nothing was added."),
         "rejected": _("The file has errors; nothing was stored."),
     }[report.status]
+    upload.finished_at = timezone.now()
+    upload.save()
+
+
+def fail_interrupted(upload_id: int, reason: str) -> None:
+    """The job checking this upload died with its worker: say so on the upload and drop the
+    waiting file. The engine commits a file whole or not at all, so nothing half-stored is
+    left; the editor uploads the file again."""
+    upload = EnergyUpload.objects.filter(pk=upload_id).first()
+    if upload is None or upload.is_finished:
+        return
+    if upload.pending_path:
+        Path(upload.pending_path).unlink(missing_ok=True)
+    upload.status = EnergyUpload.Status.FAILED
+    upload.message = _("%(reason)s Nothing was stored; upload the file again.") % {
+        "reason": reason
+    }
+    upload.pending_path = ""
     upload.finished_at = timezone.now()
     upload.save()
 

@@ -24,4 +24,8 @@ class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         post_migrate.connect(_create_cache_table, sender=self)
+        # Each app's tasks.py registers its tasks and what to do when one is interrupted.
+        autodiscover_modules("tasks")
