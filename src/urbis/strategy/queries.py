@@ -429,6 +429,25 @@ def get_report(strategy: Strategy, pk: int) -> ProgressReport:
     return report
 
 
+def report_for_display(report: ProgressReport) -> dict[str, Any]:
+    """The frozen content of ``report`` with each status code's label in the reader's language.
+
+    The content keeps codes (``off_track``, ``in_progress``) so that the CSV and JSON stay
+    machine-readable; a page shows ``status_label``. A code no longer known shows as itself."""
+    content = dict(report.content)
+
+    def labelled(items: list[dict[str, Any]], choices: Any) -> list[dict[str, Any]]:
+        labels = dict(choices.choices)
+        return [
+            {**item, "status_label": str(labels.get(item.get("status"), item.get("status")))}
+            for item in items
+        ]
+
+    content["planned"] = labelled(content.get("planned", []), ActionStatus)
+    content["targets"] = labelled(content.get("targets", []), TargetStatus)
+    return content
+
+
 def report_rows(report: ProgressReport) -> list[list[Any]]:
     """The report as a flat table for CSV: one row per item."""
     content = report.content

@@ -316,7 +316,8 @@ def report_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRe
     city, strategy = _strategy(request, code, slug)
     report = queries.get_report(strategy, pk)
     return render(request, "strategy/report.html", {
-        **_base(request, city, strategy), "report": report, "content": report.content,
+        **_base(request, city, strategy), "report": report,
+        "content": queries.report_for_display(report),
     })
 
 
