@@ -3,6 +3,7 @@ of the Smart Energy Map, and the PV register (see urbis.opendata.registry)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -172,6 +173,15 @@ def _pv_rows(city: City, hints: Hints) -> Iterator[Row]:
         )
 
 
+def _modified(city: City) -> dt.datetime | None:
+    """When the last stored file was ingested (the balance and cells change only then)."""
+    stamps = [r.ingested_at for r in engine.stored_files(city) if r.ingested_at]
+    if not stamps:
+        return None
+    latest = dt.datetime.fromisoformat(max(stamps).replace("Z", "+00:00"))
+    return latest if latest.tzinfo else latest.replace(tzinfo=dt.UTC)
+
+
 def _has_readings(city: City) -> bool:
     return bool(queries.years(city))
 
@@ -197,6 +207,7 @@ register(
         keywords=("energy", "consumption", "production", "balance"),
         page=lambda city: reverse("energy:map", args=[city.code]),
         available=_has_readings,
+        modified=_modified,
         order=30,
     )
 )
@@ -217,6 +228,7 @@ register(
         keywords=("energy", "grid", "street"),
         page=lambda city: reverse("energy:map", args=[city.code]),
         available=_has_readings,
+        modified=_modified,
         order=31,
     )
 )

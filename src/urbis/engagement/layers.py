@@ -4,7 +4,9 @@ without hidden ones and without who wrote them (see urbis.opendata.registry)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +63,12 @@ def _rows(city: City, hints: Hints) -> Iterator[Row]:
         )
 
 
+def _modified(city: City) -> Any:
+    return Idea.objects.filter(process__in=processes(city), is_hidden=False).aggregate(
+        m=Max("updated_at")
+    )["m"]
+
+
 register(
     Layer(
         id="ideas",
@@ -78,6 +86,7 @@ register(
         themes=("GOVE", "SOCI"),
         keywords=("participation", "ideas", "proposals"),
         page=lambda city: reverse("engagement:city", args=[city.code]),
+        modified=_modified,
         order=40,
     )
 )

@@ -91,6 +91,8 @@ class Layer:
     themes: tuple[str, ...] = ("REGI",)
     keywords: tuple[str, ...] = ()
     page: Callable[[Any], str | None] = lambda city: None
+    # When the layer's content last changed for a city (the catalogue's dct:modified), or None.
+    modified: Callable[[Any], dt.datetime | None] = lambda city: None
     available: Callable[[Any], bool] = lambda city: True
     order: int = 100
 

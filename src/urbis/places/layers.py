@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from urbis.opendata.geo import clean
@@ -47,6 +48,10 @@ def _licence(city: City | None) -> str:
 
 def _source(city: City | None) -> str:
     return "; ".join(_sources(city))
+
+
+def _modified(city: City) -> Any:
+    return Area.objects.filter(city=city).aggregate(m=Max("updated_at"))["m"]
 
 
 def _rows(level: str) -> Any:
@@ -94,6 +99,7 @@ register(
         themes=("REGI", "SOCI"),
         keywords=("boundaries", "population", "households", "districts"),
         page=lambda city: city.get_absolute_url(),
+        modified=_modified,
         order=10,
     )
 )
@@ -113,6 +119,7 @@ register(
         themes=("REGI", "SOCI"),
         keywords=("boundaries", "population", "households", "neighbourhoods"),
         page=lambda city: city.get_absolute_url(),
+        modified=_modified,
         order=11,
     )
 )

@@ -4,7 +4,9 @@ whole city and per area, each with its own source (see urbis.opendata.registry).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +53,12 @@ def _rows(city: City, hints: Hints) -> Iterator[Row]:
         )
 
 
+def _modified(city: City) -> Any:
+    return Observation.objects.filter(city=city, is_published=True).aggregate(
+        m=Max("created_at")
+    )["m"]
+
+
 register(
     Layer(
         id="indicator-observations",
@@ -66,6 +74,7 @@ register(
         themes=("ENVI", "ENER", "REGI"),
         keywords=("indicators", "monitoring", "climate"),
         page=lambda city: reverse("strategy:city-indicators", args=[city.code]),
+        modified=_modified,
         order=50,
     )
 )

@@ -1,0 +1,271 @@
+"""The DCAT-AP 3 catalogue of every published layer, built as an RDF graph with rdflib and
+serialised as Turtle, JSON-LD or RDF/XML.
+
+One ``dcat:Dataset`` per city and layer, published by the city (a ``foaf:Agent`` with its LAU
+code), with contact point, licence and access rights from the EU vocabularies, data themes,
+spatial and temporal coverage, modification date and one ``dcat:Distribution`` per format
+(OGC API items, GeoJSON, CSV, Parquet, JSON, GeoPackage). The OGC API itself is a
+``dcat:DataService``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+
+from urbis.opendata import exports, provider
+from urbis.opendata.registry import LICENCE_BASE, LICENCES, THEME_BASE
+from urbis.places.models import City
+from urbis.places.queries import visible_cities
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+ACCESS_PUBLIC = URIRef("http://publications.europa.eu/resource/authority/access-right/PUBLIC")
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+IANA = "https://www.iana.org/assignments/media-types/"
+FILE_TYPES = {"csv": "CSV", "parquet": "PARQUET", "json": "JSON", "geojson": "GEOJSON",
+              "gpkg": "GPKG"}
+OGC_FEATURES = URIRef("http://www.opengis.net/spec/ogcapi-features-1/1.0")
+DATA_THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
+
+# Serialisations: ?format= value → (rdflib format, media type).
+FORMATS = {
+    "ttl": ("turtle", "text/turtle; charset=utf-8"),
+    "jsonld": ("json-ld", "application/ld+json"),
+    "rdf": ("pretty-xml", "application/rdf+xml"),
+    "html": ("", "text/html"),
+}
+ALIASES = {"turtle": "ttl", "json-ld": "jsonld", "xml": "rdf", "rdfxml": "rdf"}
+ACCEPT = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/rdf+xml": "rdf",
+          "application/xml": "rdf", "text/html": "html", "application/json": "jsonld"}
+
+
+def negotiate(fmt: str | None, accept: str) -> str | None:
+    """The serialisation asked for by ``?format=`` or, without it, by the Accept header
+    (Turtle when nothing is said); ``None`` when neither can be met."""
+    if fmt:
+        fmt = ALIASES.get(fmt, fmt)
+        return fmt if fmt in FORMATS else None
+    if not accept.strip():
+        return "ttl"
+    ranked = []
+    for position, part in enumerate(accept.split(",")):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        ranked.append((-q, position, media))
+    for _q, _pos, media in sorted(ranked):
+        if media in ACCEPT and _q < 0:
+            return ACCEPT[media]
+        if media in ("*/*", "text/*", "application/*") and _q < 0:
+            return "ttl"
+    return None
+
+
+def serialize(graph: Graph, fmt: str) -> tuple[str, str]:
+    name, content_type = FORMATS[fmt]
+    return graph.serialize(format=name), content_type
+
+
+def _abs(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def _agent(graph: Graph, request: HttpRequest, city: City) -> URIRef:
+    agent = URIRef(_abs(request, city.get_absolute_url()))
+    if (agent, RDF.type, FOAF.Agent) in graph:
+        return agent
+    graph.add((agent, RDF.type, FOAF.Agent))
+    graph.add((agent, FOAF.name, Literal(city.name)))
+    if city.lau_code:
+        # Eurostat's Local Administrative Unit code, e.g. ES 08019, FR 75056.
+        identifier = BNode()
+        graph.add((agent, ADMS.identifier, identifier))
+        graph.add((identifier, RDF.type, ADMS.Identifier))
+        graph.add((identifier, SKOS.notation, Literal(f"{city.country}{city.lau_code}")))
+        graph.add((identifier, DCTERMS.creator, Literal("Eurostat, Local Administrative Units")))
+        graph.add((agent, DCTERMS.identifier, Literal(f"LAU:{city.country}:{city.lau_code}")))
+    return agent
+
+
+def _contact(graph: Graph, request: HttpRequest, city: City) -> BNode:
+    contact = BNode()
+    graph.add((contact, RDF.type, VCARD.Organization))
+    graph.add((contact, VCARD.fn, Literal(city.name)))
+    graph.add((contact, VCARD.hasURL, URIRef(_abs(request, city.get_absolute_url()))))
+    email = getattr(settings, "OPEN_DATA_CONTACT_EMAIL", "")
+    if email:
+        graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+    return contact
+
+
+def _wkt_box(bbox: list[float]) -> str:
+    minx, miny, maxx, maxy = bbox
+    return (f"POLYGON(({minx} {miny},{maxx} {miny},{maxx} {maxy},{minx} {maxy},"
+            f"{minx} {miny}))")
+
+
+def _date(value: Any) -> Literal:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return Literal(value.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def _service(graph: Graph, request: HttpRequest) -> URIRef:
+    service = URIRef(_abs(request, reverse("opendata:landing")))
+    graph.add((service, RDF.type, DCAT.DataService))
+    graph.add((service, DCTERMS.title, Literal("OGC API – Features", lang="en")))
+    graph.add((service, DCAT.endpointURL, service))
+    graph.add((service, DCAT.endpointDescription, URIRef(_abs(request, reverse("opendata:api")))))
+    graph.add((service, DCTERMS.conformsTo, OGC_FEATURES))
+    return service
+
+
+def add_dataset(graph: Graph, request: HttpRequest, c: provider.Collection,
+                service: URIRef) -> URIRef:
+    city, layer = c.city, c.layer
+    dataset = URIRef(_abs(request, reverse("opendata:collection", args=[c.id])))
+    licence = URIRef(LICENCE_BASE + layer.licence(city))
+    graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
+    graph.add((ACCESS_PUBLIC, RDF.type, DCTERMS.RightsStatement))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add((dataset, DCTERMS.identifier, Literal(c.id)))
+    graph.add((dataset, DCTERMS.title, Literal(f"{city.name}: {layer.title}", lang="en")))
+    graph.add((dataset, DCTERMS.description, Literal(str(layer.description), lang="en")))
+    graph.add((dataset, DCTERMS.publisher, _agent(graph, request, city)))
+    graph.add((dataset, DCAT.contactPoint, _contact(graph, request, city)))
+    graph.add((dataset, DCTERMS.accessRights, ACCESS_PUBLIC))
+    for theme in layer.themes:
+        graph.add((dataset, DCAT.theme, URIRef(THEME_BASE + theme)))
+    for keyword in layer.keywords:
+        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
+    source = layer.source(city)
+    if source:
+        provenance = BNode()
+        graph.add((provenance, RDF.type, DCTERMS.ProvenanceStatement))
+        graph.add((provenance, RDFS.label, Literal(source)))
+        graph.add((dataset, DCTERMS.provenance, provenance))
+    page = layer.page(city)
+    if page:
+        document = URIRef(_abs(request, page))
+        graph.add((document, RDF.type, FOAF.Document))
+        graph.add((dataset, DCAT.landingPage, document))
+    if city.bbox:
+        location = BNode()
+        graph.add((location, RDF.type, DCTERMS.Location))
+        graph.add((location, DCAT.bbox, Literal(_wkt_box(city.bbox), datatype=GSP.wktLiteral)))
+        graph.add((dataset, DCTERMS.spatial, location))
+    span = provider.temporal_span(c)
+    if span is not None:
+        period = BNode()
+        graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        graph.add((period, DCAT.startDate, _date(span[0])))
+        graph.add((period, DCAT.endDate, _date(span[1])))
+        graph.add((dataset, DCTERMS.temporal, period))
+    modified = layer.modified(city)
+    if modified is not None:
+        graph.add((dataset, DCTERMS.modified, _date(modified)))
+
+    items = URIRef(_abs(request, reverse("opendata:items", args=[c.id])))
+    ogc = URIRef(f"{dataset}#ogcapi")
+    graph.add((dataset, DCAT.distribution, ogc))
+    graph.add((ogc, RDF.type, DCAT.Distribution))
+    graph.add((ogc, DCTERMS.title, Literal("OGC API – Features items (GeoJSON)", lang="en")))
+    graph.add((ogc, DCAT.accessURL, items))
+    graph.add((ogc, DCAT.accessService, service))
+    graph.add((ogc, DCTERMS.format, URIRef(FILE_TYPE + "GEOJSON")))
+    graph.add((ogc, DCAT.mediaType, URIRef(IANA + "application/geo+json")))
+    graph.add((ogc, DCTERMS.conformsTo, OGC_FEATURES))
+    graph.add((ogc, DCTERMS.license, licence))
+    for fmt in exports.formats(layer):
+        url = URIRef(_abs(request, reverse("opendata:download", args=[city.code, layer.id, fmt])))
+        distribution = URIRef(f"{dataset}#{fmt}")
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCTERMS.title,
+                   Literal(f"{layer.title} ({exports.LABELS[fmt]})", lang="en")))
+        graph.add((distribution, DCAT.accessURL, url))
+        graph.add((distribution, DCAT.downloadURL, url))
+        graph.add((distribution, DCTERMS.format, URIRef(FILE_TYPE + FILE_TYPES[fmt])))
+        graph.add((distribution, DCAT.mediaType, URIRef(IANA + exports.MEDIA_TYPES[fmt])))
+        graph.add((distribution, DCTERMS.license, licence))
+    graph.add((service, DCAT.servesDataset, dataset))
+    return dataset
+
+
+
+def build(request: HttpRequest, cities: Iterable[City] | None = None) -> Graph:
+    """The catalogue of ``cities`` (every published city by default) as an RDF graph."""
+    graph = Graph()
+    for prefix, namespace in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD),
+                              ("adms", ADMS), ("gsp", GSP), ("skos", SKOS), ("locn", LOCN)):
+        graph.bind(prefix, namespace)
+    chosen = list(cities) if cities is not None else list(visible_cities(None))
+    catalog = URIRef(_abs(request, reverse("opendata:catalog")))
+    graph.add((catalog, RDF.type, DCAT.Catalog))
+    title = getattr(settings, "OPEN_DATA_CATALOG_TITLE", "Urbis open data")
+    graph.add((catalog, DCTERMS.title, Literal(title, lang="en")))
+    graph.add((catalog, DCTERMS.description, Literal(
+        "Published layers of the cities on this Urbis platform: boundaries and population, "
+        "energy balances, participation and monitoring indicators.", lang="en")))
+    if len(chosen) == 1:
+        publisher = _agent(graph, request, chosen[0])
+    else:
+        publisher = URIRef(_abs(request, "/"))
+        graph.add((publisher, RDF.type, FOAF.Agent))
+        graph.add((publisher, FOAF.name, Literal(
+            getattr(settings, "OPEN_DATA_PUBLISHER", "Urbis platform operator"))))
+    graph.add((catalog, DCTERMS.publisher, publisher))
+    homepage = URIRef(_abs(request, "/"))
+    graph.add((homepage, RDF.type, FOAF.Document))
+    graph.add((catalog, FOAF.homepage, homepage))
+    graph.add((catalog, DCAT.themeTaxonomy, DATA_THEMES))
+    graph.add((DATA_THEMES, RDF.type, SKOS.ConceptScheme))
+    graph.add((catalog, DCTERMS.language, URIRef(LANGUAGE + "ENG")))
+    graph.add((catalog, DCTERMS.modified,
+               _date(dt.datetime.now(dt.UTC).replace(microsecond=0))))
+    service = _service(graph, request)
+    graph.add((catalog, DCAT.service, service))
+    for city in chosen:
+        for c in provider.city_collections(city):
+            graph.add((catalog, DCAT.dataset, add_dataset(graph, request, c, service)))
+    return graph
+
+
+def entries(request: HttpRequest, cities: Iterable[City] | None = None) -> list[dict[str, Any]]:
+    """What the HTML page lists: one entry per dataset with its licence and downloads."""
+    chosen = list(cities) if cities is not None else list(visible_cities(None))
+    found = []
+    for city in chosen:
+        for c in provider.city_collections(city):
+            code = c.layer.licence(city)
+            found.append({
+                "collection": c,
+                "licence": LICENCES[code][0],
+                "licence_url": LICENCE_BASE + code,
+                "themes": [(t, THEME_BASE + t) for t in c.layer.themes],
+                "ogc_url": reverse("opendata:collection", args=[c.id]) + "?f=html",
+                "downloads": [
+                    {"label": exports.LABELS[fmt],
+                     "url": reverse("opendata:download", args=[city.code, c.layer.id, fmt])}
+                    for fmt in exports.formats(c.layer)
+                ],
+            })
+    return found
