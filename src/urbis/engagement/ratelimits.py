@@ -13,13 +13,16 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F, Q
-from django.http import HttpRequest
+from django.db.models import Q
 from django.utils import timezone
 
 from urbis.engagement.models import RateCounter
+
+# The counting mechanism is shared with sign-in throttling and lives in people; these names
+# stay importable from here.
+from urbis.people.ratelimits import RateLimited as RateLimited
+from urbis.people.ratelimits import client_ip as client_ip
+from urbis.people.ratelimits import count_attempt, window_start
 
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "idea:user": (10, 3600),
@@ -33,34 +36,16 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
 }
 
 
-class RateLimited(PermissionDenied):
-    """Too many actions of one kind; the API answers 429."""
-
-    def __init__(self, action: str, seconds: int):
-        self.action = action
-        self.retry_after = seconds
-        super().__init__(f"Too many '{action}' actions; try again in {seconds} seconds.")
+_window = window_start  # the name engagement's callers and tests know
 
 
 def limits() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_LIMITS, **getattr(settings, "URBIS_RATE_LIMITS", {})}
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def _window(seconds: int, now: dt.datetime) -> dt.datetime:
-    epoch = int(now.timestamp())
-    return dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.UTC)
-
-
 def hit(action: str, *, user: Any = None, ip: str | None = None) -> None:
     """Count one ``action`` for the account and the IP; raise :class:`RateLimited` if either is
-    over its limit. The check and the increment are one conditional UPDATE, so concurrent
-    requests cannot both slip under the limit."""
+    over its limit (the counting is people.ratelimits.count_attempt's, shared with sign-in)."""
     now = timezone.now()
     keys = []
     if user is not None and getattr(user, "pk", None):
@@ -71,19 +56,9 @@ def hit(action: str, *, user: Any = None, ip: str | None = None) -> None:
     for name, key in keys:
         if name not in table:
             continue
-        count, seconds = table[name]
-        window = _window(seconds, now)
-        # Its own transaction: a refused or failed action still counts as an attempt.
-        with transaction.atomic():
-            RateCounter.objects.bulk_create(
-                [RateCounter(key=key, window_start=window, count=0)], ignore_conflicts=True
-            )
-            updated = RateCounter.objects.filter(
-                key=key, window_start=window, count__lt=count
-            ).update(count=F("count") + 1)
-        if not updated:
-            remaining = int((window + dt.timedelta(seconds=seconds) - now).total_seconds())
-            raise RateLimited(action, max(1, remaining))
+        wait = count_attempt(RateCounter, key, table[name], now)
+        if wait is not None:
+            raise RateLimited(action, wait)
 
 
 def forget_user(user: Any) -> None:

@@ -5,9 +5,13 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from urbis.people import ratelimits
+
 
 class EmailBackend(ModelBackend):
-    """Log in with the e-mail address, whatever its case."""
+    """Log in with the e-mail address, whatever its case; failed attempts are throttled per
+    account and per address (people/ratelimits.py), on every path that authenticates (the
+    sign-in page, the admin's, ``authenticate()`` in code)."""
 
     def authenticate(
         self,
@@ -19,4 +23,14 @@ class EmailBackend(ModelBackend):
         email = kwargs.get("email") or username
         if not email or password is None:
             return None
-        return super().authenticate(request, username=email.strip().lower(), password=password)
+        email = email.strip().lower()
+        ip = ratelimits.client_ip(request)
+        # Refused before the password is checked, so that the right one does not get in either
+        # (django.contrib.auth.authenticate() treats PermissionDenied as "no one").
+        ratelimits.check_sign_in(email, ip)
+        user = super().authenticate(request, username=email, password=password)
+        if user is None:
+            ratelimits.sign_in_failed(email, ip)
+        else:
+            ratelimits.sign_in_succeeded(email)
+        return user

@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from urbis.people import services
+from urbis.people import ratelimits, services
 from urbis.people.models import User
 
 
@@ -15,6 +15,40 @@ class EmailLoginForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+    #: Seconds before another attempt is allowed, when the form was refused for too many failures.
+    retry_after: int | None = None
+
+    def clean(self) -> dict[str, Any]:
+        # Checked here as well as in the backend so that the person reads why, not "wrong
+        # password" (the backend's refusal looks like any failed authentication).
+        wait = ratelimits.sign_in_wait(
+            self.cleaned_data.get("username"), ratelimits.client_ip(self.request)
+        )
+        if wait is not None:
+            self.retry_after = wait
+            raise ValidationError(ratelimits.throttled_message(wait), code="throttled")
+        return super().clean()
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Each request sends an e-mail: limited per typed address and per client address."""
+
+    retry_after: int | None = None
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        email = cleaned.get("email")
+        if email:
+            try:
+                ratelimits.count_reset_request(email, ratelimits.client_ip(self.request))
+            except ratelimits.SignInThrottled as exc:
+                self.retry_after = exc.retry_after
+                raise ValidationError(str(exc), code="throttled") from exc
+        return cleaned
 
 
 class SignUpForm(forms.Form):

@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from urbis.people import city_views, privacy_views, views
-from urbis.people.forms import EmailLoginForm
 
 app_name = "people"
 urlpatterns = [
@@ -11,19 +10,13 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", city_views.revoke_token, name="revoke-token"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            template_name="people/login.html", authentication_form=EmailLoginForm
-        ),
+        views.LoginView.as_view(),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="people/password_reset.html",
-            email_template_name="people/password_reset_email.txt",
-            success_url=reverse_lazy("people:password_reset_done"),
-        ),
+        views.PasswordResetView.as_view(success_url=reverse_lazy("people:password_reset_done")),
         name="password_reset",
     ),
     path(

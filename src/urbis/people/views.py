@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from urbis.people.forms import SignUpForm
+from urbis.people.forms import EmailLoginForm, SignUpForm, ThrottledPasswordResetForm
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -19,3 +22,33 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="urbis.people.backends.EmailBackend")
             return redirect("web:home")
     return render(request, "people/signup.html", {"form": form})
+
+
+def _too_many(response: HttpResponse, form: Any) -> HttpResponse:
+    """A form refused for too many attempts answers 429 with Retry-After (RFC 6585), so that
+    scripts see the limit too; a person reads the form's message."""
+    retry_after = getattr(form, "retry_after", None)
+    if retry_after is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "people/login.html"
+    authentication_form = EmailLoginForm
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return _too_many(super().form_invalid(form), form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "people/password_reset.html"
+    email_template_name = "people/password_reset_email.txt"
+    form_class = ThrottledPasswordResetForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return _too_many(super().form_invalid(form), form)

@@ -1,0 +1,193 @@
+"""Rate limits counted in the database, so that every server process (gunicorn workers, several
+machines) sees the same counters (docs/decisions/0007). The mechanism is shared: engagement's
+limits on posting and voting (engagement/ratelimits.py) count with :func:`count_attempt` too.
+
+A limit is ``(count, seconds)``: at most ``count`` attempts in a fixed window of ``seconds``.
+Settings may override the defaults with ``URBIS_RATE_LIMITS = {"login:account": (5, 300), ...}``.
+The address is ``REMOTE_ADDR``: a deployment behind a proxy must set it from the proxy's header
+in the proxy itself, never trust a client-supplied X-Forwarded-For here.
+
+Sign-in throttling (docs/ARCHITECTURE.md, "Sign-in throttling"): failed sign-ins are counted per
+account (the e-mail address typed, whether or not an account has it, so that the answer does not
+tell which addresses have one) and per address. While either is at its limit, sign-in is refused
+even with the right password, until the window ends. The account's window is short (minutes), so
+an attacker cannot lock a citizen out for long; a successful sign-in clears only the account's
+count, never an address's, so an attacker cannot clear their own address's count by signing in
+to an account of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from urbis.people.models import RateCounter
+
+DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    # Failed sign-ins: at most 5 per account in 5 minutes, 20 per address in 15 minutes.
+    "login:account": (5, 300),
+    "login:ip": (20, 900),
+    # Password-reset requests (each sends an e-mail): per typed address and per client address.
+    "reset:account": (3, 3600),
+    "reset:ip": (10, 3600),
+}
+
+
+class RateLimited(PermissionDenied):
+    """Too many actions of one kind; the API answers 429 with ``Retry-After``."""
+
+    def __init__(self, action: str, seconds: int):
+        self.action = action
+        self.retry_after = seconds
+        super().__init__(f"Too many '{action}' actions; try again in {seconds} seconds.")
+
+
+class SignInThrottled(RateLimited):
+    """Too many failed sign-ins (or reset requests); the message is for the person."""
+
+    def __str__(self) -> str:
+        return throttled_message(self.retry_after)
+
+
+def throttled_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Too many failed attempts. For your security, please wait %(minutes)d minute and try "
+        "again.",
+        "Too many failed attempts. For your security, please wait %(minutes)d minutes and try "
+        "again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _now() -> dt.datetime:
+    # One place that reads the clock, so that tests can move it instead of sleeping.
+    return timezone.now()
+
+
+def limits() -> dict[str, tuple[int, int]]:
+    return {**DEFAULT_LIMITS, **getattr(settings, "URBIS_RATE_LIMITS", {})}
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def window_start(seconds: int, now: dt.datetime) -> dt.datetime:
+    epoch = int(now.timestamp())
+    return dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.UTC)
+
+
+def _remaining(seconds: int, now: dt.datetime) -> int:
+    end = window_start(seconds, now) + dt.timedelta(seconds=seconds)
+    return max(1, math.ceil((end - now).total_seconds()))
+
+
+def count_attempt(
+    model: type[Any], key: str, limit: tuple[int, int], now: dt.datetime | None = None
+) -> int | None:
+    """Count one attempt under ``key`` in ``model``'s table (a model with ``key``,
+    ``window_start`` and ``count``). Returns ``None`` if it was counted, or the seconds until the
+    window ends if ``key`` is already at its limit. The check and the increment are one
+    conditional UPDATE, so concurrent requests cannot both slip under the limit."""
+    now = now or _now()
+    count, seconds = limit
+    window = window_start(seconds, now)
+    # Its own transaction: a refused or failed action still counts as an attempt.
+    with transaction.atomic():
+        model.objects.bulk_create(
+            [model(key=key, window_start=window, count=0)], ignore_conflicts=True
+        )
+        updated = model.objects.filter(key=key, window_start=window, count__lt=count).update(
+            count=F("count") + 1
+        )
+    return None if updated else _remaining(seconds, now)
+
+
+def seconds_to_wait(
+    model: type[Any], key: str, limit: tuple[int, int], now: dt.datetime | None = None
+) -> int | None:
+    """Like :func:`count_attempt` but counts nothing: ``None`` if ``key`` is under its limit."""
+    now = now or _now()
+    count, seconds = limit
+    at_limit = model.objects.filter(
+        key=key, window_start=window_start(seconds, now), count__gte=count
+    ).exists()
+    return _remaining(seconds, now) if at_limit else None
+
+
+# ------------------------------------------------------------------ sign-in and password reset
+
+
+def _account_key(action: str, email: str) -> str:
+    # A digest: the table holds no e-mail addresses, and every key fits the column.
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+    return f"{action}:account:{digest}"
+
+
+def _keys(action: str, email: str | None, ip: str | None) -> list[tuple[str, str]]:
+    keys = []
+    if email:
+        keys.append((f"{action}:account", _account_key(action, email)))
+    if ip:
+        keys.append((f"{action}:ip", f"{action}:ip:{ip}"))
+    return keys
+
+
+def _purge_expired(now: dt.datetime) -> None:
+    # No periodic job is needed for these counters: each counted failure also drops the windows
+    # that ended (an indexed range delete), so the table stays as small as the live windows.
+    longest = max(seconds for _count, seconds in limits().values())
+    RateCounter.objects.filter(window_start__lte=now - dt.timedelta(seconds=longest)).delete()
+
+
+def sign_in_wait(email: str | None, ip: str | None, now: dt.datetime | None = None) -> int | None:
+    """Seconds before a sign-in for ``email`` from ``ip`` may be tried, or ``None`` if now."""
+    table = limits()
+    waits = [
+        seconds_to_wait(RateCounter, key, table[name], now)
+        for name, key in _keys("login", email, ip)
+    ]
+    return max((w for w in waits if w is not None), default=None)
+
+
+def check_sign_in(email: str | None, ip: str | None, now: dt.datetime | None = None) -> None:
+    wait = sign_in_wait(email, ip, now)
+    if wait is not None:
+        raise SignInThrottled("login", wait)
+
+
+def sign_in_failed(email: str | None, ip: str | None, now: dt.datetime | None = None) -> None:
+    now = now or _now()
+    table = limits()
+    for name, key in _keys("login", email, ip):
+        count_attempt(RateCounter, key, table[name], now)
+    _purge_expired(now)
+
+
+def sign_in_succeeded(email: str) -> None:
+    """The account's failures are forgiven; no address's count changes."""
+    RateCounter.objects.filter(key=_account_key("login", email)).delete()
+
+
+def count_reset_request(email: str | None, ip: str | None, now: dt.datetime | None = None) -> None:
+    """Count a password-reset request; raise :class:`SignInThrottled` over either limit."""
+    now = now or _now()
+    table = limits()
+    for name, key in _keys("reset", email, ip):
+        wait = count_attempt(RateCounter, key, table[name], now)
+        if wait is not None:
+            raise SignInThrottled("reset", wait)
+    _purge_expired(now)
