@@ -2,11 +2,53 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 
+import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+# A city code is a path segment of every page and API address of the city: lowercase ASCII
+# letters and digits in groups joined by single hyphens ("barcelona", "den-haag").
+CITY_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# What Django's <slug:...> converter can put in an address: legacy rows outside this cannot be
+# linked to at all, so listings leave them out instead of failing (see queries.visible_cities).
+ROUTABLE_CODE = re.compile(r"[-a-zA-Z0-9_]+")
+# Eurostat writes these two countries differently from ISO 3166-1.
+_EUROSTAT_COUNTRIES = {"EL": "GR", "UK": "GB"}
+
+
+def validate_city_code(value: str) -> None:
+    if not CITY_CODE.fullmatch(value or ""):
+        raise ValidationError(
+            _(
+                "%(value)r is not a valid city code: use lowercase letters a-z, digits and "
+                "single hyphens between them, e.g. den-haag."
+            ),
+            code="invalid_city_code",
+            params={"value": value},
+        )
+
+
+def validate_country(value: str) -> None:
+    """An ISO 3166-1 alpha-2 code in capitals, checked against pycountry's list."""
+    if len(value or "") == 2 and value.isupper() and pycountry.countries.get(alpha_2=value):
+        return
+    hint = _EUROSTAT_COUNTRIES.get((value or "").upper())
+    if hint:
+        raise ValidationError(
+            _("%(value)s is Eurostat's code; ISO 3166-1 alpha-2 writes %(iso)s."),
+            code="invalid_country",
+            params={"value": value, "iso": hint},
+        )
+    raise ValidationError(
+        _("%(value)r is not an ISO 3166-1 alpha-2 country code (two capitals, e.g. ES, FR)."),
+        code="invalid_country",
+        params={"value": value},
+    )
 
 
 def validate_time_zone(value: str) -> None:
@@ -19,12 +61,21 @@ def validate_time_zone(value: str) -> None:
 
 
 class City(models.Model):
-    code = models.SlugField(
-        _("code"), max_length=64, unique=True, help_text=_("Short code used in addresses.")
+    # A CharField with its own validator: SlugField's would also allow capitals and "_", and
+    # give a second, contradicting message.
+    code = models.CharField(
+        _("code"),
+        max_length=64,
+        unique=True,
+        validators=[validate_city_code],
+        help_text=_("Short code used in addresses: lowercase letters, digits and hyphens."),
     )
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(
-        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. ES, FR.")
+        _("country"),
+        max_length=2,
+        validators=[validate_country],
+        help_text=_("ISO 3166-1 alpha-2 code, e.g. ES, FR."),
     )
     lau_code = models.CharField(
         _("LAU code"), max_length=16, blank=True, help_text=_("Eurostat Local Administrative Unit.")
@@ -47,6 +98,16 @@ class City(models.Model):
         ordering = ["name"]
         verbose_name = _("city")
         verbose_name_plural = _("cities")
+        constraints = [
+            # "Berlin" beside "berlin" would be two cities that people and links confuse.
+            models.UniqueConstraint(
+                Lower("code"),
+                name="unique_city_code_any_case",
+                violation_error_message=_(
+                    "A city with this code already exists (codes are compared regardless of case)."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urbis.errors import ImportRefused, RowError
 from urbis.places import geometry as geo
-from urbis.places.models import Area, AreaLevel, City, validate_time_zone
+from urbis.places.models import Area, AreaLevel, City
 
 
 @dataclass
@@ -39,30 +40,54 @@ def upsert_city(
     time_zone: str | None = None,
 ) -> City:
     """Create the city, or update its descriptive fields in place (``time_zone`` only when
-    given; a new city without one gets UTC)."""
-    country = country.strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise ValueError(f"country must be an ISO 3166-1 alpha-2 code, got {country!r}")
-    defaults: dict[str, Any] = {}
+    given; a new city without one gets UTC).
+
+    Every field is checked first (the code a slug, the country ISO 3166-1 alpha-2, no other
+    city's code alike regardless of case, a population not below zero, lengths) and a
+    ``ValidationError`` names each bad field; nothing is stored then."""
+    country = (country or "").strip().upper()
+    city = City.objects.filter(code=code).first() or City(code=code)
+    if city.pk is None:
+        alike = City.objects.filter(code__iexact=code).values_list("code", flat=True).first()
+        if alike is not None:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "A city with the code %(existing)r already exists; codes are compared "
+                        "regardless of case."
+                    )
+                    % {"existing": alike}
+                }
+            )
+    city.name = name
+    city.country = country
+    city.lau_code = lau_code
+    city.population = population
+    city.population_date = population_date
+    city.population_source = population_source
     if time_zone is not None:
-        try:
-            validate_time_zone(time_zone)
-        except ValidationError as exc:
-            raise ValueError(f"time zone must be an IANA name, got {time_zone!r}") from exc
-        defaults["time_zone"] = time_zone
-    city, _ = City.objects.update_or_create(
-        code=code,
-        defaults={
-            "name": name,
-            "country": country,
-            "lau_code": lau_code,
-            "population": population,
-            "population_date": population_date,
-            "population_source": population_source,
-            **defaults,
-        },
-    )
+        city.time_zone = time_zone
+    if population is not None and population < 0:
+        # Checked here as well: the model's validator would name the database's range.
+        raise ValidationError({"population": _("The population cannot be below zero.")})
+    city.full_clean()
+    try:
+        with transaction.atomic():
+            city.save()
+    except IntegrityError as exc:  # another writer took the code since the check above
+        raise ValidationError({"code": _("A city with this code already exists.")}) from exc
     return city
+
+
+def describe_errors(error: ValidationError) -> str:
+    """A ``ValidationError`` as one line a command-line user can act on: field: reason."""
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(str(m) for m in messages)}" if field != "__all__"
+            else " ".join(str(m) for m in messages)
+            for field, messages in error.message_dict.items()
+        )
+    return " ".join(str(m) for m in error.messages)
 
 
 @dataclass(frozen=True)

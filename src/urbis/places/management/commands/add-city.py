@@ -3,16 +3,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from urbis.places.services import upsert_city
+from urbis.places.services import describe_errors, upsert_city
 
 
 class Command(BaseCommand):
     help = "Create a city (or update its name, country, LAU code, population and time zone)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("code", help="short code used in addresses, e.g. 'lisboa'")
+        parser.add_argument(
+            "code", help="short code used in addresses: lowercase letters, digits, hyphens"
+        )
         parser.add_argument("--name", required=True)
         parser.add_argument("--country", required=True, help="ISO 3166-1 alpha-2, e.g. PT")
         parser.add_argument("--lau-code", default="", help="Eurostat LAU code")
@@ -37,6 +40,7 @@ class Command(BaseCommand):
                 population_source=options["population_source"],
                 time_zone=options["time_zone"],
             )
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+        except ValidationError as exc:
+            reasons = describe_errors(exc)
+            raise CommandError(f"City {options['code']!r} not stored: {reasons}") from exc
         self.stdout.write(self.style.SUCCESS(f"City {city.code}: {city.name} ({city.country})."))
