@@ -103,31 +103,59 @@ class _Params:
         if not uncertain:
             return
         p = len(uncertain)
-        corr = np.eye(p)
         groups = [v.group for _, v in uncertain]
         pair = scenario.correlations
-        for i in range(p):
-            for j in range(i + 1, p):
-                gi, gj = groups[i], groups[j]
-                if gi is None or gj is None:
-                    continue
-                rho = pair.get((gi, gj), pair.get((gj, gi)))
-                if rho is None and gi == gj:
-                    rho = scenario.group_correlation
-                if rho:
-                    corr[i, j] = corr[j, i] = rho
-        try:
-            chol = np.linalg.cholesky(corr)
-        except np.linalg.LinAlgError:
-            raise ScenarioInputError([
-                ("scenario", "correlations",
-                 "the correlations between groups are not a valid correlation matrix")
-            ]) from None
+        names = sorted({g for g in groups if g is not None})
+        gid = np.array([names.index(g) if g is not None else -1 for g in groups])
+        # Group-to-group correlation: the scenario's within a group, explicit pairs between.
+        between = np.eye(len(names)) * scenario.group_correlation
+        for (ga, gb), rho in pair.items():
+            if ga in names and gb in names:
+                between[names.index(ga), names.index(gb)] = rho
+                between[names.index(gb), names.index(ga)] = rho
+        corr = np.where((gid[:, None] >= 0) & (gid[None, :] >= 0),
+                        between[gid[:, None], gid[None, :]], 0.0) if names else np.zeros((p, p))
+        np.fill_diagonal(corr, 1.0)
         rng = np.random.default_rng(seed)
-        z = rng.standard_normal((n, p)) @ chol.T
+        z = rng.standard_normal((n, p))
+        # Correlate each block of linked quantities with its own Cholesky factor (the matrix is
+        # block-diagonal once ordered by block; most quantities stand alone).
+        for block in _blocks(corr):
+            if len(block) == 1:
+                continue
+            sub = corr[np.ix_(block, block)]
+            try:
+                chol = np.linalg.cholesky(sub)
+            except np.linalg.LinAlgError:
+                raise ScenarioInputError([
+                    ("scenario", "correlations",
+                     "the correlations between groups are not a valid correlation matrix")
+                ]) from None
+            z[:, block] = z[:, block] @ chol.T
         u = ndtr(z)
         for col, (key, d) in enumerate(uncertain):
             self.values[key] = _inverse_cdf(d, z[:, col], u[:, col])
+
+
+def _blocks(corr: np.ndarray) -> list[list[int]]:
+    """Indices of the connected blocks of a correlation matrix (non-zero off-diagonal links)."""
+    p = len(corr)
+    seen = [False] * p
+    out = []
+    for start in range(p):
+        if seen[start]:
+            continue
+        stack, block = [start], []
+        seen[start] = True
+        while stack:
+            i = stack.pop()
+            block.append(i)
+            for j in np.flatnonzero(corr[i]):
+                if not seen[j]:
+                    seen[j] = True
+                    stack.append(int(j))
+        out.append(sorted(block))
+    return out
 
 
 def _inverse_cdf(d: Distribution, z: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -233,13 +261,36 @@ def _ramp(m: Lever, years: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _State:
-    """Drawn parameters turned into arrays shared by every evaluation."""
+    """Drawn parameters turned into arrays shared by every evaluation. Cells are kept sparse: only
+    the (sector, carrier) cells some measure touches get their own (N, Y) array; the rest of a
+    sector moves with its driver (and activity changes) only, so its emissions are precomputed."""
 
     n: int
-    bau: np.ndarray  # (N, Y, S, C) MWh
-    factors: np.ndarray  # (N, Y, C) t CO2/MWh
-    adoption: list[np.ndarray]  # per measure (N, Y), 0–1
+    index: np.ndarray  # (S, N, Y) driver index of each sector
+    factors: np.ndarray  # (C, N, Y) t CO2/MWh
+    ceiling: list[np.ndarray]  # per measure (N,), 0–1
+    ramp: list[np.ndarray]  # per measure (Y,), share of the ceiling reached, 0–1
     base_local: float
+    touched: list[tuple[int, int]]  # cells with their own array
+    untouched_emissions: np.ndarray  # (S, N, Y) t CO2 of untouched cells at driver index 1
+    all_emissions: np.ndarray  # (S, N, Y) t CO2 of every cell at driver index 1
+
+    def effect(self, i: int, z: float, value: np.ndarray) -> np.ndarray:
+        """(N, Y): intensity × ceiling × the lever's parameter × the ramp of each year."""
+        return np.multiply.outer(z * self.ceiling[i] * value, self.ramp[i])
+
+
+def _touched_cells(comp: _Compiled) -> list[tuple[int, int]]:
+    cells: set[tuple[int, int]] = set()
+    for m in comp.measures:
+        if isinstance(m, Efficiency):
+            cells.add((comp.s(m.sector), comp.c(m.carrier)))
+        elif isinstance(m, FuelSwitch):
+            cells.add((comp.s(m.sector), comp.c(m.from_carrier)))
+            cells.add((comp.s(m.sector), comp.c(m.to_carrier)))
+        elif isinstance(m, ActivityChange):
+            cells.add((comp.s(m.to_sector), comp.c(m.to_carrier)))
+    return sorted(cells)
 
 
 def _prepare(comp: _Compiled) -> _State:
@@ -248,92 +299,131 @@ def _prepare(comp: _Compiled) -> _State:
     years = comp.years
     dy = (years - years[0]).astype(float)
     y_count, s_count, c_count = len(years), len(comp.sectors), len(comp.carriers)
-    index = np.ones((n, y_count, s_count))
+    index = np.ones((s_count, n, y_count))
     for sector, name in comp.scenario.sector_drivers.items():
         if sector not in comp.sectors:
             continue
         if name in comp.driver_keys:
             g = np.broadcast_to(p[comp.driver_keys[name]], (n,))
-            index[:, :, comp.s(sector)] = (1.0 + g)[:, None] ** dy[None, :]
+            index[comp.s(sector)] = np.exp(np.log1p(g)[:, None] * dy[None, :])
         else:
-            index[:, :, comp.s(sector)] = comp.driver_paths[name][None, :]
-    bau = comp.e0[None, None, :, :] * index[:, :, :, None]
-    factors = np.zeros((n, y_count, c_count))
+            index[comp.s(sector)] = comp.driver_paths[name][None, :]
+    factors = np.zeros((c_count, n, y_count))
     for carrier, (k_value, k_scale) in comp.factor_keys.items():
         ci = comp.c(carrier)
         scale = np.broadcast_to(p[k_scale], (n,))[:, None]
         if carrier in comp.factor_paths:
-            factors[:, :, ci] = comp.factor_paths[carrier][None, :] * scale
+            factors[ci] = comp.factor_paths[carrier][None, :] * scale
         else:
-            factors[:, :, ci] = np.broadcast_to(p[k_value], (n,))[:, None] * scale
-    adoption = []
+            factors[ci] = np.broadcast_to(p[k_value], (n,))[:, None] * scale
+    ceilings, ramps = [], []
     for m, keys in zip(comp.measures, comp.keys, strict=True):
-        ceiling = np.clip(np.broadcast_to(p[keys["ceiling"]], (n,)), 0.0, 1.0)
-        adoption.append(ceiling[:, None] * _ramp(m, years)[None, :])
-    return _State(n, bau, factors, adoption, comp.scenario.inventory.local_production_mwh)
+        ceilings.append(np.clip(np.broadcast_to(p[keys["ceiling"]], (n,)), 0.0, 1.0))
+        ramps.append(_ramp(m, years))
+    touched = _touched_cells(comp)
+    e0_rest = comp.e0.copy()
+    for si, ci in touched:
+        e0_rest[si, ci] = 0.0
+    flat = factors.reshape(c_count, -1)
+    untouched = (e0_rest @ flat).reshape(s_count, n, y_count)
+    everything = (comp.e0 @ flat).reshape(s_count, n, y_count)
+    return _State(n, index, factors, ceilings, ramps,
+                  comp.scenario.inventory.local_production_mwh, touched, untouched, everything)
 
 
 def _param(comp: _Compiled, state: _State, i: int, fld: str, lo=None, hi=None) -> np.ndarray:
     v = np.broadcast_to(comp.params.values[comp.keys[i][fld]], (state.n,))
     if lo is not None or hi is not None:
         v = np.clip(v, lo, hi)
-    return v[:, None]
+    return v
 
 
-def _energy(comp: _Compiled, state: _State, z: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    """Final energy (N, Y, S, C) in MWh with lever intensities ``z``, and the local renewable
-    production credited (N, Y) in MWh."""
-    energy = state.bau.copy()
+@dataclass
+class _Cells:
+    keep: np.ndarray | None  # (S, N, Y) share of each sector's activity kept, or None
+    cells: dict[tuple[int, int], np.ndarray]  # touched cells' MWh (N, Y)
+    local: np.ndarray  # (N, Y) new local renewable MWh
+
+
+def _evaluate(comp: _Compiled, state: _State, z: Sequence[float]) -> _Cells:
+    """Apply the levers with intensities ``z`` (see the module docstring for the order)."""
     n, y_count = state.n, len(comp.years)
+    keep = None
+    adds: list[tuple[tuple[int, int], np.ndarray]] = []
     acts = [i for i, m in enumerate(comp.measures) if isinstance(m, ActivityChange) and z[i]]
     if acts:
-        activity = state.bau.sum(axis=3)  # (N, Y, S), BAU activity in MWh terms
-        keep = np.ones((n, y_count, len(comp.sectors)))
-        adds = []
+        keep = np.ones((len(comp.sectors), n, y_count))
         for i in acts:
             m = comp.measures[i]
             assert isinstance(m, ActivityChange)
-            moved = z[i] * state.adoption[i] * _param(comp, state, i, "share", 0.0, 1.0)
-            keep[:, :, comp.s(m.from_sector)] -= moved
-            ratio = _param(comp, state, i, "intensity_ratio", 0.0)
-            adds.append((comp.s(m.to_sector), comp.c(m.to_carrier),
-                         moved * ratio * activity[:, :, comp.s(m.from_sector)]))
-        energy *= np.clip(keep, 0.0, None)[:, :, :, None]
-        for si, ci, add in adds:
-            energy[:, :, si, ci] += add
+            fs = comp.s(m.from_sector)
+            moved = state.effect(i, z[i], _param(comp, state, i, "share", 0.0, 1.0))
+            keep[fs] -= moved
+            ratio = _param(comp, state, i, "intensity_ratio", 0.0)[:, None]
+            # The sector's business-as-usual activity, in MWh of final energy.
+            activity = state.index[fs] * comp.e0[fs].sum()
+            adds.append(((comp.s(m.to_sector), comp.c(m.to_carrier)), moved * ratio * activity))
+        np.maximum(keep, 0.0, out=keep)
+    cells = {}
+    for si, ci in state.touched:
+        base = state.index[si] * comp.e0[si, ci]
+        cells[(si, ci)] = base * keep[si] if keep is not None else base
+    for key, add in adds:
+        cells[key] += add
     for i, m in enumerate(comp.measures):
         if isinstance(m, Efficiency) and z[i]:
-            cut = z[i] * state.adoption[i] * _param(comp, state, i, "cut", 0.0, 1.0)
-            energy[:, :, comp.s(m.sector), comp.c(m.carrier)] *= 1.0 - cut
+            factor = state.effect(i, z[i], _param(comp, state, i, "cut", 0.0, 1.0))
+            np.subtract(1.0, factor, out=factor)
+            cells[(comp.s(m.sector), comp.c(m.carrier))] *= factor
     moves = []
     for i, m in enumerate(comp.measures):
         if isinstance(m, FuelSwitch) and z[i]:
-            si, ca = comp.s(m.sector), comp.c(m.from_carrier)
-            share = z[i] * state.adoption[i] * _param(comp, state, i, "share", 0.0, 1.0)
-            moved = share * energy[:, :, si, ca]
-            ratio = _param(comp, state, i, "from_efficiency") / _param(
-                comp, state, i, "to_efficiency")
-            moves.append((si, ca, comp.c(m.to_carrier), moved, moved * ratio))
-    for si, ca, cb, out, into in moves:
-        energy[:, :, si, ca] -= out
-        energy[:, :, si, cb] += into
+            si = comp.s(m.sector)
+            moved = state.effect(i, z[i], _param(comp, state, i, "share", 0.0, 1.0))
+            moved *= cells[(si, comp.c(m.from_carrier))]
+            ratio = (_param(comp, state, i, "from_efficiency")
+                     / _param(comp, state, i, "to_efficiency"))[:, None]
+            moves.append(((si, comp.c(m.from_carrier)), (si, comp.c(m.to_carrier)), moved,
+                          moved * ratio))
+    for a, b, out, into in moves:
+        cells[a] -= out
+        cells[b] += into
     if moves:
         # Validation keeps the shares of one carrier ≤ 100 %; this only removes rounding dust.
-        np.maximum(energy, 0.0, out=energy)
+        for arr in cells.values():
+            np.maximum(arr, 0.0, out=arr)
     local = np.zeros((n, y_count))
     for i, m in enumerate(comp.measures):
         if isinstance(m, LocalProduction) and z[i]:
-            mwh = _param(comp, state, i, "mwh_per_year", 0.0)
-            local += z[i] * state.adoption[i] * mwh
-    return energy, local
+            local += state.effect(i, z[i], _param(comp, state, i, "mwh_per_year", 0.0))
+    return _Cells(keep, cells, local)
+
+
+def _energy(comp: _Compiled, state: _State, z: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Final energy (N, Y, S, C) in MWh with lever intensities ``z``, and the new local renewable
+    production (N, Y) in MWh. Dense: for the deterministic run and tests."""
+    ev = _evaluate(comp, state, z)
+    scale = state.index if ev.keep is None else state.index * ev.keep  # (S, N, Y)
+    energy = np.einsum("sny,sc->nysc", scale, comp.e0)
+    for (si, ci), arr in ev.cells.items():
+        energy[:, :, si, ci] = arr
+    return energy, ev.local
 
 
 def _emissions_total(comp: _Compiled, state: _State, z: Sequence[float]) -> np.ndarray:
-    """Total emissions (N, Y) in t CO2."""
-    energy, local = _energy(comp, state, z)
-    total = np.einsum("nysc,nyc->ny", energy, state.factors, optimize=True)
-    elec = state.factors[:, :, comp.c("electricity")]
-    return total - (local + state.base_local) * elec
+    """Total emissions (N, Y) in t CO2, from the sparse cells."""
+    elec = state.factors[comp.c("electricity")]
+    if not any(z):
+        # Business as usual: every cell moves with its sector's driver only.
+        total = (state.index * state.all_emissions).sum(axis=0)
+        return total - state.base_local * elec
+    ev = _evaluate(comp, state, z)
+    scale = state.index if ev.keep is None else state.index * ev.keep
+    total = (scale * state.untouched_emissions).sum(axis=0)
+    for (_si, ci), arr in ev.cells.items():
+        arr *= state.factors[ci]
+        total += arr
+    return total - (ev.local + state.base_local) * elec
 
 
 def _interaction_degree(comp: _Compiled) -> int:
@@ -461,7 +551,7 @@ def project(scenario: Scenario) -> Projection:
     zero, one = [0.0] * m_count, [1.0] * m_count
     bau_e, bau_local = _energy(comp, state, zero)
     e, local = _energy(comp, state, one)
-    f = state.factors[0]
+    f = state.factors[:, 0, :].T  # (Y, C)
     bau_em = bau_e[0] * f[:, None, :]
     em = e[0] * f[:, None, :]
     elec = f[:, comp.c("electricity")]
