@@ -9,7 +9,7 @@ from django.http import Http404
 
 from urbis.people.models import Membership
 from urbis.people.permissions import Action, can
-from urbis.places.models import ROUTABLE_CODE, Area, City
+from urbis.places.models import ROUTABLE_CODE, Area, AreaLevel, City
 
 
 def visible_cities(user: Any = None, *, with_boundary: bool = False) -> QuerySet[City]:
@@ -67,6 +67,16 @@ def city_areas(
     if not with_geometry:
         areas = areas.defer("geometry")
     return areas.order_by("level", "code")
+
+
+def default_level(city: City) -> str:
+    """The finest level at which the city has areas: its neighbourhoods, else its districts
+    (a city imported with districts only would otherwise open on an empty map)."""
+    present = set(Area.objects.filter(city=city).values_list("level", flat=True).distinct())
+    for level in (AreaLevel.NEIGHBOURHOOD, AreaLevel.DISTRICT):  # finest first
+        if level in present:
+            return str(level)
+    return str(AreaLevel.NEIGHBOURHOOD)
 
 
 def get_area(city: City, code: str) -> Area:

@@ -13,9 +13,9 @@ from urbis.web.sections import city_links, render_sections
 
 def city(request: HttpRequest, code: str) -> HttpResponse:
     the_city = queries.get_city(code, request.user)
-    level = request.GET.get("level", AreaLevel.NEIGHBOURHOOD)
+    level = request.GET.get("level", "")
     if level not in AreaLevel.values:
-        level = AreaLevel.NEIGHBOURHOOD
+        level = queries.default_level(the_city)
     areas = list(queries.city_areas(the_city, level=level, with_geometry=False))
     for area in areas:
         area.area_km2 = area.area_m2 / 1_000_000 if area.area_m2 else None  # type: ignore[attr-defined]
