@@ -6,10 +6,12 @@ change to this file. Every error leaves as RFC 9457 ``application/problem+json``
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -92,6 +94,34 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem_response(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(MultiPartParserError)
+def _malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # Raised while the body is parsed (no boundary, a broken part): the client's fault, and
+    # the same for every upload endpoint, so it is answered here once.
+    return problem_response(
+        request, 400, f"The multipart/form-data body could not be read: {exc}"
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def _bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Too many fields, a body over the size limit and the like: Django's own 400s.
+    return problem_response(request, 400, str(exc) or None)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Anything not handled above is a bug: keep its traceback in the log, and answer with a
+    # problem document like every other error rather than Django's HTML page.
+    logger.error(
+        "Internal Server Error: %s", request.path, exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    return problem_response(
+        request, 500, "Something went wrong on our side; it has been logged."
+    )
 
 
 def _summary(errors: list[dict[str, Any]]) -> str:
