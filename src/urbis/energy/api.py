@@ -21,9 +21,15 @@ router = Router(tags=["energy"])
 GEOJSON = "application/geo+json"
 
 
+# Years a reading can carry; a year outside them (0, -1, 10000) is refused by the schema as a
+# 422 instead of failing deep in the date arithmetic.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+YEAR_HELP = f"{FIRST_YEAR}–{LAST_YEAR}; defaults to the latest year stored"
+
+
 class BalanceFilters(Schema):
     level: str = Field("neighbourhood", description="street, neighbourhood, district or city")
-    year: int | None = Field(None, description="defaults to the latest year stored")
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description=YEAR_HELP)
     month: int = Field(0, ge=0, le=12, description="1–12, or 0 for the whole year")
     sector: str = Field("all", description="all, residential, commercial, public, industry, "
                                            "mobility")
@@ -33,6 +39,17 @@ class BalanceFilters(Schema):
     format: str | None = Field(
         None, description="`json` (default), `geojson` for a FeatureCollection, `csv` for a table"
     )
+
+
+class StreetCellFilters(Schema):
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description=YEAR_HELP)
+    month: int = Field(0, ge=0, le=12, description="1–12, or 0 for the whole year")
+    measure: str = "consumption"
+
+
+class ProfileFilters(Schema):
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description=YEAR_HELP)
+    week: int = Field(25, ge=1, le=53, description="ISO week")
 
 
 class BalanceRowOut(Schema):
@@ -300,13 +317,13 @@ def _balance_csv(
     openapi_extra={"responses": {200: {"content": {GEOJSON: {"schema": {"type": "object"}}}}}},
 )
 def street_cells(
-    request: HttpRequest, code: str, year: int | None = None, month: int = 0,
-    measure: str = "consumption",
+    request: HttpRequest, code: str, filters: Query[StreetCellFilters]
 ) -> JsonResponse:
     city = places.get_city(code, request.user)
     try:
         layer = queries.map_layer(
-            city, level="street", measure=measure, year=_year(city, year), month=month
+            city, level="street", measure=filters.measure, year=_year(city, filters.year),
+            month=filters.month,
         )
     except queries.BadQuery as exc:
         raise _bad(exc) from exc
@@ -344,16 +361,16 @@ def area_balance(request: HttpRequest, code: str, area_code: str, carrier: str =
     ),
 )
 def area_profile(
-    request: HttpRequest, code: str, area_code: str, year: int | None = None, week: int = 25
+    request: HttpRequest, code: str, area_code: str, filters: Query[ProfileFilters]
 ) -> Any:
     city = places.get_city(code, request.user)
     if area_code != city.code:
         places.get_area(city, area_code)
-    the_year = _year(city, year)
+    the_year = _year(city, filters.year)
     if the_year is None:
         raise ValidationError("No readings stored for this city.")
     try:
-        return queries.hourly_profile(city, area_code, the_year, week)
+        return queries.hourly_profile(city, area_code, the_year, filters.week)
     except queries.BadQuery as exc:
         raise _bad(exc) from exc
 

@@ -6,11 +6,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from urbis.engagement import queries, services
 from urbis.engagement.models import Comment, Idea, Process, Study, Workshop
 from urbis.engagement.ratelimits import RateLimited, client_ip
+from urbis.pagination import Pagination
 from urbis.people.api_auth import write_auth
 from urbis.places.queries import get_city
 from urbis.problems import problem_response
@@ -315,7 +316,7 @@ def create_process(request: HttpRequest, code: str, payload: ProcessIn) -> Any:
     description="`sort`: most_requested, fair (Wilson lower bound, fair to new ideas), "
     "trending, newest. Filters: status, category, kind, area (code), search.",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_ideas(
     request: HttpRequest, code: str, slug: str, filters: Query[IdeaFilters]
 ) -> list[dict[str, Any]]:
@@ -536,7 +537,7 @@ def follow_process(request: HttpRequest, code: str, slug: str) -> dict[str, Any]
 
 @router.get("/notifications", response=list[NotificationOut], auth=write_auth,
             summary="Your notifications")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def my_notifications(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {"id": n.pk, "text": n.text, "url": n.url, "created_at": n.created_at,

@@ -3,8 +3,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from urbis.pagination import Pagination
 from urbis.people.models import Organisation
 
 router = Router(tags=["people"])
@@ -25,7 +26,7 @@ class OrganisationFilters(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="List organisations")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_organisations(
     request: HttpRequest, filters: Query[OrganisationFilters]
 ) -> list[dict[str, Any]]:

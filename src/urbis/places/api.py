@@ -4,8 +4,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from urbis.pagination import MAX_LIMIT, MAX_OFFSET, Pagination
 from urbis.places import queries
 from urbis.places.models import Area, AreaLevel, City
 from urbis.places.schemas import AreaOut, CityOut
@@ -24,8 +25,8 @@ class AreaFilters(Schema):
     parent: str | None = None
     search: str | None = None
     format: str | None = None
-    limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class AreaPage(Schema):
@@ -60,7 +61,7 @@ def _area_out(request: HttpRequest, area: Area) -> dict[str, Any]:
 
 
 @router.get("/cities", response=list[CityOut], summary="List cities")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_cities(request: HttpRequest, filters: Query[CityFilters]) -> list[dict[str, Any]]:
     cities = queries.visible_cities(request.user)
     if filters.country:

@@ -5,8 +5,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from urbis.pagination import Pagination
+from urbis.patch import PatchSchema
 from urbis.people.api_auth import write_auth
 from urbis.people.models import Organisation
 from urbis.places.models import Area
@@ -66,7 +68,8 @@ class StrategyIn(Schema):
     is_published: bool = False
 
 
-class StrategyPatch(Schema):
+class StrategyPatch(PatchSchema):
+    nullable = frozenset({"adopted_on"})
     title: str | None = None
     vision: str | None = None
     adopted_on: dt.date | None = None
@@ -128,7 +131,11 @@ class TargetIn(Schema):
     source: str = ""
 
 
-class TargetPatch(Schema):
+class TargetPatch(PatchSchema):
+    nullable = frozenset({
+        "theme", "indicator", "area", "baseline_value", "baseline_year", "target_value",
+        "target_year", "qualitative_status",
+    })
     title: str | None = None
     description: str | None = None
     kind: TargetKind | None = None
@@ -159,7 +166,8 @@ class MilestoneIn(Schema):
     done_on: dt.date | None = None
 
 
-class MilestonePatch(Schema):
+class MilestonePatch(PatchSchema):
+    nullable = frozenset({"done_on"})
     title: str | None = None
     due_date: dt.date | None = None
     done_on: dt.date | None = None
@@ -230,7 +238,8 @@ class ActionIn(Schema):
     depends_on: list[int] = []
 
 
-class ActionPatch(Schema):
+class ActionPatch(PatchSchema):
+    nullable = frozenset({"theme", "responsible_department", "budget", "start_date", "end_date"})
     title: str | None = None
     description: str | None = None
     theme: int | None = None
@@ -522,7 +531,7 @@ def _action_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/strategies", response=list[StrategyOut], summary="Published strategies")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def strategy_list(request: HttpRequest, city: str | None = None) -> list[dict[str, Any]]:
     rows = queries.visible_strategies(request.user).prefetch_related("themes")
     if city:
@@ -635,7 +644,7 @@ def target_history(request: HttpRequest, code: str, slug: str, target_id: int) -
             summary="Actions of a strategy",
             description="Filters: theme (id), status, horizon, department (organisation slug), "
             "ppp, citizen (true/false).")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def action_list(
     request: HttpRequest, code: str, slug: str, filters: Query[ActionFilters]
 ) -> list[dict[str, Any]]:
@@ -740,7 +749,7 @@ def report_get(request: HttpRequest, code: str, slug: str, report_id: int) -> di
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="The indicator catalogue")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def indicator_list(request: HttpRequest, filters: Query[IndicatorFilters]) -> list[Any]:
     rows = Indicator.objects.filter(city__isnull=True)
     if filters.city:
@@ -775,7 +784,7 @@ def indicator_create(request: HttpRequest, code: str, payload: IndicatorIn) -> A
 @router.get("/cities/{code}/observations", response=list[ObservationOut],
             summary="Observations of a city", description="Filters: indicator (code), area "
             "(code; `city` for the whole city only).")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def observation_list(
     request: HttpRequest, code: str, filters: Query[ObservationFilters]
 ) -> list[dict[str, Any]]:
