@@ -123,7 +123,9 @@ def _image(fmt: str = "PNG", size: tuple[int, int] = (4, 4)) -> io.BytesIO:
 def test_upload_checks() -> None:
     assert uploads.check(_image(), "a.png").content_type == "image/png"
     assert uploads.check(_image("JPEG"), "a.txt").content_type == "image/jpeg"  # content wins
-    pdf = io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    # A real (if tiny) PDF: one that cannot be parsed cannot be checked for scripts.
+    pdf = io.BytesIO(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\nxref\n0 2\n0000000000 65535 f \n"
+                     b"0000000009 00000 n \ntrailer<</Size 2/Root 1 0 R>>\nstartxref\n40\n%%EOF\n")
     assert uploads.check(pdf, "plan.pdf").kind == "pdf"
     for data, reason in [
         (b"", "empty"),

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from urbis.engagement import ratelimits, uploads
 from urbis.engagement.models import (
@@ -42,7 +43,7 @@ from urbis.engagement.models import (
     Vote,
     Workshop,
 )
-from urbis.engagement.text import plain, render_markdown
+from urbis.engagement.text import plain, render_markdown, visible_length
 from urbis.engines.survey import sus
 from urbis.people.models import Organisation, User
 from urbis.people.permissions import Action, can, require
@@ -63,16 +64,36 @@ def _require_signed_in(user: Any) -> None:
         raise PermissionDenied(_("Log in to take part."))
 
 
+def _check_length(length: int, field: str, low: int, high: int) -> None:
+    if length < low:
+        raise ValidationError({field: ngettext(
+            "At least %(n)d character, please.", "At least %(n)d characters, please.", low
+        ) % {"n": low}})
+    if length > high:
+        raise ValidationError({field: ngettext(
+            "At most %(n)d character (this has %(has)d).",
+            "At most %(n)d characters (this has %(has)d).",
+            high,
+        ) % {"n": high, "has": length}})
+
+
 def _text_field(value: str, field: str, low: int, high: int) -> str:
+    """Markdown text: at most ``high`` characters as typed (that is what is stored), at least
+    ``low`` characters of what readers see once it is rendered and sanitised."""
     value = (value or "").strip()
-    if len(value) < low:
-        raise ValidationError({field: _("At least %(n)d characters, please.") % {"n": low}})
-    if len(value) > high:
-        raise ValidationError(
-            {field: _("At most %(n)d characters (this has %(has)d).")
-             % {"n": high, "has": len(value)}}
-        )
+    _check_length(len(value), field, 0, high)
+    _check_length(visible_length(render_markdown(value)), field, low, high)
     return value
+
+
+def _plain_field(value: str, field: str, low: int, high: int) -> str:
+    """A one-line text (title, reason) stripped of every tag; its limits hold for the text
+    that is left, not for what was typed."""
+    cleaned = plain(value)
+    _check_length(visible_length(cleaned), field, low, high)
+    # Stored escaped ("&" as "&amp;"): the column must hold that too.
+    _check_length(len(cleaned), field, 0, high)
+    return cleaned
 
 
 def _log(
@@ -179,7 +200,7 @@ def create_process(
         return Process.objects.create(
             city=city,
             slug=slug,
-            title=plain(_text_field(title, "title", 3, 200)),
+            title=_plain_field(title, "title", 3, 200),
             theme=plain(theme)[:120],
             description=description[:10_000],
             description_html=render_markdown(description[:10_000]),
@@ -226,7 +247,7 @@ def submit_idea(
 
     errors: dict[str, str] = {}
     try:
-        title = plain(_text_field(title, "title", TITLE_MIN, TITLE_MAX))
+        title = _plain_field(title, "title", TITLE_MIN, TITLE_MAX)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     try:
@@ -314,7 +335,7 @@ def edit_idea(*, by: Any, idea: Idea, title: str, body: str, category: str) -> I
         raise PermissionDenied(_("Only the author may edit an idea."))
     errors: dict[str, str] = {}
     try:
-        title = plain(_text_field(title, "title", TITLE_MIN, TITLE_MAX))
+        title = _plain_field(title, "title", TITLE_MIN, TITLE_MAX)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     try:
@@ -467,7 +488,7 @@ def report(
         raise ValidationError({"target": _("Report either an idea or a comment.")})
     target_idea = idea or comment.idea  # type: ignore[union-attr]
     require(by, Action.PARTICIPATE, target_idea.process.city)
-    reason = plain(_text_field(reason, "reason", 3, REASON_MAX))
+    reason = _plain_field(reason, "reason", 3, REASON_MAX)
     ratelimits.hit("report", user=by)
     try:
         with transaction.atomic():
@@ -736,7 +757,7 @@ def create_workshop(
         raise ValidationError(errors)
     with transaction.atomic():
         return Workshop.objects.create(
-            city=city, process=process, title=plain(_text_field(title, "title", 3, 200)),
+            city=city, process=process, title=_plain_field(title, "title", 3, 200),
             agenda=agenda[:10_000], agenda_html=render_markdown(agenda[:10_000]),
             starts_at=starts_at, ends_at=ends_at, capacity=capacity, place=plain(place)[:300],
             online_url=online_url, is_published=is_published,
@@ -847,7 +868,7 @@ def create_study(
     with transaction.atomic():
         study = Study.objects.create(
             city=city, process=process, kind=kind,
-            title=plain(_text_field(title, "title", 3, 200)),
+            title=_plain_field(title, "title", 3, 200),
             description=description[:10_000],
             description_html=render_markdown(description[:10_000]),
             opens=opens, closes=closes, is_published=is_published,

@@ -7,6 +7,8 @@ links, so no script, style, event handler or ``javascript:`` URL can survive.
 
 from __future__ import annotations
 
+import html
+
 import markdown
 import nh3
 
@@ -32,3 +34,11 @@ def render_markdown(text: str) -> str:
 def plain(text: str) -> str:
     """Strip every tag: for titles and one-line fields shown as text."""
     return nh3.clean(text or "", tags=set()).strip()
+
+
+def visible_length(cleaned: str) -> int:
+    """How many characters a reader sees of ``cleaned`` (the output of :func:`plain` or
+    :func:`render_markdown`): tags do not count and an entity such as ``&amp;`` is one
+    character. Length limits are checked on this, after sanitising, so a title made only of
+    tags cannot pass as five characters and be stored empty."""
+    return len(" ".join(html.unescape(nh3.clean(cleaned, tags=set())).split()))

@@ -1,5 +1,6 @@
 """Checks on uploaded files: the type is decided by the content, never by the name or the
-browser's Content-Type, and images must decode with Pillow."""
+browser's Content-Type, images must decode with Pillow, and a PDF must parse with pypdf and
+carry no active content (JavaScript, launch or automatic actions)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuse decompression bombs well before Pillow's own warning
@@ -41,6 +45,11 @@ def check(upload: IO[bytes], name: str, field: str = "attachments") -> CheckedFi
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise ValidationError({field: f"{original}: not a complete PDF document."})
+        active = pdf_active_content(data)
+        if active:
+            raise ValidationError({field: f"{original}: the PDF contains {active}, which could "
+                                          "run when it is opened; save or print it to a plain "
+                                          "PDF without scripts or actions and upload that."})
         return CheckedFile(ContentFile(data, name=f"{token}.pdf"), "pdf", "application/pdf",
                            original, len(data))
     try:
@@ -60,3 +69,59 @@ def check(upload: IO[bytes], name: str, field: str = "attachments") -> CheckedFi
     extension, content_type = IMAGE_FORMATS[image_format]
     return CheckedFile(ContentFile(data, name=f"{token}.{extension}"), "image", content_type,
                        original, len(data))
+
+
+#: Dictionary keys that hold scripts or actions a reader may run by itself: ``/JS`` (the
+#: script of a JavaScript action), ``/JavaScript`` (the document's script name tree), ``/AA``
+#: (actions triggered by opening, closing, pages or fields).
+_ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/AA": "automatic actions"}
+#: Action types (the ``/S`` of an action) that run code or other programs.
+_ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "a launch action",
+                   "/Rendition": "JavaScript", "/RichMediaExecute": "a media script"}
+
+
+def pdf_active_content(data: bytes) -> str | None:
+    """What active content a PDF carries (e.g. ``"JavaScript"``), or ``None`` if it has none.
+
+    Every object is visited, including those inside compressed object streams, where a byte
+    search would not see them; names are compared after pypdf has decoded ``#xx`` escapes
+    (``/J#53`` is ``/JS``). A PDF pypdf cannot read, or an encrypted one, cannot be checked
+    and counts as active."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            return "encryption (it cannot be checked)"
+        numbers = {number for table in reader.xref.values() for number in table}
+        numbers |= set(reader.xref_objStm)
+        for number in sorted(numbers):
+            generation = next(
+                (g for g, table in reader.xref.items() if number in table), 0
+            )
+            found = _active(reader.get_object(IndirectObject(number, generation, reader)))
+            if found:
+                return found
+        return _active(reader.trailer)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError,
+            OSError):
+        return "structures that cannot be read (it cannot be checked)"
+
+
+def _active(obj: PdfObject | None, depth: int = 0) -> str | None:
+    # Indirect references are not followed: each indirect object is visited on its own.
+    if obj is None or depth > 64:
+        return None
+    if isinstance(obj, DictionaryObject):
+        for key, value in obj.items():
+            if key in _ACTIVE_KEYS:
+                return _ACTIVE_KEYS[key]
+            if key == "/S" and value in _ACTIVE_ACTIONS:
+                return _ACTIVE_ACTIONS[value]
+            found = _active(value, depth + 1)
+            if found:
+                return found
+    elif isinstance(obj, ArrayObject):
+        for item in obj:
+            found = _active(item, depth + 1)
+            if found:
+                return found
+    return None
