@@ -19,6 +19,7 @@ from urbis.energy import queries, services
 from urbis.energy.models import InitiativeKind
 from urbis.engines.energy import CARRIERS, SECTORS
 from urbis.errors import ImportRefused
+from urbis.jobs.services import job_for
 from urbis.people.permissions import Action, can
 from urbis.places import queries as places
 from urbis.places.models import Area, AreaLevel
@@ -212,12 +213,16 @@ def upload_status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if refused is not None:
         return refused
     upload = queries.get_upload(city, pk, request.user)
+    job = job_for(services.upload_job_subject(upload.pk))
     if request.GET.get("format") == "json":
         return JsonResponse(
             {"id": upload.pk, "status": upload.status, "finished": upload.is_finished,
-             "rows": upload.rows, "errors": len(upload.errors)}
+             "rows": upload.rows, "errors": len(upload.errors),
+             "job": job.as_dict() if job else None}
         )
-    return render(request, "energy/upload_status.html", {"city": city, "upload": upload})
+    return render(
+        request, "energy/upload_status.html", {"city": city, "upload": upload, "job": job}
+    )
 
 
 def withdraw_file(request: HttpRequest, code: str, file_hash: str) -> HttpResponse:

@@ -1,4 +1,4 @@
-/* Polls a running upload and reloads the page when the background job has finished. */
+/* Polls a running upload and reloads the page when its background job moves on or ends. */
 (function () {
   "use strict";
   var box = document.getElementById("upload-status");
@@ -7,7 +7,12 @@
     fetch(box.dataset.poll, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (s) {
-        if (s.finished) { window.location.reload(); } else { window.setTimeout(poll, 1000); }
+        // Reload when the upload ends or its job moves on (queued → running → next step),
+        // so the page shows what the worker is doing.
+        var job = document.getElementById("job-state");
+        var moved = s.job && job &&
+          (s.job.status !== job.dataset.jobStatus || s.job.step !== job.dataset.jobStep);
+        if (s.finished || moved) { window.location.reload(); } else { window.setTimeout(poll, 1000); }
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }
