@@ -21,7 +21,3 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("URBIS_DEBUG", "1")
     execute_from_command_line(argv)
     return 0
-
-
-if __name__ == "__main__":  # `python -m urbis.cli …`, e.g. the demo's worker subprocess
-    sys.exit(main())

@@ -188,7 +188,7 @@ def test_urbis_worker_subprocess_killed_in_mid_job_then_a_new_one_recovers(
         "URBIS_DEBUG": "0", "URBIS_WORKER_STALE_SECONDS": "3", "PYTHONPATH": str(REPO),
         "DJANGO_SETTINGS_MODULE": "urbis.settings",
     }
-    urbis = [sys.executable, "-m", "urbis.cli"]
+    urbis = [sys.executable, "-m", "urbis"]
     subprocess.run([*urbis, "migrate", "-v0"], env=env, check=True, cwd=REPO, timeout=300)
     db_file = tmp_path / "urbis.sqlite3"
     with sqlite3.connect(db_file) as con:  # `migrate` made the shared cache's table too
