@@ -12,8 +12,6 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from urbis.web.security import tile_sources
-
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -94,10 +92,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Static files with hashed names and far-future caching, from every process, no proxy rule.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -163,46 +157,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-# `collectstatic` (run by `urbis serve`) writes names with a content hash and compressed copies
-# that WhiteNoise serves; with DEBUG on (the demo) files are served as they are.
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
-}
 
 # Optional base-map tiles, e.g. "https://tile.example.org/{z}/{x}/{y}.png". The map draws
 # boundaries without them, so a city can run Urbis with no third-party tile server at all.
 TILE_URL = os.environ.get("URBIS_TILE_URL", "")
 TILE_ATTRIBUTION = os.environ.get("URBIS_TILE_ATTRIBUTION", "")
-
-# Security headers on every response (docs/ARCHITECTURE.md, "Security headers"): scripts from
-# this site only, never inline; inline styles are allowed because Leaflet and Chart.js position
-# their elements with style attributes. Images may also come from the base-map tile server.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", *tile_sources(TILE_URL)],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-}
-# Powerful browser features no page of Urbis uses, switched off for every frame.
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    feature: []
-    for feature in (
-        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
-        "encrypted-media", "geolocation", "gyroscope", "hid", "magnetometer", "microphone",
-        "midi", "payment", "serial", "usb", "xr-spatial-tracking",
-    )
-}
 
 ENERGY_ENGINE = os.environ.get("URBIS_ENERGY_ENGINE", "duckdb")
 # Readings files larger than this are checked in slices of whole meters (bounded memory);
