@@ -21,7 +21,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from urbis.opendata import exports, provider
-from urbis.opendata.registry import LICENCE_BASE, LICENCES, THEME_BASE
+from urbis.opendata.registry import LICENCE_BASE, LICENCES, THEME_BASE, THEMES
 from urbis.places.models import City
 from urbis.places.queries import visible_cities
 
@@ -106,6 +106,8 @@ def _agent(graph: Graph, request: HttpRequest, city: City) -> URIRef:
 def _contact(graph: Graph, request: HttpRequest, city: City) -> BNode:
     contact = BNode()
     graph.add((contact, RDF.type, VCARD.Organization))
+    # Also vcard:Kind itself: validators read the graph without RDFS inference.
+    graph.add((contact, RDF.type, VCARD.Kind))
     graph.add((contact, VCARD.fn, Literal(city.name)))
     graph.add((contact, VCARD.hasURL, URIRef(_abs(request, city.get_absolute_url()))))
     email = getattr(settings, "OPEN_DATA_CONTACT_EMAIL", "")
@@ -135,7 +137,19 @@ def _service(graph: Graph, request: HttpRequest) -> URIRef:
     graph.add((service, DCAT.endpointURL, service))
     graph.add((service, DCAT.endpointDescription, URIRef(_abs(request, reverse("opendata:api")))))
     graph.add((service, DCTERMS.conformsTo, OGC_FEATURES))
+    graph.add((OGC_FEATURES, RDF.type, DCTERMS.Standard))
     return service
+
+
+def _format(graph: Graph, distribution: URIRef, fmt: str) -> None:
+    """The EU file type and the IANA media type of a distribution, typed as DCAT-AP's ranges
+    ask (the vocabularies' own type statements are not in the graph otherwise)."""
+    file_type = URIRef(FILE_TYPE + FILE_TYPES[fmt])
+    media_type = URIRef(IANA + exports.MEDIA_TYPES[fmt])
+    graph.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
+    graph.add((media_type, RDF.type, DCTERMS.MediaType))
+    graph.add((distribution, DCTERMS["format"], file_type))
+    graph.add((distribution, DCAT.mediaType, media_type))
 
 
 def add_dataset(graph: Graph, request: HttpRequest, c: provider.Collection,
@@ -153,7 +167,11 @@ def add_dataset(graph: Graph, request: HttpRequest, c: provider.Collection,
     graph.add((dataset, DCAT.contactPoint, _contact(graph, request, city)))
     graph.add((dataset, DCTERMS.accessRights, ACCESS_PUBLIC))
     for theme in layer.themes:
-        graph.add((dataset, DCAT.theme, URIRef(THEME_BASE + theme)))
+        concept = URIRef(THEME_BASE + theme)
+        graph.add((concept, RDF.type, SKOS.Concept))
+        graph.add((concept, SKOS.inScheme, DATA_THEMES))
+        graph.add((concept, SKOS.prefLabel, Literal(THEMES[theme], lang="en")))
+        graph.add((dataset, DCAT.theme, concept))
     for keyword in layer.keywords:
         graph.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
     source = layer.source(city)
@@ -190,8 +208,7 @@ def add_dataset(graph: Graph, request: HttpRequest, c: provider.Collection,
     graph.add((ogc, DCTERMS.title, Literal("OGC API – Features items (GeoJSON)", lang="en")))
     graph.add((ogc, DCAT.accessURL, items))
     graph.add((ogc, DCAT.accessService, service))
-    graph.add((ogc, DCTERMS.format, URIRef(FILE_TYPE + "GEOJSON")))
-    graph.add((ogc, DCAT.mediaType, URIRef(IANA + "application/geo+json")))
+    _format(graph, ogc, "geojson")
     graph.add((ogc, DCTERMS.conformsTo, OGC_FEATURES))
     graph.add((ogc, DCTERMS.license, licence))
     for fmt in exports.formats(layer):
@@ -203,8 +220,7 @@ def add_dataset(graph: Graph, request: HttpRequest, c: provider.Collection,
                    Literal(f"{layer.title} ({exports.LABELS[fmt]})", lang="en")))
         graph.add((distribution, DCAT.accessURL, url))
         graph.add((distribution, DCAT.downloadURL, url))
-        graph.add((distribution, DCTERMS.format, URIRef(FILE_TYPE + FILE_TYPES[fmt])))
-        graph.add((distribution, DCAT.mediaType, URIRef(IANA + exports.MEDIA_TYPES[fmt])))
+        _format(graph, distribution, fmt)
         graph.add((distribution, DCTERMS.license, licence))
     graph.add((service, DCAT.servesDataset, dataset))
     return dataset
@@ -238,7 +254,10 @@ def build(request: HttpRequest, cities: Iterable[City] | None = None) -> Graph:
     graph.add((catalog, FOAF.homepage, homepage))
     graph.add((catalog, DCAT.themeTaxonomy, DATA_THEMES))
     graph.add((DATA_THEMES, RDF.type, SKOS.ConceptScheme))
-    graph.add((catalog, DCTERMS.language, URIRef(LANGUAGE + "ENG")))
+    graph.add((DATA_THEMES, DCTERMS.title, Literal("Data theme", lang="en")))
+    english = URIRef(LANGUAGE + "ENG")
+    graph.add((english, RDF.type, DCTERMS.LinguisticSystem))
+    graph.add((catalog, DCTERMS.language, english))
     graph.add((catalog, DCTERMS.modified,
                _date(dt.datetime.now(dt.UTC).replace(microsecond=0))))
     service = _service(graph, request)

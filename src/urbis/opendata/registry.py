@@ -34,8 +34,22 @@ LICENCES = {
 
 # The EU data-theme vocabulary (DCAT-AP's dcat:theme values), by code.
 THEME_BASE = "http://publications.europa.eu/resource/authority/data-theme/"
-THEMES = ("AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "OP_DATPRO",
-          "REGI", "SOCI", "TECH", "TRAN")
+THEMES = {
+    "AGRI": "Agriculture, fisheries, forestry and food",
+    "ECON": "Economy and finance",
+    "EDUC": "Education, culture and sport",
+    "ENER": "Energy",
+    "ENVI": "Environment",
+    "GOVE": "Government and public sector",
+    "HEAL": "Health",
+    "INTR": "International issues",
+    "JUST": "Justice, legal system and public safety",
+    "OP_DATPRO": "Provisional data",
+    "REGI": "Regions and cities",
+    "SOCI": "Population and society",
+    "TECH": "Science and technology",
+    "TRAN": "Transport",
+}
 
 
 @dataclass(frozen=True)
