@@ -61,6 +61,9 @@ class InventoryRow(models.Model):
         verbose_name = _("inventory row")
         verbose_name_plural = _("inventory rows")
 
+    def __str__(self) -> str:
+        return f"{self.sector}/{self.carrier}: {self.energy_mwh:g} MWh"
+
 
 class EmissionFactor(models.Model):
     """A city's factor for one carrier (and optionally one year: an electricity path)."""
@@ -79,6 +82,9 @@ class EmissionFactor(models.Model):
                                                name="scenarios_factor_unique")]
         verbose_name = _("emission factor")
         verbose_name_plural = _("emission factors")
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.year or ''}: {self.t_co2_per_mwh:g} t CO2/MWh"
 
 
 class Scenario(models.Model):
@@ -179,3 +185,6 @@ class ScenarioRun(models.Model):
         ordering = ["scenario", "-created_at", "-pk"]
         verbose_name = _("scenario run")
         verbose_name_plural = _("scenario runs")
+
+    def __str__(self) -> str:
+        return f"{self.scenario} ({self.created_at:%Y-%m-%d %H:%M})"

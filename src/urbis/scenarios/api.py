@@ -1,0 +1,92 @@
+"""Scenario API: list a city's scenarios, read the stored run, run a scenario, import an inventory
+(editors). Thin: the rules live in ``queries`` and ``services``."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from urbis.people.api_auth import write_auth
+from urbis.places import queries as places
+from urbis.scenarios import queries, services
+from urbis.scenarios.models import Inventory
+
+router = Router(tags=["scenarios"])
+
+
+class ScenarioOut(Schema):
+    slug: str
+    title: str
+    inventory_year: int
+    end_year: int
+    measures: int
+    url: str
+
+
+class RunIn(Schema):
+    samples: int = 2000
+    seed: int | None = None
+
+
+class RunOut(Schema):
+    scenario: str
+    created_at: str
+    samples: int
+    seed: int
+    seconds: float
+    result: dict[str, Any]
+
+
+def _run_out(run: Any) -> dict[str, Any]:
+    return {"scenario": run.scenario.slug, "created_at": run.created_at.isoformat(),
+            "samples": run.samples, "seed": run.seed, "seconds": run.seconds,
+            "result": run.result}
+
+
+@router.get("/cities/{code}/scenarios", response=list[ScenarioOut],
+            summary="A city's scenarios")
+def scenario_list(request: HttpRequest, code: str) -> Any:
+    city = places.get_city(code, request.user)
+    return [{"slug": s.slug, "title": s.title, "inventory_year": s.inventory.year,
+             "end_year": s.end_year, "measures": s.measures.count(),
+             "url": s.get_absolute_url()} for s in queries.visible_scenarios(city, request.user)]
+
+
+@router.get("/cities/{code}/scenarios/{slug}/run", response={200: RunOut, 404: None},
+            summary="The latest stored run of a scenario (modelled figures, t CO2)")
+def latest_run(request: HttpRequest, code: str, slug: str) -> Any:
+    city = places.get_city(code, request.user)
+    run = queries.latest_run(queries.get_scenario(city, slug, request.user))
+    if run is None:
+        return 404, None
+    return _run_out(run)
+
+
+@router.post("/cities/{code}/scenarios/{slug}/runs", response={201: RunOut}, auth=write_auth,
+             summary="Run a scenario and store the result (editors)")
+def run(request: HttpRequest, code: str, slug: str, body: RunIn) -> Any:
+    city = places.get_city(code, request.user)
+    scenario = queries.get_scenario(city, slug, request.user)
+    return 201, _run_out(services.run_scenario(request.user, scenario, samples=body.samples,
+                                               seed=body.seed))
+
+
+@router.get("/cities/{code}/inventories/{year}.csv", summary="An emission inventory as CSV")
+def inventory_csv(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    inv = Inventory.objects.filter(city=city, year=year, kind="bei").first()
+    if inv is None or not (inv.is_published or queries.can_view_private(request.user, city)):
+        return HttpResponse(status=404)
+    return HttpResponse(queries.inventory_csv(inv), content_type="text/csv; charset=utf-8")
+
+
+@router.post("/cities/{code}/inventories/{year}", response={201: dict}, auth=write_auth,
+             summary="Import a baseline inventory from CSV: sector, carrier, energy_mwh, source "
+                     "(editors; all rows or none)")
+def inventory_import(request: HttpRequest, code: str, year: int, file: File[UploadedFile],
+                     source: Form[str] = "") -> Any:
+    city = places.get_city(code, request.user)
+    inv = services.import_inventory_csv(request.user, city, year, file.read(),
+                                        file_name=file.name or "inventory.csv", source=source)
+    return 201, {"year": inv.year, "rows": inv.rows.count()}

@@ -1,0 +1,56 @@
+"""``urbis scenario run CITY SCENARIO``: compute a scenario and store the run, with a progress bar.
+The command line acts as the site's operator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from urbis.places.models import City
+from urbis.scenarios import services
+from urbis.scenarios.models import Scenario
+
+
+class Command(BaseCommand):
+    help = "Scenarios: compute one and store the result."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        run = sub.add_parser("run", help="compute a scenario and store the run")
+        run.add_argument("city", help="city code, e.g. barcelona")
+        run.add_argument("scenario", help="the scenario's short name")
+        run.add_argument("--samples", type=int, default=2000, help="Monte Carlo samples")
+        run.add_argument("--seed", type=int, default=None, help="seed, for a repeatable run")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        city = City.objects.filter(code=options["city"]).first()
+        if city is None:
+            raise CommandError(f"No city with code {options['city']!r}.")
+        scenario = Scenario.objects.filter(city=city, slug=options["scenario"]).first()
+        if scenario is None:
+            known = ", ".join(city.scenarios.values_list("slug", flat=True)) or "none"
+            raise CommandError(f"No scenario {options['scenario']!r} in {city.code} "
+                               f"(known: {known}).")
+        with tqdm(total=3, desc=scenario.slug, unit="step", file=self.stderr._out) as bar:
+            def progress(done: int, total: int, label: str) -> None:
+                bar.set_postfix_str(label)
+                bar.n = done
+                bar.refresh()
+
+            try:
+                run = services.run_scenario(None, scenario, samples=options["samples"],
+                                            seed=options["seed"], progress=progress,
+                                            operator=True)
+            except ValidationError as err:
+                raise CommandError("; ".join(err.messages)) from None
+        r = run.result
+        last = len(r["years"]) - 1
+        self.stdout.write(
+            f"{scenario.title}: {r['years'][last]} business as usual {r['bau'][last]:,.0f} t CO2, "
+            f"with the measures {r['scenario'][last]:,.0f} t CO2 (5–95 %: "
+            f"{r['bands']['scenario'][0][last]:,.0f}–{r['bands']['scenario'][2][last]:,.0f}); "
+            f"{run.samples} samples, seed {run.seed}, {run.seconds:.2f} s; stored as run {run.pk}."
+        )

@@ -1,0 +1,18 @@
+"""Links the scenarios app adds to other apps' pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from urbis.scenarios import queries
+
+
+def city_links(request: HttpRequest, city: Any) -> list[dict[str, Any]]:
+    if not queries.visible_scenarios(city, request.user).exists():
+        return []
+    return [{"url": reverse("scenarios:list", args=[city.code]),
+             "label": _("Emission scenarios (modelled)")}]

@@ -1,0 +1,137 @@
+"""Reads shared by the scenario pages, API and CLI. Anonymous users see only published scenarios."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from urbis.engines import scenario as engine
+from urbis.people.permissions import Action, can
+from urbis.places.models import City
+from urbis.scenarios.models import (
+    EmissionFactor,
+    Inventory,
+    LeverKind,
+    Measure,
+    Scenario,
+    ScenarioRun,
+)
+
+CSV_COLUMNS = ["sector", "carrier", "energy_mwh", "source"]
+# Indicator units of emission targets, as t CO2 per unit.
+TONNES_PER_UNIT = {"t": 1.0, "kt": 1e3, "mt": 1e6}
+
+
+def visible_scenarios(city: City, user: Any = None) -> QuerySet[Scenario]:
+    qs = Scenario.objects.filter(city=city).select_related("inventory", "strategy")
+    if not can(user, Action.VIEW_PRIVATE, city):
+        qs = qs.filter(is_published=True)
+    return qs
+
+
+def get_scenario(city: City, slug: str, user: Any = None) -> Scenario:
+    scenario = visible_scenarios(city, user).filter(slug=slug).first()
+    if scenario is None:
+        raise Http404("No such scenario")
+    return scenario
+
+
+def latest_run(scenario: Scenario) -> ScenarioRun | None:
+    return scenario.runs.order_by("-created_at", "-pk").first()
+
+
+def inventory_csv(inventory: Inventory) -> str:
+    """The inventory's rows in the shape the import reads (SECAP sector × carrier, MWh)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in inventory.rows.all():
+        writer.writerow([row.sector, row.carrier, f"{row.energy_mwh:g}", row.source])
+    return out.getvalue()
+
+
+def _number(m: Measure) -> engine.model.Number:
+    if m.value_low is None or m.value_high is None:
+        return m.value
+    return engine.Distribution.triangular(m.value_low, m.value, m.value_high,
+                                          group=m.uncertainty_group or None)
+
+
+def engine_factors(city: City) -> tuple[engine.EmissionFactor, ...]:
+    """The city's own factors, then the shipped defaults for carriers the city has none for."""
+    own: dict[str, list[EmissionFactor]] = {}
+    for f in EmissionFactor.objects.filter(city=city).order_by("carrier", "year"):
+        own.setdefault(f.carrier, []).append(f)
+    out = []
+    for carrier, rows in own.items():
+        path = {r.year: r.t_co2_per_mwh for r in rows if r.year is not None}
+        plain = [r for r in rows if r.year is None]
+        value = plain[0].t_co2_per_mwh if plain else rows[0].t_co2_per_mwh
+        out.append(engine.EmissionFactor(carrier, value, by_year=path or None,
+                                         source=rows[0].source, edition=rows[0].edition))
+    for f in engine.default_factors():
+        if f.carrier not in own:
+            out.append(f)
+    return tuple(out)
+
+
+def engine_scenario(scenario: Scenario, extra: list[Measure] | None = None) -> engine.Scenario:
+    """The stored scenario as the engine's input (``extra``: unsaved measures to check)."""
+    inv = scenario.inventory
+    rows = {(r.sector, r.carrier): r.energy_mwh for r in inv.rows.all()}
+    measures = []
+    for m in [*scenario.measures.all(), *(extra or [])]:
+        common = {"name": m.name, "start_year": m.start_year, "ramp_years": m.ramp_years,
+                  "ceiling": m.ceiling,
+                  "cost": engine.Cost(m.capex_eur, m.opex_eur_per_year, m.lifetime_years)}
+        value = _number(m)
+        if m.kind == LeverKind.EFFICIENCY:
+            measures.append(engine.Efficiency(**common, sector=m.sector, carrier=m.carrier,
+                                              cut=value))
+        elif m.kind == LeverKind.FUEL_SWITCH:
+            measures.append(engine.FuelSwitch(
+                **common, sector=m.sector, from_carrier=m.carrier, to_carrier=m.to_carrier,
+                share=value, from_efficiency=m.from_efficiency, to_efficiency=m.to_efficiency))
+        elif m.kind == LeverKind.LOCAL_PRODUCTION:
+            measures.append(engine.LocalProduction(**common, mwh_per_year=value))
+        else:
+            measures.append(engine.ActivityChange(
+                **common, from_sector=m.sector, to_sector=m.to_sector,
+                to_carrier=m.to_carrier or "electricity", share=value,
+                intensity_ratio=m.intensity_ratio))
+    sectors = {s for s, _ in rows}
+    return engine.Scenario(
+        inventory=engine.Inventory(inv.year, rows, inv.local_production_mwh),
+        factors=engine_factors(scenario.city),
+        measures=tuple(measures),
+        drivers=(engine.Driver("demand", growth_rate=scenario.population_growth),),
+        sector_drivers=dict.fromkeys(sectors, "demand"),
+        end_year=scenario.end_year,
+    )
+
+
+def emission_targets(scenario: Scenario) -> list[dict[str, Any]]:
+    """The strategy's quantitative targets whose indicator is an absolute emission level in t,
+    kt or Mt (CO2 or CO2e), in t. Relative targets (% against a year) cannot be placed on the
+    scenario's axis without that year's emissions and are left out."""
+    if scenario.strategy_id is None:
+        return []
+    out = []
+    for t in scenario.strategy.targets.filter(kind="quantitative").select_related("indicator"):
+        unit = (t.indicator.unit if t.indicator else "").strip()
+        first = unit.split(" ", 1)[0].lower()
+        if "co2" not in unit.lower() or first not in TONNES_PER_UNIT or "/" in unit:
+            continue
+        if t.target_value is None or t.target_year is None:
+            continue
+        out.append({"id": t.pk, "title": t.title, "year": t.target_year,
+                    "t_co2": t.target_value * TONNES_PER_UNIT[first], "unit": unit})
+    return out
+
+
+def can_view_private(user: Any, city: City) -> bool:
+    return can(user, Action.VIEW_PRIVATE, city)

@@ -1,0 +1,49 @@
+// The wedge chart: business as usual on top, each measure's wedge stacked down to the scenario,
+// the 5–95 % band of the Monte Carlo runs and the targets. Data from a JSON script element; the
+// page has the same figures in a table.
+(function () {
+  "use strict";
+  var canvas = document.getElementById("wedge-chart");
+  var source = document.getElementById("scenario-chart");
+  if (!canvas || !source || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  var palette = ["#1d4ed8", "#166534", "#92400e", "#6b21a8", "#0f766e", "#9d174d", "#3f6212"];
+  var points = function (values) {
+    return data.years.map(function (y, i) { return { x: y, y: values[i] }; });
+  };
+  var datasets = [];
+  // Stack wedges from the scenario line up to business as usual.
+  var level = data.scenario.slice();
+  data.wedges.forEach(function (w, k) {
+    var top = level.map(function (v, i) { return v + w.values[i]; });
+    datasets.push({ label: w.name, data: points(top), fill: "-1", pointRadius: 0,
+      borderWidth: 0, backgroundColor: palette[k % palette.length] + "99" });
+    level = top;
+  });
+  datasets.unshift({ label: canvas.dataset.scenarioLabel, data: points(data.scenario),
+    borderColor: "#111827", borderWidth: 2, pointRadius: 0, fill: false });
+  datasets.push({ label: canvas.dataset.bauLabel, data: points(data.bau), borderColor: "#b91c1c",
+    borderWidth: 2, borderDash: [6, 4], pointRadius: 0, fill: false });
+  datasets.push({ label: canvas.dataset.bandLabel, data: points(data.bands.scenario[0]),
+    borderColor: "#6b7280", borderWidth: 1, borderDash: [2, 3], pointRadius: 0, fill: false });
+  datasets.push({ label: canvas.dataset.bandLabel, data: points(data.bands.scenario[2]),
+    borderColor: "#6b7280", borderWidth: 1, borderDash: [2, 3], pointRadius: 0, fill: "-1",
+    backgroundColor: "rgba(107,114,128,0.12)" });
+  data.targets.forEach(function (t) {
+    datasets.push({ label: canvas.dataset.targetLabel + ": " + t.title, type: "scatter",
+      data: [{ x: t.year, y: t.t_co2 }], pointStyle: "rectRot", pointRadius: 7,
+      backgroundColor: "#000000" });
+  });
+  new Chart(canvas, {
+    type: "line",
+    data: { datasets: datasets },
+    options: {
+      animation: false, parsing: false,
+      scales: {
+        x: { type: "linear", ticks: { precision: 0 }, title: { display: true, text: "year" } },
+        y: { title: { display: true, text: data.unit }, beginAtZero: true }
+      },
+      plugins: { legend: { position: "bottom" } }
+    }
+  });
+})();

@@ -1,0 +1,53 @@
+"""Scenario pages: thin; the numbers come from the stored run (queries), runs from services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from urbis.people.permissions import Action, can
+from urbis.places import queries as places
+from urbis.scenarios import queries, services
+
+
+def scenario_list(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    return render(request, "scenarios/list.html", {
+        "city": city, "scenarios": queries.visible_scenarios(city, request.user)})
+
+
+def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    scenario = queries.get_scenario(city, slug, request.user)
+    run = queries.latest_run(scenario)
+    rows = []
+    if run is not None:
+        r = run.result
+        for i, year in enumerate(r["years"]):
+            rows.append({"year": year, "bau": r["bau"][i], "scenario": r["scenario"][i],
+                         "p5": r["bands"]["scenario"][0][i], "p95": r["bands"]["scenario"][2][i]})
+    return render(request, "scenarios/detail.html", {
+        "city": city, "scenario": scenario, "run": run, "rows": rows,
+        "measures": scenario.measures.select_related("action"),
+        "can_edit": can(request.user, Action.EDIT, city),
+        "chart": run.result if run else None,
+    })
+
+
+@login_required
+@require_POST
+def scenario_run(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    scenario = queries.get_scenario(city, slug, request.user)
+    try:
+        services.run_scenario(request.user, scenario)
+    except ValidationError as err:
+        messages.error(request, "; ".join(err.messages))
+    else:
+        messages.success(request, _("The scenario was computed and stored."))
+    return redirect(scenario)
