@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from fpdf import FPDF
 
 # The PDF core fonts cover Latin-1 only; these are the characters outside it that reports use.
@@ -56,7 +57,8 @@ def render(report: Any) -> bytes:
     heading(report.title, 16)
     period = content["period"]
     line(f"{content['strategy']['city']} - period {period['start']} to {period['end']}")
-    line(f"Published {report.published_at:%Y-%m-%d}; figures as computed on "
+    # The date by the city's clock (its zone is active on the city's pages), not UTC's.
+    line(f"Published {timezone.localtime(report.published_at):%Y-%m-%d}; figures as computed on "
          f"{content['computed_on']} and frozen at publication.")
     summary = content["summary"]
     heading("Summary")
