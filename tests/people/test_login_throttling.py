@@ -213,3 +213,51 @@ def test_password_reset_requests_are_limited_per_address() -> None:
         assert client.post(RESET, {"email": f"victim{n}@example.org"}).status_code == 302
     _assert_throttled(client.post(RESET, {"email": "victim10@example.org"}), at_most=3600)
     assert _client(CITIZEN).post(RESET, {"email": "victim10@example.org"}).status_code == 302
+
+
+def _sign_in_once_and_out(client: Client, email: str) -> None:
+    assert _sign_in(client, email, RIGHT).status_code == 302
+    assert client.cookies[ratelimits.KNOWN_DEVICE_COOKIE].value
+    client.post("/accounts/logout/")
+    assert not _signed_in(client)
+
+
+def test_the_owner_still_signs_in_from_a_known_browser_while_the_account_is_locked(
+    make_user: Any,
+) -> None:
+    user = make_user()
+    citizen = _client(CITIZEN)
+    _sign_in_once_and_out(citizen, user.email)
+    attacker = _client(ATTACKER)
+    for _ in range(5):
+        _sign_in(attacker, user.email, "wrong")
+    _assert_throttled(_sign_in(attacker, user.email, RIGHT), at_most=300)
+    assert not _signed_in(attacker)
+    # Its owner, in a browser where the account signed in before, is not locked out.
+    assert _sign_in(citizen, user.email, RIGHT).status_code == 302
+    assert _signed_in(citizen)
+
+
+def test_a_known_browser_has_its_own_limit(make_user: Any) -> None:
+    user = make_user()
+    client = _client(CITIZEN)
+    _sign_in_once_and_out(client, user.email)
+    for _ in range(5):
+        _sign_in(client, user.email, "wrong")
+    _assert_throttled(_sign_in(client, user.email, RIGHT), at_most=300)
+    assert not _signed_in(client)
+
+
+def test_a_known_browser_of_another_account_or_a_forged_cookie_does_not_help(
+    make_user: Any,
+) -> None:
+    victim, own = make_user(), make_user()
+    attacker = _client(ATTACKER)
+    _sign_in_once_and_out(attacker, own.email)  # the cookie names the attacker's own account
+    for _ in range(5):
+        _sign_in(attacker, victim.email, "wrong")
+    _assert_throttled(_sign_in(attacker, victim.email, RIGHT), at_most=300)
+    forger = _client(CITIZEN)
+    forged = ratelimits.known_device_cookie(victim.email)[:-3] + "abc"
+    forger.cookies[ratelimits.KNOWN_DEVICE_COOKIE] = forged
+    _assert_throttled(_sign_in(forger, victim.email, RIGHT), at_most=300)

@@ -25,12 +25,13 @@ class EmailBackend(ModelBackend):
             return None
         email = email.strip().lower()
         ip = ratelimits.client_ip(request)
+        device = request.COOKIES.get(ratelimits.KNOWN_DEVICE_COOKIE) if request else None
         # Refused before the password is checked, so that the right one does not get in either
         # (django.contrib.auth.authenticate() treats PermissionDenied as "no one").
-        ratelimits.check_sign_in(email, ip)
+        ratelimits.check_sign_in(email, ip, device_cookie=device)
         user = super().authenticate(request, username=email, password=password)
         if user is None:
-            ratelimits.sign_in_failed(email, ip)
+            ratelimits.sign_in_failed(email, ip, device_cookie=device)
         else:
-            ratelimits.sign_in_succeeded(email)
+            ratelimits.sign_in_succeeded(email, device_cookie=device)
         return user

@@ -22,7 +22,11 @@ class EmailLoginForm(AuthenticationForm):
         # Checked here as well as in the backend so that the person reads why, not "wrong
         # password" (the backend's refusal looks like any failed authentication).
         wait = ratelimits.sign_in_wait(
-            self.cleaned_data.get("username"), ratelimits.client_ip(self.request)
+            self.cleaned_data.get("username"),
+            ratelimits.client_ip(self.request),
+            device_cookie=self.request.COOKIES.get(ratelimits.KNOWN_DEVICE_COOKIE)
+            if self.request
+            else None,
         )
         if wait is not None:
             self.retry_after = wait

@@ -13,7 +13,9 @@ tell which addresses have one) and per address. While either is at its limit, si
 even with the right password, until the window ends. The account's window is short (minutes), so
 an attacker cannot lock a citizen out for long; a successful sign-in clears only the account's
 count, never an address's, so an attacker cannot clear their own address's count by signing in
-to an account of their own.
+to an account of their own. A browser in which the account signed in before carries a signed
+"known device" cookie; there the account's failures are counted for that browser alone, so an
+attacker elsewhere who locked the account does not lock its owner out of their own browser.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -131,15 +135,53 @@ def seconds_to_wait(
 # ------------------------------------------------------------------ sign-in and password reset
 
 
-def _account_key(action: str, email: str) -> str:
+#: The cookie that marks a browser in which an account signed in before ("known device").
+KNOWN_DEVICE_COOKIE = "urbis_known_device"
+KNOWN_DEVICE_DAYS = 90
+_KNOWN_DEVICE_SALT = "urbis.people.ratelimits.known-device"
+
+
+def _digest(email: str) -> str:
     # A digest: the table holds no e-mail addresses, and every key fits the column.
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
-    return f"{action}:account:{digest}"
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
 
 
-def _keys(action: str, email: str | None, ip: str | None) -> list[tuple[str, str]]:
+def _account_key(action: str, email: str) -> str:
+    return f"{action}:account:{_digest(email)}"
+
+
+def known_device_cookie(email: str) -> str:
+    """A signed value for :data:`KNOWN_DEVICE_COOKIE`, set after a successful sign-in: it names
+    the account (by digest) and this browser (a random id)."""
+    return signing.dumps(
+        {"account": _digest(email), "device": secrets.token_hex(12)}, salt=_KNOWN_DEVICE_SALT
+    )
+
+
+def _known_device(email: str | None, cookie: str | None) -> str | None:
+    """The browser's id, if ``cookie`` proves that ``email``'s account signed in there before."""
+    if not email or not cookie:
+        return None
+    try:
+        data = signing.loads(
+            cookie, salt=_KNOWN_DEVICE_SALT, max_age=dt.timedelta(days=KNOWN_DEVICE_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("account") != _digest(email):
+        return None
+    return str(data.get("device", "")) or None
+
+
+def _keys(
+    action: str, email: str | None, ip: str | None, device: str | None = None
+) -> list[tuple[str, str]]:
     keys = []
-    if email:
+    if device:
+        # A browser the account signed in from before has its own count, under the account's
+        # limit: an attacker elsewhere who locked the account does not lock its owner out here.
+        keys.append((f"{action}:account", f"{action}:device:{device}"))
+    elif email:
         keys.append((f"{action}:account", _account_key(action, email)))
     if ip:
         keys.append((f"{action}:ip", f"{action}:ip:{ip}"))
@@ -153,33 +195,58 @@ def _purge_expired(now: dt.datetime) -> None:
     RateCounter.objects.filter(window_start__lte=now - dt.timedelta(seconds=longest)).delete()
 
 
-def sign_in_wait(email: str | None, ip: str | None, now: dt.datetime | None = None) -> int | None:
-    """Seconds before a sign-in for ``email`` from ``ip`` may be tried, or ``None`` if now."""
+def sign_in_wait(
+    email: str | None,
+    ip: str | None,
+    now: dt.datetime | None = None,
+    *,
+    device_cookie: str | None = None,
+) -> int | None:
+    """Seconds before a sign-in for ``email`` from ``ip`` may be tried, or ``None`` if now.
+    ``device_cookie`` is the request's :data:`KNOWN_DEVICE_COOKIE`, if any."""
     table = limits()
+    device = _known_device(email, device_cookie)
     waits = [
         seconds_to_wait(RateCounter, key, table[name], now)
-        for name, key in _keys("login", email, ip)
+        for name, key in _keys("login", email, ip, device)
     ]
     return max((w for w in waits if w is not None), default=None)
 
 
-def check_sign_in(email: str | None, ip: str | None, now: dt.datetime | None = None) -> None:
-    wait = sign_in_wait(email, ip, now)
+def check_sign_in(
+    email: str | None,
+    ip: str | None,
+    now: dt.datetime | None = None,
+    *,
+    device_cookie: str | None = None,
+) -> None:
+    wait = sign_in_wait(email, ip, now, device_cookie=device_cookie)
     if wait is not None:
         raise SignInThrottled("login", wait)
 
 
-def sign_in_failed(email: str | None, ip: str | None, now: dt.datetime | None = None) -> None:
+def sign_in_failed(
+    email: str | None,
+    ip: str | None,
+    now: dt.datetime | None = None,
+    *,
+    device_cookie: str | None = None,
+) -> None:
     now = now or _now()
     table = limits()
-    for name, key in _keys("login", email, ip):
+    for name, key in _keys("login", email, ip, _known_device(email, device_cookie)):
         count_attempt(RateCounter, key, table[name], now)
     _purge_expired(now)
 
 
-def sign_in_succeeded(email: str) -> None:
-    """The account's failures are forgiven; no address's count changes."""
-    RateCounter.objects.filter(key=_account_key("login", email)).delete()
+def sign_in_succeeded(email: str, *, device_cookie: str | None = None) -> None:
+    """The account's failures (and this known browser's) are forgiven; no address's count
+    changes."""
+    keys = [_account_key("login", email)]
+    device = _known_device(email, device_cookie)
+    if device:
+        keys.append(f"login:device:{device}")
+    RateCounter.objects.filter(key__in=keys).delete()
 
 
 def count_reset_request(email: str | None, ip: str | None, now: dt.datetime | None = None) -> None:

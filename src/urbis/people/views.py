@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from urbis.people import ratelimits
 from urbis.people.forms import EmailLoginForm, SignUpForm, ThrottledPasswordResetForm
 
 
@@ -40,6 +42,20 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return _too_many(super().form_invalid(form), form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # Marks this browser as one the account signs in from: while an attacker elsewhere
+        # has the account locked, its owner can still sign in here (people/ratelimits.py).
+        response.set_cookie(
+            ratelimits.KNOWN_DEVICE_COOKIE,
+            ratelimits.known_device_cookie(form.get_user().email),
+            max_age=ratelimits.KNOWN_DEVICE_DAYS * 24 * 3600,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
