@@ -4,7 +4,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from urbis.people.api_auth import write_auth
@@ -59,7 +59,7 @@ def latest_run(request: HttpRequest, code: str, slug: str) -> Any:
     city = places.get_city(code, request.user)
     run = queries.latest_run(queries.get_scenario(city, slug, request.user))
     if run is None:
-        return 404, None
+        return Status(404, None)
     return _run_out(run)
 
 
@@ -68,8 +68,8 @@ def latest_run(request: HttpRequest, code: str, slug: str) -> Any:
 def run(request: HttpRequest, code: str, slug: str, body: RunIn) -> Any:
     city = places.get_city(code, request.user)
     scenario = queries.get_scenario(city, slug, request.user)
-    return 201, _run_out(services.run_scenario(request.user, scenario, samples=body.samples,
-                                               seed=body.seed))
+    return Status(201, _run_out(services.run_scenario(request.user, scenario,
+                                                      samples=body.samples, seed=body.seed)))
 
 
 @router.get("/cities/{code}/inventories/{year}.csv", summary="An emission inventory as CSV")
@@ -89,4 +89,4 @@ def inventory_import(request: HttpRequest, code: str, year: int, file: File[Uplo
     city = places.get_city(code, request.user)
     inv = services.import_inventory_csv(request.user, city, year, file.read(),
                                         file_name=file.name or "inventory.csv", source=source)
-    return 201, {"year": inv.year, "rows": inv.rows.count()}
+    return Status(201, {"year": inv.year, "rows": inv.rows.count()})

@@ -1,0 +1,111 @@
+"""API and pages: anonymous users read published stored runs; every write needs the editor role."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from urbis.scenarios import services
+from urbis.scenarios.models import Inventory, ScenarioRun
+
+from .conftest import CSV
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(text: str) -> io.BytesIO:
+    handle = io.BytesIO(text.encode())
+    handle.name = "bei.csv"
+    return handle
+
+
+def test_read_published_run_anonymously(scenario: Any, client_for: Any) -> None:
+    client = client_for(None)
+    assert client.get("/api/v1/cities/barcelona/scenarios/pla-clima/run").status_code == 404
+    services.run_scenario(None, scenario, samples=200, seed=1, operator=True)
+    body = client.get("/api/v1/cities/barcelona/scenarios/pla-clima/run").json()
+    assert body["seed"] == 1 and body["result"]["unit"] == "t CO2"
+    listed = client.get("/api/v1/cities/barcelona/scenarios").json()
+    assert [s["slug"] for s in listed] == ["pla-clima"]
+    page = client.get("/cities/barcelona/scenarios/pla-clima/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Modelled figures." in text and "Illustrative inventory:" in text
+    assert 'id="scenario-chart"' in text and "<table" in text
+
+
+def test_unpublished_scenario_is_hidden_from_anonymous(scenario: Any, client_for: Any,
+                                                       make_user: Any, barcelona: Any) -> None:
+    scenario.is_published = False
+    scenario.save()
+    assert client_for(None).get("/cities/barcelona/scenarios/pla-clima/").status_code == 404
+    editor = client_for(make_user("editor", barcelona))
+    assert editor.get("/cities/barcelona/scenarios/pla-clima/").status_code == 200
+
+
+@pytest.mark.parametrize("role", [None, "member", "moderator"])
+def test_api_run_refused_without_the_role(scenario: Any, client_for: Any, make_user: Any,
+                                          barcelona: Any, role: Any) -> None:
+    user = make_user(role, barcelona) if role else None
+    response = client_for(user).post("/api/v1/cities/barcelona/scenarios/pla-clima/runs",
+                                     {"samples": 10}, content_type="application/json")
+    assert response.status_code in ({401, 403} if user is None else {403})
+    assert not ScenarioRun.objects.exists()
+
+
+def test_api_run_by_an_editor(scenario: Any, client_for: Any, make_user: Any,
+                              barcelona: Any) -> None:
+    client = client_for(make_user("editor", barcelona))
+    response = client.post("/api/v1/cities/barcelona/scenarios/pla-clima/runs",
+                           {"samples": 50, "seed": 9}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["seed"] == 9 and ScenarioRun.objects.count() == 1
+    bad = client.post("/api/v1/cities/barcelona/scenarios/pla-clima/runs",
+                      {"samples": 0}, content_type="application/json")
+    assert bad.status_code == 422 and ScenarioRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", [None, "member"])
+def test_api_inventory_import_refused_without_the_role(barcelona: Any, client_for: Any,
+                                                       make_user: Any, role: Any) -> None:
+    user = make_user(role, barcelona) if role else None
+    response = client_for(user).post("/api/v1/cities/barcelona/inventories/2019",
+                                     {"file": _csv(CSV)})
+    assert response.status_code in ({401, 403} if user is None else {403})
+    assert not Inventory.objects.exists()
+
+
+def test_api_inventory_import_by_an_editor_all_or_nothing(barcelona: Any, client_for: Any,
+                                                          make_user: Any) -> None:
+    client = client_for(make_user("editor", barcelona))
+    bad = client.post("/api/v1/cities/barcelona/inventories/2019",
+                      {"file": _csv(CSV + "nowhere,electricity,1,x\n")})
+    assert bad.status_code == 422
+    assert "unknown sector 'nowhere'" in bad.content.decode()
+    assert not Inventory.objects.exists()
+    ok = client.post("/api/v1/cities/barcelona/inventories/2019", {"file": _csv(CSV)})
+    assert ok.status_code == 201 and ok.json() == {"year": 2019, "rows": 5}
+    got = client.get("/api/v1/cities/barcelona/inventories/2019.csv")
+    assert got.status_code == 200 and got.content.decode().startswith("sector,carrier")
+
+
+@pytest.mark.parametrize("role", [None, "member"])
+def test_page_run_refused_without_the_role(scenario: Any, client_for: Any, make_user: Any,
+                                           barcelona: Any, role: Any) -> None:
+    user = make_user(role, barcelona) if role else None
+    response = client_for(user).post("/cities/barcelona/scenarios/pla-clima/run")
+    assert response.status_code in ({302, 403} if user is None else {403})
+    if user is None:
+        assert "/login" in response["Location"] or "login" in response["Location"]
+    assert not ScenarioRun.objects.exists()
+
+
+def test_page_run_by_an_editor(scenario: Any, client_for: Any, make_user: Any,
+                               barcelona: Any) -> None:
+    client = client_for(make_user("editor", barcelona))
+    response = client.post("/cities/barcelona/scenarios/pla-clima/run")
+    assert response.status_code == 302 and ScenarioRun.objects.count() == 1
+    page = client.get("/cities/barcelona/scenarios/pla-clima/").content.decode()
+    assert "Compute and store a new run" in page and "−30 % by 2030" in page
