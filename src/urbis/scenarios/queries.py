@@ -66,16 +66,16 @@ def engine_factors(city: City) -> tuple[engine.EmissionFactor, ...]:
     own: dict[str, list[EmissionFactor]] = {}
     for f in EmissionFactor.objects.filter(city=city).order_by("carrier", "year"):
         own.setdefault(f.carrier, []).append(f)
-    out = []
+    out: list[engine.EmissionFactor] = []
     for carrier, rows in own.items():
         path = {r.year: r.t_co2_per_mwh for r in rows if r.year is not None}
         plain = [r for r in rows if r.year is None]
         value = plain[0].t_co2_per_mwh if plain else rows[0].t_co2_per_mwh
         out.append(engine.EmissionFactor(carrier, value, by_year=path or None,
                                          source=rows[0].source, edition=rows[0].edition))
-    for f in engine.default_factors():
-        if f.carrier not in own:
-            out.append(f)
+    for default in engine.default_factors():
+        if default.carrier not in own:
+            out.append(default)
     return tuple(out)
 
 
@@ -83,11 +83,13 @@ def engine_scenario(scenario: Scenario, extra: list[Measure] | None = None) -> e
     """The stored scenario as the engine's input (``extra``: unsaved measures to check)."""
     inv = scenario.inventory
     rows = {(r.sector, r.carrier): r.energy_mwh for r in inv.rows.all()}
-    measures = []
+    measures: list[engine.model.Lever] = []
     for m in [*scenario.measures.all(), *(extra or [])]:
-        common = {"name": m.name, "start_year": m.start_year, "ramp_years": m.ramp_years,
-                  "ceiling": m.ceiling,
-                  "cost": engine.Cost(m.capex_eur, m.opex_eur_per_year, m.lifetime_years)}
+        common: dict[str, Any] = {
+            "name": m.name, "start_year": m.start_year, "ramp_years": m.ramp_years,
+            "ceiling": m.ceiling,
+            "cost": engine.Cost(m.capex_eur, m.opex_eur_per_year, m.lifetime_years),
+        }
         value = _number(m)
         if m.kind == LeverKind.EFFICIENCY:
             measures.append(engine.Efficiency(**common, sector=m.sector, carrier=m.carrier,
@@ -118,10 +120,11 @@ def emission_targets(scenario: Scenario) -> list[dict[str, Any]]:
     """The strategy's quantitative targets whose indicator is an absolute emission level in t,
     kt or Mt (CO2 or CO2e), in t. Relative targets (% against a year) cannot be placed on the
     scenario's axis without that year's emissions and are left out."""
-    if scenario.strategy_id is None:
+    strategy = scenario.strategy
+    if strategy is None:
         return []
     out = []
-    for t in scenario.strategy.targets.filter(kind="quantitative").select_related("indicator"):
+    for t in strategy.targets.filter(kind="quantitative").select_related("indicator"):
         unit = (t.indicator.unit if t.indicator else "").strip()
         first = unit.split(" ", 1)[0].lower()
         if "co2" not in unit.lower() or first not in TONNES_PER_UNIT or "/" in unit:

@@ -3,6 +3,7 @@ The command line acts as the site's operator."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             known = ", ".join(city.scenarios.values_list("slug", flat=True)) or "none"
             raise CommandError(f"No scenario {options['scenario']!r} in {city.code} "
                                f"(known: {known}).")
-        with tqdm(total=3, desc=scenario.slug, unit="step", file=self.stderr._out) as bar:
+        with tqdm(total=3, desc=scenario.slug, unit="step", file=sys.stderr) as bar:
             def progress(done: int, total: int, label: str) -> None:
                 bar.set_postfix_str(label)
                 bar.n = done
