@@ -14,7 +14,7 @@ import pyarrow as pa
 from . import store
 from .areas import AreaIndex
 from .model import DEFAULT_MAX_POWER_KW, Area, IngestReport, ReadingError, StoredFile
-from .readers import estimate_rows, input_columns, read_input
+from .readers import estimate_rows, file_kind, input_columns, read_input, utf8_problem
 from .slices import Slice, cut
 from .validate import ROW_COLUMN, InputFrame, column_problems, validate
 
@@ -73,6 +73,9 @@ def ingest_file(
         return IngestReport(name, file_hash, "rejected", errors=errors, errors_truncated=truncated)
 
     try:
+        problem = _file_problem(source, name)
+        if problem is not None:
+            return rejected([problem])
         columns = set(input_columns(source))
         sliced = estimate_rows(source) > limit
     except _READ_ERRORS as exc:
@@ -135,6 +138,26 @@ def ingest_file(
 
 
 _READ_ERRORS = (pl.exceptions.PolarsError, pa.ArrowException, OSError, ValueError)
+
+
+def _file_problem(source: Path, name: str) -> ReadingError | None:
+    """What makes the file as a whole unreadable, said so that its sender can act on it."""
+    if source.stat().st_size == 0:
+        return ReadingError(name, 0, "*", "the file is empty (0 bytes)")
+    kind = file_kind(source)
+    if kind != "parquet" and name.lower().endswith(".parquet"):
+        return ReadingError(
+            name, 0, "*", "not a Parquet file (it does not start with the Parquet signature)"
+        )
+    if kind != "parquet":
+        bad = utf8_problem(source)
+        if bad is not None:
+            row, byte = bad
+            return ReadingError(
+                name, row, "*",
+                f"not UTF-8 text (byte {byte}); save the file as UTF-8 and send it again",
+            )
+    return None
 
 
 def _unreadable(name: str, exc: Exception) -> ReadingError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import re
@@ -36,6 +37,33 @@ def file_kind(path: Path) -> str:
     if head[:2] == _GZIP_MAGIC:
         return "csv.gz"
     return "csv"
+
+
+def utf8_problem(path: Path) -> tuple[int, int] | None:
+    """``(row, byte)`` of the first byte of a CSV file (gzip or not) that is not UTF-8, or
+    None. ``row`` counts lines as a spreadsheet does (the header is row 1); ``byte`` is the
+    0-based offset in the (uncompressed) text. Read in blocks, so that a file of any size is
+    checked in little memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    opener = gzip.open if file_kind(path) == "csv.gz" else open
+    offset, newlines = 0, 0
+    with opener(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                # The decoder may hold back up to 3 bytes of an unfinished character from
+                # the previous block; the error's offset is within the bytes it was given.
+                held = len(exc.object) - len(block)
+                start = max(exc.start - held, 0)
+                return newlines + block.count(b"\n", 0, start) + 1, offset + start
+            offset += len(block)
+            newlines += block.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return newlines + 1, offset
+    return None
 
 
 def _read_text_head(path: Path, gzipped: bool) -> str:

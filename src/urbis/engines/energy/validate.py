@@ -249,7 +249,9 @@ def _infer_resolution(rows: pl.DataFrame) -> pl.DataFrame:
         .sort("meter_id", "flow", "ts")
         .with_columns(gap=pl.col("ts").diff().over("meter_id", "flow").dt.total_seconds())
         .group_by("meter_id", "flow")
-        .agg(pl.col("gap").min())
+        # A repeated timestamp (gap 0) is reported as a duplicate; it says nothing of the
+        # meter's resolution.
+        .agg(pl.col("gap").filter(pl.col("gap") > 0).min())
     )
     return gaps.with_columns(
         resolution=pl.when(pl.col("gap") == 900)
