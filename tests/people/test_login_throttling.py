@@ -190,6 +190,8 @@ def test_ended_windows_are_purged_as_failures_are_counted() -> None:
     assert RateCounter.objects.count() == 2
     ratelimits.sign_in_failed("other@example.org", None, now=now)
     assert list(RateCounter.objects.values_list("count", flat=True)) == [1]
+    assert ratelimits.purge_expired(now + dt.timedelta(hours=1)) == 1
+    assert not RateCounter.objects.exists()
 
 
 def test_password_reset_requests_are_limited(make_user: Any, clock: Clock) -> None:

@@ -188,11 +188,22 @@ def _keys(
     return keys
 
 
-def _purge_expired(now: dt.datetime) -> None:
-    # No periodic job is needed for these counters: each counted failure also drops the windows
-    # that ended (an indexed range delete), so the table stays as small as the live windows.
+def purge_expired(now: dt.datetime | None = None) -> int:
+    """Delete this table's counters whose window ended (every window here is at most the longest
+    limit's); returns how many. Also run on each counted failure, so no periodic job is needed,
+    but a periodic purge may call it too."""
+    now = now or _now()
     longest = max(seconds for _count, seconds in limits().values())
-    RateCounter.objects.filter(window_start__lte=now - dt.timedelta(seconds=longest)).delete()
+    deleted, _ = RateCounter.objects.filter(
+        window_start__lte=now - dt.timedelta(seconds=longest)
+    ).delete()
+    return deleted
+
+
+def _purge_expired(now: dt.datetime) -> None:
+    # Each counted failure also drops the windows that ended (an indexed range delete), so the
+    # table stays as small as the live windows.
+    purge_expired(now)
 
 
 def sign_in_wait(
