@@ -4,6 +4,7 @@ language's format (Django's localised formats), not in UTC as an English pattern
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 from typing import Any
@@ -131,3 +132,62 @@ def test_stored_energy_files_show_the_city_s_first_and_last_day(barcelona: City)
     cells = re.findall(r"<td>([^<]*)</td>", html)
     assert cells[:2] == ["01.01.2025", "31.12.2025"]
     assert "02.03.2026 00:30" in html  # stored at 23:30 UTC, already the next day in Madrid
+
+
+def test_a_report_published_late_on_new_year_s_eve_is_dated_by_the_city(
+    barcelona: City, client: Any
+) -> None:
+    from pypdf import PdfReader
+
+    from urbis.strategy import services as strategy_services
+    from urbis.strategy.models import ProgressReport
+
+    strategy = strategy_services.save_strategy(
+        by=None, city=barcelona, title="Pla clima", slug="pla-clima-tz", vision="Menys emissions.",
+        start_year=2018, end_year=2030, is_published=True,
+    )
+    report = strategy_services.publish_report(
+        by=None, strategy=strategy, period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31), title="Informe 2024",
+    )
+    # 23:30 UTC on 31 December 2030 is 00:30 on 1 January 2031 in Barcelona.
+    ProgressReport.objects.filter(pk=report.pk).update(
+        published_at=dt.datetime(2030, 12, 31, 23, 30, tzinfo=dt.UTC)
+    )
+    base = f"/cities/{barcelona.code}/strategy/{strategy.slug}/reports/"
+    assert "01.01.2031" in _get(client, f"{base}{report.pk}/", "de")
+    assert "(01/01/2031)" in _get(client, f"/cities/{barcelona.code}/strategy/{strategy.slug}/",
+                                  "fr")
+    response = client.get(f"{base}{report.pk}/report.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Published 2031-01-01" in text
+
+
+def test_a_german_reader_sees_german_dates(barcelona: City, client: Any) -> None:
+    assert barcelona.population_date is not None
+    html = _get(client, f"/cities/{barcelona.code}/", "de")
+    assert f"({barcelona.population_date:%d.%m.%Y})" in html
+    assert f"({barcelona.population_date:%Y-%m-%d})" not in html
+
+
+# A named localised format, a machine-readable one ("c" for <time datetime>, "U"), the zone
+# ("T", "e") or the year alone are fine; a hard-coded day/month/hour pattern is not.
+ALLOWED_FORMATS = re.compile(r"^(?:[A-Z_]+_FORMAT|c|U|T|e|Y)$")
+
+
+def test_no_template_shows_a_date_in_a_hard_coded_pattern() -> None:
+    from pathlib import Path
+
+    import urbis
+
+    package = Path(urbis.__file__).parent
+    found = []
+    for template in sorted(package.glob("*/templates/**/*.html")):
+        text = template.read_text()
+        for match in re.finditer(r"\|(?:date|time):\s*[\"']([^\"']*)[\"']", text):
+            if not ALLOWED_FORMATS.match(match.group(1)):
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(f"{template.relative_to(package)}:{line}: {match.group(0)}")
+        found += [f"{template.relative_to(package)}: |date without a format"
+                  for _ in re.finditer(r"\|date(?=[\s|}])", text)]
+    assert found == []
