@@ -19,6 +19,10 @@ from shapely.geometry.base import BaseGeometry
 WGS84 = CRS.from_epsg(4326)
 _GEOD = Geod(ellps="WGS84")
 SUPPORTED_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip"}
+_FORMAT_NAMES = {
+    ".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".shp": "Shapefile",
+    ".zip": "zipped Shapefile",
+}
 
 
 class UnreadableFile(ValueError):
@@ -40,10 +44,18 @@ def read_features(path: Path) -> list[Feature]:
         raise UnreadableFile(
             f"{path.name}: unsupported format; use GeoJSON, GeoPackage or Shapefile"
         )
+    if path.stat().st_size == 0:
+        raise UnreadableFile(f"{path.name}: the file is empty (0 bytes)")
     try:
         meta, table = pyogrio.read_arrow(path)
     except Exception as exc:  # pyogrio raises several GDAL error types
-        raise UnreadableFile(f"{path.name}: cannot be read as a vector file ({exc})") from exc
+        # GDAL's own text (SQL statements, driver names) tells a city's editor nothing; the
+        # exception stays chained for whoever debugs it.
+        kind = _FORMAT_NAMES[path.suffix.lower()]
+        raise UnreadableFile(
+            f"{path.name}: cannot be read as a {kind} file; it is damaged or incomplete "
+            f"(was it fully downloaded or exported?). Export it again and retry."
+        ) from exc
     geometry_column = meta.get("geometry_name") or "wkb_geometry"
     if geometry_column not in table.column_names:
         raise UnreadableFile(f"{path.name}: the file has no geometry column")

@@ -132,6 +132,15 @@ def import_areas(
     if fields.parent:
         parents = {a.code: a for a in Area.objects.filter(city=city)}
     existing_levels = dict(Area.objects.filter(city=city).values_list("code", "level"))
+    # A property that no feature has is a wrong field name, not a bad row: say so once.
+    present = {key for feature in features for key in feature.properties}
+    absent = [f for f in (fields.code, fields.name, fields.parent) if f and f not in present]
+    if features and absent:
+        known = ", ".join(sorted(present)) or "none"
+        raise ImportRefused(
+            [RowError(name, 0, f, f"no feature has this property (it has: {known})")
+             for f in absent]
+        )
 
     prepared: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
