@@ -19,9 +19,19 @@ from ninja.errors import ValidationError as NinjaValidationError
 from urbis.discovery import app_modules
 from urbis.errors import ImportRefused
 from urbis.people.api_auth import InvalidToken
-from urbis.problems import problem_response
+from urbis.problems import document_problems, problem_response
 
-api = NinjaAPI(
+logger = logging.getLogger("django.request")
+
+
+class _Api(NinjaAPI):
+    """Every operation also documents its 4XX and 5XX problem documents."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return document_problems(super().get_openapi_schema(**kwargs))
+
+
+api = _Api(
     title="Urbis API",
     version="1",
     description=(

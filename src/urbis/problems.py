@@ -28,3 +28,40 @@ def problem_response(
     return HttpResponse(
         json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_CONTENT_TYPE
     )
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "one entry per refused field (or file, row and field)",
+            "items": {"type": "object"},
+        },
+    },
+}
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare, on every operation of an OpenAPI document, that a client error (4XX) or a
+    server error (5XX) answers with a problem document, so that clients and contract tests
+    know every status the API can give and what its body looks like."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = PROBLEM_SCHEMA
+    reference = {"$ref": "#/components/schemas/Problem"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, label in (("4XX", "Client error"), ("5XX", "Server error")):
+                responses.setdefault(status, {
+                    "description": f"{label} (problem details)",
+                    "content": {PROBLEM_CONTENT_TYPE: {"schema": reference}},
+                })
+    return schema
