@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "urbis.energy",
     "urbis.opendata",
     "urbis.scenarios",
+    "urbis.policy",
     "urbis.demo",
     "django_tasks",
     "django_tasks_db",
