@@ -64,6 +64,11 @@ class Organisation(models.Model):
         NGO = "ngo", _("NGO")
         RESEARCH = "research", _("Research organisation")
         COMMUNITY_GROUP = "community_group", _("Community group")
+        # The stakeholders the partnership plan names besides the above (issue 19).
+        REGIONAL_AUTHORITY = "regional_authority", _("Regional authority")
+        NATIONAL_MINISTRY = "national_ministry", _("National ministry")
+        FUNDING_ORGANISATION = "funding_organisation", _("Funding organisation")
+        UTILITY = "utility", _("Utility")
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
