@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from urbis.web.security import tile_sources
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files with hashed names and far-future caching, from every process, no proxy rule.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -175,6 +179,31 @@ STORAGES = {
 # boundaries without them, so a city can run Urbis with no third-party tile server at all.
 TILE_URL = os.environ.get("URBIS_TILE_URL", "")
 TILE_ATTRIBUTION = os.environ.get("URBIS_TILE_ATTRIBUTION", "")
+
+# Security headers on every response (docs/ARCHITECTURE.md, "Security headers"): scripts and
+# styles from this site only, never inline (Leaflet and Chart.js set styles through the DOM,
+# which the policy allows). Images may also come from the base-map tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *tile_sources(TILE_URL)],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features no page of Urbis uses, switched off for every frame.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "geolocation", "gyroscope", "hid", "magnetometer", "microphone",
+        "midi", "payment", "serial", "usb", "xr-spatial-tracking",
+    )
+}
 
 ENERGY_ENGINE = os.environ.get("URBIS_ENERGY_ENGINE", "duckdb")
 # Readings files larger than this are checked in slices of whole meters (bounded memory);
