@@ -50,6 +50,18 @@
       if (distinct) { return; }
     }
   }
+  // Area names come from uploaded files: they reach the page as text, never as HTML.
+  function textTooltip(text) {
+    return function () {
+      var span = document.createElement("span");
+      span.textContent = text;
+      return span;
+    };
+  }
+  function swatch(parent, colour, text) {
+    L.DomUtil.create("span", "swatch", parent).style.background = colour;
+    parent.appendChild(document.createTextNode(" " + text));
+  }
   var map = L.map(el, { zoomSnap: 0.25 });
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
@@ -83,7 +95,7 @@
         onEachFeature: function (f, path) {
           var p = f.properties || {};
           var text = (p.name || p.code) + ": " + show(p.value);
-          path.bindTooltip(text, { sticky: true });
+          path.bindTooltip(textTooltip(text), { sticky: true });
           if (p.url) { path.on("click", function () { window.location.href = p.url; }); }
           path.on("add", function () {
             var node = path.getElement && path.getElement();
@@ -104,15 +116,16 @@
       legend.onAdd = function () {
         var div = L.DomUtil.create("div", "legend");
         div.setAttribute("id", "energy-legend");
-        var html = "<strong>" + (el.dataset.legendTitle || "") + "</strong><br>";
+        L.DomUtil.create("strong", "", div).textContent = el.dataset.legendTitle || "";
+        L.DomUtil.create("br", "", div);
         var lower = null;
         for (var i = 0; i < classes.length; i++) {
-          html += '<span class="swatch" style="background:' + palette[Math.min(i, palette.length - 1)] + '"></span> ' +
-            (lower === null ? "≤ " : show(lower) + " – ") + show(classes[i]) + "<br>";
+          swatch(div, palette[Math.min(i, palette.length - 1)],
+            (lower === null ? "≤ " : show(lower) + " – ") + show(classes[i]));
+          L.DomUtil.create("br", "", div);
           lower = classes[i];
         }
-        html += '<span class="swatch" style="background:' + NO_DATA + '"></span> ' + noData;
-        div.innerHTML = html;
+        swatch(div, NO_DATA, noData);
         return div;
       };
       legend.addTo(map);

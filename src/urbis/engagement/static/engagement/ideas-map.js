@@ -34,7 +34,13 @@
       },
       onEachFeature: function (feature, marker) {
         var p = feature.properties || {};
-        marker.bindTooltip(p.name + (p.votes !== undefined ? " (" + p.votes + ")" : ""));
+        // Idea titles are participants' text: shown as a text node, never parsed as HTML.
+        var text = p.name + (p.votes !== undefined ? " (" + p.votes + ")" : "");
+        marker.bindTooltip(function () {
+          var span = document.createElement("span");
+          span.textContent = text;
+          return span;
+        });
         if (p.url) { marker.on("click", function () { window.location.href = p.url; }); }
       }
     }).addTo(map);

@@ -37,6 +37,22 @@
     };
   }
 
+  // Names come from uploaded boundary files: they reach the page as text nodes, never as
+  // HTML (Leaflet would parse a string tooltip as markup).
+  function textTooltip(text) {
+    return function () {
+      var span = document.createElement("span");
+      span.textContent = text;
+      return span;
+    };
+  }
+
+  function swatch(parent, colour, text) {
+    var box = L.DomUtil.create("span", "swatch", parent);
+    box.style.background = colour;
+    parent.appendChild(document.createTextNode(" " + text));
+  }
+
   function label(p) {
     var value = measure ? p[measure] : null;
     var text = p.name || p.code;
@@ -53,7 +69,7 @@
         style: style,
         onEachFeature: function (feature, path) {
           var p = feature.properties || {};
-          path.bindTooltip(label(p), { sticky: true });
+          path.bindTooltip(textTooltip(label(p)), { sticky: true });
           if (p.url) {
             path.on("click", function () { window.location.href = p.url; });
           }
@@ -84,14 +100,16 @@
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "legend");
       var lower = 0;
-      var html = unit ? "<strong>" + unit + "</strong><br>" : "";
+      if (unit) {
+        L.DomUtil.create("strong", "", div).textContent = unit;
+        L.DomUtil.create("br", "", div);
+      }
       for (var i = 0; i < classes.length; i++) {
-        html += '<span class="swatch" style="background:' + PALETTE[Math.min(i, PALETTE.length - 1)] + '"></span> ' +
-          fmt.format(lower) + "–" + fmt.format(classes[i]) + "<br>";
+        swatch(div, PALETTE[Math.min(i, PALETTE.length - 1)], fmt.format(lower) + "–" + fmt.format(classes[i]));
+        L.DomUtil.create("br", "", div);
         lower = classes[i];
       }
-      html += '<span class="swatch" style="background:' + NO_DATA + '"></span> ' + noDataLabel;
-      div.innerHTML = html;
+      swatch(div, NO_DATA, noDataLabel);
       return div;
     };
     legend.addTo(map);
