@@ -6,6 +6,7 @@ what it has not published yet."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -204,7 +205,8 @@ def target_status(
 
 
 def chart_data(target: Target, status: dict[str, Any]) -> dict[str, Any]:
-    """Observed series and the straight target path, for Chart.js (x = year)."""
+    """Observed series and the straight target path, for Chart.js (x = year), with the axis
+    bounds the chart should use."""
     observed = [
         {"x": round(monitoring.year_position(dt.date.fromisoformat(o["date"])), 3), "y": o["value"]}
         for o in status.get("observations", [])
@@ -215,7 +217,35 @@ def chart_data(target: Target, status: dict[str, Any]) -> dict[str, Any]:
     if target.target_year is not None and target.target_value is not None:
         path.append({"x": target.target_year, "y": target.target_value})
     unit = target.indicator.unit if target.indicator is not None else ""
-    return {"observed": observed, "path": path, "unit": unit, "label": target.title}
+    years = [p["x"] for p in observed]
+    years += [y for y in (target.baseline_year, target.target_year) if y is not None]
+    values = [p["y"] for p in observed + path]
+    return {"observed": observed, "path": path, "unit": unit, "label": target.title,
+            "bounds": chart_bounds(years, values)}
+
+
+# Share of the value range left empty above and below the data, so that no point sits on the
+# edge of the plot where Chart.js cuts it in half.
+VALUE_PADDING = 0.1
+
+
+def chart_bounds(years: list[float], values: list[float]) -> dict[str, Any]:
+    """Axis bounds derived from the data: whole years with one year of margin either side, and
+    a value range padded by ``VALUE_PADDING`` (never below zero when no value is negative).
+
+    Left to itself Chart.js widens a one-year axis by 5 % of the year (1900 to 2150) and puts
+    the highest value on the top edge."""
+    bounds: dict[str, Any] = {}
+    if years:
+        bounds["x"] = {"min": math.floor(min(years)) - 1, "max": math.ceil(max(years)) + 1}
+    if values:
+        low, high = min(values), max(values)
+        pad = (high - low) * VALUE_PADDING or abs(high) * VALUE_PADDING or 1.0
+        bottom = low - pad
+        if low >= 0:
+            bottom = max(bottom, 0.0)
+        bounds["y"] = {"min": bottom, "max": high + pad}
+    return bounds
 
 
 def action_progress(action: Action, *, on: dt.date | None = None) -> dict[str, Any]:
@@ -521,6 +551,25 @@ def compare(indicator: Indicator, *, user: Any = None) -> dict[str, Any]:
             }
         )
     return {"indicator": indicator, "rows": rows}
+
+
+def compare_chart(indicator: Indicator, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rows of ``compare`` as Chart.js series (per inhabitant where the indicator is a city
+    total), with axis bounds that leave every point inside the plot."""
+    per_capita = indicator.per_capita
+    series = [
+        {"label": row["city"].name,
+         "data": [{"x": p["x"], "y": p["per_capita"] if per_capita else p["y"]}
+                  for p in row["series"]]}
+        for row in rows
+    ]
+    points = [p for s in series for p in s["data"]]
+    return {
+        "series": series,
+        "unit": indicator.per_capita_unit if per_capita else indicator.unit,
+        "bounds": chart_bounds([p["x"] for p in points],
+                               [p["y"] for p in points if p["y"] is not None]),
+    }
 
 
 def network_figures(*, user: Any = None) -> dict[str, Any]:

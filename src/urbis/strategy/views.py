@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from urbis.errors import ImportRefused
@@ -371,7 +372,9 @@ def city_indicators(request: HttpRequest, code: str) -> HttpResponse:
                 except ImportRefused as exc:
                     errors = exc.errors
                 else:
-                    messages.success(request, _("%(n)d observations stored.") % {"n": count})
+                    messages.success(request, ngettext(
+                        "%(n)d observation stored.", "%(n)d observations stored.", count
+                    ) % {"n": count})
                     return redirect("strategy:city-indicators", code=city.code)
         else:
             new_indicator = forms.IndicatorForm(request.POST)
@@ -419,19 +422,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def compare(request: HttpRequest, indicator: str) -> HttpResponse:
     the_indicator = queries.get_catalogue_indicator(indicator)
     result = queries.compare(the_indicator, user=request.user)
-    per_capita = the_indicator.per_capita
-    series = [
-        {"label": row["city"].name,
-         "data": [{"x": p["x"], "y": p["per_capita"] if per_capita else p["y"]}
-                  for p in row["series"]]}
-        for row in result["rows"]
-    ]
     return render(request, "strategy/compare.html", {
-        **result, "per_capita": per_capita,
-        "charts": {
-            "series": series,
-            "unit": the_indicator.per_capita_unit if per_capita else the_indicator.unit,
-        },
+        **result, "per_capita": the_indicator.per_capita,
+        "charts": queries.compare_chart(the_indicator, result["rows"]),
     })
 
 

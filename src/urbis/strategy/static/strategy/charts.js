@@ -4,11 +4,21 @@
 (function () {
   "use strict";
   if (typeof Chart === "undefined") { return; }
-  var axisYear = {
-    type: "linear",
-    ticks: { precision: 0, callback: function (v) { return String(Math.round(v)); } },
-    title: { display: true, text: "year" }
-  };
+  // Axis bounds come with the data (strategy/queries.py chart_bounds): whole years with a
+  // year's margin, and a padded value range. The value bounds are only suggested so that
+  // Chart.js may round them out to tidy tick values.
+  function scales(data) {
+    var bounds = data.bounds || {};
+    var x = {
+      type: "linear",
+      ticks: { precision: 0, callback: function (v) { return String(Math.round(v)); } },
+      title: { display: true, text: "year" }
+    };
+    var y = { title: { display: true, text: data.unit } };
+    if (bounds.x) { x.min = bounds.x.min; x.max = bounds.x.max; }
+    if (bounds.y) { y.suggestedMin = bounds.y.min; y.suggestedMax = bounds.y.max; }
+    return { x: x, y: y };
+  }
   var palette = ["#1d4ed8", "#b91c1c", "#166534", "#92400e", "#6b21a8", "#0f766e"];
 
   function targetChart(canvas, data) {
@@ -25,7 +35,7 @@
       },
       options: {
         animation: false, parsing: false,
-        scales: { x: axisYear, y: { title: { display: true, text: data.unit } } },
+        scales: scales(data),
         plugins: { legend: { position: "bottom" } }
       }
     });
@@ -42,7 +52,7 @@
       },
       options: {
         animation: false, parsing: false,
-        scales: { x: axisYear, y: { title: { display: true, text: data.unit } } },
+        scales: scales(data),
         plugins: { legend: { position: "bottom" } }
       }
     });
