@@ -1,5 +1,9 @@
 """Background jobs on the real database queue, run by the real worker: in this process for a
-bounded number of jobs, and as an ``urbis worker`` subprocess that is killed in mid-job."""
+bounded number of jobs, and as an ``urbis worker`` subprocess that is killed in mid-job.
+
+The in-process tests are transactional: the worker commits each step in its own transactions
+and checks its connection between jobs, as in production, which a test wrapped in one
+transaction would not allow on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -41,6 +45,19 @@ def run_worker(*extra: str) -> str:
     return out.getvalue()
 
 
+WORKER_DB = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def cities(transactional_db: Any) -> Any:
+    from urbis.demo import loader
+    from urbis.places.models import City
+
+    for _label, step in loader.place_steps():  # a transactional test starts from empty tables
+        step()
+    return City.objects.get(code="barcelona")
+
+
 @pytest.fixture
 def energy_dir(settings: Any, tmp_path: Path) -> Path:
     settings.DATA_DIR = tmp_path / "data"
@@ -58,21 +75,20 @@ def small_readings(hours: int = 3) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def upload_file(client: Any, name: str, capture: Any) -> EnergyUpload:
+def upload_file(client: Any, name: str) -> EnergyUpload:
     data = io.BytesIO(small_readings())
     data.name = name
-    with capture(execute=True):
-        response = client.post("/cities/barcelona/energy/upload/", {"file": data})
+    response = client.post("/cities/barcelona/energy/upload/", {"file": data})
     assert response.status_code == 302
     return EnergyUpload.objects.get(file_name=name)
 
 
+@WORKER_DB
 def test_an_upload_waits_on_the_queue_and_the_worker_stores_it(
-    barcelona: Any, make_user: Any, client_for: Any, energy_dir: Path,
-    django_capture_on_commit_callbacks: Any,
+    cities: Any, make_user: Any, client_for: Any, energy_dir: Path
 ) -> None:
-    client = client_for(make_user("editor", barcelona))
-    upload = upload_file(client, "queued.csv", django_capture_on_commit_callbacks)
+    client = client_for(make_user("editor", cities))
+    upload = upload_file(client, "queued.csv")
     # Nothing ran in the request: the job waits in the queue's table, and the page says so.
     job = DBTaskResult.objects.get()
     assert job.status == TaskResultStatus.READY
@@ -96,13 +112,13 @@ def test_an_upload_waits_on_the_queue_and_the_worker_stores_it(
     assert status["finished"] is True and status["job"]["status"] == "SUCCESSFUL"
 
 
+@WORKER_DB
 def test_a_job_left_running_by_a_killed_worker_is_failed_with_its_reason(
-    barcelona: Any, make_user: Any, client_for: Any, energy_dir: Path,
-    django_capture_on_commit_callbacks: Any,
+    cities: Any, make_user: Any, client_for: Any, energy_dir: Path
 ) -> None:
-    client = client_for(make_user("editor", barcelona))
-    lost = upload_file(client, "lost.csv", django_capture_on_commit_callbacks)
-    alive = upload_file(client, "alive.csv", django_capture_on_commit_callbacks)
+    client = client_for(make_user("editor", cities))
+    lost = upload_file(client, "lost.csv")
+    alive = upload_file(client, "alive.csv")
     pending = Path(lost.pending_path)
     assert pending.is_file()
     # What a SIGKILL leaves behind: a job claimed by a worker whose heartbeat has stopped ...
@@ -120,7 +136,7 @@ def test_a_job_left_running_by_a_killed_worker_is_failed_with_its_reason(
 
     output = run_worker()
 
-    assert "Failed 1 job(s) left running by a stopped worker" in output
+    assert "Failed 1 job left running by a stopped worker" in output
     lost.refresh_from_db()
     alive.refresh_from_db()
     lost_job = jobs.job_for(f"energy.upload:{lost.pk}")
@@ -135,7 +151,8 @@ def test_a_job_left_running_by_a_killed_worker_is_failed_with_its_reason(
     assert "dead-1 stopped while this job ran" in page
 
 
-def test_mail_is_sent_by_the_worker(db: Any) -> None:
+@WORKER_DB
+def test_mail_is_sent_by_the_worker() -> None:
     jobs.enqueue(send_mails, [["New comment", "Someone answered.", None, ["ana@example.org"]]])
     assert mail.outbox == []
     run_worker()
@@ -143,7 +160,8 @@ def test_mail_is_sent_by_the_worker(db: Any) -> None:
     assert mail.outbox[0].subject == "New comment"
 
 
-def test_rate_counters_are_purged_by_a_periodic_job(db: Any) -> None:
+@WORKER_DB
+def test_rate_counters_are_purged_by_a_periodic_job() -> None:
     from urbis.engagement.models import RateCounter
 
     old = timezone.now() - dt.timedelta(days=3)
@@ -225,7 +243,7 @@ def test_urbis_worker_subprocess_killed_in_mid_job_then_a_new_one_recovers(
     )
 
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "Failed 1 job(s) left running by a stopped worker" in second.stdout
+    assert "Failed 1 job left running by a stopped worker" in second.stdout
     rows = _rows(db_file)
     status, traceback = rows["tests.jobs.blocking.wait_for"]
     assert status == "FAILED" and "WorkerLost" in traceback and "stopped while" in traceback

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 from django.db import connection
+from django.utils.translation import ngettext
 from django_tasks_db.management.commands import db_worker
 
 from urbis.jobs import services
@@ -60,7 +61,11 @@ class Command(db_worker.Command):
         failed = services.recover_interrupted()
         if failed and options["verbosity"]:
             self.stdout.write(
-                f"Failed {len(failed)} job(s) left running by a stopped worker: "
+                ngettext(
+                    "Failed %(n)d job left running by a stopped worker: ",
+                    "Failed %(n)d jobs left running by a stopped worker: ",
+                    len(failed),
+                ) % {"n": len(failed)}
                 + ", ".join(failed)
             )
         stop = threading.Event()
