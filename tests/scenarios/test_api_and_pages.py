@@ -109,3 +109,26 @@ def test_page_run_by_an_editor(scenario: Any, client_for: Any, make_user: Any,
     assert response.status_code == 302 and ScenarioRun.objects.count() == 1
     page = client.get("/cities/barcelona/scenarios/pla-clima/").content.decode()
     assert "Compute and store a new run" in page and "−30 % by 2030" in page
+
+
+def test_page_is_served_from_the_stored_run_in_few_queries(scenario: Any, client_for: Any,
+                                                           strategy: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from urbis.strategy.models import Action
+
+    for m in scenario.measures.all():
+        m.action = Action.objects.create(strategy=strategy, title=f"Acció {m.name}")
+        m.save()
+    services.run_scenario(None, scenario, samples=100, seed=1, operator=True)
+    client = client_for(None)
+    client.get("/cities/barcelona/scenarios/pla-clima/")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/cities/barcelona/scenarios/pla-clima/")
+    assert page.status_code == 200 and "Acció Solar" in page.content.decode()
+    sql = [q["sql"] for q in ctx.captured_queries]
+    # No query per measure, and a city's boundary GeoJSON is never read for the links.
+    assert len(sql) <= 6, sql
+    assert not any('"boundary"' in s for s in sql if "scenarios_measure" in s)
+    assert ScenarioRun.objects.count() == 1  # reading computed nothing

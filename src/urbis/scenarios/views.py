@@ -33,7 +33,9 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
                          "p5": r["bands"]["scenario"][0][i], "p95": r["bands"]["scenario"][2][i]})
     return render(request, "scenarios/detail.html", {
         "city": city, "scenario": scenario, "run": run, "rows": rows,
-        "measures": scenario.measures.select_related("action"),
+        # The action's link needs its city's code; never its boundary GeoJSON.
+        "measures": scenario.measures.select_related("action__strategy__city").defer(
+            "action__strategy__city__boundary", "action__strategy__city__bbox"),
         "can_edit": can(request.user, Action.EDIT, city),
         "chart": run.result if run else None,
     })
