@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from urbis.people.models import Organisation
 from urbis.people.permissions import Action, can, require
@@ -134,7 +135,8 @@ def _barrier_fields(fields: dict[str, Any], errors: dict[str, list[str]], *,
         sectors = [s.strip() for s in sectors.split(",") if s.strip()]
     unknown = [s for s in sectors if not _choice(s, ThemeKind)]
     _check(not unknown, "sectors",
-           _("Unknown sector(s): %(v)s.") % {"v": ", ".join(map(str, unknown))}, errors)
+           ngettext("Unknown sector: %(v)s.", "Unknown sectors: %(v)s.", len(unknown))
+           % {"v": ", ".join(map(str, unknown))}, errors)
     out["sectors"] = sorted(set(sectors))
     actions = list(fields.get("actions") or [])
     if city is not None:
