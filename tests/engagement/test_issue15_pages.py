@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
-from urbis.engagement.models import Idea
+from django.utils import timezone
+
+from urbis.engagement import services
+from urbis.engagement.models import Idea, Process
 from urbis.places.models import City
 
 
@@ -25,3 +30,63 @@ def test_a_district_page_lists_the_ideas_of_its_neighbourhoods(
     district = barcelona.areas.get(code="B18").parent
     html = client_for(None).get(f"/cities/barcelona/areas/{district.code}/").content.decode()
     assert "Shade trees along Carrer de Sants" in html
+
+
+def _table(html: str, caption: str) -> str:
+    start = html.index(f"<caption>{caption}</caption>")
+    return html[start:html.index("</table>", start)]
+
+
+def test_only_open_processes_are_listed_as_open_calls(
+    make_process: Callable[..., Process], client_for: Callable[..., Any]
+) -> None:
+    now = timezone.now()
+    make_process(title="Superilles: what next")  # collecting and voting now
+    make_process(
+        title="Parcs i jardins 2024", collecting_starts=now - dt.timedelta(days=400),
+        collecting_ends=now - dt.timedelta(days=380), voting_starts=now - dt.timedelta(days=390),
+        voting_ends=now - dt.timedelta(days=370), closes=now - dt.timedelta(days=300),
+    )
+    make_process(
+        title="Escoles refugi", collecting_starts=now + dt.timedelta(days=10),
+        collecting_ends=now + dt.timedelta(days=20), voting_starts=now + dt.timedelta(days=15),
+        voting_ends=now + dt.timedelta(days=30), closes=now + dt.timedelta(days=60),
+    )
+    html = client_for(None).get("/cities/barcelona/engagement/").content.decode()
+    open_calls = _table(html, "Open calls for ideas")
+    assert "Superilles: what next" in open_calls
+    assert "Parcs i jardins 2024" not in open_calls and "Escoles refugi" not in open_calls
+    others = _table(html, "Upcoming, in review and closed")
+    assert "Parcs i jardins 2024" in others and "Escoles refugi" in others
+
+
+def _count_on_city_page(html: str, title: str) -> int:
+    row = html[html.index(f">{title}</a>"):]
+    found = re.search(r'<td class="num">(\d+)</td>', row[: row.index("</tr>")])
+    assert found is not None
+    return int(found.group(1))
+
+
+def _count_on_process_page(html: str) -> int:
+    found = re.search(r"<p>(\d+) ideas?</p>", html)
+    assert found is not None
+    return int(found.group(1))
+
+
+def test_city_page_and_process_page_count_the_same_ideas(
+    barcelona: City, process: Process, make_idea: Callable[..., Idea],
+    make_user: Callable[..., Any], client_for: Callable[..., Any],
+) -> None:
+    kept = make_idea(title="Solar roofs on every school")
+    merged = make_idea(title="Solar panels on school roofs")
+    hidden = make_idea(title="Buy my product at example dot com")
+    make_idea(title="More bicycle parking at stations")
+    moderator = make_user(role="moderator", city=barcelona)
+    services.merge_ideas(by=moderator, duplicate=merged, into=kept)
+    services.hide_idea(by=moderator, idea=hidden, reason="Advertising")
+    for viewer, expected in ((None, 2), (make_user(), 2), (moderator, 3)):
+        client = client_for(viewer)
+        city_page = client.get("/cities/barcelona/engagement/").content.decode()
+        process_page = client.get(process.get_absolute_url()).content.decode()
+        assert _count_on_city_page(city_page, process.title) == expected
+        assert _count_on_process_page(process_page) == expected

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -22,6 +23,7 @@ from urbis.engagement.models import (
     IdeaStatus,
     ModerationEvent,
     Notification,
+    Phase,
     Process,
     Registration,
     Report,
@@ -53,9 +55,46 @@ def may_see_private(user: Any, city: City) -> bool:
     return can(user, Action.VIEW_PRIVATE, city)
 
 
+# A process is open to the public while it collects ideas or takes votes; before that it is
+# upcoming, after it the city reviews it and then closes it (Process.phases_at).
+OPEN_PHASES = frozenset({Phase.COLLECTING.value, Phase.VOTING.value})
+
+
+def is_open(process: Process, when: dt.datetime | None = None) -> bool:
+    return bool(process.phases_at(when) & OPEN_PHASES)
+
+
+def split_open(
+    processes: Iterable[Process], when: dt.datetime | None = None
+) -> tuple[list[Process], list[Process]]:
+    """``processes`` as (open, all others), each in the order given."""
+    when = when or timezone.now()
+    found: tuple[list[Process], list[Process]] = ([], [])
+    for process in processes:
+        found[0 if is_open(process, when) else 1].append(process)
+    return found
+
+
+def listed_ideas(
+    ideas: QuerySet[Idea], user: Any, city: City, *, duplicates: bool = False
+) -> QuerySet[Idea]:
+    """Of ``ideas``, those a process's list shows and its idea count counts: hidden ideas only
+    for the city's moderators, and no idea merged into another unless asked for. The process
+    page and the city's list of processes both count through here, so they agree."""
+    if not is_moderator(user, city):
+        ideas = ideas.filter(is_hidden=False)
+    if not duplicates:
+        ideas = ideas.exclude(status=IdeaStatus.DUPLICATE)
+    return ideas
+
+
 def processes(city: City, user: Any = None) -> QuerySet[Process]:
+    counted = (
+        listed_ideas(Idea.objects.filter(process=OuterRef("pk")), user, city)
+        .order_by().values("process").annotate(n=Count("pk")).values("n")
+    )
     result = Process.objects.filter(city=city).annotate(
-        idea_count=Count("ideas", filter=Q(ideas__is_hidden=False), distinct=True)
+        idea_count=Coalesce(Subquery(counted), 0)
     )
     if not may_see_private(user, city):
         result = result.filter(is_published=True)
@@ -122,12 +161,11 @@ def idea_list(
         .defer("process__city__boundary", "area__geometry")
         .prefetch_related("actions")
     )
-    if not is_moderator(user, process.city):
-        ideas = ideas.filter(is_hidden=False)
+    # Asking for a status (even "duplicate") lists ideas of that status only.
+    ideas = listed_ideas(ideas, user, process.city,
+                         duplicates=bool(status) or include_duplicates)
     if status:
         ideas = ideas.filter(status=status)
-    elif not include_duplicates:
-        ideas = ideas.exclude(status=IdeaStatus.DUPLICATE)
     if category:
         ideas = ideas.filter(category=category)
     if kind:

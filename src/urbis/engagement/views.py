@@ -54,9 +54,13 @@ def _act(request: HttpRequest, work: Callable[[], Any], done: str, back: str) ->
 
 def city(request: HttpRequest, code: str) -> HttpResponse:
     the_city = get_city(code, request.user)
+    open_processes, other_processes = queries.split_open(
+        queries.processes(the_city, request.user)
+    )
     return render(request, "engagement/city.html", {
         "city": the_city,
-        "processes": queries.processes(the_city, request.user),
+        "open_processes": open_processes,
+        "other_processes": other_processes,
         "workshops": queries.workshops(the_city, request.user),
         "studies": queries.studies(the_city, request.user),
         "is_moderator": queries.is_moderator(request.user, the_city),
