@@ -139,3 +139,16 @@ def test_an_unexpected_error_is_a_logged_problem_document(
     assert body["instance"] == "/api/v1/cities"
     logged = [r for r in caplog.records if r.exc_info]
     assert logged and "a bug in the listing" in str(logged[0].exc_info[1])
+
+
+@pytest.mark.parametrize("order", [-1, 40_000, -76126286])
+def test_a_theme_order_out_of_range_is_a_422_not_a_check_constraint_500(
+    order: int, client: Any, strategy: Any, token: dict[str, str]
+) -> None:
+    """Found by the schemathesis run (tests/test_schemathesis.py)."""
+    response = client.post(
+        "/api/v1/cities/barcelona/strategies/pla-clima/themes",
+        {"name": "Energy", "kind": "people", "order": order},
+        content_type="application/json", **token,
+    )
+    assert _problem(response, 422)["errors"][0]["field"].endswith("order")

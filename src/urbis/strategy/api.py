@@ -83,7 +83,7 @@ class ThemeIn(Schema):
     name: str
     kind: ThemeKind
     description: str = ""
-    order: int = 0
+    order: int = Field(0, ge=0, le=32767, description="position among the themes")
 
 
 class StatusOut(Schema):
