@@ -132,3 +132,20 @@ def test_page_is_served_from_the_stored_run_in_few_queries(scenario: Any, client
     assert len(sql) <= 6, sql
     assert not any('"boundary"' in s for s in sql if "scenarios_measure" in s)
     assert ScenarioRun.objects.count() == 1  # reading computed nothing
+
+
+def test_action_page_shows_the_modelled_contribution(scenario: Any, client_for: Any,
+                                                     strategy: Any) -> None:
+    from urbis.strategy.models import Action
+
+    action = Action.objects.create(strategy=strategy, title="Pla de rehabilitació")
+    m = scenario.measures.get(name="Rehabilitació")
+    m.action = action
+    m.save()
+    client = client_for(None)
+    assert "Quantified contribution" not in client.get(action.get_absolute_url()).content.decode()
+    run = services.run_scenario(None, scenario, samples=100, seed=1, operator=True)
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Quantified contribution (modelled)" in page and "Rehabilitació" in page
+    wedge = next(w for w in run.result["wedges"] if w["name"] == "Rehabilitació")
+    assert f"{wedge['cumulative_t']:,.0f}" in page

@@ -16,3 +16,10 @@ def city_links(request: HttpRequest, city: Any) -> list[dict[str, Any]]:
         return []
     return [{"url": reverse("scenarios:list", args=[city.code]),
              "label": _("Emission scenarios (modelled)")}]
+
+
+def action_sections(request: HttpRequest, action: Any) -> list[dict[str, Any]]:
+    rows = queries.action_contributions(action, request.user)
+    if not rows:
+        return []
+    return [{"template": "scenarios/_action_section.html", "rows": rows}]

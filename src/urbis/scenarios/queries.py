@@ -27,7 +27,8 @@ TONNES_PER_UNIT = {"t": 1.0, "kt": 1e3, "mt": 1e6}
 
 
 def visible_scenarios(city: City, user: Any = None) -> QuerySet[Scenario]:
-    qs = Scenario.objects.filter(city=city).select_related("inventory", "strategy")
+    qs = (Scenario.objects.filter(city=city).select_related("inventory", "strategy", "city")
+          .defer("city__boundary", "city__bbox"))
     if not can(user, Action.VIEW_PRIVATE, city):
         qs = qs.filter(is_published=True)
     return qs
@@ -138,3 +139,27 @@ def emission_targets(scenario: Scenario) -> list[dict[str, Any]]:
 
 def can_view_private(user: Any, city: City) -> bool:
     return can(user, Action.VIEW_PRIVATE, city)
+
+
+def action_contributions(action: Any, user: Any = None) -> list[dict[str, Any]]:
+    """What each visible scenario's latest stored run attributes to the measures of ``action``
+    (modelled): t CO2 avoided over the horizon, in the end year, and the cost per tonne."""
+    city = action.strategy.city
+    out = []
+    measures = (Measure.objects.filter(action=action).select_related("scenario__city")
+                .defer("scenario__city__boundary", "scenario__city__bbox"))
+    for m in measures:
+        scenario = m.scenario
+        if not (scenario.is_published or can(user, Action.VIEW_PRIVATE, city)):
+            continue
+        run = latest_run(scenario)
+        if run is None:
+            continue
+        wedge = next((w for w in run.result["wedges"] if w["name"] == m.name), None)
+        if wedge is None:
+            continue
+        out.append({"scenario": scenario, "measure": m.name,
+                    "cumulative_t": wedge["cumulative_t"], "cost_per_t": wedge["cost_per_t"],
+                    "end_year": run.result["years"][-1], "end_t": wedge["values"][-1],
+                    "first_year": run.result["years"][0]})
+    return out
