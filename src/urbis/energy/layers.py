@@ -15,7 +15,7 @@ from urbis.energy import engine, queries
 from urbis.engines.energy import SECTORS
 from urbis.opendata.geo import clean
 from urbis.opendata.registry import Field, Hints, Layer, Row, register
-from urbis.places.models import City
+from urbis.places.models import Area, City
 
 MODELLED_NOTE = _(
     "Computed from the meter readings stored on the platform (in the demo cities these "
@@ -49,7 +49,6 @@ BALANCE_FIELDS = (
     Field("consumption_per_resident_kwh", "number", _("Consumption per resident"),
           "kWh/inhabitant"),
 )
-_FIGURES = [f.name for f in BALANCE_FIELDS[7:]]
 
 _memo: dict[tuple[str, str, Any, Any, Any], list[Row]] = {}
 _lock = threading.Lock()
@@ -63,6 +62,11 @@ def _picked(hints: Hints, name: str, allowed: list[Any]) -> list[Any]:
 
 
 def _balance_rows(city: City, hints: Hints) -> Iterator[Row]:
+    """Rows of the balance cube the energy pages read (queries._select and the same figure
+    helpers as queries.balance_table), one per area, year, month and sector with readings.
+
+    balance_table itself is not called per period: it re-reads every area of the city each
+    time, and this layer has 13 months × 6 sectors of them."""
     years = _picked(hints, "year", queries.years(city))
     months = _picked(hints, "month", list(range(13)))
     sectors = _picked(hints, "sector", ["all", *SECTORS])
@@ -72,31 +76,7 @@ def _balance_rows(city: City, hints: Hints) -> Iterator[Row]:
     with _lock:
         hit = _memo.get(key)
     if hit is None:
-        hit = []
-        for level in LEVELS:
-            for year in years:
-                for month in months:
-                    for sector in sectors:
-                        for r in queries.balance_table(
-                            city, level=level, year=year, month=month, sector=sector
-                        ):
-                            if r["consumption_kwh"] is None and r["production_kwh"] is None:
-                                continue  # an area without readings in that period
-                            hit.append(
-                                Row(
-                                    id=f"{r['code']}-{year}-{month:02d}-{sector}",
-                                    properties={
-                                        "area_code": r["code"],
-                                        "area_name": r["name"],
-                                        "level": level,
-                                        "parent": r["parent"],
-                                        "year": year,
-                                        "month": month,
-                                        "sector": sector,
-                                        **{f: r.get(f) for f in _FIGURES},
-                                    },
-                                )
-                            )
+        hit = _compute(city, years, months, sectors)
         with _lock:
             if len(_memo) > 64:
                 _memo.clear()
@@ -104,6 +84,60 @@ def _balance_rows(city: City, hints: Hints) -> Iterator[Row]:
     for row in hit:
         if row.properties["level"] in levels:
             yield row
+
+
+def _compute(city: City, years: list[int], months: list[int], sectors: list[str]) -> list[Row]:
+    areas = {
+        a["code"]: a
+        for a in Area.objects.filter(city=city, level__in=LEVELS).values(
+            "code", "name", "level", "parent__code", "population", "households", "floor_area_m2"
+        )
+    }
+    cube = queries._cube(city)
+    found = []
+    for month in months:
+        for sector in sectors:
+            frame = queries._select(cube, level=None, year=None, month=month, sector=sector,
+                                    carrier="all")
+            for r in frame.iter_rows(named=True):
+                area = areas.get(r["area_code"])
+                if area is None or r["year"] not in years:
+                    continue  # the city row, or a year not asked for
+                if r.get("consumption_kwh") is None and r.get("production_kwh") is None:
+                    continue
+                # An area's denominators still count where the cube has none (as on the map).
+                denominators = {
+                    "households": r.get("households") or area["households"],
+                    "floor_area_m2": r.get("floor_area_m2") or area["floor_area_m2"],
+                }
+                consumption = r.get("consumption_kwh")
+                population = area["population"]
+                found.append(Row(
+                    id=f"{r['area_code']}-{r['year']}-{month:02d}-{sector}",
+                    properties={
+                        "area_code": r["area_code"],
+                        "area_name": area["name"],
+                        "level": area["level"],
+                        "parent": area["parent__code"],
+                        "year": r["year"],
+                        "month": month,
+                        "sector": sector,
+                        **queries._figures(r),
+                        **queries._per_unit({**r, **denominators}),
+                        "population": population,
+                        "consumption_per_resident_kwh": (
+                            queries._round(consumption / population)
+                            if consumption is not None and population else None
+                        ),
+                    },
+                ))
+    found.sort(key=lambda row: (LEVELS.index(row.properties["level"]),
+                                row.properties["area_code"], row.properties["year"],
+                                row.properties["month"], _SECTOR_ORDER[row.properties["sector"]]))
+    return found
+
+
+_SECTOR_ORDER = {s: i for i, s in enumerate(["all", *SECTORS])}
 
 
 CELL_FIELDS = (
