@@ -161,7 +161,8 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# A container image collects static files at build time, outside the data volume.
+STATIC_ROOT = Path(os.environ.get("URBIS_STATIC_ROOT") or DATA_DIR / "static").resolve()
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # `collectstatic` (run by `urbis serve`) writes names with a content hash and compressed copies
