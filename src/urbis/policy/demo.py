@@ -120,7 +120,7 @@ def load_commitments() -> None:
     )
 
 
-BARRIERS = [
+BARRIERS: list[dict[str, Any]] = [
     {"city": "barcelona", "slug": "es-collective-self-consumption-proximity",
      "title": "Collective self-consumption limited to nearby producers and consumers",
      "level": "national", "jurisdiction": "ES",
@@ -166,7 +166,7 @@ ENDORSEMENTS = [
 
 def load_barriers() -> None:
     for row in BARRIERS:
-        data = dict(row)
+        data: dict[str, Any] = dict(row)
         city = City.objects.get(code=data.pop("city"))
         existing = Barrier.objects.filter(slug=data["slug"]).first()
         if existing is not None and existing.city_links.filter(city=city).exists():

@@ -48,7 +48,9 @@ class StanceForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(o.slug, o.name) for o in organisations]
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(o.slug, o.name) for o in organisations]
 
 
 class MoveForm(forms.Form):

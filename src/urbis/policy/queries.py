@@ -88,7 +88,8 @@ def ranked_barriers(qs: QuerySet[Barrier]) -> list[Barrier]:
         n_disputing=Count("endorsements", filter=Q(endorsements__stance=Stance.DISPUTES),
                           distinct=True),
     ).prefetch_related("city_links__city")
-    return sorted(annotated, key=lambda b: (-b.n_cities, -b.n_endorsing, b.title))
+    return sorted(annotated, key=lambda b: (-getattr(b, "n_cities", 0),
+                                            -getattr(b, "n_endorsing", 0), b.title))
 
 
 def stance_summary(barrier: Barrier) -> dict[str, Any]:
@@ -258,13 +259,13 @@ def funding_plan(city: City, user: Any = None) -> dict[str, Any]:
                 row["secured"] += amount
                 kinds.add(source.kind)
     kind_labels = dict(FundingSource._meta.get_field("kind").choices or [])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for year in sorted(by_year):
         row = by_year[year]
         rows.append({"year": year, "budgeted": row["budgeted"], "secured": row["secured"],
                      "gap": row["budgeted"] - row["secured"],
                      "by_source": [row[k] for k in sorted(kinds)]})
-    totals = {
+    totals: dict[str, Decimal] = {
         "budgeted": sum((r["budgeted"] for r in rows), Decimal(0)),
         "secured": sum((r["secured"] for r in rows), Decimal(0)),
     }

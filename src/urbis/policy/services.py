@@ -112,7 +112,7 @@ def _after_write() -> None:
 
 def _barrier_fields(fields: dict[str, Any], errors: dict[str, list[str]], *,
                     city: City | None) -> dict[str, Any]:
-    out = {k: _text(fields.get(k)) for k in (
+    out: dict[str, Any] = {k: _text(fields.get(k)) for k in (
         "title", "level", "jurisdiction", "legal_reference", "link", "effect", "description",
         "evidence", "source")}
     out["effect"] = out["effect"] or Effect.HINDERS
@@ -343,8 +343,10 @@ def save_zone(*, by: Any, city: City, zone: InnovationZone | None = None,
     if shape is not None and city.boundary and not zonegeometry.shapely.intersects(
             shape, zonegeometry.shape(city.boundary)):
         errors.setdefault("geometry", []).append(_("The zone lies outside the city."))
-    if slug and InnovationZone.objects.filter(city=city, slug=slug).exclude(
-            pk=zone.pk if zone else None).exists():
+    same_slug = InnovationZone.objects.filter(city=city, slug=slug)
+    if zone is not None:
+        same_slug = same_slug.exclude(pk=zone.pk)
+    if slug and same_slug.exists():
         errors.setdefault("slug", []).append(_("Another zone of this city has this short name."))
     orgs = list(organisations or [])
     _raise(errors)
