@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import ngettext
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -25,4 +27,6 @@ class ImportRefused(Exception):
         self.errors = errors
         shown = "\n".join(f"  - {error}" for error in errors[:50])
         more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"{len(errors)} error(s); nothing was stored:\n{shown}{more}")
+        head = ngettext("%(n)d error; nothing was stored:", "%(n)d errors; nothing was stored:",
+                        len(errors)) % {"n": len(errors)}
+        super().__init__(f"{head}\n{shown}{more}")

@@ -177,7 +177,7 @@ def test_cli_imports_and_lists(barcelona: Any, energy_dir: Path, write_file: Any
     out = io.StringIO()
     call_command("energy", "import-pv", str(write_file("pv.csv", GOOD)), "--city", "barcelona",
                  stdout=out)
-    assert "3 PV installation(s) registered" in out.getvalue()
+    assert "3 PV installations registered" in out.getvalue()
     out = io.StringIO()
     call_command("energy", "pv", "--city", "barcelona", stdout=out)
     lines = out.getvalue().splitlines()
@@ -256,7 +256,7 @@ def test_pv_page_is_public_and_editors_manage_it(
 
     imported = editor.post("/cities/barcelona/energy/pv/",
                            {"file": _csv_upload("pv.csv", GOOD)}, follow=True)
-    assert "3 installation(s) registered" in imported.content.decode()
+    assert "3 installations registered" in imported.content.decode()
     assert PvInstallation.objects.count() == 3  # Library and School roof updated, Market added
 
     roof = PvInstallation.objects.get(name="School roof")

@@ -97,7 +97,7 @@ def test_merge_carries_votes_without_double_counting(
     assert recount(duplicate) == (0, 0)
     duplicate.refresh_from_db()
     assert duplicate.status == IdeaStatus.DUPLICATE and duplicate.duplicate_of_id == idea.pk
-    assert "1 vote(s) carried over, 1 already counted" in queries.history(duplicate).get().summary
+    assert "1 vote carried over, 1 already counted" in queries.history(duplicate).get().summary
     with pytest.raises(ValidationError, match="already merged"):
         services.merge_ideas(by=moderator, duplicate=duplicate, into=idea)
     with pytest.raises(ValidationError, match="itself"):

@@ -79,7 +79,7 @@ def test_empty_value_clears_the_figure(barcelona: City, tmp_path: Path) -> None:
 def test_command_line(barcelona: City, tmp_path: Path, capsys: Any) -> None:
     call_command("import-floor-area", str(_write(tmp_path, "B01,1000,2014-01-01,x\n")),
                  city="barcelona")
-    assert "floor area set for 1 area(s)" in capsys.readouterr().out
+    assert "floor area set for 1 area." in capsys.readouterr().out
     with pytest.raises(CommandError, match="row 2, field 'floor_area_m2'"):
         call_command("import-floor-area", str(_write(tmp_path, "B01,0,2014-01-01,x\n")),
                      city="barcelona")

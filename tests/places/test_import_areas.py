@@ -245,7 +245,7 @@ def test_command_reports_row_errors_and_stores_nothing(town: City, tmp_path: Pat
 def test_command_imports(town: City, tmp_path: Path, capsys: Any) -> None:
     path = write_geojson(tmp_path, [feature("A1", "Alpha")])
     call_command("import-areas", str(path), "--city", "testtown", "--level", "district")
-    assert "1 district(s) created" in capsys.readouterr().out
+    assert "district level: 1 area created" in capsys.readouterr().out
 
 
 def test_real_barcelona_and_paris_are_complete(barcelona: City, paris: City) -> None:

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from urbis.energy import engine
 from urbis.energy.models import (
@@ -207,8 +208,12 @@ def _record(upload: EnergyUpload, report: IngestReport) -> None:
         "rejected": EnergyUpload.Status.REJECTED,
     }[report.status]
     upload.message = {
-        "stored": _("%(rows)s readings of %(meters)s meters stored.")
-        % {"rows": report.rows, "meters": report.meters},
+        "stored": _("%(readings)s of %(meters)s stored.") % {
+            "readings": ngettext("%(n)s reading", "%(n)s readings", report.rows)
+            % {"n": report.rows},
+            "meters": ngettext("%(n)s meter", "%(n)s meters", report.meters)
+            % {"n": report.meters},
+        },
         "duplicate": _("This file was stored before; nothing was added."),
         "rejected": _("The file has errors; nothing was stored."),
     }[report.status]

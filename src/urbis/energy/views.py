@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from urbis.energy import queries, services
 from urbis.energy.models import InitiativeKind
@@ -266,8 +266,11 @@ def pv_installations(request: HttpRequest, code: str) -> HttpResponse:
         try:
             if "file" in request.FILES:
                 count = _import_pv(request, city)
-                messages.success(request, _("%(count)s installation(s) registered; the PV "
-                                            "estimates were updated.") % {"count": count})
+                messages.success(request, ngettext(
+                    "%(count)s installation registered; the PV estimates were updated.",
+                    "%(count)s installations registered; the PV estimates were updated.",
+                    count,
+                ) % {"count": count})
             else:
                 form = {k: request.POST.get(k, "").strip() for k in PV_FORM_FIELDS}
                 _add_pv(request, city, form)

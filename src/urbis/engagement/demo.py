@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from urbis.engagement.models import (
     Comment,
@@ -347,12 +348,22 @@ def _merge(duplicate: Idea, target: Idea, moderator: User) -> None:
     Idea.objects.filter(pk=duplicate.pk).update(status=IdeaStatus.DUPLICATE,
                                                 duplicate_of=target)
     when = duplicate.created_at + dt.timedelta(days=2)
-    _event(duplicate, moderator, ModerationEvent.Kind.MERGE,
-           f"Merged into #{target.pk} “{target.title}”: {moved} vote(s) carried over, "
-           f"{dropped} already counted there.", when)
-    _event(target, moderator, ModerationEvent.Kind.MERGE,
-           f"#{duplicate.pk} “{duplicate.title}” merged in: {moved} vote(s) carried over, "
-           f"{dropped} already counted.", when)
+    counts = {"moved": moved, "dropped": dropped}
+    # The same sentences as services.merge_ideas writes.
+    _event(duplicate, moderator, ModerationEvent.Kind.MERGE, ngettext(
+        "Merged into #%(pk)s “%(title)s”: %(moved)d vote carried over, %(dropped)d "
+        "already counted there.",
+        "Merged into #%(pk)s “%(title)s”: %(moved)d votes carried over, %(dropped)d "
+        "already counted there.",
+        moved,
+    ) % {"pk": target.pk, "title": target.title, **counts}, when)
+    _event(target, moderator, ModerationEvent.Kind.MERGE, ngettext(
+        "#%(pk)s “%(title)s” merged in: %(moved)d vote carried over, %(dropped)d already "
+        "counted.",
+        "#%(pk)s “%(title)s” merged in: %(moved)d votes carried over, %(dropped)d already "
+        "counted.",
+        moved,
+    ) % {"pk": duplicate.pk, "title": duplicate.title, **counts}, when)
 
 
 def _link_actions(city_code: str, specs: list[DemoProcess]) -> None:

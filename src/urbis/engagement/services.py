@@ -77,6 +77,10 @@ def _check_length(length: int, field: str, low: int, high: int) -> None:
         ) % {"n": high, "has": length}})
 
 
+def _at_most(n: int) -> str:
+    return ngettext("At most %(n)d character.", "At most %(n)d characters.", n) % {"n": n}
+
+
 def _text_field(value: str, field: str, low: int, high: int) -> str:
     """Markdown text: at most ``high`` characters as typed (that is what is stored), at least
     ``low`` characters of what readers see once it is rendered and sanitised."""
@@ -394,8 +398,9 @@ def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
                 used = Vote.objects.filter(process=process, user=by).count()
                 if used >= process.vote_cap:
                     raise ValidationError(
-                        {"vote": _("You have used all %(n)d votes of this process.")
-                         % {"n": process.vote_cap}}
+                        {"vote": ngettext("You have used the %(n)d vote of this process.",
+                                          "You have used all %(n)d votes of this process.",
+                                          process.vote_cap) % {"n": process.vote_cap}}
                     )
             updated = Idea.objects.filter(_votable(idea)).update(vote_count=F("vote_count") + 1)
             if not updated:
@@ -410,7 +415,9 @@ def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
                 if reached:
                     notify(
                         _city_moderators(process.city),
-                        _("%(title)s reached %(n)d votes: the city owes it an answer.")
+                        ngettext("%(title)s reached %(n)d vote: the city owes it an answer.",
+                                 "%(title)s reached %(n)d votes: the city owes it an answer.",
+                                 process.support_threshold)
                         % {"title": idea.title, "n": process.support_threshold},
                         idea.get_absolute_url(),
                     )
@@ -613,14 +620,22 @@ def merge_ideas(*, by: Any, duplicate: Idea, into: Idea) -> Idea:
         )
         for follow in Follow.objects.filter(idea=dup):
             Follow.objects.get_or_create(user_id=follow.user_id, idea=target)
-        summary = (
-            f"Merged into #{target.pk} “{target.title}”: {moved} vote(s) carried over, "
-            f"{dropped} already counted there."
-        )
+        counts = {"moved": moved, "dropped": dropped}
+        summary = ngettext(
+            "Merged into #%(pk)s “%(title)s”: %(moved)d vote carried over, %(dropped)d "
+            "already counted there.",
+            "Merged into #%(pk)s “%(title)s”: %(moved)d votes carried over, %(dropped)d "
+            "already counted there.",
+            moved,
+        ) % {"pk": target.pk, "title": target.title, **counts}
         _log(dup, by, ModerationEvent.Kind.MERGE, summary)
-        _log(target, by, ModerationEvent.Kind.MERGE,
-             f"#{dup.pk} “{dup.title}” merged in: {moved} vote(s) carried over, "
-             f"{dropped} already counted.")
+        _log(target, by, ModerationEvent.Kind.MERGE, ngettext(
+            "#%(pk)s “%(title)s” merged in: %(moved)d vote carried over, %(dropped)d already "
+            "counted.",
+            "#%(pk)s “%(title)s” merged in: %(moved)d votes carried over, %(dropped)d already "
+            "counted.",
+            moved,
+        ) % {"pk": dup.pk, "title": dup.title, **counts})
         notify(
             _idea_followers(dup),
             _("%(title)s was merged into %(target)s") % {"title": dup.title,
@@ -639,7 +654,7 @@ def hide_idea(*, by: Any, idea: Idea, reason: str, hidden: bool = True) -> Idea:
     if hidden and len(reason) < 3:
         raise ValidationError({"reason": _("Say why it is hidden (at least 3 characters).")})
     if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": REASON_MAX}})
+        raise ValidationError({"reason": _at_most(REASON_MAX)})
     with transaction.atomic():
         locked = _lock_idea(idea)
         locked.is_hidden = hidden
@@ -696,7 +711,8 @@ def dismiss_reports(*, by: Any, idea: Idea) -> int:
         count = Report.objects.filter(
             Q(idea=idea) | Q(comment__idea=idea), resolved_at__isnull=True
         ).update(resolved_at=timezone.now())
-        _log(idea, by, ModerationEvent.Kind.REPORT_RESOLVED, f"{count} report(s) dismissed")
+        _log(idea, by, ModerationEvent.Kind.REPORT_RESOLVED,
+             ngettext("%(n)d report dismissed", "%(n)d reports dismissed", count) % {"n": count})
     return count
 
 
@@ -904,7 +920,7 @@ def respond_to_concept(*, by: Any, study: Study, rating: int, comment: str = "")
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError({"rating": _("A rating from 1 to 5.")})
     if len(comment) > COMMENT_MAX:
-        raise ValidationError({"comment": _("At most %(n)d characters.") % {"n": COMMENT_MAX}})
+        raise ValidationError({"comment": _at_most(COMMENT_MAX)})
     try:
         with transaction.atomic():
             return ConceptResponse.objects.create(
@@ -943,7 +959,7 @@ def submit_usability_session(
     if set(tasks) - seen:
         errors["results"] = _("Give a result for every task.")
     if len(comment) > COMMENT_MAX:
-        errors["comment"] = f"At most {COMMENT_MAX} characters."
+        errors["comment"] = _at_most(COMMENT_MAX)
     if errors:
         raise ValidationError(errors)
     try:

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from urbis.engines import monitoring
 from urbis.people.models import Organisation
@@ -137,7 +138,6 @@ def _templates() -> dict[str, str]:
                      "tolerance)."),
         "off_track": _("Behind the path by {gap} of the planned change (more than the "
                        "{tolerance} tolerance)."),
-        "stale": _("The latest figure is {age} years old."),
     }
 
 
@@ -152,6 +152,12 @@ def explain(parts: list[tuple[str, dict[str, str]]]) -> str:
     for key, params in parts:
         if key == "missing":
             params = {"fields": ", ".join(str(fields[f]) for f in params["fields"].split(","))}
+        if key == "stale":
+            age = int(params["age"])
+            sentences.append(ngettext("The latest figure is %(age)d year old.",
+                                      "The latest figure is %(age)d years old.", age)
+                             % {"age": age})
+            continue
         sentences.append(templates[key].format(**params))
     return " ".join(sentences)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 
 from urbis.errors import ImportRefused
 from urbis.places.models import City
@@ -30,5 +31,9 @@ class AreaFiguresCommand(BaseCommand):
         except (ImportRefused, OSError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            self.style.SUCCESS(f"{city.name}: {self.figure} set for {count} area(s).")
+            self.style.SUCCESS(ngettext(
+                "%(city)s: %(figure)s set for %(n)d area.",
+                "%(city)s: %(figure)s set for %(n)d areas.",
+                count,
+            ) % {"city": city.name, "figure": self.figure, "n": count})
         )

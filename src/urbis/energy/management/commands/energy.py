@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from urbis.energy import engine, queries, services
@@ -157,15 +158,22 @@ class Command(BaseCommand):
                 self.stderr.write(f"{e['file']}, row {e['row']}, field {e['field']}: {e['reason']}")
             more = " (more not shown)" if upload.errors_truncated else ""
             raise CommandError(
-                f"{len(upload.errors)} error(s){more}; nothing was stored."
+                ngettext("%(n)d error%(more)s; nothing was stored.",
+                         "%(n)d errors%(more)s; nothing was stored.",
+                         len(upload.errors)) % {"n": len(upload.errors), "more": more}
             )
         if upload.status == EnergyUpload.Status.DUPLICATE:
             self.stdout.write(self.style.WARNING(f"{path.name}: already stored; nothing added."))
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"{path.name}: {upload.rows:,} readings of {upload.meters:,} meters stored "
-                f"for {city.name} (years {', '.join(map(str, upload.years))})."
+                f"{path.name}: "
+                + ngettext("%(n)s reading", "%(n)s readings", upload.rows)
+                % {"n": f"{upload.rows:,}"}
+                + " of "
+                + ngettext("%(n)s meter", "%(n)s meters", upload.meters)
+                % {"n": f"{upload.meters:,}"}
+                + f" stored for {city.name} (years {', '.join(map(str, upload.years))})."
             )
         )
 
@@ -263,7 +271,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"{count} PV installation(s) registered for {city.name}; estimates updated."
+                ngettext(
+                    "%(n)d PV installation registered for %(city)s; estimates updated.",
+                    "%(n)d PV installations registered for %(city)s; estimates updated.",
+                    count,
+                ) % {"n": count, "city": city.name}
             )
         )
 

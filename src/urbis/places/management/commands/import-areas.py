@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 
 from urbis.errors import ImportRefused
 from urbis.places.geometry import UnreadableFile
@@ -49,7 +50,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"{city.name}: {result.created} {options['level']}(s) created, "
-                f"{result.updated} updated."
+                f"{city.name}, {options['level']} level: "
+                + ngettext("%(n)d area created", "%(n)d areas created", result.created)
+                % {"n": result.created}
+                + f", {result.updated} updated."
             )
         )
