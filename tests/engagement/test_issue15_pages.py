@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
+from html import unescape
 from typing import Any
 
 from django.utils import timezone
@@ -90,3 +92,40 @@ def test_city_page_and_process_page_count_the_same_ideas(
         process_page = client.get(process.get_absolute_url()).content.decode()
         assert _count_on_city_page(city_page, process.title) == expected
         assert _count_on_process_page(process_page) == expected
+
+
+def _primary(name: str) -> str:
+    # Letters only as a reader compares them: no case, no accents.
+    stripped = unicodedata.normalize("NFD", name)
+    return "".join(c for c in stripped if not unicodedata.combining(c)).casefold()
+
+
+def _options(html: str, select_name: str) -> list[str]:
+    select = re.search(rf'<select name="{select_name}"[^>]*>(.*?)</select>', html, re.S)
+    if select is None:
+        select = re.search(rf'<select id="[^"]*" name="{select_name}"[^>]*>(.*?)</select>',
+                           html, re.S)
+    assert select is not None, f"no <select name={select_name}>"
+    return [unescape(o) for o in re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>',
+                                            select.group(1))]
+
+
+def test_neighbourhoods_offered_for_an_idea_are_in_collation_order(
+    barcelona: City, process: Process, make_user: Callable[..., Any],
+    client_for: Callable[..., Any],
+) -> None:
+    html = client_for(make_user()).get(f"{process.get_absolute_url()}new/").content.decode()
+    names = _options(html, "area")
+    assert len(names) == 73
+    assert names == sorted(names, key=_primary)
+    # "el/la/les …" among the others, not after every capitalised name.
+    assert names.index("Horta") < names.index("la Barceloneta") < names.index("Sants")
+
+
+def test_districts_offered_as_a_filter_are_in_collation_order(
+    barcelona: City, process: Process, client_for: Callable[..., Any]
+) -> None:
+    html = client_for(None).get(process.get_absolute_url()).content.decode()
+    names = _options(html, "area")
+    assert len(names) == 10
+    assert names == sorted(names, key=_primary)

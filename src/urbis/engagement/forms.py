@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from urbis.engagement.models import Category, IdeaKind, IdeaStatus
 from urbis.engagement.services import BODY_MAX, TITLE_MAX
 from urbis.engines.survey.sus import STATEMENTS
-from urbis.places.models import Area, City
+from urbis.places.models import City
+from urbis.places.queries import areas_for_choice
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -53,10 +54,7 @@ class IdeaForm(forms.Form):
 
     def __init__(self, *args: Any, city: City, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        areas = (
-            Area.objects.filter(city=city, level="neighbourhood").only("code", "name")
-            .order_by("name")
-        )
+        areas = areas_for_choice(city, "neighbourhood")
         area_field: Any = self.fields["area"]
         area_field.choices = [("", _("— whole city —"))] + [(a.code, a.name) for a in areas]
         orgs = user.organisations.all() if getattr(user, "is_authenticated", False) else []

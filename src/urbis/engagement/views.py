@@ -22,7 +22,7 @@ from urbis.engagement import forms, queries, services
 from urbis.engagement.models import Category, Comment, IdeaKind, IdeaStatus, Study
 from urbis.engagement.ratelimits import RateLimited, client_ip
 from urbis.people.permissions import Action, can
-from urbis.places.queries import get_city
+from urbis.places.queries import areas_for_choice, get_city
 from urbis.web.sections import render_sections
 
 
@@ -83,7 +83,7 @@ def process(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     page = Paginator(ideas, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    districts = the_city.areas.filter(level="district").only("code", "name").order_by("code")
+    districts = areas_for_choice(the_city, "district")
     return render(request, "engagement/process.html", {
         "city": the_city,
         "process": the_process,

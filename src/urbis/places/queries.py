@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from functools import cache
+from typing import Any, TypeVar
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from pyuca import Collator
 
 from urbis.people.models import Membership
 from urbis.people.permissions import Action, can
@@ -77,6 +80,33 @@ def default_level(city: City) -> str:
         if level in present:
             return str(level)
     return str(AreaLevel.NEIGHBOURHOOD)
+
+
+@cache
+def _collator() -> Collator:
+    # Reads the Unicode collation table once (about half a second), on first use.
+    return Collator()
+
+
+def name_key(name: str) -> tuple[int, ...]:
+    """Sort key that orders names as a collator does (Unicode Collation Algorithm): letters
+    first, accents and then case only to break ties, so "la Barceloneta" sorts under L
+    between "Horta" and "Sants", not after every capitalised name."""
+    return tuple(_collator().sort_key(name))
+
+
+Named = TypeVar("Named")
+
+
+def by_name(items: Iterable[Named]) -> list[Named]:
+    """``items`` (anything with a ``name``) in ``name_key`` order, the order of every list of
+    areas offered for choice."""
+    return sorted(items, key=lambda item: name_key(str(getattr(item, "name", ""))))
+
+
+def areas_for_choice(city: City, level: str) -> list[Area]:
+    """The city's areas at ``level`` (codes and names only), in name order, for a drop-down."""
+    return by_name(Area.objects.filter(city=city, level=level).only("code", "name", "level"))
 
 
 def get_area(city: City, code: str) -> Area:
