@@ -34,6 +34,8 @@ def test_read_published_run_anonymously(scenario: Any, client_for: Any) -> None:
     assert page.status_code == 200
     assert "Modelled figures." in text and "Illustrative inventory:" in text
     assert 'id="scenario-chart"' in text and "<table" in text
+    assert "Marginal abatement cost curve (modelled)" in text
+    assert "Inventory 2020: emissions by sector and carrier" in text
 
 
 def test_unpublished_scenario_is_hidden_from_anonymous(scenario: Any, client_for: Any,

@@ -97,6 +97,11 @@ def test_run_stores_wedges_bands_and_target_probability(scenario: Any) -> None:
     assert 0 <= target["probability"] <= 1 and target["percent"] == round(
         100 * target["probability"])
     assert r["inventory"]["illustrative"] is True
+    gas = next(row for row in r["inventory"]["rows"]
+               if (row["sector"], row["carrier"]) == ("residential_buildings", "natural_gas"))
+    assert gas["t_co2"] == pytest.approx(1_000_000 * 0.202)  # CoM default factor
+    # Cheapest first: the two measures without costs (0 EUR/t, by name), then the one with capex.
+    assert [b["name"] for b in r["macc"]] == ["Bombes de calor", "Solar", "Rehabilitació"]
     again = services.run_scenario(None, scenario, samples=400, seed=3, operator=True)
     assert again.result["bands"] == r["bands"]  # the same seed gives the same bands
 

@@ -136,6 +136,12 @@ def run_scenario(
     except engine.ScenarioInputError as err:
         raise ValidationError([f"{w}: {f}: {r}" for w, f, r in err.problems]) from None
     bau_band, band = mc.band("bau"), mc.band()
+    bei = engine.inventory_emissions(spec.inventory, spec.factors)
+    inventory_rows = [
+        {"sector": sector, "carrier": carrier, "mwh": spec.inventory.energy_mwh[(sector, carrier)],
+         "t_co2": round(float(fig.value or 0.0), 1), "how": fig.how}
+        for (sector, carrier), fig in sorted(bei.items())
+    ]
     names = {m.name: m for m in scenario.measures.select_related("action")}
     targets = []
     for t in queries.emission_targets(scenario):
@@ -152,7 +158,7 @@ def run_scenario(
         "unit": "t CO2",
         "inventory": {"year": scenario.inventory.year,
                       "illustrative": scenario.inventory.is_illustrative,
-                      "source": scenario.inventory.source},
+                      "source": scenario.inventory.source, "rows": inventory_rows},
         "bau": _series(proj.bau_total.values),
         "scenario": _series(proj.total.values),
         "bands": {"bau": [_series(b) for b in bau_band], "scenario": [_series(b) for b in band],
