@@ -46,4 +46,6 @@
       plugins: { legend: { position: "bottom" } }
     }
   });
+  // Lets tests (and readers of the DOM) know the chart was drawn, and with how many series.
+  canvas.dataset.drawn = String(datasets.length);
 })();

@@ -1,0 +1,51 @@
+"""The scenario page in a real browser: the wedge chart draws every series without a script error
+(the page's Content-Security-Policy allows no inline script)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from urbis.scenarios import services
+
+
+@pytest.fixture
+def places() -> None:
+    """Transactional tests empty the database when they end; put the demo cities back."""
+    from urbis.demo import loader
+    from urbis.places.models import City
+
+    if not City.objects.filter(code="barcelona").exists():
+        for _label, step in loader.place_steps():
+            step()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_wedge_chart_draws(places: None, page: Any, live_server: Any) -> None:
+    from tests.scenarios.conftest import CSV
+    from urbis.places.models import City
+    from urbis.scenarios.models import EmissionFactor, Scenario
+
+    city = City.objects.get(code="barcelona")
+    inv = services.import_inventory_csv(None, city, 2020, CSV, operator=True)
+    EmissionFactor.objects.create(city=city, carrier="electricity", t_co2_per_mwh=0.2,
+                                  source="test value")
+    sc = Scenario.objects.create(city=city, inventory=inv, slug="s", title="S", end_year=2035,
+                                 is_published=True)
+    services.add_measure(None, sc, operator=True, name="Insulation", kind="efficiency",
+                         sector="residential_buildings", carrier="natural_gas", value=0.3,
+                         value_low=0.2, value_high=0.4, start_year=2022, ramp_years=4)
+    services.add_measure(None, sc, operator=True, name="PV", kind="local_production",
+                         value=50_000, start_year=2021, ramp_years=5)
+    services.run_scenario(None, sc, samples=200, seed=1, operator=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/cities/barcelona/scenarios/s/")
+    chart = page.locator("#wedge-chart[data-drawn]")
+    chart.wait_for()
+    # scenario line, 2 wedges, business as usual, two band edges; no targets (no strategy).
+    assert chart.get_attribute("data-drawn") == "6"
+    assert errors == []
+    assert page.get_by_role("table").first.is_visible()
