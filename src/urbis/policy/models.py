@@ -459,3 +459,52 @@ class FigurePoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure} {self.date}: {self.value}"
+
+
+class ZoneObservation(models.Model):
+    """A monitoring indicator's value measured inside an innovation zone."""
+
+    zone = models.ForeignKey(InnovationZone, verbose_name=_("zone"), on_delete=models.CASCADE,
+                             related_name="observations")
+    indicator = models.ForeignKey("strategy.Indicator", verbose_name=_("indicator"),
+                                  on_delete=models.PROTECT, related_name="zone_observations")
+    date = models.DateField(_("date"))
+    value = models.FloatField(_("value"))
+    source = models.CharField(_("source"), max_length=600, blank=True)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    class Meta:
+        ordering = ["zone", "indicator", "date"]
+        constraints = [models.UniqueConstraint(fields=["zone", "indicator", "date"],
+                                               name="policy_one_zone_value_per_date")]
+        verbose_name = _("observation inside a zone")
+        verbose_name_plural = _("observations inside zones")
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.indicator_id} {self.date}: {self.value}"
+
+
+class ProjectBundle(models.Model):
+    """Strategy actions grouped for joint funding."""
+
+    city = models.ForeignKey("places.City", verbose_name=_("city"), on_delete=models.CASCADE,
+                             related_name="project_bundles")
+    slug = models.SlugField(_("short name"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    funding_target = models.CharField(_("funding sought from"), max_length=300, blank=True)
+    actions = models.ManyToManyField("strategy.Action", verbose_name=_("actions"),
+                                     related_name="project_bundles")
+    source = models.CharField(_("source"), max_length=600, blank=True)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["city", "title"]
+        constraints = [models.UniqueConstraint(fields=["city", "slug"],
+                                               name="policy_bundle_unique_slug")]
+        verbose_name = _("project bundle")
+        verbose_name_plural = _("project bundles")
+
+    def __str__(self) -> str:
+        return self.title
