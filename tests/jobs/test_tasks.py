@@ -119,6 +119,7 @@ def test_a_job_left_running_by_a_killed_worker_is_failed_with_its_reason(
     client = client_for(make_user("editor", cities))
     lost = upload_file(client, "lost.csv")
     alive = upload_file(client, "alive.csv")
+    mine = upload_file(client, "mine.csv")
     pending = Path(lost.pending_path)
     assert pending.is_file()
     # What a SIGKILL leaves behind: a job claimed by a worker whose heartbeat has stopped ...
@@ -128,17 +129,22 @@ def test_a_job_left_running_by_a_killed_worker_is_failed_with_its_reason(
     # ... and, as a control, one claimed by a worker that is still beating (running elsewhere).
     Worker.objects.create(worker_id="busy-2", host="h", pid=2, started_at=long_ago,
                           seen_at=timezone.now())
-    for upload, worker_id in ((lost, "dead-1"), (alive, "busy-2")):
+    # ... and one left by this very worker's previous life (restarted under the same id).
+    Worker.objects.create(worker_id="again-3", host="h", pid=3, started_at=long_ago,
+                          seen_at=timezone.now())
+    for upload, worker_id in ((lost, "dead-1"), (alive, "busy-2"), (mine, "again-3")):
         row = DBTaskResult.objects.get(pk=Progress.objects.get(
             subject=f"energy.upload:{upload.pk}").task_id)
         row.claim(worker_id)
         EnergyUpload.objects.filter(pk=upload.pk).update(status=EnergyUpload.Status.RUNNING)
 
-    output = run_worker()
+    output = run_worker("--worker-id", "again-3")
 
-    assert "Failed 1 job left running by a stopped worker" in output
+    assert "Failed 2 jobs left running by a stopped worker" in output
     lost.refresh_from_db()
     alive.refresh_from_db()
+    mine.refresh_from_db()
+    assert mine.status == EnergyUpload.Status.FAILED and "again-3 stopped" in mine.message
     lost_job = jobs.job_for(f"energy.upload:{lost.pk}")
     alive_job = jobs.job_for(f"energy.upload:{alive.pk}")
     assert lost_job is not None and alive_job is not None

@@ -166,12 +166,15 @@ def on_interrupted(task: Task[Any, Any]) -> Callable[[InterruptedHandler], Inter
     return register
 
 
-def recover_interrupted(now: dt.datetime | None = None) -> list[str]:
+def recover_interrupted(now: dt.datetime | None = None, *, restarted: str = "") -> list[str]:
     """Fail every job marked running by a worker that has stopped beating (killed, crashed,
     its machine restarted), with the reason, and let the task's handler mark its own records.
-    Returns the ids of the jobs failed. Safe to run from several workers at once."""
+    ``restarted`` is the id of a worker that is starting: a job still marked as its own was
+    left by its previous life (a worker restarted under the same id, e.g. by systemd), however
+    fresh its heartbeat. Returns the ids of the jobs failed. Safe to run from several workers
+    at once."""
     now = now or timezone.now()
-    alive = set(live_workers(now).values_list("worker_id", flat=True))
+    alive = set(live_workers(now).values_list("worker_id", flat=True)) - {restarted}
     failed: list[str] = []
     for candidate in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
         last = candidate.worker_ids[-1] if candidate.worker_ids else ""

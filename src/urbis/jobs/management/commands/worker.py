@@ -58,7 +58,7 @@ class Command(db_worker.Command):
         worker_id = options.pop("worker_id") or services.new_worker_id()
         every = options.pop("beat")
         services.register_worker(worker_id)
-        failed = services.recover_interrupted()
+        failed = services.recover_interrupted(restarted=worker_id)
         if failed and options["verbosity"]:
             self.stdout.write(
                 ngettext(
