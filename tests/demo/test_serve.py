@@ -1,10 +1,12 @@
-"""`urbis demo` serves on 127.0.0.1 and stops cleanly on SIGTERM."""
+"""`urbis demo` serves on 127.0.0.1 with a job worker beside it, and stops both cleanly on
+SIGTERM."""
 
 from __future__ import annotations
 
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -12,6 +14,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+
+def workers(db: Path) -> int:
+    """Workers alive in the demo's database (each keeps a heartbeat row while it runs)."""
+    try:
+        with sqlite3.connect(db, timeout=20) as con:
+            return int(con.execute("SELECT COUNT(*) FROM jobs_worker").fetchone()[0])
+    except sqlite3.OperationalError:  # not migrated yet
+        return 0
 
 
 def free_port() -> int:
@@ -51,11 +62,16 @@ def test_demo_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
             f"http://127.0.0.1:{port}/api/v1/cities/paris/areas?format=geojson", timeout=10
         ) as answer:
             assert answer.headers["Content-Type"] == "application/geo+json"
+        db = tmp_path / "urbis.sqlite3"
+        while workers(db) == 0 and server.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert workers(db) == 1, "no job worker runs beside the demo server"
         server.send_signal(signal.SIGTERM)
-        output, _ = server.communicate(timeout=30)
+        output, _ = server.communicate(timeout=60)
     finally:
         if server.poll() is None:
             server.kill()
     assert server.returncode == 0, output
     assert "Demo admin: admin@urbis.demo" in output
     assert "Stopped." in output
+    assert workers(tmp_path / "urbis.sqlite3") == 0  # the worker stopped with the server

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +48,9 @@ class Command(BaseCommand):
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
+        # Uploads and e-mails are background jobs: a worker runs beside the server and stops
+        # with it.
+        worker = subprocess.Popen([sys.executable, "-m", "urbis", "worker", "--verbosity", "0"])
         self.stdout.write(f"Urbis demo at http://{host}:{port}/  (Ctrl-C to stop)")
         self.stdout.flush()
         handler = StaticFilesHandler(get_internal_wsgi_application())
@@ -53,3 +58,18 @@ class Command(BaseCommand):
             run(host, port, handler, threading=True)
         except KeyboardInterrupt:
             self.stdout.write("Stopped.")
+        finally:
+            stop_worker(worker)
+
+
+def stop_worker(worker: subprocess.Popen[bytes], grace: float = 30) -> None:
+    """SIGTERM lets the worker finish the job it runs; one that takes longer is killed (and
+    its job is failed with the reason by the next worker that starts)."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
