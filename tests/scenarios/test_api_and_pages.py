@@ -151,3 +151,29 @@ def test_action_page_shows_the_modelled_contribution(scenario: Any, client_for: 
     assert "Quantified contribution (modelled)" in page and "Rehabilitació" in page
     wedge = next(w for w in run.result["wedges"] if w["name"] == "Rehabilitació")
     assert f"{wedge['cumulative_t']:,.0f}" in page
+
+
+@pytest.mark.parametrize("role", [None, "member", "moderator"])
+def test_inventory_page_refused_without_the_role(barcelona: Any, client_for: Any,
+                                                 make_user: Any, role: Any) -> None:
+    user = make_user(role, barcelona) if role else None
+    client = client_for(user)
+    url = "/cities/barcelona/scenarios/inventory/"
+    response = client.post(url, {"year": "2019", "file": _csv(CSV)})
+    assert response.status_code in ({302} if user is None else {403})
+    assert not Inventory.objects.exists()
+
+
+def test_inventory_page_by_an_editor_all_or_nothing(barcelona: Any, client_for: Any,
+                                                    make_user: Any) -> None:
+    client = client_for(make_user("editor", barcelona))
+    url = "/cities/barcelona/scenarios/inventory/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"year": "2019", "file": _csv(CSV + "industry,peat,1,x\n")})
+    assert bad.status_code == 422
+    assert "bei.csv, row 7, field &#x27;carrier&#x27;: unknown carrier &#x27;peat&#x27;" in \
+        bad.content.decode()
+    assert not Inventory.objects.exists()
+    ok = client.post(url, {"year": "2019", "file": _csv(CSV), "source": "test"})
+    assert ok.status_code == 302
+    assert Inventory.objects.get(year=2019).rows.count() == 5

@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from urbis.people.permissions import Action, can
+from urbis.errors import ImportRefused
+from urbis.people.permissions import Action, can, require
 from urbis.places import queries as places
 from urbis.scenarios import queries, services
 
@@ -18,7 +19,38 @@ from urbis.scenarios import queries, services
 def scenario_list(request: HttpRequest, code: str) -> HttpResponse:
     city = places.get_city(code, request.user)
     return render(request, "scenarios/list.html", {
-        "city": city, "scenarios": queries.visible_scenarios(city, request.user)})
+        "city": city, "scenarios": queries.visible_scenarios(city, request.user),
+        "can_edit": can(request.user, Action.EDIT, city)})
+
+
+@login_required
+def inventory_upload(request: HttpRequest, code: str) -> HttpResponse:
+    """Editors import a baseline inventory CSV (all rows or none)."""
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            errors.append(_("Give the inventory's year."))
+            year = 0
+        if upload is None:
+            errors.append(_("Choose a CSV file."))
+        if not errors and upload is not None:
+            try:
+                inv = services.import_inventory_csv(
+                    request.user, city, year, upload.read(), file_name=upload.name or "",
+                    source=request.POST.get("source", ""))
+            except ImportRefused as err:
+                errors.extend(str(e) for e in err.errors)
+            else:
+                messages.success(request, _("Inventory %(year)s stored: %(rows)s rows.") % {
+                    "year": inv.year, "rows": inv.rows.count()})
+                return redirect("scenarios:list", city.code)
+    return render(request, "scenarios/inventory_upload.html", {"city": city, "errors": errors},
+                  status=422 if errors else 200)
 
 
 def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
