@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from urbis.energy import engine, queries
@@ -228,11 +229,11 @@ register(
     Layer(
         id="energy-balance",
         title=_("Energy balance by area"),
-        description=_(
+        description=format_lazy("{} {}", _(
             "Final energy consumption, local production and their balance per district and "
             "neighbourhood, per year and month (month 0 = whole year), for all sectors and for "
-            "each sector, with per-household, per-m² and per-resident figures. "
-        ) + MODELLED_NOTE,
+            "each sector, with per-household, per-m² and per-resident figures."
+        ), MODELLED_NOTE),
         fields=BALANCE_FIELDS,
         rows=_balance_rows,
         temporal="year",
@@ -249,10 +250,10 @@ register(
     Layer(
         id="street-cells",
         title=_("Energy by street cell"),
-        description=_(
+        description=format_lazy("{} {}", _(
             "Yearly consumption and production of the meters in each 100 m cell of the EEA "
-            "grid; cells with fewer than 10 connections are withheld for privacy. "
-        ) + MODELLED_NOTE,
+            "grid; cells with fewer than 10 connections are withheld for privacy."
+        ), MODELLED_NOTE),
         fields=CELL_FIELDS,
         rows=_cell_rows,
         geometry="Polygon",

@@ -227,7 +227,7 @@ def bulk_zip(city: City, base_url: str) -> IO[bytes]:
         sums.append(f"{hashlib.sha256(text).hexdigest()}  README.md")
         archive.writestr("SHA256SUMS", "\n".join(sums) + "\n")
     out.seek(0)
-    return out  # type: ignore[return-value]
+    return out
 
 
 def _sha256(path: Path) -> str:

@@ -24,7 +24,7 @@ PROBLEM = {"$ref": "#/components/responses/Problem"}
 
 
 def _schema(f: Field, *, nullable: bool = True) -> dict[str, Any]:
-    schema = dict(JSON_TYPES[f.type])
+    schema: dict[str, Any] = dict(JSON_TYPES[f.type])
     schema["title"] = str(f.title)
     if f.unit:
         schema["x-unit"] = f.unit
@@ -37,7 +37,7 @@ def queryables(request: HttpRequest, c: provider.Collection) -> dict[str, Any]:
     """The JSON Schema of a collection's queryable properties (Part 3, 6.2)."""
     properties: dict[str, Any] = {}
     for f in c.layer.fields:
-        schema = dict(JSON_TYPES[f.type])
+        schema: dict[str, Any] = dict(JSON_TYPES[f.type])
         schema["title"] = str(f.title)
         if f.description:
             schema["description"] = str(f.description)

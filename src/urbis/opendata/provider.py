@@ -226,7 +226,7 @@ _COMPARE: dict[Any, Callable[[Any, Any], bool]] = {
 }
 
 
-class _Compiler(Evaluator):  # type: ignore[misc]
+class _Compiler(Evaluator):
     """Turns a pygeofilter AST into a Python predicate over a row's properties, checking every
     property name and literal type against the layer's fields (no ``eval``)."""
 
@@ -480,8 +480,10 @@ def temporal_span(collection: Collection) -> tuple[dt.date, dt.date] | None:
     if layer.temporal is None:
         return None
     field = layer.field(layer.temporal)
-    found = [r.properties.get(layer.temporal) for r in layer.rows(collection.city, Hints())]
-    found = [v for v in found if v is not None]
+    found: list[Any] = [
+        v for r in layer.rows(collection.city, Hints())
+        if (v := r.properties.get(layer.temporal)) is not None
+    ]
     if not found:
         return None
     if field is not None and field.type == "integer":

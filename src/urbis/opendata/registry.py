@@ -58,9 +58,9 @@ class Field:
 
     name: str
     type: str
-    title: str
+    title: Any  # str or a lazy translation
     unit: str = ""
-    description: str = ""
+    description: Any = ""
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:

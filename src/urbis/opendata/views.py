@@ -16,6 +16,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -45,11 +46,11 @@ ITEM_PARAMS = {"f", "limit", "offset", "bbox", "bbox-crs", "datetime", "filter",
                "filter-crs", "crs"}
 
 
-def ogc_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def ogc_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Typed provider errors as RFC 9457 problem documents with their HTTP status."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except OpenDataError as exc:
@@ -233,7 +234,7 @@ def _query(request: HttpRequest, c: Collection) -> provider.Query:
         bbox=provider.parse_bbox(request.GET.get("bbox"), request.GET.get("bbox-crs")),
         datetime=provider.parse_datetime(request.GET.get("datetime")),
         equals=provider.property_filters(
-            c.layer, {k: v for k, v in request.GET.items() if k not in ITEM_PARAMS}
+            c.layer, {k: v for k, v in request.GET.dict().items() if k not in ITEM_PARAMS}
         ),
         filter=provider.parse_filter(
             c.layer, request.GET.get("filter"), request.GET.get("filter-lang")
@@ -361,7 +362,7 @@ def city_open_data(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 @ogc_errors
-def download(request: HttpRequest, code: str, layer_id: str, fmt: str) -> HttpResponse:
+def download(request: HttpRequest, code: str, layer_id: str, fmt: str) -> HttpResponseBase:
     city = get_city(code)
     try:
         c = provider.get_collection(f"{city.code}-{layer_id}")
@@ -376,7 +377,7 @@ def download(request: HttpRequest, code: str, layer_id: str, fmt: str) -> HttpRe
 
 
 @require_safe
-def bulk_zip(request: HttpRequest, code: str) -> HttpResponse:
+def bulk_zip(request: HttpRequest, code: str) -> HttpResponseBase:
     city = get_city(code)
     handle = exports.bulk_zip(city, request.build_absolute_uri("/"))
     return FileResponse(handle, as_attachment=True, filename=f"{city.code}-open-data.zip",
