@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -19,16 +20,24 @@ from ninja.errors import ValidationError as NinjaValidationError
 from urbis.discovery import app_modules
 from urbis.errors import ImportRefused
 from urbis.people.api_auth import InvalidToken
-from urbis.problems import document_problems, problem_response
+from urbis.problems import document_problems, problem_response, refusing_nul
 
 logger = logging.getLogger("django.request")
 
 
 class _Api(NinjaAPI):
-    """Every operation also documents its 4XX and 5XX problem documents."""
+    """Every operation also documents its 4XX and 5XX problem documents, and refuses text
+    holding a NUL character before it reaches a handler."""
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         return document_problems(super().get_openapi_schema(**kwargs))
+
+    def _get_urls(self) -> Any:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = refusing_nul(pattern.callback)
+        return patterns
 
 
 api = _Api(

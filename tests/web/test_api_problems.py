@@ -152,3 +152,41 @@ def test_a_theme_order_out_of_range_is_a_422_not_a_check_constraint_500(
         content_type="application/json", **token,
     )
     assert _problem(response, 422)["errors"][0]["field"].endswith("order")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/cities?search=a%00b",
+        "/api/v1/cities/bar%00celona",
+        "/api/v1/cities/barcelona/areas?search=%00",
+        "/api/v1/organisations?search=%00",
+    ],
+)
+def test_a_nul_character_is_a_400_on_every_database(url: str, client: Any, barcelona: City) -> None:
+    """PostgreSQL refuses NUL in text: without the check these were 500s there."""
+    assert "NUL" in _problem(client.get(url), 400)["detail"]
+
+
+def test_a_nul_in_a_json_body_is_refused_and_nothing_changes(
+    client: Any, strategy: Any, token: dict[str, str]
+) -> None:
+    plan, _target = strategy
+    response = client.patch(
+        "/api/v1/cities/barcelona/strategies/pla-clima", {"vision": "Half\x00"},
+        content_type="application/json", **token,
+    )
+    assert "JSON body" in _problem(response, 400)["detail"]
+    plan.refresh_from_db()
+    assert plan.vision == "Halve emissions."
+
+
+def test_uploads_still_pass_the_nul_check(client: Any, barcelona: City, token: dict[str, str]):
+    """A file may hold any byte: only form fields are checked."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("r.parquet", b"PAR1\x00\x00\x00", "application/octet-stream")
+    response = client.post(
+        "/api/v1/cities/barcelona/energy/uploads", {"file": upload}, **token
+    )
+    assert response.status_code != 400 or "NUL" not in response.content.decode()
