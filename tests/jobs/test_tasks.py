@@ -258,3 +258,27 @@ def test_urbis_worker_subprocess_killed_in_mid_job_then_a_new_one_recovers(
     with sqlite3.connect(db_file) as con:  # the second worker took its heartbeat with it;
         # the killed one's stays until it is long stale
         assert con.execute("SELECT COUNT(*) FROM jobs_worker").fetchone()[0] == 1
+
+
+@WORKER_DB
+def test_notification_mail_is_queued_with_the_notification_and_sent_by_the_worker(
+    make_user: Any,
+) -> None:
+    from django.db import transaction
+
+    from urbis.engagement.models import Notification
+    from urbis.engagement.services import notify
+
+    ana = make_user(email="ana@example.org")
+    # A notification whose transaction rolls back queues no mail either.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify([ana], "Rolled back", "/x/")
+        raise RuntimeError
+    assert not DBTaskResult.objects.exists() and not Notification.objects.exists()
+
+    notify([ana], "Your idea was accepted", "/ideas/1/")
+    assert mail.outbox == []  # not in the request: the job waits for a worker
+    assert DBTaskResult.objects.get().task_path == "urbis.jobs.tasks.send_mails"
+    run_worker()
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    assert mail.outbox[0].subject == "Your idea was accepted" and "/ideas/1/" in mail.outbox[0].body

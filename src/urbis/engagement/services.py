@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -45,6 +44,8 @@ from urbis.engagement.models import (
 )
 from urbis.engagement.text import plain, render_markdown, visible_length
 from urbis.engines.survey import sus
+from urbis.jobs.services import enqueue
+from urbis.jobs.tasks import send_mails
 from urbis.people.models import Organisation, User
 from urbis.people.permissions import Action, can, require
 from urbis.places.models import Area, City
@@ -120,8 +121,8 @@ def _log(
 
 
 def notify(users: Iterable[User], text: str, url: str = "", *, exclude: Any = None) -> int:
-    """An in-site notification for each user, and an e-mail sent once the transaction commits
-    (the console backend by default)."""
+    """An in-site notification for each user, and an e-mail job queued in the same
+    transaction (sent by `urbis worker` once it commits; the console backend by default)."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
     if exclude is not None and getattr(exclude, "pk", None) in recipients:
         recipients.pop(exclude.pk)
@@ -131,10 +132,9 @@ def notify(users: Iterable[User], text: str, url: str = "", *, exclude: Any = No
     Notification.objects.bulk_create(
         [Notification(user=u, text=text, url=url[:300]) for u in recipients.values()]
     )
-    messages = tuple(
-        (text[:120], f"{text}\n\n{url}\n", None, [u.email]) for u in recipients.values()
-    )
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    enqueue(send_mails, [
+        [text[:120], f"{text}\n\n{url}\n", None, [u.email]] for u in recipients.values()
+    ])
     return len(recipients)
 
 
