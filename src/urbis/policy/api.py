@@ -180,6 +180,7 @@ class ZoneOut(Schema):
     organisations: list[str]
     rules: list[dict[str, Any]]
     rollouts: list[dict[str, Any]]
+    observations: list[dict[str, Any]]
     geometry: dict[str, Any]
     is_illustrative: bool
     source: str
@@ -214,6 +215,10 @@ def _zone_out(z: Any) -> dict[str, Any]:
         "rollouts": [{"city": r.city.code, "areas": [a.code for a in r.areas.all()],
                       "planned_on": r.planned_on, "done_on": r.done_on,
                       "description": r.description} for r in z.rollouts.all()],
+        "observations": [{"indicator": o.indicator.code, "date": o.date, "value": o.value,
+                          "unit": o.indicator.unit, "source": o.source,
+                          "is_illustrative": o.is_illustrative}
+                         for o in z.observations.all()],
     }
 
 
@@ -262,6 +267,72 @@ def zone_phase(request: HttpRequest, code: str, slug: str, body: PhaseIn) -> Any
     city = places.get_city(code, request.user)
     zone = queries.get_zone(city, slug, request.user)
     return _zone_out(services.move_zone_phase(by=request.user, zone=zone, to=body.to))
+
+
+class RuleIn(Schema):
+    kind: str = ""
+    description: str = ""
+    barrier: str = ""
+
+
+class RolloutIn(Schema):
+    city: str
+    area_codes: list[str] = []
+    description: str = ""
+    planned_on: dt.date | None = None
+    done_on: dt.date | None = None
+    source: str = ""
+
+
+class ZoneObservationIn(Schema):
+    indicator: str
+    date: dt.date | None = None
+    value: float | None = None
+    source: str = ""
+
+
+def _zone_for(request: HttpRequest, code: str, slug: str) -> Any:
+    return queries.get_zone(places.get_city(code, request.user), slug, request.user)
+
+
+@router.post("/cities/{code}/innovation-zones/{slug}/rules", response={201: ZoneOut},
+             auth=write_auth, summary="Record a rule suspended or a new rule tested (editors)")
+def zone_rule(request: HttpRequest, code: str, slug: str, body: RuleIn) -> Any:
+    zone = _zone_for(request, code, slug)
+    barrier = queries.get_barrier(body.barrier, request.user) if body.barrier else None
+    services.add_zone_rule(by=request.user, zone=zone, kind=body.kind,
+                           description=body.description, barrier=barrier)
+    return Status(201, _zone_out(_zone_for(request, code, slug)))
+
+
+@router.post("/cities/{code}/innovation-zones/{slug}/rollouts", response={201: ZoneOut},
+             auth=write_auth, summary="Record a roll-out of the zone's concept (editors of the "
+                                      "zone's city)")
+def zone_rollout(request: HttpRequest, code: str, slug: str, body: RolloutIn) -> Any:
+    zone = _zone_for(request, code, slug)
+    target = places.get_city(body.city, request.user)
+    services.add_rollout(by=request.user, zone=zone, city=target, area_codes=body.area_codes,
+                         description=body.description, planned_on=body.planned_on,
+                         done_on=body.done_on, source=body.source)
+    return Status(201, _zone_out(_zone_for(request, code, slug)))
+
+
+@router.post("/cities/{code}/innovation-zones/{slug}/observations", response={201: ZoneOut},
+             auth=write_auth, summary="A monitoring indicator's value inside the zone "
+                                      "(editors)")
+def zone_observation(request: HttpRequest, code: str, slug: str,
+                     body: ZoneObservationIn) -> Any:
+    from django.http import Http404
+
+    from urbis.strategy.models import Indicator
+
+    zone = _zone_for(request, code, slug)
+    indicator = Indicator.objects.filter(code=body.indicator).first()
+    if indicator is None:
+        raise Http404("No such indicator")
+    services.add_zone_observation(by=request.user, zone=zone, indicator=indicator,
+                                  date=body.date, value=body.value, source=body.source)
+    return Status(201, _zone_out(_zone_for(request, code, slug)))
 
 
 # ------------------------------------------------------------------ commitments, funding
@@ -321,6 +392,82 @@ def create_commitment(request: HttpRequest, code: str, body: CommitmentIn) -> An
         services.save_commitment(by=request.user, city=city, **body.dict())))
 
 
+class PhaseRowIn(Schema):
+    step: str
+    status: str = "planned"
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    note: str = ""
+
+
+class InvolvementIn(Schema):
+    step: str
+    organisation: str
+    how: str
+    note: str = ""
+    source: str = ""
+
+
+@router.post("/cities/{code}/commitments/{slug}/phases", response={201: CommitmentOut},
+             auth=write_auth, summary="Set a roadmap phase's dates and status (editors)")
+def commitment_phase(request: HttpRequest, code: str, slug: str, body: PhaseRowIn) -> Any:
+    city = places.get_city(code, request.user)
+    commitment = queries.get_commitment(city, slug, request.user)
+    services.set_phase(by=request.user, commitment=commitment, **body.dict())
+    return Status(201, _commitment_out(queries.get_commitment(city, slug, request.user)))
+
+
+@router.post("/cities/{code}/commitments/{slug}/involvements", response={201: CommitmentOut},
+             auth=write_auth, summary="Record which organisation took part in a step, and how "
+                                      "(editors)")
+def commitment_involvement(request: HttpRequest, code: str, slug: str,
+                           body: InvolvementIn) -> Any:
+    city = places.get_city(code, request.user)
+    commitment = queries.get_commitment(city, slug, request.user)
+    organisation = services.organisation_for(request.user, body.organisation)
+    services.record_involvement(by=request.user, commitment=commitment,
+                                organisation=organisation,
+                                **body.dict(exclude={"organisation"}))
+    return Status(201, _commitment_out(queries.get_commitment(city, slug, request.user)))
+
+
+class BundleIn(Schema):
+    title: str = ""
+    slug: str = ""
+    description: str = ""
+    funding_target: str = ""
+    actions: list[int] = []
+    source: str = ""
+
+
+def _bundle_out(row: dict[str, Any]) -> dict[str, Any]:
+    b = row["bundle"]
+    return {"slug": b.slug, "title": b.title, "description": b.description,
+            "funding_target": b.funding_target, "actions": [a.pk for a in row["actions"]],
+            "budgeted": float(row["budgeted"]), "secured": float(row["secured"]),
+            "gap": float(row["gap"]), "is_illustrative": b.is_illustrative,
+            "source": b.source}
+
+
+@router.get("/cities/{code}/project-bundles",
+            summary="Strategy actions grouped for joint funding, with budgeted, secured and gap")
+def bundles(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    city = places.get_city(code, request.user)
+    return [_bundle_out(r) for r in queries.visible_bundles(city, request.user)]
+
+
+@router.post("/cities/{code}/project-bundles", response={201: dict}, auth=write_auth,
+             summary="Group strategy actions for joint funding (editors)")
+def create_bundle(request: HttpRequest, code: str, body: BundleIn) -> Any:
+    city = places.get_city(code, request.user)
+    actions = services.actions_by_id(city, body.actions)
+    bundle = services.save_bundle(by=request.user, city=city, actions=actions,
+                                  **body.dict(exclude={"actions"}))
+    row = next(r for r in queries.visible_bundles(city, request.user)
+               if r["bundle"].pk == bundle.pk)
+    return Status(201, _bundle_out(row))
+
+
 @router.get("/policy/priorities", summary="The partnership plan's priority areas and actions")
 def priorities(request: HttpRequest) -> dict[str, Any]:
     return services.priorities()
@@ -352,6 +499,30 @@ def funding_plan_csv(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # ------------------------------------------------------------------ fitness, shops, figures
+
+
+class CheckIn(Schema):
+    title: str = ""
+    slug: str = ""
+    carried_out_on: dt.date | None = None
+    source: str = ""
+    is_published: bool = True
+
+
+@router.get("/cities/{code}/fitness-checks", summary="A city's fitness checks")
+def fitness_checks(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    city = places.get_city(code, request.user)
+    return [{"slug": c.slug, "title": c.title, "carried_out_on": c.carried_out_on,
+             "is_illustrative": c.is_illustrative, "source": c.source}
+            for c in queries.visible_checks(city, request.user)]
+
+
+@router.post("/cities/{code}/fitness-checks", response={201: dict}, auth=write_auth,
+             summary="Start a fitness check of the city's policy framework (editors)")
+def create_fitness_check(request: HttpRequest, code: str, body: CheckIn) -> Any:
+    city = places.get_city(code, request.user)
+    check = services.save_fitness_check(by=request.user, city=city, **body.dict())
+    return Status(201, {"slug": check.slug, "title": check.title})
 
 
 class AssessmentIn(Schema):
@@ -399,6 +570,42 @@ def shops_csv(request: HttpRequest, code: str) -> HttpResponse:
     city = places.get_city(code, request.user)
     return _csv(queries.shops_csv(queries.visible_shops(city, request.user)),
                 f"{city.code}-one-stop-shops.csv")
+
+
+class ShopIn(Schema):
+    name: str = ""
+    slug: str = ""
+    url: str = ""
+    opened_on: dt.date | None = None
+    source: str = ""
+    is_published: bool = True
+
+
+@router.get("/cities/{code}/one-stop-shops",
+            summary="A city's one-stop shops with their procedures and days saved")
+def shops(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    city = places.get_city(code, request.user)
+    out = []
+    for shop in queries.visible_shops(city, request.user):
+        procedures = list(shop.procedures.all())
+        out.append({"slug": shop.slug, "name": shop.name, "url": shop.url,
+                    "opened_on": shop.opened_on, "is_illustrative": shop.is_illustrative,
+                    "source": shop.source,
+                    "median_days_saved": queries.median_days_saved(procedures),
+                    "procedures": [{"name": p.name, "authority": p.authority,
+                                    "applicant": p.applicant, "days_before": p.days_before,
+                                    "days_after": p.days_after, "days_saved": p.days_saved,
+                                    "is_illustrative": p.is_illustrative, "source": p.source}
+                                   for p in procedures]})
+    return out
+
+
+@router.post("/cities/{code}/one-stop-shops", response={201: dict}, auth=write_auth,
+             summary="Record a one-stop shop (editors)")
+def create_shop(request: HttpRequest, code: str, body: ShopIn) -> Any:
+    city = places.get_city(code, request.user)
+    shop = services.save_shop(by=request.user, city=city, **body.dict())
+    return Status(201, {"slug": shop.slug, "name": shop.name})
 
 
 class ProcedureIn(Schema):

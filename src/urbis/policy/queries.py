@@ -32,6 +32,7 @@ from urbis.policy.models import (
     Level,
     OneStopShop,
     Procedure,
+    ProjectBundle,
     Rating,
     Rollout,
     Stance,
@@ -141,7 +142,8 @@ def _city_visible(model: Any, city: City, user: Any) -> QuerySet[Any]:
 
 def visible_zones(city: City, user: Any = None) -> QuerySet[InnovationZone]:
     return _city_visible(InnovationZone, city, user).prefetch_related(
-        "organisations", "rules__barrier", "rollouts__city", "rollouts__areas")
+        "organisations", "rules__barrier", "rollouts__city", "rollouts__areas",
+        "observations__indicator")
 
 
 def get_zone(city: City, slug: str, user: Any = None) -> InnovationZone:
@@ -273,6 +275,21 @@ def funding_plan(city: City, user: Any = None) -> dict[str, Any]:
     return {"rows": rows, "sources": [{"kind": k, "label": kind_labels.get(k, k)}
                                       for k in sorted(kinds)],
             "totals": totals, "undated": undated, "actions": len(actions)}
+
+
+def visible_bundles(city: City, user: Any = None) -> list[dict[str, Any]]:
+    """The city's project bundles, each with its actions' budgets and secured funding summed
+    (the gap is budgeted minus secured)."""
+    out = []
+    for bundle in _city_visible(ProjectBundle, city, user).prefetch_related(
+            "actions__funding", "actions__strategy__city"):
+        actions = list(bundle.actions.all())
+        budgeted = sum((a.budget or Decimal(0) for a in actions), Decimal(0))
+        secured = sum((f.amount or Decimal(0) for a in actions for f in a.funding.all()),
+                      Decimal(0))
+        out.append({"bundle": bundle, "actions": actions, "budgeted": budgeted,
+                    "secured": secured, "gap": budgeted - secured})
+    return out
 
 
 FUNDING_COLUMNS = ["year", "budgeted", "secured", "gap"]

@@ -43,17 +43,19 @@ from urbis.policy.models import (
     OneStopShop,
     PhaseStatus,
     Procedure,
+    ProjectBundle,
     Rating,
     RoadmapPhase,
     RoadmapStep,
     Rollout,
     RuleChange,
     Stance,
+    ZoneObservation,
     ZonePhase,
     ZoneRule,
 )
 from urbis.strategy.models import Action as StrategyAction
-from urbis.strategy.models import ThemeKind
+from urbis.strategy.models import Indicator, ThemeKind
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -433,6 +435,34 @@ def add_rollout(*, by: Any, zone: InnovationZone, city: City,
     return rollout
 
 
+def add_zone_observation(*, by: Any, zone: InnovationZone, indicator: Indicator,
+                         date: dt.date | None, value: Any, source: str = "",
+                         is_illustrative: bool = False,
+                         operator: bool = False) -> ZoneObservation:
+    """A monitoring indicator measured inside the zone (one value per indicator and date)."""
+    _guard(by, zone.city, operator)
+    errors: dict[str, list[str]] = {}
+    if indicator.city_id not in (None, zone.city_id):
+        errors.setdefault("indicator", []).append(_("The indicator is another city's own."))
+    _check(date is not None, "date", _("Give the date of the value."), errors)
+    if date is not None and date < zone.start_date:
+        errors.setdefault("date", []).append(_("The date is before the zone started."))
+    try:
+        number = float(value)
+        ok = number == number and number not in (float("inf"), float("-inf"))
+    except (TypeError, ValueError):
+        ok = False
+    _check(ok, "value", _("Not a number."), errors)
+    _raise(errors)
+    with transaction.atomic():
+        observation, _created = ZoneObservation.objects.update_or_create(
+            zone=zone, indicator=indicator, date=date,
+            defaults={"value": number, "source": _text(source)[:600],
+                      "is_illustrative": is_illustrative})
+        _after_write()
+    return observation
+
+
 # ------------------------------------------------------------------ commitments and roadmaps
 
 
@@ -507,6 +537,31 @@ def record_involvement(*, by: Any, commitment: Commitment, step: str,
             defaults={"how": how, "note": _text(note), "source": _text(source)[:600]})
         _after_write()
     return involvement
+
+
+def save_bundle(*, by: Any, city: City, actions: list[StrategyAction],
+                operator: bool = False, **fields: Any) -> ProjectBundle:
+    """Strategy actions of the city grouped for joint funding."""
+    _guard(by, city, operator)
+    errors: dict[str, list[str]] = {}
+    title = _text(fields.get("title"))
+    _check(bool(title), "title", _("A bundle needs a title."), errors)
+    _check(len(actions) >= 2, "actions", _("A bundle groups at least two actions."), errors)
+    foreign = [a.pk for a in actions if a.strategy.city_id != city.pk]
+    _check(not foreign, "actions", _("Actions must belong to the city's own strategies."),
+           errors)
+    _raise(errors)
+    with transaction.atomic():
+        bundle, _created = ProjectBundle.objects.update_or_create(
+            city=city, slug=slugify(fields.get("slug") or title)[:100],
+            defaults={"title": title, "description": _text(fields.get("description")),
+                      "funding_target": _text(fields.get("funding_target"))[:300],
+                      "source": _text(fields.get("source"))[:600],
+                      "is_illustrative": bool(fields.get("is_illustrative")),
+                      "is_published": fields.get("is_published", True)})
+        bundle.actions.set(actions)
+        _after_write()
+    return bundle
 
 
 # ------------------------------------------------------------------ fitness checks
