@@ -454,6 +454,7 @@ def add_zone_observation(*, by: Any, zone: InnovationZone, indicator: Indicator,
         ok = False
     _check(ok, "value", _("Not a number."), errors)
     _raise(errors)
+    assert date is not None
     with transaction.atomic():
         observation, _created = ZoneObservation.objects.update_or_create(
             zone=zone, indicator=indicator, date=date,
