@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import CommandParser
 from django.db import connection
 from django.utils.translation import ngettext
 from django_tasks_db.management.commands import db_worker
@@ -42,7 +42,7 @@ class Command(db_worker.Command):
         "database. Stop it with SIGTERM or Ctrl-C: it finishes the job it is running first."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.add_argument(
             "--beat", type=float, default=services.HEARTBEAT_SECONDS,
