@@ -191,3 +191,24 @@ def test_no_template_shows_a_date_in_a_hard_coded_pattern() -> None:
         found += [f"{template.relative_to(package)}: |date without a format"
                   for _ in re.finditer(r"\|date(?=[\s|}])", text)]
     assert found == []
+
+
+def test_an_editor_types_times_by_the_city_s_clock(
+    barcelona: City, make_user: Callable[..., Any], client_for: Callable[..., Any]
+) -> None:
+    process = _process(barcelona)
+    form = {"process": process.slug, "title": "Taller de barri", "capacity": "20",
+            "starts_at": "2031-01-15T18:00", "ends_at": "2031-01-15T20:00",
+            "place": "Casal de barri"}
+    url = f"/cities/{barcelona.code}/engagement/new-workshop/"
+    # A member without the editor role is refused and nothing is stored.
+    refused = client_for(make_user(role="member", city=barcelona)).post(url, form)
+    assert refused.status_code == 403 and not Workshop.objects.exists()
+    editor = client_for(make_user(role="editor", city=barcelona))
+    response = editor.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    workshop = Workshop.objects.get()
+    # 18:00 in Barcelona in January is 17:00 UTC.
+    assert workshop.starts_at == dt.datetime(2031, 1, 15, 17, 0, tzinfo=dt.UTC)
+    assert "<dd>15. Januar 2031 18:00 – 20:00 (CET)</dd>" in _get(editor, response["Location"],
+                                                                  "de")
