@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from urbis.errors import ImportRefused
@@ -46,8 +47,10 @@ def inventory_upload(request: HttpRequest, code: str) -> HttpResponse:
             except ImportRefused as err:
                 errors.extend(str(e) for e in err.errors)
             else:
-                messages.success(request, _("Inventory %(year)s stored: %(rows)s rows.") % {
-                    "year": inv.year, "rows": inv.rows.count()})
+                rows = inv.rows.count()
+                messages.success(request, ngettext("Inventory %(year)s stored: %(rows)s row.",
+                                                   "Inventory %(year)s stored: %(rows)s rows.",
+                                                   rows) % {"year": inv.year, "rows": rows})
                 return redirect("scenarios:list", city.code)
     return render(request, "scenarios/inventory_upload.html", {"city": city, "errors": errors},
                   status=422 if errors else 200)
