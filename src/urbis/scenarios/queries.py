@@ -117,6 +117,35 @@ def engine_scenario(scenario: Scenario, extra: list[Measure] | None = None) -> e
     )
 
 
+def _tonnes_per_unit(unit: str) -> float | None:
+    """t CO2 per unit of an absolute emission indicator (t, kt, Mt CO2 or CO2e), else None."""
+    first = unit.strip().split(" ", 1)[0].lower()
+    if "co2" not in unit.lower() or "/" in unit or first not in TONNES_PER_UNIT:
+        return None
+    return TONNES_PER_UNIT[first]
+
+
+def emission_observations(scenario: Scenario, user: Any = None) -> list[dict[str, Any]]:
+    """Monitoring's published whole-city observations of the indicators of the strategy's
+    emission targets, in t, to draw beside the modelled lines."""
+    strategy = scenario.strategy
+    if strategy is None:
+        return []
+    from urbis.strategy.models import Observation
+
+    indicators = {t.indicator_id: t.indicator for t in
+                  strategy.targets.filter(kind="quantitative").select_related("indicator")
+                  if t.indicator is not None and _tonnes_per_unit(t.indicator.unit)}
+    rows = Observation.objects.filter(city=scenario.city, indicator_id__in=indicators,
+                                      area=None, is_published=True).order_by("date")
+    out = []
+    for o in rows:
+        factor = _tonnes_per_unit(indicators[o.indicator_id].unit) or 1.0
+        out.append({"year": o.date.year, "t_co2": o.value * factor,
+                    "unit": indicators[o.indicator_id].unit, "source": o.source})
+    return out
+
+
 def emission_targets(scenario: Scenario) -> list[dict[str, Any]]:
     """The strategy's quantitative targets whose indicator is an absolute emission level in t,
     kt or Mt (CO2 or CO2e), in t. Relative targets (% against a year) cannot be placed on the
@@ -127,13 +156,11 @@ def emission_targets(scenario: Scenario) -> list[dict[str, Any]]:
     out = []
     for t in strategy.targets.filter(kind="quantitative").select_related("indicator"):
         unit = (t.indicator.unit if t.indicator else "").strip()
-        first = unit.split(" ", 1)[0].lower()
-        if "co2" not in unit.lower() or first not in TONNES_PER_UNIT or "/" in unit:
-            continue
-        if t.target_value is None or t.target_year is None:
+        factor = _tonnes_per_unit(unit)
+        if factor is None or t.target_value is None or t.target_year is None:
             continue
         out.append({"id": t.pk, "title": t.title, "year": t.target_year,
-                    "t_co2": t.target_value * TONNES_PER_UNIT[first], "unit": unit})
+                    "t_co2": t.target_value * factor, "unit": unit})
     return out
 
 

@@ -60,6 +60,7 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     city = places.get_city(code, request.user)
     scenario = queries.get_scenario(city, slug, request.user)
     run = queries.latest_run(scenario)
+    observations = queries.emission_observations(scenario, request.user)
     rows = []
     if run is not None:
         r = run.result
@@ -72,7 +73,8 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "measures": scenario.measures.select_related("action__strategy__city").defer(
             "action__strategy__city__boundary", "action__strategy__city__bbox"),
         "can_edit": can(request.user, Action.EDIT, city),
-        "chart": run.result if run else None,
+        "chart": {**run.result, "observations": observations} if run else None,
+        "observations": observations,
     })
 
 

@@ -34,6 +34,11 @@
       data: [{ x: t.year, y: t.t_co2 }], pointStyle: "rectRot", pointRadius: 7,
       backgroundColor: "#000000" });
   });
+  if (data.observations && data.observations.length) {
+    datasets.push({ label: canvas.dataset.observedLabel, type: "scatter",
+      data: data.observations.map(function (o) { return { x: o.year, y: o.t_co2 }; }),
+      pointStyle: "circle", pointRadius: 5, backgroundColor: "#1d4ed8" });
+  }
   new Chart(canvas, {
     type: "line",
     data: { datasets: datasets },
