@@ -30,7 +30,8 @@ def _counts() -> tuple[int, ...]:
 
 def test_demo_twice_changes_nothing(barcelona: Any, paris: Any, client_for: Any) -> None:
     loader._load_organisations()
-    strategy_demo._load_organisations()
+    for _label, step in strategy_demo.steps():
+        step()
     for _label, step in demo.steps():
         step()
     counts = _counts()
@@ -47,6 +48,11 @@ def test_demo_twice_changes_nothing(barcelona: Any, paris: Any, client_for: Any)
     assert bcn.start_date.isoformat() == "2016-09-05" and bcn.is_illustrative
     assert 0.1 < bcn.area_km2 < 0.3  # about three by three 133 m blocks
     assert FigurePoint.objects.get(figure="zones_installed").value == 2
+    for city in (barcelona, paris):
+        commitment = Commitment.objects.get(city=city)
+        assert commitment.strategy is not None and commitment.involvements.exists()
+        assert city.project_bundles.get().is_illustrative
+    assert FigurePoint.objects.get(figure="cities_strategy_and_stakeholders").value >= 1
     page = client_for(None).get("/cities/barcelona/innovation-zones/").content.decode()
     assert "Illustrative: not a published figure" in page
     page = client_for(None).get("/barriers/").content.decode()

@@ -189,3 +189,16 @@ def test_plan_writes_refused_without_the_role(barcelona: City, org: Any, make_us
         assert client.post(url, body, content_type="application/json").status_code in expected
     assert Commitment.objects.count() == 1 and not c.phases.exists()
     assert Assessment.objects.count() == 0 and Procedure.objects.count() == 0
+
+
+def test_snapshot_command_writes_today_once(barcelona: City) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("policy", "snapshot", stdout=out)
+    call_command("policy", "snapshot", stdout=out)
+    today = dt.date.today()
+    assert FigurePoint.objects.filter(date=today).count() == len(queries.FIGURES)
+    assert f"{today} zones_installed: 0" in out.getvalue()

@@ -277,6 +277,24 @@ def load_fitness_checks() -> None:
                                        "in the barriers register.")
 
 
+def load_bundles() -> None:
+    """One illustrative bundle per city from its demo strategy's first two actions, to show the
+    joint-funding roll-up; no city published such a bundle."""
+    for code, slug in (("barcelona", "pla-clima"), ("paris", "plan-climat")):
+        city = City.objects.get(code=code)
+        strategy = Strategy.objects.filter(city=city, slug=slug).first()
+        if strategy is None or city.project_bundles.exists():
+            continue
+        actions = list(strategy.actions.order_by("order", "pk")[:2])
+        if len(actions) < 2:
+            continue
+        services.save_bundle(by=None, city=city, actions=actions, operator=True,
+                             slug="demo-bundle", title="Joint funding bundle (illustrative)",
+                             funding_target="Illustrative: no application published",
+                             is_illustrative=True,
+                             source="Illustrative grouping of the demo strategy's actions.")
+
+
 def steps() -> list[Step]:
     return [
         ("policy: organisations", load_organisations),
@@ -284,6 +302,7 @@ def steps() -> list[Step]:
         ("policy: regulatory barriers", load_barriers),
         ("policy: innovation zones", load_zones),
         ("policy: fitness checks", load_fitness_checks),
+        ("policy: project bundles", load_bundles),
         ("policy: today's network figures", lambda: (services.snapshot(), None)[1]),
     ]
 
