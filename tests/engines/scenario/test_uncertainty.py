@@ -87,3 +87,18 @@ def test_probability_of_meeting_a_level():
     fig = mc.probability_at_or_below(2030, float(p50[-1]))
     assert fig.value == pytest.approx(0.5, abs=0.01)
     assert fig.unit == "share of runs" and "1,000 Monte Carlo runs" in fig.how
+
+
+def test_wedge_bands_sum_to_each_runs_total_and_repeat_with_the_seed():
+    mc = monte_carlo(_uncertain(), samples=600, seed=8, wedge_samples=200)
+    assert mc.wedges.shape == (2, 200, len(mc.years))
+    # Per run, the wedges add up to what that run avoids.
+    np.testing.assert_allclose(mc.wedges.sum(axis=0), (mc.bau - mc.scenario)[:200],
+                               rtol=1e-10, atol=1e-6)
+    low, mid, high = mc.wedge_band()
+    assert np.all(low <= mid) and np.all(mid <= high) and np.all(high - low > 0)
+    again = monte_carlo(_uncertain(), samples=600, seed=8, wedge_samples=200)
+    np.testing.assert_array_equal(again.wedges, mc.wedges)
+    assert mc.measures == ("insulation", "heat pumps")
+    with pytest.raises(ValueError, match="wedge_samples"):
+        monte_carlo(_uncertain(), samples=10, seed=1).wedge_band()
