@@ -100,10 +100,10 @@ def test_notifications_show_each_city_by_its_clock(
     Notification.objects.create(user=user, text="Platform", url="/accounts/privacy/",
                                 created_at=moment)
     html = _get(client_for(user), "/notifications/", "de")
-    assert re.search(r"In Barcelona</a></strong> <small>15\.01\.2031 18:00</small>", html)
-    assert re.search(r"In Lisboa</a></strong> <small>15\.01\.2031 17:00</small>", html)
-    # No city: the platform's default zone (UTC).
-    assert re.search(r"Platform</a></strong> <small>15\.01\.2031 17:00</small>", html)
+    assert re.search(r"In Barcelona</a></strong> <small>15\.01\.2031 18:00 CET</small>", html)
+    assert re.search(r"In Lisboa</a></strong> <small>15\.01\.2031 17:00 WET</small>", html)
+    # No city: the platform's default zone (UTC), named.
+    assert re.search(r"Platform</a></strong> <small>15\.01\.2031 17:00 UTC</small>", html)
 
 
 def test_the_city_zone_is_only_active_for_that_request(barcelona: City, client: Any) -> None:
