@@ -90,6 +90,9 @@ def test_run_stores_wedges_bands_and_target_probability(scenario: Any) -> None:
     for i in range(len(r["years"])):
         total = sum(w["values"][i] for w in r["wedges"])
         assert total == pytest.approx(r["bau"][i] - r["scenario"][i], abs=0.01)
+    assert r["wedge_runs"] == 400
+    low, mid, high = r["wedges"][0]["cumulative_band_t"]  # Rehabilitació has a range
+    assert low < mid < high
     p5, p50, p95 = r["bands"]["scenario"]
     assert all(a <= b <= c for a, b, c in zip(p5, p50, p95, strict=True))
     (target,) = r["targets"]
