@@ -138,3 +138,18 @@ def test_editor_moves_a_barrier_and_a_member_states_a_position(
     r = editor.post(f"/barriers/{barrier.slug}/status", {"to": "agreed"})
     assert r.status_code == 302
     assert Barrier.objects.get().status == "agreed"
+
+
+def test_barrier_form_links_the_city_actions(barcelona: City, make_user: Any,
+                                             client_for: Any) -> None:
+    from urbis.strategy.models import Action, Strategy
+
+    strategy = Strategy.objects.create(city=barcelona, slug="s", title="S", start_year=2020,
+                                       end_year=2030, is_published=True)
+    action = Action.objects.create(strategy=strategy, title="Shared solar")
+    client = client_for(make_user("editor", barcelona))
+    assert "Shared solar" in client.get("/cities/barcelona/barriers/new/").content.decode()
+    r = client.post("/cities/barcelona/barriers/new/",
+                    {**BARRIER, "effect": "hinders", "actions": [action.pk]})
+    assert r.status_code == 302
+    assert list(Barrier.objects.get().actions.all()) == [action]

@@ -139,3 +139,9 @@ def test_api_zone_by_an_editor_and_map_layer(squareville: City, make_user: Any,
     assert rows[0].geometry["type"] == "Polygon"
     text = client_for(None).get("/api/v1/cities/squareville/innovation-zones.csv")
     assert text.content.decode().startswith("slug,title,phase")
+
+
+def test_a_zone_named_new_keeps_its_page_reachable(squareville: City, client_for: Any) -> None:
+    zone = _zone(squareville, title="New")
+    assert zone.slug == "new-1"
+    assert client_for(None).get(zone.get_absolute_url()).status_code == 200

@@ -50,9 +50,20 @@ class BarrierForm(forms.Form):
                                         required=False, widget=forms.CheckboxSelectMultiple)
     evidence = forms.CharField(label=_("Evidence"), required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
+    actions = forms.ModelMultipleChoiceField(label=_("Strategy actions it touches"),
+                                             required=False,
+                                             queryset=StrategyAction.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label=_("How it affects the city"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.CharField(label=_("Source"), max_length=600, required=False)
+
+    def __init__(self, *args: Any, actions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["actions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        if actions is not None:
+            field.queryset = actions
 
 
 class StanceForm(forms.Form):

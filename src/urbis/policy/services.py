@@ -100,6 +100,15 @@ def _choice(value: str, choices: Any) -> bool:
     return value in set(choices.values)
 
 
+# Path segments the pages use for their own forms ("…/innovation-zones/new/").
+RESERVED_SLUGS = frozenset({"new"})
+
+
+def _slug(value: Any, title: str) -> str:
+    slug = slugify(value or title)[:100]
+    return f"{slug}-1" if slug in RESERVED_SLUGS else slug
+
+
 def _guard(user: Any, city: City, operator: bool) -> None:
     if not operator:
         require(user, Action.EDIT, city)
@@ -315,7 +324,7 @@ def save_zone(*, by: Any, city: City, zone: InnovationZone | None = None,
     _guard(by, city, operator)
     errors: dict[str, list[str]] = {}
     title, concept = _text(fields.get("title")), _text(fields.get("concept"))
-    slug = slugify(fields.get("slug") or title)[:100]
+    slug = _slug(fields.get("slug"), title)
     _check(bool(title), "title", _("A zone needs a title."), errors)
     _check(bool(concept), "concept", _("Say which concept the zone tests."), errors)
     start, end = fields.get("start_date"), fields.get("end_date")
@@ -472,7 +481,7 @@ def save_commitment(*, by: Any, city: City, operator: bool = False,
     _guard(by, city, operator)
     errors: dict[str, list[str]] = {}
     title, body = _text(fields.get("title")), _text(fields.get("body"))
-    slug = slugify(fields.get("slug") or title)[:100]
+    slug = _slug(fields.get("slug"), title)
     _check(bool(title), "title", _("Say what the city commits to."), errors)
     _check(bool(body), "body", _("Name the body that adopted it."), errors)
     _check(fields.get("adopted_on") is not None, "adopted_on", _("Give the adoption date."),
@@ -554,7 +563,7 @@ def save_bundle(*, by: Any, city: City, actions: list[StrategyAction],
     _raise(errors)
     with transaction.atomic():
         bundle, _created = ProjectBundle.objects.update_or_create(
-            city=city, slug=slugify(fields.get("slug") or title)[:100],
+            city=city, slug=_slug(fields.get("slug"), title),
             defaults={"title": title, "description": _text(fields.get("description")),
                       "funding_target": _text(fields.get("funding_target"))[:300],
                       "source": _text(fields.get("source"))[:600],
@@ -579,7 +588,7 @@ def save_fitness_check(*, by: Any, city: City, operator: bool = False,
     _raise(errors)
     with transaction.atomic():
         check, _created = FitnessCheck.objects.update_or_create(
-            city=city, slug=slugify(fields.get("slug") or title)[:100],
+            city=city, slug=_slug(fields.get("slug"), title),
             defaults={"title": title, "carried_out_on": fields["carried_out_on"],
                       "source": _text(fields.get("source"))[:600],
                       "is_illustrative": bool(fields.get("is_illustrative")),
@@ -622,7 +631,7 @@ def save_shop(*, by: Any, city: City, operator: bool = False, **fields: Any) -> 
     _raise(errors)
     with transaction.atomic():
         shop, _created = OneStopShop.objects.update_or_create(
-            city=city, slug=slugify(fields.get("slug") or name)[:100],
+            city=city, slug=_slug(fields.get("slug"), name),
             defaults={"name": name, "url": url, "opened_on": fields.get("opened_on"),
                       "source": _text(fields.get("source"))[:600],
                       "is_illustrative": bool(fields.get("is_illustrative")),

@@ -106,13 +106,22 @@ def barrier_move(request: HttpRequest, slug: str) -> HttpResponse:
     return barrier(request, slug, move_form=form)
 
 
+def _city_actions(request: HttpRequest, city: Any) -> Any:
+    from urbis.strategy import queries as strategy_queries
+
+    return StrategyAction.objects.filter(
+        strategy__in=strategy_queries.visible_strategies(request.user, city)
+    ).select_related("strategy")
+
+
 @login_required
 def barrier_new(request: HttpRequest, code: str) -> HttpResponse:
     city = places.get_city(code, request.user)
     require(request.user, Action.EDIT, city)
-    form = forms.BarrierForm(request.POST or None)
+    form = forms.BarrierForm(request.POST or None, actions=_city_actions(request, city))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data["actions"] = list(data.get("actions") or [])
         try:
             b = services.raise_barrier(by=request.user, city=city, **data)
         except ValidationError as exc:
@@ -325,13 +334,8 @@ def shop_procedure(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 
 @login_required
 def bundle_new(request: HttpRequest, code: str) -> HttpResponse:
-    from urbis.strategy import queries as strategy_queries
-
     city = places.get_city(code, request.user)
-    actions = StrategyAction.objects.filter(
-        strategy__in=strategy_queries.visible_strategies(request.user, city)
-    ).select_related("strategy")
-    form = forms.BundleForm(request.POST or None, actions=actions)
+    form = forms.BundleForm(request.POST or None, actions=_city_actions(request, city))
 
     def save(data: dict[str, Any]) -> Any:
         chosen = list(data.pop("actions") or [])
