@@ -71,7 +71,7 @@ def test_action_page_includes_other_apps_sections(
         return [{"template": "strategy/_status.html",
                  "status": {"status": "achieved", "status_label": "PLUGGED-IN"}}]
 
-    monkeypatch.setattr("urbis.strategy.views.page_sections", sections)
+    monkeypatch.setattr("urbis.web.sections.page_sections", sections)
     page = client_for(None).get(BASE + f"actions/{action.pk}/").content.decode()
     assert seen == [("action", action)]
     assert "PLUGGED-IN" in page
