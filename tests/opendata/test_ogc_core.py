@@ -245,6 +245,13 @@ def test_features_equal_the_database(client: Any, barcelona: Any) -> None:
         )
 
 
+def test_property_filter_named_like_a_link_argument(client: Any, barcelona: Any) -> None:
+    """Found by schemathesis: a filter on the field ``name`` broke the paging links (500)."""
+    data = body(get(client, f"{NBH}/items?name=el%20Raval"))
+    assert [f["id"] for f in data["features"]] == ["B01"]
+    assert "name=el+Raval" in rels(data["links"])["self"][0]["href"]
+
+
 def test_property_filter_equality(client: Any, barcelona: Any) -> None:
     data = body(get(client, f"{NBH}/items?parent=D01&limit=100"))
     expected = set(Area.objects.filter(city=barcelona, parent__code="D01")

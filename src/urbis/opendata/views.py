@@ -72,8 +72,9 @@ def _html(request: HttpRequest, allowed: tuple[str, ...] = ("json", "html")) -> 
     return first == "text/html"
 
 
-def _url(request: HttpRequest, name: str, *args: Any, **params: Any) -> str:
-    url = request.build_absolute_uri(reverse(f"opendata:{name}", args=args))
+def _url(request: HttpRequest, view: str, /, *args: Any, **params: Any) -> str:
+    # Positional-only: a query parameter may be called "view", "name" or "request" (a field).
+    url = request.build_absolute_uri(reverse(f"opendata:{view}", args=args))
     return f"{url}?{urlencode(params)}" if params else url
 
 
