@@ -27,7 +27,8 @@ from urbis.energy.models import (
 )
 from urbis.engines.energy import CARRIERS, SECTORS, StoredFile, list_files
 from urbis.people.permissions import Action, can, cities_where
-from urbis.places.models import Area, City
+from urbis.places.models import Area, AreaLevel, City
+from urbis.places.queries import name_key
 
 MEASURE_FIELDS = {
     "consumption": "consumption_kwh",
@@ -515,6 +516,15 @@ def visible_seasons(user: Any = None) -> QuerySet[Season]:
     if editable:
         return seasons.filter(Q(is_published=True) | Q(cities__in=editable)).distinct()
     return seasons.filter(is_published=True)
+
+
+def areas_free_to_enter(season: Season) -> list[Area]:
+    """The neighbourhoods of the season's cities that have no entry yet, by city and then by
+    name as a collator orders them (so "la Barceloneta" sorts under L)."""
+    areas = Area.objects.filter(
+        city__in=season.cities.all(), level=AreaLevel.NEIGHBOURHOOD
+    ).exclude(energy_entries__season=season).select_related("city")
+    return sorted(areas, key=lambda a: (name_key(a.city.name), name_key(a.name)))
 
 
 def get_season(slug: str, user: Any = None) -> Season:

@@ -422,11 +422,7 @@ def enter(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     errors: dict[str, list[str]] = {}
-    areas = Area.objects.filter(
-        city__in=the_season.cities.all(), level=AreaLevel.NEIGHBOURHOOD
-    ).exclude(energy_entries__season=the_season).select_related("city").order_by(
-        "city__name", "name"
-    )
+    areas = queries.areas_free_to_enter(the_season)
     if request.method == "POST":
         the_area = Area.objects.filter(pk=_int(request.POST.get("area"), 0) or 0).first()
         try:
