@@ -141,3 +141,11 @@ def test_city_page_links_to_open_data(client: Any, barcelona: Any) -> None:
     listing = client.get("/cities/barcelona/open-data/").content.decode()
     assert "/cities/barcelona/open-data.zip" in listing
     assert "/ogc/collections/barcelona-neighbourhoods?f=html" in listing
+
+
+def test_area_page_links_to_its_feature(client: Any, barcelona: Any) -> None:
+    page = client.get("/cities/barcelona/areas/B07/").content.decode()
+    assert "/ogc/collections/barcelona-neighbourhoods/items/B07?f=json" in page
+    feature = json.loads(content(client.get(
+        "/ogc/collections/barcelona-neighbourhoods/items/B07?f=json")))
+    assert feature["id"] == "B07"
