@@ -180,6 +180,9 @@ STORAGES = {
 # boundaries without them, so a city can run Urbis with no third-party tile server at all.
 TILE_URL = os.environ.get("URBIS_TILE_URL", "")
 TILE_ATTRIBUTION = os.environ.get("URBIS_TILE_ATTRIBUTION", "")
+# Optional vector base map: a .pmtiles file (a path on this server, which Urbis serves itself,
+# or an http(s) URL on this same site), drawn with MapLibre and the Protomaps style (docs/MAPS.md).
+BASEMAP_PMTILES = os.environ.get("URBIS_BASEMAP_PMTILES", "")
 
 # Security headers on every response (docs/ARCHITECTURE.md, "Security headers"): scripts and
 # styles from this site only, never inline (Leaflet and Chart.js set styles through the DOM,
