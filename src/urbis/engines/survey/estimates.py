@@ -1,0 +1,100 @@
+"""Weighted distribution of one question's answers, with confidence intervals.
+
+Each share is the weighted proportion of respondents who gave that answer. Its interval is
+Wilson's (``statsmodels.stats.proportion.proportion_confint``) taken on the effective sample size
+``n / deff`` (Kish), so that unequal weights widen it as they should. A group with fewer than
+``SMALL_SAMPLE`` answers is flagged: its interval is wide and its share should not be read alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from statsmodels.stats.proportion import proportion_confint
+
+from urbis.engines.survey.weighting import design_effect
+
+SMALL_SAMPLE = 30
+LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class Share:
+    category: Hashable
+    share: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Distribution:
+    n: int
+    effective_n: float
+    small_sample: bool
+    shares: list[Share]
+    mean: float | None = None  # numeric questions: weighted mean and its interval
+    mean_low: float | None = None
+    mean_high: float | None = None
+
+
+def distribution(
+    answers: Sequence[Hashable],
+    weights: Sequence[float] | np.ndarray,
+    categories: Sequence[Hashable],
+    *,
+    level: float = LEVEL,
+) -> Distribution:
+    """Weighted shares of ``categories`` among ``answers`` (one answer per respondent)."""
+    w = np.asarray(weights, dtype=float)
+    if len(answers) != w.size:
+        raise ValueError(f"{len(answers)} answers for {w.size} weights")
+    n = int(w.size)
+    if n == 0 or w.sum() <= 0:
+        return Distribution(0, 0.0, True, [Share(c, float("nan"), 0.0, 1.0) for c in categories])
+    n_eff = n / design_effect(w)
+    values = np.asarray(answers, dtype=object)
+    shares = []
+    for category in categories:
+        p = float(w[values == category].sum() / w.sum())
+        low, high = proportion_confint(p * n_eff, n_eff, alpha=1 - level, method="wilson")
+        shares.append(Share(category, p, float(low), float(high)))
+    return Distribution(n, float(n_eff), n < SMALL_SAMPLE, shares)
+
+
+def numeric_summary(
+    values: Sequence[float], weights: Sequence[float] | np.ndarray, *, level: float = LEVEL
+) -> Distribution:
+    """Weighted mean of a numeric answer with a normal interval on the effective sample size."""
+    from scipy.stats import norm
+
+    x = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    n = int(x.size)
+    if n == 0:
+        return Distribution(0, 0.0, True, [])
+    n_eff = n / design_effect(w)
+    mean = float(np.average(x, weights=w))
+    sd = float(np.sqrt(np.average((x - mean) ** 2, weights=w)))
+    half = float(norm.ppf(0.5 + level / 2)) * sd / np.sqrt(max(n_eff, 1.0))
+    return Distribution(n, float(n_eff), n < SMALL_SAMPLE, [], mean, mean - half, mean + half)
+
+
+def by_group(
+    groups: Sequence[Hashable],
+    answers: Sequence[Hashable],
+    weights: Sequence[float] | np.ndarray,
+    categories: Sequence[Hashable],
+    *,
+    level: float = LEVEL,
+) -> dict[Hashable, Distribution]:
+    """:func:`distribution` within each group (a district, a city)."""
+    g = np.asarray(groups, dtype=object)
+    a = np.asarray(answers, dtype=object)
+    w = np.asarray(weights, dtype=float)
+    result = {}
+    for group in dict.fromkeys(groups):
+        mask = g == group
+        result[group] = distribution(list(a[mask]), w[mask], categories, level=level)
+    return result
