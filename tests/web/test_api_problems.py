@@ -190,3 +190,52 @@ def test_uploads_still_pass_the_nul_check(client: Any, barcelona: City, token: d
         "/api/v1/cities/barcelona/energy/uploads", {"file": upload}, **token
     )
     assert response.status_code != 400 or "NUL" not in response.content.decode()
+
+
+def _process(**changes: Any) -> dict[str, Any]:
+    body = {
+        "slug": "barris", "title": "Barris en transició",
+        "collecting_starts": "2030-01-01T09:00:00+01:00",
+        "collecting_ends": "2030-02-01T09:00:00+01:00",
+        "voting_starts": "2030-01-15T09:00:00+01:00",
+        "voting_ends": "2030-02-15T09:00:00+01:00",
+        "closes": "2030-03-01T09:00:00+01:00",
+    }
+    return {**body, **changes}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        # UTC would be before year 1: the conversion overflowed into a 500.
+        {"collecting_starts": "0001-01-01T00:00:00+05:00"},
+        # Past a PostgreSQL integer column.
+        {"vote_cap": 2**31},
+    ],
+)
+def test_process_values_no_database_can_store_are_a_422(
+    changes: dict[str, Any], client: Any, barcelona: City, token: dict[str, str]
+) -> None:
+    from urbis.engagement.models import Process
+
+    response = client.post("/api/v1/cities/barcelona/processes", _process(**changes),
+                           content_type="application/json", **token)
+    _problem(response, 422)
+    assert not Process.objects.filter(city=barcelona, slug="barris").exists()
+
+
+def test_an_offset_postgresql_cannot_take_is_stored_as_the_same_instant_in_utc(
+    client: Any, barcelona: City, token: dict[str, str]
+) -> None:
+    import datetime as dt
+
+    from urbis.engagement.models import Process
+
+    response = client.post(
+        "/api/v1/cities/barcelona/processes",
+        _process(collecting_starts="2030-01-01T09:00:00-19:24"),
+        content_type="application/json", **token,
+    )
+    assert response.status_code == 201, response.content
+    stored = Process.objects.get(city=barcelona, slug="barris").collecting_starts
+    assert stored == dt.datetime(2030, 1, 2, 4, 24, tzinfo=dt.UTC)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
+from urbis.api_types import DbInt, Instant
 from urbis.engagement import queries, services
 from urbis.engagement.models import Comment, Idea, Process, Study, Workshop
 from urbis.engagement.ratelimits import RateLimited, client_ip
@@ -58,13 +59,13 @@ class ProcessIn(Schema):
     title: str
     theme: str = ""
     description: str = ""
-    collecting_starts: dt.datetime
-    collecting_ends: dt.datetime
-    voting_starts: dt.datetime
-    voting_ends: dt.datetime
-    closes: dt.datetime
-    vote_cap: int | None = None
-    support_threshold: int | None = None
+    collecting_starts: Instant
+    collecting_ends: Instant
+    voting_starts: Instant
+    voting_ends: Instant
+    closes: Instant
+    vote_cap: DbInt | None = None
+    support_threshold: DbInt | None = None
 
 
 class IdeaOut(Schema):
@@ -218,9 +219,9 @@ class UsabilityIn(Schema):
 class WorkshopIn(Schema):
     process: str
     title: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    capacity: int
+    starts_at: Instant
+    ends_at: Instant
+    capacity: DbInt
     agenda: str = Field("", max_length=20_000)
     place: str = ""
     online_url: str = ""
