@@ -89,3 +89,13 @@ def test_editor_raises_a_barrier_through_the_form(
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/barriers/heritage-permits-for-rooftop-solar/")
     assert Barrier.objects.get().city_links.get().city.code == "paris"
+    # The other editing pages meet WCAG 2.1 A and AA too.
+    found = {}
+    for path in ("/cities/paris/commitments/new/", "/cities/paris/innovation-zones/new/",
+                 "/cities/paris/fitness-checks/new/", "/cities/paris/one-stop-shops/new/",
+                 "/cities/paris/project-bundles/new/", "/cities/paris/policy/"):
+        page.goto(f"{live_server.url}{path}")
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert found == {}
