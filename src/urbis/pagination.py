@@ -20,4 +20,4 @@ class Pagination(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(max_limit=MAX_LIMIT, **kwargs)  # type: ignore[arg-type]
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)

@@ -15,7 +15,7 @@ from pydantic import ConfigDict, ValidationInfo, field_validator
 
 
 def _without_null(schema: dict[str, Any], model: Any) -> None:
-    nullable = getattr(model, "nullable", frozenset())
+    nullable: frozenset[str] = getattr(model, "nullable", frozenset())
     for name, prop in schema.get("properties", {}).items():
         if name in nullable or "anyOf" not in prop:
             continue
