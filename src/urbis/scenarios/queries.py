@@ -20,6 +20,7 @@ from urbis.scenarios.models import (
     Scenario,
     ScenarioRun,
 )
+from urbis.strategy.models import Observation
 
 CSV_COLUMNS = ["sector", "carrier", "energy_mwh", "source"]
 # Indicator units of emission targets, as t CO2 per unit.
@@ -131,12 +132,12 @@ def emission_observations(scenario: Scenario, user: Any = None) -> list[dict[str
     strategy = scenario.strategy
     if strategy is None:
         return []
-    from urbis.strategy.models import Observation
-
-    indicators = {t.indicator_id: t.indicator for t in
-                  strategy.targets.filter(kind="quantitative").select_related("indicator")
-                  if t.indicator is not None and _tonnes_per_unit(t.indicator.unit)}
-    rows = Observation.objects.filter(city=scenario.city, indicator_id__in=indicators,
+    targets = strategy.targets.filter(kind="quantitative").select_related("indicator")
+    indicators: dict[int, Any] = {
+        t.indicator.pk: t.indicator for t in targets
+        if t.indicator is not None and _tonnes_per_unit(t.indicator.unit)
+    }
+    rows = Observation.objects.filter(city=scenario.city, indicator_id__in=list(indicators),
                                       area=None, is_published=True).order_by("date")
     out = []
     for o in rows:
