@@ -96,3 +96,17 @@ def test_duplicate_measure_names_and_start_before_inventory():
     fields = {(w, f) for w, f, _ in problems}
     assert ("measure 'x'", "start_year") in fields
     assert ("measure 'x'", "name") in fields
+
+
+def test_an_impossible_correlation_matrix_is_refused():
+    def eff(name, carrier, group):
+        return Efficiency(name, 2021, sector=RES, carrier=carrier,
+                          cut=Distribution.uniform(0.1, 0.2, group=group))
+
+    sc = scenario(eff("a", "natural_gas", "x"), eff("b", "electricity", "y"),
+                  eff("c", "natural_gas", "z"),
+                  correlations={("x", "y"): -0.9, ("y", "z"): -0.9, ("x", "z"): -0.9})
+    with pytest.raises(ScenarioInputError) as err:
+        monte_carlo(sc, samples=10, seed=1)
+    assert err.value.problems == [("scenario", "correlations", "the correlations between groups "
+                                   "are not a valid correlation matrix")]
