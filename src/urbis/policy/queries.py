@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from urbis.people.models import Organisation
 from urbis.people.permissions import Action, can, cities_where
@@ -383,38 +384,42 @@ def shops_csv(shops: Iterable[OneStopShop]) -> str:
 # ------------------------------------------------------------------ network figures
 
 
-FIGURES: dict[str, dict[str, str]] = {
+FIGURES: dict[str, dict[str, Any]] = {
     # code: definition (shown beside each chart) and unit.
     "cities_long_term_strategy": {
-        "unit": "cities",
-        "definition": "Cities with a published strategy that has medium-to-long-term targets "
-                      "and involves several departments (the network dashboard's first "
-                      "figure).",
+        "unit": _("cities"),
+        "definition": _("Cities with a published strategy that has medium-to-long-term targets "
+                        "and involves several departments (the network dashboard's first "
+                        "figure)."),
     },
     "cities_strategy_and_stakeholders": {
-        "unit": "cities",
-        "definition": "Of those cities, the ones with a published commitment in whose roadmap "
-                      "at least one organisation from outside the city administration took "
-                      "part (consulted, co-decided or endorsed).",
+        "unit": _("cities"),
+        "definition": _("Of those cities, the ones with a published commitment in whose "
+                        "roadmap at least one organisation from outside the city administration "
+                        "took part (consulted, co-decided or endorsed)."),
     },
-    "share_ppp": {"unit": "%", "definition": "Share of live strategy actions that are "
-                                             "public-private partnerships."},
-    "share_citizen": {"unit": "%", "definition": "Share of live strategy actions that are "
-                                                 "citizen-driven."},
-    "zones_installed": {"unit": "zones", "definition": "Published innovation zones that have "
-                                                       "started (start date reached)."},
-    "zones_km2": {"unit": "km²", "definition": "Their total size, computed geodesically."},
-    "zones_residents": {"unit": "residents", "definition": "Residents inside them, estimated "
-                                                           "by area weighting."},
-    "concepts_rolled_out": {"unit": "roll-outs", "definition": "Roll-outs of a zone's concept "
-                                                               "that have taken place."},
-    "barriers_agreed": {"unit": "barriers", "definition": "Published barriers that have been "
-                                                          "agreed (and possibly moved on)."},
-    "barriers_removed": {"unit": "barriers", "definition": "Hindering barriers whose rule was "
-                                                           "changed."},
-    "median_days_saved": {"unit": "days", "definition": "Median days saved per procedure "
-                                                        "across the published one-stop "
-                                                        "shops."},
+    "share_ppp": {"unit": "%", "definition": _("Share of live strategy actions that are "
+                                               "public-private partnerships.")},
+    "share_citizen": {"unit": "%", "definition": _("Share of live strategy actions that are "
+                                                   "citizen-driven.")},
+    "zones_installed": {"unit": _("zones"), "definition": _("Published innovation zones that "
+                                                            "have started (start date "
+                                                            "reached).")},
+    "zones_km2": {"unit": "km²", "definition": _("Their total size, computed geodesically.")},
+    "zones_residents": {"unit": _("residents"), "definition": _("Residents inside them, "
+                                                                "estimated by area "
+                                                                "weighting.")},
+    "concepts_rolled_out": {"unit": _("roll-outs"), "definition": _("Roll-outs of a zone's "
+                                                                    "concept that have taken "
+                                                                    "place.")},
+    "barriers_agreed": {"unit": _("barriers"), "definition": _("Published barriers that have "
+                                                               "been agreed (and possibly "
+                                                               "moved on).")},
+    "barriers_removed": {"unit": _("barriers"), "definition": _("Hindering barriers whose rule "
+                                                                "was changed.")},
+    "median_days_saved": {"unit": _("days"), "definition": _("Median days saved per procedure "
+                                                             "across the published one-stop "
+                                                             "shops.")},
 }
 
 
@@ -477,7 +482,7 @@ def figure_series() -> list[dict[str, Any]]:
     for code, meta in FIGURES.items():
         series = points.get(code, [])
         out.append({
-            "code": code, "unit": meta["unit"], "definition": meta["definition"],
+            "code": code, "unit": str(meta["unit"]), "definition": str(meta["definition"]),
             "points": [{"date": p.date.isoformat(), "value": p.value,
                         "illustrative": p.includes_illustrative} for p in series],
             "latest": series[-1] if series else None,

@@ -249,17 +249,19 @@ def record_stance(*, by: Any, barrier: Barrier, organisation: Organisation,
         raise ValidationError({"stance": _("Use endorses or disputes.")})
     if not barrier.is_published:
         raise ValidationError({"barrier": _("The barrier is not published.")})
-    try:
-        with transaction.atomic():
-            endorsement = Endorsement.objects.create(
-                barrier=barrier, organisation=organisation, stance=stance,
-                statement=_text(statement),
-                created_by=by if getattr(by, "is_authenticated", False) else None)
-            _after_write()
-    except IntegrityError:
-        raise ValidationError({"organisation": _(
-            "%(org)s has already stated its position on this barrier.") % {
-                "org": organisation.name}}) from None
+    with transaction.atomic():
+        try:
+            # Its own savepoint, so that only this insert's refusal is read as a duplicate.
+            with transaction.atomic():
+                endorsement = Endorsement.objects.create(
+                    barrier=barrier, organisation=organisation, stance=stance,
+                    statement=_text(statement),
+                    created_by=by if getattr(by, "is_authenticated", False) else None)
+        except IntegrityError:
+            raise ValidationError({"organisation": _(
+                "%(org)s has already stated its position on this barrier.") % {
+                    "org": organisation.name}}) from None
+        _after_write()
     return endorsement
 
 
