@@ -109,3 +109,21 @@ def test_numeric_summary():
     summary = numeric_summary([1, 2, 3, 4], [1, 1, 1, 1])
     assert summary.mean == pytest.approx(2.5)
     assert summary.mean_low < 2.5 < summary.mean_high
+
+
+def test_group_estimates_equal_the_estimate_on_each_group_alone():
+    rng = np.random.default_rng(3)
+    groups = rng.choice(["d1", "d2", "d3"], 500)
+    answers = rng.choice(["a", "b", "c"], 500)
+    weights = rng.uniform(0.5, 3.0, 500)
+    grouped = by_group(groups, answers, weights, ["a", "b", "c"])
+    assert list(grouped) == list(dict.fromkeys(groups))
+    for group, result in grouped.items():
+        mask = groups == group
+        alone = distribution(answers[mask], weights[mask], ["a", "b", "c"])
+        assert result.n == alone.n
+        assert result.effective_n == pytest.approx(alone.effective_n)
+        for got, expected in zip(result.shares, alone.shares, strict=True):
+            assert (got.share, got.low, got.high) == pytest.approx(
+                (expected.share, expected.low, expected.high)
+            )

@@ -39,8 +39,25 @@ class Distribution:
     mean_high: float | None = None
 
 
+def _shares(
+    values: np.ndarray, w: np.ndarray, categories: Sequence[Hashable], level: float
+) -> Distribution:
+    n = int(w.size)
+    if n == 0 or w.sum() <= 0:
+        return Distribution(0, 0.0, True, [Share(c, float("nan"), 0.0, 1.0) for c in categories])
+    n_eff = n / design_effect(w)
+    total = w.sum()
+    p = np.array([w[values == category].sum() / total for category in categories])
+    low, high = proportion_confint(p * n_eff, n_eff, alpha=1 - level, method="wilson")
+    shares = [
+        Share(c, float(p[i]), float(np.atleast_1d(low)[i]), float(np.atleast_1d(high)[i]))
+        for i, c in enumerate(categories)
+    ]
+    return Distribution(n, float(n_eff), n < SMALL_SAMPLE, shares)
+
+
 def distribution(
-    answers: Sequence[Hashable],
+    answers: Sequence[Hashable] | np.ndarray,
     weights: Sequence[float] | np.ndarray,
     categories: Sequence[Hashable],
     *,
@@ -50,17 +67,7 @@ def distribution(
     w = np.asarray(weights, dtype=float)
     if len(answers) != w.size:
         raise ValueError(f"{len(answers)} answers for {w.size} weights")
-    n = int(w.size)
-    if n == 0 or w.sum() <= 0:
-        return Distribution(0, 0.0, True, [Share(c, float("nan"), 0.0, 1.0) for c in categories])
-    n_eff = n / design_effect(w)
-    values = np.asarray(answers, dtype=object)
-    shares = []
-    for category in categories:
-        p = float(w[values == category].sum() / w.sum())
-        low, high = proportion_confint(p * n_eff, n_eff, alpha=1 - level, method="wilson")
-        shares.append(Share(category, p, float(low), float(high)))
-    return Distribution(n, float(n_eff), n < SMALL_SAMPLE, shares)
+    return _shares(np.asarray(answers), w, categories, level)
 
 
 def numeric_summary(
@@ -82,19 +89,44 @@ def numeric_summary(
 
 
 def by_group(
-    groups: Sequence[Hashable],
-    answers: Sequence[Hashable],
+    groups: Sequence[Hashable] | np.ndarray,
+    answers: Sequence[Hashable] | np.ndarray,
     weights: Sequence[float] | np.ndarray,
     categories: Sequence[Hashable],
     *,
     level: float = LEVEL,
 ) -> dict[Hashable, Distribution]:
-    """:func:`distribution` within each group (a district, a city)."""
-    g = np.asarray(groups, dtype=object)
-    a = np.asarray(answers, dtype=object)
+    """:func:`distribution` within each group (a district, a city), in order of first appearance."""
+    g = np.asarray(groups)
+    a = np.asarray(answers)
     w = np.asarray(weights, dtype=float)
+    if not (len(g) == len(a) == w.size):
+        raise ValueError(f"{len(g)} groups, {len(a)} answers and {w.size} weights")
+    levels, first, inverse = np.unique(g, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    k = len(levels)
+    # All groups at once: weighted totals by group and category, one interval call for all.
+    n = np.bincount(inverse, minlength=k)
+    total = np.bincount(inverse, weights=w, minlength=k)
+    squares = np.bincount(inverse, weights=w * w, minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = np.where(squares > 0, total * total / squares, 0.0)
+        p = np.array(
+            [np.bincount(inverse, weights=w * (a == c), minlength=k) / total for c in categories]
+        )
+        low, high = proportion_confint(
+            p * n_eff, np.broadcast_to(n_eff, p.shape), alpha=1 - level, method="wilson"
+        )
     result = {}
-    for group in dict.fromkeys(groups):
-        mask = g == group
-        result[group] = distribution(list(a[mask]), w[mask], categories, level=level)
+    for j in np.argsort(first):
+        if total[j] <= 0:
+            result[levels[j].item()] = _shares(a[:0], w[:0], categories, level)
+            continue
+        shares = [
+            Share(c, float(p[i, j]), float(low[i, j]), float(high[i, j]))
+            for i, c in enumerate(categories)
+        ]
+        result[levels[j].item()] = Distribution(
+            int(n[j]), float(n_eff[j]), bool(n[j] < SMALL_SAMPLE), shares
+        )
     return result
