@@ -275,9 +275,11 @@ class _State:
     untouched_emissions: np.ndarray  # (S, N, Y) t CO2 of untouched cells at driver index 1
     all_emissions: np.ndarray  # (S, N, Y) t CO2 of every cell at driver index 1
 
-    def effect(self, i: int, z: float, value: np.ndarray) -> np.ndarray:
-        """(N, Y): intensity × ceiling × the lever's parameter × the ramp of each year."""
-        return np.multiply.outer(z * self.ceiling[i] * value, self.ramp[i])
+    def effect(self, i: int, z: float, value: np.ndarray, out: np.ndarray | None = None
+               ) -> np.ndarray:
+        """(N, Y): intensity × ceiling × the lever's parameter × the ramp of each year (into
+        ``out`` when given: a reused buffer saves allocating, and faulting in, a fresh array)."""
+        return np.multiply.outer(z * self.ceiling[i] * value, self.ramp[i], out=out)
 
 
 def _touched_cells(comp: _Compiled) -> list[tuple[int, int]]:
@@ -367,14 +369,17 @@ def _evaluate(comp: _Compiled, state: _State, z: Sequence[float]) -> _Cells:
     cells = {}
     for si, ci in state.touched:
         base = state.index[si] * comp.e0[si, ci]
-        cells[(si, ci)] = base * keep[si] if keep is not None else base
+        if keep is not None:
+            base *= keep[si]
+        cells[(si, ci)] = base
     for key, add in adds:
         cells[key] += add
+    scratch = np.empty((n, y_count))
     for i, m in enumerate(comp.measures):
         if isinstance(m, Efficiency) and z[i]:
-            factor = state.effect(i, z[i], _param(comp, state, i, "cut", 0.0, 1.0))
-            np.subtract(1.0, factor, out=factor)
-            cells[(comp.s(m.sector), comp.c(m.carrier))] *= factor
+            state.effect(i, z[i], _param(comp, state, i, "cut", 0.0, 1.0), out=scratch)
+            np.subtract(1.0, scratch, out=scratch)
+            cells[(comp.s(m.sector), comp.c(m.carrier))] *= scratch
     moves = []
     for i, m in enumerate(comp.measures):
         if isinstance(m, FuelSwitch) and z[i]:
@@ -395,7 +400,8 @@ def _evaluate(comp: _Compiled, state: _State, z: Sequence[float]) -> _Cells:
     local = np.zeros((n, y_count))
     for i, m in enumerate(comp.measures):
         if isinstance(m, LocalProduction) and z[i]:
-            local += state.effect(i, z[i], _param(comp, state, i, "mwh_per_year", 0.0))
+            local += state.effect(i, z[i], _param(comp, state, i, "mwh_per_year", 0.0),
+                                  out=scratch)
     return _Cells(keep, cells, local)
 
 
@@ -418,8 +424,10 @@ def _emissions_total(comp: _Compiled, state: _State, z: Sequence[float]) -> np.n
         total = (state.index * state.all_emissions).sum(axis=0)
         return total - state.base_local * elec
     ev = _evaluate(comp, state, z)
-    scale = state.index if ev.keep is None else state.index * ev.keep
-    total = (scale * state.untouched_emissions).sum(axis=0)
+    scale = state.index * state.untouched_emissions
+    if ev.keep is not None:
+        scale *= ev.keep
+    total = scale.sum(axis=0)
     for (_si, ci), arr in ev.cells.items():
         arr *= state.factors[ci]
         total += arr
