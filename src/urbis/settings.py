@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "urbis.opendata",
     "urbis.scenarios",
     "urbis.policy",
+    "urbis.insight",
     "urbis.demo",
     "django_tasks",
     "django_tasks_db",
