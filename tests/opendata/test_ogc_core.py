@@ -307,3 +307,13 @@ def test_req_html_definition_and_content(client: Any, barcelona: Any, path: str)
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/html")
         assert b"<main" in response.content
+
+
+def test_features_follow_a_changed_area(client: Any, barcelona: Any) -> None:
+    """Rows are kept between requests; a change to an area (save or the services' bulk
+    updates, which set updated_at) is served at once."""
+    assert body(get(client, f"{NBH}/items/B07"))["properties"]["population"] is not None
+    area = Area.objects.get(city=barcelona, code="B07")
+    area.population = 12345
+    area.save()
+    assert body(get(client, f"{NBH}/items/B07"))["properties"]["population"] == 12345

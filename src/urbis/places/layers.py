@@ -3,10 +3,11 @@ population, households and built floor area (see urbis.opendata.registry)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from urbis.opendata.geo import clean
@@ -54,33 +55,52 @@ def _modified(city: City) -> Any:
     return Area.objects.filter(city=city).aggregate(m=Max("updated_at"))["m"]
 
 
+# Rows per city and level, kept while the areas are unchanged: every write to an area sets
+# updated_at (services.py sets it in bulk updates too), so the newest stamp and the count
+# tell when to read again. Decoding every boundary on each request is what made pages slow.
+_memo: dict[tuple[int, str], tuple[Any, list[Row]]] = {}
+_lock = threading.Lock()
+
+
 def _rows(level: str) -> Any:
     def rows(city: City, hints: Hints) -> Iterator[Row]:
-        for area in city_areas(city, level=level):
-            geometry, bbox = clean(area.geometry, key=("area", area.pk, area.updated_at))
-            yield Row(
-                id=area.code,
-                geometry=geometry,
-                bbox=bbox,
-                properties={
-                    "code": area.code,
-                    "name": area.name,
-                    "parent": area.parent.code if area.parent else None,
-                    "population": area.population,
-                    "population_date": area.population_date,
-                    "households": area.households,
-                    "households_date": area.households_date,
-                    "floor_area_m2": area.floor_area_m2,
-                    "floor_area_date": area.floor_area_date,
-                    "area_km2": round(area.area_m2 / 1_000_000, 4) if area.area_m2 else None,
-                    "density_per_km2": (
-                        round(area.density, 1) if area.density is not None else None
-                    ),
-                    "url": area.get_absolute_url(),
-                },
-            )
+        state = Area.objects.filter(city=city, level=level).aggregate(
+            stamp=Max("updated_at"), n=Count("pk")
+        )
+        version = (state["stamp"], state["n"])
+        with _lock:
+            hit = _memo.get((city.pk, level))
+        if hit is None or hit[0] != version:
+            hit = (version, list(_read(city, level)))
+            with _lock:
+                _memo[(city.pk, level)] = hit
+        return iter(hit[1])
 
     return rows
+
+
+def _read(city: City, level: str) -> Iterator[Row]:
+    for area in city_areas(city, level=level):
+        geometry, bbox = clean(area.geometry, key=("area", area.pk, area.updated_at))
+        yield Row(
+            id=area.code,
+            geometry=geometry,
+            bbox=bbox,
+            properties={
+                "code": area.code,
+                "name": area.name,
+                "parent": area.parent.code if area.parent else None,
+                "population": area.population,
+                "population_date": area.population_date,
+                "households": area.households,
+                "households_date": area.households_date,
+                "floor_area_m2": area.floor_area_m2,
+                "floor_area_date": area.floor_area_date,
+                "area_km2": round(area.area_m2 / 1_000_000, 4) if area.area_m2 else None,
+                "density_per_km2": round(area.density, 1) if area.density is not None else None,
+                "url": area.get_absolute_url(),
+            },
+        )
 
 
 register(
