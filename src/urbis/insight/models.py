@@ -1,0 +1,218 @@
+"""Community insight: the cross-city attitude survey (question bank, versions, surveys, responses)
+and its stored results. The methods catalogue is data (``data/methods.json``), not a table: its
+uses are counted from the other apps' records by ``queries``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionKind(models.TextChoices):
+    LIKERT = "likert", _("Agreement scale (1–5)")
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    NUMBER = "number", _("Number")
+
+
+class Question(models.Model):
+    """A question of the shared bank; its wording lives in versions."""
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    theme = models.CharField(_("theme"), max_length=40)
+
+    class Meta:
+        ordering = ["theme", "code"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class QuestionVersion(models.Model):
+    """One wording and answer scale of a question: answers to the same version are comparable
+    across cities; a changed wording or scale is a new version."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    text = models.TextField(_("text"), max_length=1000)
+    kind = models.CharField(_("kind"), max_length=12, choices=QuestionKind.choices)
+    # [{"code": "...", "label": "..."}] for choice questions; Likert uses 1..5.
+    options = models.JSONField(_("options"), default=list, blank=True)
+    # Codes read as "yes" when cities are compared (e.g. 4 and 5 on the agreement scale).
+    positive = models.JSONField(_("answers compared"), default=list, blank=True)
+    minimum = models.FloatField(_("minimum"), null=True, blank=True)
+    maximum = models.FloatField(_("maximum"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["question", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="insight_version_unique")
+        ]
+        verbose_name = _("question version")
+        verbose_name_plural = _("question versions")
+
+    def __str__(self) -> str:
+        return f"{self.question.code} v{self.number}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.question.code}.v{self.number}"
+
+    def option_codes(self) -> list[str]:
+        if self.kind == QuestionKind.LIKERT:
+            return ["1", "2", "3", "4", "5"]
+        return [str(o["code"]) for o in self.options]
+
+
+class Survey(models.Model):
+    city = models.ForeignKey(
+        "places.City", verbose_name=_("city"), on_delete=models.CASCADE, related_name="surveys"
+    )
+    slug = models.SlugField(_("short name"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    opens = models.DateTimeField(_("opens"))
+    closes = models.DateTimeField(_("closes"))
+    is_published = models.BooleanField(_("published"), default=True)
+    by_invitation = models.BooleanField(
+        _("by invitation only"), default=False,
+        help_text=_("Only people with an invitation link may answer."),
+    )
+    # Demo surveys whose respondents were drawn by a simulation; every page and API says so.
+    is_simulated = models.BooleanField(_("simulated respondents"), default=False)
+    results = models.JSONField(editable=False, null=True, blank=True)
+    results_at = models.DateTimeField(editable=False, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="insight_survey_slug_unique")
+        ]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("insight:survey", args=[self.city.code, self.slug])
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens <= timezone.now() < self.closes
+
+
+class SurveyItem(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="items")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"))
+    required = models.BooleanField(_("required"), default=True)
+
+    class Meta:
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "version"], name="insight_item_unique")
+        ]
+
+
+class PopulationMargin(models.Model):
+    """Residents of a city by one weighting variable (age band, sex or district), with source."""
+
+    class Variable(models.TextChoices):
+        AGE = "age", _("Age band")
+        SEX = "sex", _("Sex")
+        DISTRICT = "district", _("District")
+
+    city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="+")
+    variable = models.CharField(_("variable"), max_length=12, choices=Variable.choices)
+    category = models.CharField(_("category"), max_length=80)
+    count = models.PositiveIntegerField(_("residents"))
+    source = models.CharField(_("source"), max_length=300)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    class Meta:
+        ordering = ["city", "variable", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "variable", "category"], name="insight_margin_unique"
+            )
+        ]
+
+
+class Invitation(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class AgeBand(models.TextChoices):
+    A16 = "16-29", "16–29"
+    A30 = "30-44", "30–44"
+    A45 = "45-64", "45–64"
+    A65 = "65+", "65+"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+
+
+class Response(models.Model):
+    """One person's (or one invitation's) answers to a survey, with the characteristics used for
+    weighting. One per account and survey, one per invitation: database constraints."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="survey_responses",
+    )
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    district = models.CharField(_("district"), max_length=80)
+    consent = models.BooleanField(_("consent to the use of the answers"), default=False)
+    is_simulated = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "user"], condition=Q(user__isnull=False),
+                name="insight_one_response_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["invitation"], condition=Q(invitation__isnull=False),
+                name="insight_one_response_per_invitation",
+            ),
+        ]
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(SurveyItem, on_delete=models.CASCADE, related_name="answers")
+    # A choice code, a list of codes (multiple choice) or a number.
+    value = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="insight_answer_unique")
+        ]
+
+
+class Comparison(models.Model):
+    """The stored cross-city comparison of one question version (refreshed by a service)."""
+
+    version = models.OneToOneField(
+        QuestionVersion, on_delete=models.CASCADE, related_name="comparison"
+    )
+    result = models.JSONField()
+    fitted_at = models.DateTimeField()
