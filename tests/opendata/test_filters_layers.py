@@ -140,3 +140,16 @@ def test_unpublished_observations_and_cities_are_not_published(
     ids = {c["id"] for c in items(client, "/ogc/collections")["collections"]}
     assert not any(i.startswith("barcelona-") for i in ids)
     assert client.get("/cities/barcelona/open-data.zip").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["year=38662", "year=2024.5", "filter=year=38662"])
+def test_impossible_years_match_nothing(client: Any, barcelona: Any, observations: Any,
+                                        query: str) -> None:
+    """Found by schemathesis: a year past 9999 made the observations layer fail (500)."""
+    url = f"/ogc/collections/barcelona-indicator-observations/items?{query}"
+    response = client.get(url)
+    if query == "year=2024.5":
+        assert response.status_code == 400  # not an integer
+    else:
+        assert response.status_code == 200
+        assert json.loads(response.content)["numberMatched"] == 0

@@ -35,8 +35,11 @@ def _rows(city: City, hints: Hints) -> Iterator[Row]:
               "indicator__unit", "area__code")
         .order_by("indicator__code", "area__code", "date", "pk")
     )
-    if "year" in hints.equals:
-        observations = observations.filter(date__year=hints.equals["year"])
+    year = hints.equals.get("year")
+    if year is not None:
+        if not isinstance(year, int) or not 1 <= year <= 9999:
+            return  # no date has that year
+        observations = observations.filter(date__year=year)
     for obs in observations:
         yield Row(
             id=str(obs.pk),
