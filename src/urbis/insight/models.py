@@ -121,6 +121,8 @@ class SurveyItem(models.Model):
             models.UniqueConstraint(fields=["survey", "version"], name="insight_item_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.position}"
 
 class PopulationMargin(models.Model):
     """Residents of a city by one weighting variable (age band, sex or district), with source."""
@@ -145,12 +147,16 @@ class PopulationMargin(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.variable}={self.category}"
 
 class Invitation(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"invitation {self.pk}"
 
 class AgeBand(models.TextChoices):
     A16 = "16-29", "16–29"
@@ -195,6 +201,8 @@ class Response(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"response {self.pk}"
 
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
@@ -207,6 +215,8 @@ class Answer(models.Model):
             models.UniqueConstraint(fields=["response", "item"], name="insight_answer_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"answer {self.pk}"
 
 class Comparison(models.Model):
     """The stored cross-city comparison of one question version (refreshed by a service)."""
@@ -216,3 +226,7 @@ class Comparison(models.Model):
     )
     result = models.JSONField()
     fitted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"comparison {self.version_id}"
+

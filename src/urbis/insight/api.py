@@ -1,0 +1,130 @@
+"""Insight API: surveys, answers, weighted results, cross-city comparisons, the methods
+catalogue and framework, inventories and participation. Thin: rules live in services/queries."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from urbis.insight import queries, services
+from urbis.people.api_auth import write_auth
+from urbis.places import queries as places
+
+router = Router(tags=["insight"])
+
+SIMULATED_NOTE = "simulated respondents: drawn by a model, not real answers"
+
+
+class ResponseIn(Schema):
+    answers: dict[str, Any]
+    age_band: str
+    sex: str
+    district: str
+    consent: bool = False
+    token: str | None = None
+
+
+def _survey_out(s: Any) -> dict[str, Any]:
+    return {"slug": s.slug, "title": s.title, "opens": s.opens.isoformat(),
+            "closes": s.closes.isoformat(), "is_open": s.is_open,
+            "by_invitation": s.by_invitation, "simulated": s.is_simulated,
+            "note": SIMULATED_NOTE if s.is_simulated else "", "url": s.get_absolute_url()}
+
+
+@router.get("/cities/{code}/surveys", summary="A city's attitude surveys")
+def survey_list(request: HttpRequest, code: str) -> Any:
+    city = places.get_city(code, request.user)
+    return [_survey_out(s) for s in queries.visible_surveys(city, request.user)]
+
+
+@router.get("/cities/{code}/surveys/{slug}", summary="A survey and its questions")
+def survey_detail(request: HttpRequest, code: str, slug: str) -> Any:
+    city = places.get_city(code, request.user)
+    survey = queries.get_survey(city, slug, request.user)
+    return {**_survey_out(survey), "districts": services.districts_of(city), "questions": [
+        {"key": i.version.key, "text": i.version.text, "kind": i.version.kind,
+         "options": i.version.options, "minimum": i.version.minimum,
+         "maximum": i.version.maximum, "unit": i.version.unit, "required": i.required}
+        for i in survey.items.select_related("version__question")]}
+
+
+@router.post("/cities/{code}/surveys/{slug}/responses", response={201: dict}, auth=write_auth,
+             summary="Answer a survey (one response per account or invitation)")
+def respond(request: HttpRequest, code: str, slug: str, body: ResponseIn) -> Any:
+    city = places.get_city(code, request.user)
+    survey = queries.get_survey(city, slug, request.user)
+    response = services.submit_response(
+        by=request.user, survey=survey, answers=body.answers, age_band=body.age_band,
+        sex=body.sex, district=body.district, consent=body.consent, token=body.token)
+    return Status(201, {"id": response.pk, "survey": survey.slug})
+
+
+@router.get("/cities/{code}/surveys/{slug}/results", response={200: dict, 404: None},
+            summary="Weighted results of a survey (stored fit)")
+def results(request: HttpRequest, code: str, slug: str) -> Any:
+    city = places.get_city(code, request.user)
+    survey = queries.get_survey(city, slug, request.user)
+    if survey.results is None:
+        return Status(404, None)
+    return {**survey.results, "fitted_at": survey.results_at.isoformat() if survey.results_at
+            else None, "note": SIMULATED_NOTE if survey.is_simulated else ""}
+
+
+@router.post("/cities/{code}/surveys/{slug}/results", response={200: dict}, auth=write_auth,
+             summary="Recompute and store a survey's results and comparisons (editors)")
+def refresh(request: HttpRequest, code: str, slug: str) -> Any:
+    city = places.get_city(code, request.user)
+    survey = services.refresh_results(by=request.user,
+                                      survey=queries.get_survey(city, slug, request.user))
+    return {"n": survey.results["n"] if survey.results else 0,
+            "fitted_at": survey.results_at.isoformat() if survey.results_at else None}
+
+
+@router.get("/insight/comparisons", summary="Questions compared across cities")
+def comparison_list(request: HttpRequest) -> Any:
+    return [{"question": c.version.key, "text": c.version.text,
+             "simulated": c.result.get("simulated", False),
+             "cities": [x["city"] for x in c.result["cities"]]} for c in queries.comparisons()]
+
+
+@router.get("/insight/comparisons/{key}", summary="Cross-city comparison of one question version")
+def comparison_detail(request: HttpRequest, key: str) -> Any:
+    c = queries.get_comparison(key)
+    return {**c.result, "fitted_at": c.fitted_at.isoformat(),
+            "note": SIMULATED_NOTE if c.result.get("simulated") else ""}
+
+
+@router.get("/insight/methods", summary="The engagement and insight methods catalogue")
+def method_list(request: HttpRequest) -> Any:
+    return {"note": queries.catalogue()["note"], "methods": queries.methods()}
+
+
+@router.get("/insight/framework", summary="Ranked, explained methods for a goal and stage")
+def framework(request: HttpRequest, goal: str | None = None, stage: str | None = None,
+              max_cost: int | None = None, max_weeks: int | None = None) -> Any:
+    return [{"code": r.method["code"], "name": r.method["name"], "score": r.score,
+             "reasons": r.reasons, "excluded": r.excluded}
+            for r in queries.rank_methods(goal=goal, stage=stage, max_cost=max_cost,
+                                          max_weeks=max_weeks)]
+
+
+@router.get("/cities/{code}/insight/inventory", summary="Methods a city has used (recorded)")
+def inventory(request: HttpRequest, code: str) -> Any:
+    city = places.get_city(code, request.user)
+    return [{"method": r["method"]["code"], "recorded": r["recorded"], "uses": r["uses"],
+             "last": r["last"].isoformat() if r["last"] else None}
+            for r in queries.inventory(city)]
+
+
+@router.get("/insight/network", summary="Cities using the framework and each method's take-up")
+def network(request: HttpRequest) -> Any:
+    data = queries.network(request.user)
+    return {"cities_using": data["cities_using"], "cities": data["cities"],
+            "methods": [{"method": m["method"]["code"], "recorded": m["recorded"],
+                         "cities": m["cities"]} for m in data["methods"]]}
+
+
+@router.get("/cities/{code}/insight/participation",
+            summary="Participation per year and per 1,000 residents")
+def participation(request: HttpRequest, code: str) -> Any:
+    return queries.participation(places.get_city(code, request.user))

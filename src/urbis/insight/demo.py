@@ -1,0 +1,126 @@
+"""Demo: the question bank, and an attitude survey in Barcelona and Paris answered by SIMULATED
+respondents (labelled so on every page and in the API).
+
+The district margins are the cities' published district populations (the places demo data, with
+their sources); the age and sex split is illustrative and marked so. Respondents are drawn by
+``urbis.engines.survey.simulate`` with a known city difference (Barcelona +0.4 on the log-odds
+of agreeing, before composition) and an over-representation of older people and women, so that
+weighting and the comparison model have something to recover. Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+
+import numpy as np
+
+from urbis.engines.survey import simulate
+from urbis.insight import services
+from urbis.insight.models import Survey
+from urbis.places.models import Area, City
+
+Step = tuple[str, Callable[[], None]]
+
+RESPONDENTS = 600
+CITY_EFFECT = {"barcelona": 0.4, "paris": 0.0}  # the simulation's known truth
+AGE_SHARE = {"16-29": 0.20, "30-44": 0.27, "45-64": 0.32, "65+": 0.21}
+SEX_SHARE = {"female": 0.53, "male": 0.47}
+ILLUSTRATIVE_SOURCE = "Illustrative age and sex split for the demo, not published figures"
+QUESTIONS = [
+    "energy-concern.v1", "energy-renovation-willing.v1", "energy-solar-interest.v1",
+    "energy-heating-setpoint.v1", "mobility-main-mode.v1", "mobility-car-free-streets.v1",
+    "mobility-options-used.v1", "trust-city-climate.v1", "trust-data-use.v1",
+    "participation-willing.v1", "participation-past.v1",
+]
+# Intercepts per question (log-odds), part of the simulation.
+QUESTION_EFFECT = [0.3, -0.2, -1.2, 0.0, 0.2, 0.1, -1.0, -0.3, -0.1, 0.0, -0.8]
+
+
+def _margins(city: City) -> dict[str, int]:
+    districts = {
+        a.name: a.population
+        for a in Area.objects.filter(city=city, level="district").exclude(population=None)
+    }
+    source = (
+        Area.objects.filter(city=city, level="district").exclude(population_source="")
+        .values_list("population_source", flat=True).first() or "places demo data"
+    )
+    total = sum(v for v in districts.values() if v)
+    services.set_margins(by=None, city=city, variable="district",
+                         counts={k: int(v) for k, v in districts.items() if v},
+                         source=source, operator=True)
+    for variable, shares in (("age", AGE_SHARE), ("sex", SEX_SHARE)):
+        counts = {k: int(round(total * v)) for k, v in shares.items()}
+        # Keep every margin's total equal (raking needs it): the rounding goes to the last cell.
+        last = list(counts)[-1]
+        counts[last] += total - sum(counts.values())
+        services.set_margins(by=None, city=city, variable=variable, counts=counts,
+                             source=ILLUSTRATIVE_SOURCE, is_illustrative=True, operator=True)
+    return districts
+
+
+def _answer(key: str, yes: bool, rng: np.random.Generator) -> object:
+    from urbis.insight.models import QuestionKind
+
+    version = services.version_by_key(key)
+    if version.kind == QuestionKind.LIKERT:
+        return str(rng.choice(["4", "5"]) if yes else rng.choice(["1", "2", "3"]))
+    if version.kind == QuestionKind.NUMBER:
+        return float(np.clip(round(rng.normal(20.5 if yes else 19.5, 1.5), 1), 10, 30))
+    codes = version.option_codes()
+    positive = [c for c in codes if c in version.positive]
+    negative = [c for c in codes if c not in version.positive]
+    if version.kind == QuestionKind.MULTIPLE:
+        if yes:
+            return [str(c) for c in rng.choice(positive, size=int(rng.integers(1, len(positive)
+                                                                                + 1)),
+                                                 replace=False)]
+        return ["none"] if "none" in codes else [str(rng.choice(negative))]
+    return str(rng.choice(positive if yes else negative))
+
+
+def load_city(code: str) -> None:
+    services.load_question_bank()
+    city = City.objects.get(code=code)
+    districts = _margins(city)
+    if not districts:
+        return
+    survey = Survey.objects.filter(city=city, slug="attitudes-2026").first()
+    if survey is not None and survey.responses.exists():
+        services.refresh_results(by=None, survey=survey, operator=True)
+        return
+    if survey is None:
+        survey = services.create_survey(
+            by=None, operator=True, city=city, slug="attitudes-2026",
+            title="Energy and mobility attitudes 2026 (simulated respondents)",
+            opens=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+            closes=dt.datetime(2026, 4, 30, tzinfo=dt.UTC),
+            questions=[(k, k != "energy-heating-setpoint.v1") for k in QUESTIONS],
+            is_simulated=True,
+        )
+    rng = np.random.default_rng(20 + len(code))
+    population = {
+        (age, sex, d): districts[d] * a_share * s_share
+        for d in districts for age, a_share in AGE_SHARE.items()
+        for sex, s_share in SEX_SHARE.items()
+    }
+    sim_city = simulate.SimulatedCity(code, tuple(districts), population, CITY_EFFECT[code])
+    sample = simulate.draw([sim_city], RESPONDENTS, len(QUESTIONS), rng,
+                           question_effects=np.array(QUESTION_EFFECT))
+    rows = [
+        {"age_band": str(sample.age[i]), "sex": str(sample.sex[i]),
+         "district": str(sample.district[i]),
+         "answers": {k: _answer(k, bool(sample.answers[i, q]), rng)
+                     for q, k in enumerate(QUESTIONS)}}
+        for i in range(RESPONDENTS)
+    ]
+    services.store_simulated_responses(survey, rows)
+    services.refresh_results(by=None, survey=survey, operator=True)
+
+
+def steps() -> list[Step]:
+    return [
+        ("Barcelona: attitude survey (simulated respondents)", partial(load_city, "barcelona")),
+        ("Paris: attitude survey (simulated respondents)", partial(load_city, "paris")),
+    ]

@@ -1,0 +1,14 @@
+"""Links the insight app adds to other apps' pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def city_links(request: HttpRequest, city: Any) -> list[dict[str, Any]]:
+    return [{"url": reverse("insight:city", args=[city.code]),
+             "label": _("Community insight: methods used, surveys, participation")}]

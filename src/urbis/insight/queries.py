@@ -1,0 +1,231 @@
+"""Reads shared by the insight pages and API: who may see which survey, stored results, the
+methods catalogue, each city's inventory of methods used (counted from the other apps' records,
+never typed) and the guided selection of methods."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from urbis.insight.models import Comparison, QuestionVersion, Survey
+from urbis.people.permissions import Action, can, cities_where
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def visible_surveys(city: Any, user: Any) -> QuerySet[Survey]:
+    surveys = Survey.objects.filter(city=city).select_related("city")
+    if can(user, Action.VIEW_PRIVATE, city):
+        return surveys
+    return surveys.filter(is_published=True)
+
+
+def get_survey(city: Any, slug: str, user: Any) -> Survey:
+    survey = visible_surveys(city, user).filter(slug=slug).first()
+    if survey is None:
+        raise Http404(f"No survey {slug!r}.")
+    return survey
+
+
+def comparisons() -> QuerySet[Comparison]:
+    return Comparison.objects.select_related("version__question").order_by(
+        "version__question__theme", "version__question__code"
+    )
+
+
+def get_comparison(key: str) -> Comparison:
+    code, _dot, number = key.rpartition(".v")
+    found = comparisons().filter(
+        version__question__code=code, version__number=int(number) if number.isdigit() else -1
+    ).first()
+    if found is None:
+        raise Http404(f"No comparison for {key!r}.")
+    return found
+
+
+def question_versions() -> QuerySet[QuestionVersion]:
+    return QuestionVersion.objects.select_related("question").order_by(
+        "question__theme", "question__code", "number"
+    )
+
+
+# --- methods catalogue and framework -------------------------------------------------------
+
+
+@cache
+def catalogue() -> dict[str, Any]:
+    return json.loads((DATA / "methods.json").read_text(encoding="utf-8"))
+
+
+def methods() -> list[dict[str, Any]]:
+    return list(catalogue()["methods"])
+
+
+def get_method(code: str) -> dict[str, Any]:
+    for method in methods():
+        if method["code"] == code:
+            return method
+    raise Http404(f"No method {code!r}.")
+
+
+@dataclass
+class Ranked:
+    method: dict[str, Any]
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+
+def rank_methods(
+    *, goal: str | None, stage: str | None, max_cost: int | None = None,
+    max_weeks: int | None = None, runs_in_urbis: bool = False,
+) -> list[Ranked]:
+    """The guided selection: methods fitting a goal, a policy-cycle stage and constraints.
+
+    Score: 3 for the goal, 2 for the stage, 1 if Urbis runs the method. A method beyond the
+    budget level or the time available is left out, with the reason. Ties: cheaper, then shorter.
+    """
+    from django.utils.translation import gettext as _
+
+    ranked = []
+    for method in methods():
+        r = Ranked(method, 0)
+        if goal and goal in method["goals"]:
+            r.score += 3
+            r.reasons.append(_("fits the goal"))
+        if stage and stage in method["stages"]:
+            r.score += 2
+            r.reasons.append(_("fits the stage of the policy cycle"))
+        if method["feature"]:
+            r.score += 1
+            r.reasons.append(_("Urbis runs it and records each use"))
+        elif runs_in_urbis:
+            r.excluded.append(_("Urbis does not run it"))
+        if max_cost is not None and method["cost"] > max_cost:
+            r.excluded.append(_("costs more than the budget allows"))
+        if max_weeks is not None and method["weeks"] > max_weeks:
+            r.excluded.append(_("takes longer than the time available"))
+        ranked.append(r)
+    ranked.sort(key=lambda r: (bool(r.excluded), -r.score, r.method["cost"], r.method["weeks"]))
+    return ranked
+
+
+def _uses_by_feature() -> dict[str, dict[int, dict[str, Any]]]:
+    """Per Urbis feature, per city id: how many times it was used and when it was last used."""
+    from django.db.models import Max
+
+    from urbis.energy.models import Season
+    from urbis.engagement.models import Process, Study, Workshop
+
+    def rows(qs: QuerySet[Any], city_field: str, date_field: str) -> dict[int, dict[str, Any]]:
+        return {
+            r[city_field]: {"count": r["n"], "last": r["last"]}
+            for r in qs.values(city_field).annotate(n=Count("pk"), last=Max(date_field))
+        }
+
+    return {
+        "engagement.process": rows(Process.objects.filter(is_published=True), "city",
+                                   "collecting_starts"),
+        "engagement.workshop": rows(Workshop.objects.filter(is_published=True), "city",
+                                    "starts_at"),
+        "engagement.study.concept": rows(
+            Study.objects.filter(is_published=True, kind=Study.Kind.CONCEPT), "city", "opens"),
+        "engagement.study.usability": rows(
+            Study.objects.filter(is_published=True, kind=Study.Kind.USABILITY), "city", "opens"),
+        "insight.survey": rows(Survey.objects.filter(is_published=True), "city", "opens"),
+        "energy.season": rows(Season.objects.filter(is_published=True), "cities", "starts_on"),
+    }
+
+
+def inventory(city: Any) -> list[dict[str, Any]]:
+    """A city's current-state inventory: each catalogue method and the uses recorded in Urbis."""
+    uses = _uses_by_feature()
+    result = []
+    for method in methods():
+        feature = method["feature"]
+        row = uses.get(feature, {}).get(city.pk) if feature else None
+        result.append({"method": method, "recorded": bool(feature),
+                       "uses": row["count"] if row else 0, "last": row["last"] if row else None})
+    return result
+
+
+def network(user: Any = None) -> dict[str, Any]:
+    """The network figures: cities using the framework, and each method's take-up."""
+    from urbis.places.queries import visible_cities
+
+    cities = {c.pk: c for c in visible_cities(user)}
+    uses = _uses_by_feature()
+    using: set[int] = set()
+    take_up = []
+    for method in methods():
+        feature = method["feature"]
+        city_ids = {cid for cid in uses.get(feature, {}) if cid in cities} if feature else set()
+        using |= city_ids
+        take_up.append({"method": method, "recorded": bool(feature), "cities": len(city_ids),
+                        "city_names": sorted(cities[c].name for c in city_ids)})
+    return {"cities_using": len(using), "cities": len(cities), "methods": take_up}
+
+
+def participation(city: Any) -> list[dict[str, Any]]:
+    """Per year: participants, ideas, votes, workshop places taken and survey responses, each
+    also per 1,000 residents (the city's published population), and districts reached."""
+    from django.db.models.functions import ExtractYear
+
+    from urbis.engagement.models import Idea, Registration, Vote
+    from urbis.insight.models import PopulationMargin, Response
+
+    years: dict[int, dict[str, Any]] = {}
+
+    def add(qs: QuerySet[Any], field_: str, key: str) -> None:
+        for row in qs.annotate(y=ExtractYear(field_)).values("y").annotate(n=Count("pk")):
+            years.setdefault(row["y"], {})[key] = row["n"]
+
+    ideas = Idea.objects.filter(process__city=city)
+    votes = Vote.objects.filter(process__city=city)
+    registrations = Registration.objects.filter(workshop__city=city, status="confirmed")
+    responses = Response.objects.filter(survey__city=city)
+    add(ideas, "created_at", "ideas")
+    add(votes, "created_at", "votes")
+    add(registrations, "created_at", "workshop_places")
+    add(responses, "created_at", "survey_responses")
+    people: dict[int, set[int]] = {}
+    for qs, user_field, date_field in (
+        (ideas, "author_id", "created_at"), (votes, "user_id", "created_at"),
+        (registrations, "user_id", "created_at"), (responses, "user_id", "created_at"),
+    ):
+        for uid, when in qs.exclude(**{user_field: None}).values_list(user_field, date_field):
+            people.setdefault(when.year, set()).add(uid)
+    anonymous = dict(
+        responses.filter(user=None).annotate(y=ExtractYear("created_at")).values("y")
+        .annotate(n=Count("pk")).values_list("y", "n")
+    )
+    districts = PopulationMargin.objects.filter(city=city, variable="district").count()
+    reached: dict[int, int] = {}
+    for row in responses.annotate(y=ExtractYear("created_at")).values("y").annotate(
+        d=Count("district", distinct=True)
+    ):
+        reached[row["y"]] = row["d"]
+    population = city.population
+    result = []
+    for year in sorted(years):
+        row = {"year": year, "ideas": 0, "votes": 0, "workshop_places": 0,
+               "survey_responses": 0, **years[year]}
+        row["participants"] = len(people.get(year, set())) + anonymous.get(year, 0)
+        for key in ("participants", "ideas", "votes", "workshop_places", "survey_responses"):
+            row[f"{key}_per_1000"] = (
+                round(row[key] * 1000 / population, 3) if population else None
+            )
+        row["districts_reached"] = reached.get(year, 0)
+        row["districts"] = districts
+        result.append(row)
+    return result
+
+
+def editable_cities(user: Any) -> list[int]:
+    return cities_where(user, Action.EDIT)

@@ -1,0 +1,502 @@
+"""Every write of the insight app: validation, permission check, one transaction.
+
+The statistics are the survey engine's (``urbis.engines.survey``); this module only gathers the
+stored answers, hands them over and stores what comes back.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from urbis.engines.survey import comparison as comparison_engine
+from urbis.engines.survey import estimates
+from urbis.engines.survey.weighting import WeightingError, rake
+from urbis.insight.models import (
+    AgeBand,
+    Answer,
+    Comparison,
+    Invitation,
+    PopulationMargin,
+    Question,
+    QuestionKind,
+    QuestionVersion,
+    Response,
+    Sex,
+    Survey,
+    SurveyItem,
+)
+from urbis.people.permissions import Action, require
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load_question_bank(path: Path | None = None) -> int:
+    """Store the shipped question bank (idempotent); returns the number of versions."""
+    bank = json.loads((path or DATA / "questions.json").read_text(encoding="utf-8"))
+    count = 0
+    with transaction.atomic():
+        for entry in bank["questions"]:
+            question, _created = Question.objects.update_or_create(
+                code=entry["code"], defaults={"theme": entry["theme"]}
+            )
+            for v in entry["versions"]:
+                QuestionVersion.objects.update_or_create(
+                    question=question, number=v["number"],
+                    defaults={
+                        "text": v["text"], "kind": v["kind"], "options": v.get("options", []),
+                        "positive": v.get("positive", []), "minimum": v.get("minimum"),
+                        "maximum": v.get("maximum"), "unit": v.get("unit", ""),
+                    },
+                )
+                count += 1
+    return count
+
+
+def version_by_key(key: str) -> QuestionVersion:
+    code, _dot, number = key.rpartition(".v")
+    version = QuestionVersion.objects.filter(
+        question__code=code, number=int(number) if number.isdigit() else -1
+    ).select_related("question").first()
+    if version is None:
+        raise ValidationError({"questions": _("No question version %(key)s.") % {"key": key}})
+    return version
+
+
+def create_survey(
+    *, by: Any, city: Any, slug: str, title: str, opens: datetime, closes: datetime,
+    questions: Iterable[tuple[str, bool]], by_invitation: bool = False,
+    is_published: bool = True, is_simulated: bool = False, operator: bool = False,
+) -> Survey:
+    """A survey of ``city`` asking the given question versions (``(key, required)``), editors
+    (``operator``: the demo loader, acting for the platform)."""
+    if not operator:
+        require(by, Action.EDIT, city)
+    errors: dict[str, str] = {}
+    if not slug.strip():
+        errors["slug"] = _("Give the survey a short name.")
+    elif Survey.objects.filter(city=city, slug=slug).exists():
+        errors["slug"] = _("This city already has a survey called %(slug)s.") % {"slug": slug}
+    if not title.strip():
+        errors["title"] = _("Give the survey a title.")
+    if closes <= opens:
+        errors["closes"] = _("The survey must close after it opens.")
+    versions = []
+    for key, required in questions:
+        try:
+            versions.append((version_by_key(key), required))
+        except ValidationError:
+            errors["questions"] = _("No question version %(key)s.") % {"key": key}
+    if not versions and "questions" not in errors:
+        errors["questions"] = _("Choose at least one question.")
+    if len({v.pk for v, _r in versions}) != len(versions):
+        errors["questions"] = _("A question version is asked only once per survey.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            city=city, slug=slug, title=title, opens=opens, closes=closes,
+            by_invitation=by_invitation, is_published=is_published, is_simulated=is_simulated,
+        )
+        SurveyItem.objects.bulk_create(
+            SurveyItem(survey=survey, version=v, position=i, required=r)
+            for i, (v, r) in enumerate(versions, start=1)
+        )
+    return survey
+
+
+def create_invitations(*, by: Any, survey: Survey, count: int) -> list[str]:
+    """``count`` single-use invitation tokens for ``survey`` (editors)."""
+    require(by, Action.EDIT, survey.city)
+    if not 1 <= count <= 10_000:
+        raise ValidationError({"count": _("Create from 1 to 10,000 invitations at a time.")})
+    tokens = [secrets.token_urlsafe(24) for _i in range(count)]
+    Invitation.objects.bulk_create(Invitation(survey=survey, token=t) for t in tokens)
+    return tokens
+
+
+def districts_of(city: Any) -> list[str]:
+    """The districts a respondent may name: those of the city's population margins."""
+    return list(
+        PopulationMargin.objects.filter(city=city, variable="district")
+        .order_by("category").values_list("category", flat=True)
+    )
+
+
+def _clean_value(item: SurveyItem, raw: Any) -> Any:
+    version = item.version
+    if version.kind == QuestionKind.NUMBER:
+        if isinstance(raw, bool):
+            raise ValueError(_("must be a number"))
+        try:
+            number = float(raw)
+        except (TypeError, ValueError):
+            raise ValueError(_("must be a number")) from None
+        if not math.isfinite(number):
+            raise ValueError(_("must be a number"))
+        if version.minimum is not None and number < version.minimum or (
+            version.maximum is not None and number > version.maximum
+        ):
+            raise ValueError(
+                _("must be from %(min)s to %(max)s") % {"min": version.minimum,
+                                                       "max": version.maximum}
+            )
+        return number
+    codes = version.option_codes()
+    if version.kind == QuestionKind.MULTIPLE:
+        values = raw if isinstance(raw, list) else [raw]
+        chosen = [str(v) for v in values]
+        if not chosen or any(c not in codes for c in chosen) or len(set(chosen)) != len(chosen):
+            raise ValueError(_("choose among %(codes)s") % {"codes": ", ".join(codes)})
+        return chosen
+    value = str(raw)
+    if value not in codes:
+        raise ValueError(_("choose one of %(codes)s") % {"codes": ", ".join(codes)})
+    return value
+
+
+def submit_response(
+    *, by: Any, survey: Survey, answers: Mapping[str, Any], age_band: str, sex: str,
+    district: str, consent: bool, token: str | None = None,
+) -> Response:
+    """Store one person's answers (by account or invitation token); all or nothing.
+
+    ``answers`` maps question version keys (``energy-concern.v1``) to values; an empty value is
+    no answer."""
+    invitation = None
+    if token:
+        invitation = Invitation.objects.filter(survey=survey, token=token).first()
+        if invitation is None:
+            raise ValidationError({"token": _("This invitation is not valid for this survey.")})
+    else:
+        if survey.by_invitation:
+            raise ValidationError({"token": _("This survey is answered by invitation only.")})
+        require(by, Action.PARTICIPATE, survey.city)
+    errors: dict[str, str] = {}
+    now = timezone.now()
+    if not survey.is_published or not survey.opens <= now < survey.closes:
+        raise ValidationError({"survey": _("This survey is not open for answers.")})
+    if not consent:
+        errors["consent"] = _("Your answers can only be stored with your consent.")
+    if age_band not in AgeBand.values:
+        errors["age_band"] = _("Choose an age band.")
+    if sex not in Sex.values:
+        errors["sex"] = _("Choose an answer.")
+    if district not in districts_of(survey.city):
+        errors["district"] = _("Choose a district of %(city)s.") % {"city": survey.city.name}
+    items = {i.version.key: i for i in survey.items.select_related("version__question")}
+    for key in answers:
+        if key not in items:
+            errors[key] = _("This survey does not ask this question.")
+    clean: dict[str, Any] = {}
+    for key, item in items.items():
+        raw = answers.get(key)
+        if raw is None or raw == "" or raw == []:
+            if item.required:
+                errors[key] = _("This question needs an answer.")
+            continue
+        try:
+            clean[key] = _clean_value(item, raw)
+        except ValueError as reason:
+            errors[key] = str(reason)
+    if errors:
+        raise ValidationError(errors)
+    user = by if by is not None and getattr(by, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey, user=None if invitation else user, invitation=invitation,
+                age_band=age_band, sex=sex, district=district, consent=True,
+            )
+            Answer.objects.bulk_create(
+                Answer(response=response, item=items[k], value=v) for k, v in clean.items()
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"survey": _("This survey has already been answered with this account or invitation.")}
+        ) from None
+    return response
+
+
+def store_simulated_responses(survey: Survey, rows: list[dict[str, Any]]) -> int:
+    """Store simulated respondents (demo only): refused for a survey not marked simulated, so
+    drawn answers can never mix with real ones. Each row: age_band, sex, district, answers."""
+    if not survey.is_simulated:
+        raise ValidationError({"survey": _("Simulated answers go only to a simulated survey.")})
+    items = {i.version.key: i for i in survey.items.select_related("version__question")}
+    districts = set(districts_of(survey.city))
+    for n, row in enumerate(rows, start=1):
+        if row["district"] not in districts or row["age_band"] not in AgeBand.values or (
+            row["sex"] not in Sex.values
+        ):
+            raise ValidationError({"rows": _("Row %(n)s: unknown characteristics.") % {"n": n}})
+        for key, value in row["answers"].items():
+            try:
+                _clean_value(items[key], value)
+            except (KeyError, ValueError) as error:
+                raise ValidationError(
+                    {"rows": _("Row %(n)s, %(key)s: %(reason)s") % {"n": n, "key": key,
+                                                                    "reason": error}}
+                ) from None
+    with transaction.atomic():
+        for row in rows:
+            response = Response.objects.create(
+                survey=survey, age_band=row["age_band"], sex=row["sex"],
+                district=row["district"], consent=True, is_simulated=True,
+            )
+            Answer.objects.bulk_create(
+                Answer(response=response, item=items[k], value=v)
+                for k, v in row["answers"].items()
+            )
+    return len(rows)
+
+
+def set_margins(
+    *, by: Any, city: Any, variable: str, counts: Mapping[str, int], source: str,
+    is_illustrative: bool = False, operator: bool = False,
+) -> None:
+    """Replace a city's population margin for one weighting variable (editors)."""
+    if not operator:
+        require(by, Action.EDIT, city)
+    if variable not in PopulationMargin.Variable.values:
+        raise ValidationError({"variable": _("Unknown weighting variable.")})
+    if not source.strip():
+        raise ValidationError({"source": _("Give the source of the population figures.")})
+    for category, count in counts.items():
+        if not category or not isinstance(count, int) or count < 0:
+            raise ValidationError({"counts": _("%(c)s: a whole number of residents, 0 or more.")
+                                   % {"c": category}})
+    with transaction.atomic():
+        PopulationMargin.objects.filter(city=city, variable=variable).delete()
+        PopulationMargin.objects.bulk_create(
+            PopulationMargin(city=city, variable=variable, category=c, count=n, source=source,
+                             is_illustrative=is_illustrative)
+            for c, n in counts.items()
+        )
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def _respondents(survey: Survey) -> tuple[list[Response], dict[int, dict[int, Any]]]:
+    responses = list(survey.responses.order_by("pk"))
+    answers: dict[int, dict[int, Any]] = {}
+    for response_id, item_id, value in Answer.objects.filter(response__survey=survey).values_list(
+        "response_id", "item_id", "value"
+    ):
+        answers.setdefault(item_id, {})[response_id] = value
+    return responses, answers
+
+
+def _weights(survey: Survey, responses: list[Response]) -> tuple[np.ndarray, dict[str, Any]]:
+    margins: dict[tuple[str, ...], dict[tuple[str, ...], float]] = {}
+    sources = set()
+    illustrative = False
+    for m in PopulationMargin.objects.filter(city=survey.city):
+        margins.setdefault((m.variable,), {})[(m.category,)] = float(m.count)
+        sources.add(m.source)
+        illustrative |= m.is_illustrative
+    info: dict[str, Any] = {"sources": sorted(sources), "illustrative_margins": illustrative}
+    n = len(responses)
+    if not responses or not margins:
+        info.update(error=_("No population margins: the shares are unweighted."), design_effect=1.0,
+                    effective_n=float(n), trimmed=0, max_ratio=1.0)
+        return np.ones(n), info
+    codes = {
+        "age": [r.age_band for r in responses],
+        "sex": [r.sex for r in responses],
+        "district": [r.district for r in responses],
+    }
+    codes = {k: v for k, v in codes.items() if (k,) in margins}
+    try:
+        result = rake(codes, margins)
+    except WeightingError as error:
+        info.update(error=_("Weighting failed (%(reason)s): the shares are unweighted.")
+                    % {"reason": str(error)}, design_effect=1.0, effective_n=float(n),
+                    trimmed=0, max_ratio=1.0)
+        return np.ones(n), info
+    info.update(error=None, design_effect=result.design_effect, effective_n=result.effective_n,
+                trimmed=result.trimmed, max_ratio=result.max_ratio)
+    return result.weights / result.weights.mean(), info
+
+
+def _dist_json(d: estimates.Distribution, labels: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "n": d.n, "effective_n": round(d.effective_n, 1), "small_sample": d.small_sample,
+        "shares": [{"code": str(s.category), "label": labels.get(str(s.category), str(s.category)),
+                    "share": s.share, "low": s.low, "high": s.high} for s in d.shares],
+        "mean": d.mean, "mean_low": d.mean_low, "mean_high": d.mean_high,
+    }
+
+
+def _labels(version: QuestionVersion) -> dict[str, str]:
+    if version.kind == QuestionKind.LIKERT:
+        return {"1": "1", "2": "2", "3": "3", "4": "4", "5": "5"}
+    return {str(o["code"]): str(o["label"]) for o in version.options}
+
+
+def compute_results(survey: Survey) -> dict[str, Any]:
+    """Weighted results of one survey: per question, for the city and each district."""
+    responses, answers = _respondents(survey)
+    weights, info = _weights(survey, responses)
+    position = {r.pk: i for i, r in enumerate(responses)}
+    districts = np.array([r.district for r in responses])
+    items = []
+    for item in survey.items.select_related("version__question"):
+        version = item.version
+        given = answers.get(item.pk, {})
+        rows = np.array([position[r] for r in given], dtype=int)
+        w = weights[rows] if rows.size else np.zeros(0)
+        labels = _labels(version)
+        entry: dict[str, Any] = {"key": version.key, "text": version.text, "kind": version.kind,
+                                 "unit": version.unit}
+        if version.kind == QuestionKind.NUMBER:
+            values = [float(v) for v in given.values()]
+            entry["city"] = _dist_json(estimates.numeric_summary(values, w), labels)
+            entry["districts"] = []
+        else:
+            codes = version.option_codes()
+            if version.kind == QuestionKind.MULTIPLE:
+                # Each option is its own yes/no: the share of respondents who chose it.
+                chosen = list(given.values())
+                city_shares = []
+                for code in codes:
+                    picked = np.array([code in c for c in chosen])
+                    d = estimates.distribution(picked, w, [True])
+                    city_shares.append({"code": code, "label": labels[code],
+                                        "share": d.shares[0].share, "low": d.shares[0].low,
+                                        "high": d.shares[0].high})
+                n_eff = estimates.distribution(np.ones(len(chosen), bool), w, [True]).effective_n
+                entry["city"] = {"n": len(chosen), "effective_n": round(n_eff, 1),
+                                 "small_sample": len(chosen) < estimates.SMALL_SAMPLE,
+                                 "shares": city_shares}
+                entry["districts"] = []
+            else:
+                values = np.array([str(v) for v in given.values()])
+                entry["city"] = _dist_json(estimates.distribution(values, w, codes), labels)
+                grouped = estimates.by_group(districts[rows], values, w, codes) if rows.size else {}
+                entry["districts"] = [
+                    {"district": str(k), **_dist_json(d, labels)}
+                    for k, d in sorted(grouped.items(), key=lambda kv: str(kv[0]))
+                ]
+        items.append(entry)
+    return {
+        "n": len(responses), "simulated": survey.is_simulated, "weighting": info,
+        "small_sample_threshold": estimates.SMALL_SAMPLE, "level": estimates.LEVEL,
+        "items": items,
+    }
+
+
+def compute_comparison(version: QuestionVersion) -> dict[str, Any] | None:
+    """Compare the cities whose published surveys ask ``version``, net of age and sex."""
+    if version.kind == QuestionKind.NUMBER or not version.positive:
+        return None
+    surveys = list(
+        Survey.objects.filter(items__version=version, is_published=True).select_related("city")
+    )
+    outcome: list[int] = []
+    city: list[str] = []
+    age: list[str] = []
+    sex: list[str] = []
+    weights: list[float] = []
+    names = {}
+    simulated = False
+    for survey in surveys:
+        responses, answers = _respondents(survey)
+        w, _info = _weights(survey, responses)
+        item = survey.items.get(version=version)
+        given = answers.get(item.pk, {})
+        positive = set(version.positive)
+        for i, r in enumerate(responses):
+            if r.pk not in given:
+                continue
+            value = given[r.pk]
+            hit = bool(positive & set(value)) if isinstance(value, list) else str(value) in positive
+            outcome.append(int(hit))
+            city.append(survey.city.code)
+            age.append(r.age_band)
+            sex.append(r.sex)
+            weights.append(float(w[i]))
+        names[survey.city.code] = survey.city.name
+        simulated |= survey.is_simulated
+    if len(set(city)) < 2:
+        return None
+    result = comparison_engine.compare(
+        np.array(outcome), np.array(city), {"age": np.array(age), "sex": np.array(sex)},
+        weights=np.array(weights),
+    )
+    y = np.array(outcome)
+    c = np.array(city)
+    ww = np.array(weights)
+    cities = []
+    for e in result.cities:
+        mask = c == e.city
+        d = estimates.distribution(y[mask], ww[mask], [1]).shares[0]
+        cities.append({"city": e.city, "name": names[e.city], "n": e.n,
+                       "raw_share": e.raw_share, "low": d.low, "high": d.high,
+                       "adjusted_share": e.adjusted_share, "effect": e.effect,
+                       "effect_se": e.effect_se, "small_sample": e.n < estimates.SMALL_SAMPLE})
+    return {
+        "question": version.key, "text": version.text, "positive": version.positive,
+        "simulated": simulated, "alpha": result.alpha, "n": result.n,
+        "covariates": result.covariates, "cities": cities,
+        "pairs": [
+            {"city_a": p.city_a, "city_b": p.city_b, "log_odds": p.log_odds, "low": p.low,
+             "high": p.high, "p_value": p.p_value, "p_adjusted": p.p_adjusted,
+             "differs": p.differs, "raw_difference": p.raw_difference,
+             "adjusted_difference": p.adjusted_difference, "composition": p.composition}
+            for p in result.pairs
+        ],
+    }
+
+
+def _json_ready(value: Any) -> Any:
+    """Plain JSON: NumPy numbers as Python ones, and a share of nobody (NaN) as ``None``."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer | int):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return float(value) if math.isfinite(value) else None
+    return value
+
+
+def refresh_results(*, by: Any, survey: Survey, operator: bool = False) -> Survey:
+    """Recompute and store a survey's results and the comparisons of its questions (editors;
+    ``operator``: the demo loader and commands, which act for the platform)."""
+    if not operator:
+        require(by, Action.EDIT, survey.city)
+    results = compute_results(survey)
+    comparisons = {}
+    for item in survey.items.select_related("version__question"):
+        comparisons[item.version] = compute_comparison(item.version)
+    now = timezone.now()
+    with transaction.atomic():
+        survey.results = _json_ready(results)
+        survey.results_at = now
+        survey.save(update_fields=["results", "results_at"])
+        for version, result in comparisons.items():
+            if result is None:
+                Comparison.objects.filter(version=version).delete()
+            else:
+                Comparison.objects.update_or_create(
+                    version=version,
+                    defaults={"result": _json_ready(result),
+                              "fitted_at": now},
+                )
+    return survey

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from urbis.insight import views
+
+app_name = "insight"
+
+urlpatterns = [
+    path("insight/methods/", views.methods, name="methods"),
+    path("insight/comparisons/<str:key>/", views.comparison, name="comparison"),
+    path("cities/<slug:code>/insight/", views.city_insight, name="city"),
+    path("cities/<slug:code>/surveys/<slug:slug>/", views.survey, name="survey"),
+    path("cities/<slug:code>/surveys/<slug:slug>/results/", views.results, name="results"),
+    path("cities/<slug:code>/surveys/<slug:slug>/refresh", views.refresh, name="refresh"),
+]

@@ -1,0 +1,109 @@
+"""Insight pages: thin; figures come from stored results (services) and queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from urbis.insight import queries, services
+from urbis.insight.models import AgeBand, Sex
+from urbis.people.permissions import Action, can
+from urbis.places import queries as places
+
+
+def methods(request: HttpRequest) -> HttpResponse:
+    """The toolbox and the guided selection (framework)."""
+    def number(name: str) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    goal = request.GET.get("goal") or None
+    stage = request.GET.get("stage") or None
+    asked = bool(goal or stage or request.GET.get("max_cost") or request.GET.get("max_weeks"))
+    ranked = queries.rank_methods(goal=goal, stage=stage, max_cost=number("max_cost"),
+                                  max_weeks=number("max_weeks")) if asked else []
+    return render(request, "insight/methods.html", {
+        "catalogue": queries.catalogue(), "methods": queries.methods(), "ranked": ranked,
+        "goal": goal, "stage": stage, "network": queries.network(request.user),
+        "max_cost": number("max_cost"), "max_weeks": number("max_weeks"),
+        "comparisons": queries.comparisons()})
+
+
+def city_insight(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    return render(request, "insight/city.html", {
+        "city": city, "inventory": queries.inventory(city),
+        "surveys": queries.visible_surveys(city, request.user),
+        "participation": queries.participation(city)})
+
+
+def survey(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    survey = queries.get_survey(city, slug, request.user)
+    items = list(survey.items.select_related("version__question"))
+    errors: dict[str, Any] = {}
+    token = request.GET.get("token") or request.POST.get("token") or None
+    if request.method == "POST":
+        answers: dict[str, Any] = {}
+        for item in items:
+            key = item.version.key
+            if item.version.kind == "multiple":
+                answers[key] = request.POST.getlist(key)
+            else:
+                answers[key] = request.POST.get(key, "")
+        try:
+            services.submit_response(
+                by=request.user, survey=survey, answers=answers,
+                age_band=request.POST.get("age_band", ""), sex=request.POST.get("sex", ""),
+                district=request.POST.get("district", ""),
+                consent=request.POST.get("consent") == "on", token=token)
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("Thank you: your answers are stored."))
+            return redirect(survey.get_absolute_url())
+    return render(request, "insight/survey.html", {
+        "city": city, "survey": survey, "items": items, "errors": errors, "token": token,
+        "age_bands": AgeBand.choices, "sexes": Sex.choices,
+        "districts": services.districts_of(city), "posted": request.POST,
+        "can_edit": can(request.user, Action.EDIT, city)}, status=422 if errors else 200)
+
+
+def results(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    survey = queries.get_survey(city, slug, request.user)
+    return render(request, "insight/results.html", {
+        "city": city, "survey": survey, "results": survey.results,
+        "can_edit": can(request.user, Action.EDIT, city)})
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    survey = queries.get_survey(city, slug, request.user)
+    services.refresh_results(by=request.user, survey=survey)
+    messages.success(request, _("Results recomputed."))
+    return redirect("insight:results", city.code, survey.slug)
+
+
+def comparison(request: HttpRequest, key: str) -> HttpResponse:
+    found = queries.get_comparison(key)
+    result = found.result
+    names = {c["city"]: c["name"] for c in result["cities"]}
+    return render(request, "insight/comparison.html", {
+        "comparison": found, "result": result,
+        "pairs": [{**p, "name_a": names[p["city_a"]], "name_b": names[p["city_b"]]}
+                  for p in result["pairs"]],
+        "chart": {"labels": [c["name"] for c in result["cities"]],
+                  "raw": [c["raw_share"] for c in result["cities"]],
+                  "low": [c["low"] for c in result["cities"]],
+                  "high": [c["high"] for c in result["cities"]],
+                  "adjusted": [c["adjusted_share"] for c in result["cities"]]}})
