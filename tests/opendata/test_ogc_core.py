@@ -104,6 +104,7 @@ def test_req_core_query_param_unknown(client: Any, barcelona: Any) -> None:
 @pytest.mark.parametrize("query", ["limit=0", "limit=ten", "offset=-1", "bbox=1,2,3",
                                    "bbox=2,41,a,42", "bbox=2,42,3,41", "bbox=200,41,201,42",
                                    "datetime=yesterday", "population=many", "f=pdf",
+                                   "datetime=9999-12-31T23:00:00-02:00",
                                    "crs=EPSG:3857", "filter=population>>1",
                                    "filter=colour='red'", "filter=population='many'",
                                    "filter-lang=cql2-json&filter=population>1"])

@@ -156,7 +156,11 @@ def _instant(text: str, *, end: bool) -> dt.date | None:
             f"datetime: {text!r} is not an RFC 3339 date or date-time.", parameter="datetime"
         ) from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC)
+        try:
+            moment = moment.astimezone(dt.UTC)
+        except OverflowError:  # e.g. 9999-12-31T23:00:00-02:00 lies past year 9999 in UTC
+            raise BadRequest(f"datetime: {text!r} is out of range.",
+                             parameter="datetime") from None
     return moment.date()
 
 
