@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 
 from urbis.demo.loader import DATA
-from urbis.energy import demo_data, engine, services
+from urbis.energy import demo_data, engine, measured, services
 from urbis.energy.models import EnergyUpload, InitiativeKind, Season
 from urbis.places.models import Area, AreaLevel, City
 
@@ -76,6 +76,13 @@ ENTRANTS: tuple[tuple[str, str, float, float, str, tuple[tuple[str, str, str], .
 
 HOUSEHOLDS = {"B07": 19_000, "B31": 15_500, "B58": 1_000, "7511103": 21_000,
               "7510204": 5_200, "7511803": 12_000}
+
+# Measured consumption published per postcode, stored as daily readings (docs/DATA.md, "Energy"):
+# (dataset, file under demo/data/<city>/, years loaded).
+MEASURED = {
+    "barcelona": (measured.BARCELONA_ELECTRICITY,
+                  "electricity_by_postcode_daily_2019_2020.csv.gz", (2019, 2020)),
+}
 
 # PV capacity without a production meter (estimated by the engine with pvlib); illustrative.
 PV_WITHOUT_METER = {"barcelona": ("B02", "B15", "B44"), "paris": ("7510602", "7511501")}
@@ -178,9 +185,21 @@ def load_city(code: str) -> None:
             if upload.status == EnergyUpload.Status.REJECTED:
                 raise RuntimeError(f"demo file {path.name} refused: {upload.errors[:3]}")
             path.unlink(missing_ok=True)
+    _measured(city)
     services.refresh_pv_estimates(city)
     engine.forget(city)
     engine.balance(city)
+
+
+def _measured(city: City) -> None:
+    """Real measured readings where the city has a published per-postcode table. No postcode
+    polygons could be obtained from a public source, so they are placed on the city as a whole
+    (docs/DATA.md); years already stored are skipped."""
+    if city.code not in MEASURED:
+        return
+    dataset, name, years = MEASURED[city.code]
+    measured.ingest(city, DATA / city.code / name, dataset, years=years,
+                    source=EnergyUpload.Source.DEMO, refresh_balance=False)
 
 
 def _pv_installations(city: City) -> None:
