@@ -81,6 +81,21 @@ def test_bundle_sums_budgets_and_secured(world: dict[str, Any], barcelona: City,
     row = queries.visible_bundles(barcelona)[0]
     assert (row["budgeted"], row["secured"], row["gap"]) == (Decimal("150"), Decimal("70"),
                                                             Decimal("80"))
+    text = queries.bundles_csv(queries.visible_bundles(barcelona))
+    assert text.splitlines()[1].endswith("150.00,70.00,80.00,no,")
+
+
+def test_commitments_csv(world: dict[str, Any], barcelona: City, org: Any,
+                         client_for: Any) -> None:
+    services.set_phase(by=None, commitment=world["commitment"], step="vision", status="done",
+                       operator=True)
+    services.record_involvement(by=None, commitment=world["commitment"], step="vision",
+                                organisation=org, how="endorsed", operator=True)
+    r = client_for(None).get("/api/v1/cities/barcelona/commitments.csv")
+    lines = r.content.decode().splitlines()
+    assert lines[0].startswith("slug,title,adopted_on")
+    assert "vision:done" in lines[1] and "cambra:endorsed@vision" in lines[1]
+    assert client_for(None).get("/api/v1/cities/barcelona/project-bundles.csv").status_code == 200
 
 
 @pytest.mark.parametrize("role", [None, "member", "moderator"])

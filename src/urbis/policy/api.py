@@ -384,6 +384,20 @@ def commitments(request: HttpRequest, code: str) -> Any:
     return [_commitment_out(c) for c in queries.visible_commitments(city, request.user)]
 
 
+@router.get("/cities/{code}/commitments.csv", summary="A city's commitments as CSV")
+def commitments_csv(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    return _csv(queries.commitments_csv(queries.visible_commitments(city, request.user)),
+                f"{city.code}-commitments.csv")
+
+
+@router.get("/cities/{code}/project-bundles.csv", summary="A city's project bundles as CSV")
+def bundles_csv(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    return _csv(queries.bundles_csv(queries.visible_bundles(city, request.user)),
+                f"{city.code}-project-bundles.csv")
+
+
 @router.post("/cities/{code}/commitments", response={201: CommitmentOut}, auth=write_auth,
              summary="Record a commitment (editors)")
 def create_commitment(request: HttpRequest, code: str, body: CommitmentIn) -> Any:

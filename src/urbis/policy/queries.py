@@ -293,6 +293,41 @@ def visible_bundles(city: City, user: Any = None) -> list[dict[str, Any]]:
     return out
 
 
+COMMITMENT_COLUMNS = ["slug", "title", "adopted_on", "body", "document_url", "priorities",
+                      "phases", "involved_organisations", "is_illustrative", "source"]
+
+
+def commitments_csv(commitments: Iterable[Commitment]) -> str:
+    """One row per commitment; phases as step:status, organisations as slug:how@step."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COMMITMENT_COLUMNS)
+    for c in commitments:
+        writer.writerow([
+            c.slug, c.title, c.adopted_on, c.body, c.document_url, " ".join(c.priorities),
+            " ".join(f"{p.step}:{p.status}" for p in c.phases.all()),
+            " ".join(f"{i.organisation.slug}:{i.how}@{i.step}" for i in c.involvements.all()),
+            "yes" if c.is_illustrative else "no", c.source,
+        ])
+    return out.getvalue()
+
+
+BUNDLE_COLUMNS = ["slug", "title", "actions", "funding_target", "budgeted", "secured", "gap",
+                  "is_illustrative", "source"]
+
+
+def bundles_csv(rows: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(BUNDLE_COLUMNS)
+    for r in rows:
+        b = r["bundle"]
+        writer.writerow([b.slug, b.title, " ".join(str(a.pk) for a in r["actions"]),
+                         b.funding_target, f'{r["budgeted"]:.2f}', f'{r["secured"]:.2f}',
+                         f'{r["gap"]:.2f}', "yes" if b.is_illustrative else "no", b.source])
+    return out.getvalue()
+
+
 FUNDING_COLUMNS = ["year", "budgeted", "secured", "gap"]
 
 
