@@ -47,5 +47,6 @@ def test_wedge_chart_draws(places: None, page: Any, live_server: Any) -> None:
     chart.wait_for()
     # scenario line, 2 wedges, business as usual, two band edges; no targets (no strategy).
     assert chart.get_attribute("data-drawn") == "6"
+    assert page.locator("#macc-chart[data-drawn]").get_attribute("data-drawn") == "2"
     assert errors == []
     assert page.get_by_role("table").first.is_visible()
