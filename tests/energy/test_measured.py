@@ -153,6 +153,9 @@ def test_pages_say_how_each_figure_was_obtained(
     # ... and modelled demo readings in B07 for 2025.
     demo = write_file("demo.csv", readings(3, 24, pv=False))
     services.ingest_path(barcelona, demo, source=EnergyUpload.Source.DEMO)
+    # ... and estimated PV production (pvlib, from installed capacity) in B44.
+    services.add_pv_installation(None, Area.objects.get(city=barcelona, code="B44"),
+                                 name="Roof", capacity_kwp=100)
     engine.forget(barcelona)
 
     page = client.get("/cities/barcelona/energy/?level=city&year=2019").content.decode()
@@ -161,6 +164,9 @@ def test_pages_say_how_each_figure_was_obtained(
     page = client.get("/cities/barcelona/energy/?level=neighbourhood&year=2025").content.decode()
     assert 'provenance-modelled">modelled</span>' in page
     assert 'provenance-measured' not in page
+    assert 'provenance-estimated">estimated</span>' in page
+    assert measured.provenance(barcelona)[2025]["B44"] == ["estimated"]
+    assert measured.provenance(barcelona)[2025]["barcelona"] == ["estimated", "modelled"]
 
     page = client.get("/cities/barcelona/energy/areas/barcelona/").content.decode()
     assert 'id="how-obtained-2019"' in page and 'id="how-obtained-2025"' in page
