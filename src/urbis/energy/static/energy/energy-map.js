@@ -18,7 +18,7 @@
     });
   }
   var el = document.getElementById("energy-map");
-  if (!el || !window.L) { return; }
+  if (!el || !window.L || !window.UrbisMap) { return; }
   var measure = el.dataset.measure;
   // Sequential, colour-blind-safe scales (ColorBrewer): YlOrRd for energy use, YlGn for
   // production and self-sufficiency; diverging PuOr for the net balance (export vs import).
@@ -67,14 +67,8 @@
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
   }
   if (el.dataset.context) {
-    // Street cells are small: neighbourhood outlines underneath say where they are.
-    fetch(el.dataset.context, { headers: { Accept: "application/geo+json" } })
-      .then(function (r) { return r.json(); })
-      .then(function (data) {
-        L.geoJSON(data, { interactive: false, style: { color: "#6b7280", weight: 0.6, fill: false } })
-          .addTo(map).bringToBack();
-      })
-      .catch(function () { /* outlines are decoration only */ });
+    // Street cells are small: neighbourhood outlines and names underneath say where they are.
+    window.UrbisMap.addContext(map, el.dataset.context);
   }
   fetch(el.dataset.geojson, { headers: { Accept: "application/geo+json" } })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
@@ -108,9 +102,14 @@
         }
       }).addTo(map);
       var bounds = layer.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8] }); }
+      // A few street cells alone would fill the view: stay far enough out to show the streets'
+      // neighbourhood around them.
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], maxZoom: 15 }); }
       else if (data.properties && data.properties.bbox) { map.fitBounds(data.properties.bbox); }
       else { map.setView([0, 0], 2); }
+      if (!el.dataset.context) {
+        window.UrbisMap.addLabels(map, layer, function (p) { return p.name || ""; });
+      }
       el.setAttribute("data-loaded", String(data.features.length));
       var legend = L.control({ position: "bottomright" });
       legend.onAdd = function () {

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var el = document.getElementById("map");
-  if (!el || !window.L) { return; }
+  if (!el || !window.L || !window.UrbisMap) { return; }
   // Sequential, colour-blind-safe scale (ColorBrewer YlGnBu, 5 classes).
   var PALETTE = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"];
   var NO_DATA = "#d9d9d9";
@@ -86,7 +86,15 @@
         }
       }).addTo(map);
       var bounds = layer.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8] }); }
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 }); }
+      if (el.dataset.markers) {
+        addMarkers(layer, el.dataset.markers);
+      } else if (el.dataset.context) {
+        // The places around carry every name, this one's included.
+        window.UrbisMap.addContext(map, el.dataset.context);
+      } else {
+        window.UrbisMap.addLabels(map, layer, function (p) { return p.name || p.code; });
+      }
       el.setAttribute("data-loaded", String(data.features.length));
       if (measure && classes.length) { addLegend(); }
     })
@@ -94,6 +102,36 @@
       el.setAttribute("data-error", "true");
       el.textContent = el.dataset.errorText || "The map could not be loaded; the table below has the same figures.";
     });
+
+  // Places far apart (the cities of the network) would be specks on a continent-wide map: each
+  // gets a circle whose area follows `property`, with its name beside it, at every zoom.
+  function addMarkers(layer, property) {
+    var values = [];
+    layer.eachLayer(function (shape) { values.push(Number(shape.feature.properties[property]) || 0); });
+    var largest = Math.max.apply(null, values.concat([1]));
+    layer.eachLayer(function (shape) {
+      var p = shape.feature.properties || {};
+      var value = Number(p[property]) || 0;
+      var radius = 6 + 18 * Math.sqrt(value / largest);
+      var marker = L.circleMarker(shape.getBounds().getCenter(), {
+        radius: radius, color: "#1f2937", weight: 1.5, fillColor: "#2c7fb8", fillOpacity: 0.75
+      }).addTo(map);
+      marker.bindTooltip(textTooltip(label(p)), { sticky: true });
+      if (p.url) { marker.on("click", function () { window.location.href = p.url; }); }
+      var node = marker.getElement && marker.getElement();
+      if (node) { node.setAttribute("data-marker", p.code); node.setAttribute("role", "img"); node.setAttribute("aria-label", label(p)); }
+      var text = document.createElement("span");
+      text.textContent = p.name || p.code;
+      L.marker(marker.getLatLng(), {
+        icon: L.divIcon({ className: "map-label map-label-city", html: text, iconSize: null }),
+        interactive: false, keyboard: false
+      }).addTo(map);
+    });
+    // Markers and names do not change size with the zoom, so fit the view to the places
+    // themselves with room for the largest circle.
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [60, 60], maxZoom: 9 }); }
+  }
 
   function addLegend() {
     var legend = L.control({ position: "bottomright" });

@@ -42,7 +42,7 @@
       });
     }
     map.on("zoomend", update);
-    update();
+    map.whenReady(update);
     return group;
   }
 
