@@ -209,7 +209,7 @@ def _pv_installations(city: City) -> None:
             continue
         services.add_pv_installation(
             None, area, name=f"Rooftop PV, {area.name} (example)", capacity_kwp=800.0,
-            commissioned_year=2023, source="Illustrative demo figure (docs/DATA.md)",
+            commissioned_year=2023, source="Illustrative demo figure (see the data sources page)",
             is_illustrative=True,
         )
 

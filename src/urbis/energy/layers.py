@@ -20,7 +20,7 @@ from urbis.places.models import Area, City
 
 MODELLED_NOTE = _(
     "Computed from the meter readings stored on the platform (in the demo cities these "
-    "readings are modelled, not measured: see docs/DATA.md)."
+    "readings are modelled, not measured: see the data sources page)."
 )
 LEVELS = ("district", "neighbourhood")
 

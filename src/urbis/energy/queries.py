@@ -427,6 +427,23 @@ def daily_totals(profile: dict[str, Any]) -> list[dict[str, Any]]:
     return days
 
 
+def readings_provenance(city: City) -> dict[str, bool]:
+    """Which kinds of meter readings the city's store holds: ``modelled`` (the files the demo
+    loader generated) and ``measured`` (every other ingested file). PV estimates are left out:
+    pages label them where they are shown."""
+    files = [f for f in engine.stored_files(city) if not f.estimate]
+    demo = set(
+        EnergyUpload.objects.filter(
+            city=city, source=EnergyUpload.Source.DEMO,
+            file_hash__in=[f.file_hash for f in files],
+        ).values_list("file_hash", flat=True)
+    )
+    return {
+        "modelled": any(f.file_hash in demo for f in files),
+        "measured": any(f.file_hash not in demo for f in files),
+    }
+
+
 def uploads_for(city: City, user: Any) -> QuerySet[EnergyUpload]:
     if not can(user, Action.EDIT, city):
         return EnergyUpload.objects.none()

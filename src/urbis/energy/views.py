@@ -124,6 +124,7 @@ def energy_map(request: HttpRequest, code: str) -> HttpResponse:
             "per_household": any(r.get("consumption_per_household_kwh") for r in rows),
             "per_m2": any(r.get("consumption_per_m2_kwh") for r in rows),
             "can_upload": can(request.user, Action.EDIT, city),
+            "provenance": queries.readings_provenance(city) if years else {},
         },
     )
 

@@ -1,0 +1,89 @@
+"""Pages say what is modelled beside the figure, and say nothing of the kind for real uploads
+(issue 16, "Say what is real")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.energy.conftest import readings
+
+MODELLED = "Modelled demo data:"
+
+
+@pytest.fixture
+def energy_dir(settings: Any, tmp_path: Path) -> Path:
+    from urbis.energy import engine
+
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    with engine._lock:
+        engine._memo.clear()
+    return Path(settings.DATA_DIR)
+
+
+def _ingest(city: Any, tmp_path: Path, name: str, source: str, **kwargs: Any) -> None:
+    from urbis.energy import services
+
+    path = tmp_path / name
+    path.write_text(readings(**kwargs), encoding="utf-8")
+    upload = services.ingest_path(city, path, source=source)
+    assert upload.status == "stored", upload.errors
+
+
+@pytest.mark.django_db
+def test_energy_map_of_measured_uploads_claims_no_demo(barcelona: Any, energy_dir: Path,
+                                                       tmp_path: Path) -> None:
+    _ingest(barcelona, tmp_path, "real.csv", "cli")
+    page = Client().get("/cities/barcelona/energy/").content.decode()
+    assert "id=\"energy-map\"" in page
+    assert "modelled readings" not in page.lower() and "Partly modelled" not in page
+    assert "badge illustrative" not in page
+
+
+@pytest.mark.django_db
+def test_energy_map_of_demo_files_says_modelled(barcelona: Any, energy_dir: Path,
+                                                tmp_path: Path) -> None:
+    _ingest(barcelona, tmp_path, "demo.csv", "demo")
+    page = Client().get("/cities/barcelona/energy/").content.decode()
+    assert MODELLED in page
+    assert '<span class="badge illustrative">modelled</span>' in page
+    # A measured file added beside the demo's: the page says the figures are partly modelled.
+    _ingest(barcelona, tmp_path, "real.csv", "cli", prefix="r", area="B01", lon=2.17, lat=41.38)
+    page = Client().get("/cities/barcelona/energy/").content.decode()
+    assert "Partly modelled:" in page and MODELLED not in page
+    assert '<span class="badge illustrative">partly modelled</span>' in page
+
+
+BUNDLED = ("demo/data", "demo/boundaries", "engines/scenario/data", "strategy/catalogue",
+           "policy/data")
+
+
+def test_every_bundled_data_file_is_listed_on_the_data_sources_page() -> None:
+    from urbis.web.datasets import DATASETS, KINDS
+
+    root = Path(__file__).resolve().parents[2] / "src" / "urbis"
+    listed = {f for d in DATASETS for f in d.files}
+    files = {
+        str(p.relative_to(root)) for folder in BUNDLED for p in (root / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".py"
+    }
+    assert files, "no bundled data found"
+    assert files - listed == set()
+    assert listed - files == set()  # no entry names a file that is not there
+    assert {d.kind for d in DATASETS} <= set(KINDS)
+
+
+@pytest.mark.django_db
+def test_data_sources_page_lists_datasets_and_labels_what_is_not_published(barcelona: Any) -> None:
+    page = Client().get("/data-sources/").content.decode()
+    assert 'id="datasets"' in page
+    assert "Meter readings of the energy map and the competition" in page
+    assert page.count('data-kind="modelled"') == 1
+    assert page.count('data-kind="illustrative"') >= 4
+    assert "Standard emission factors" in page
+    # Citizens are not sent to a repository path.
+    assert "docs/" not in page and "src/urbis" not in page
