@@ -255,6 +255,7 @@ def _point(area: Area | None) -> tuple[float | None, float | None]:
 
 def _load_process(city: City, spec: DemoProcess, seed: int) -> None:
     if Process.objects.filter(city=city, slug=spec.slug).exists():
+        Process.objects.filter(city=city, slug=spec.slug).update(is_illustrative=True)
         return
     rng = random.Random(seed)  # noqa: S311 - illustrative demo figures, not secrets
     now = _now()
@@ -266,7 +267,7 @@ def _load_process(city: City, spec: DemoProcess, seed: int) -> None:
         voting_starts=start + dt.timedelta(days=spec.voting_starts_day),
         voting_ends=start + dt.timedelta(days=spec.voting_starts_day + spec.voting_days),
         closes=start + dt.timedelta(days=spec.review_days), vote_cap=spec.vote_cap,
-        support_threshold=spec.support_threshold,
+        support_threshold=spec.support_threshold, is_illustrative=True,
     )
     people = _participants()
     moderator = _moderator(city)

@@ -34,6 +34,8 @@ class Process(models.Model):
     theme = models.CharField(_("theme"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=10_000)
     description_html = models.TextField(editable=False, blank=True)
+    # Demo content: its ideas, votes, comments and workshops are examples (pages say so).
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
     collecting_starts = models.DateTimeField(_("collecting starts"))
     collecting_ends = models.DateTimeField(_("collecting ends"))
     voting_starts = models.DateTimeField(_("voting starts"))

@@ -165,6 +165,9 @@ def _strategy(city_code: str, slug: str, **fields: Any) -> Strategy:
     if strategy is None or current != fields:
         strategy = services.save_strategy(by=None, city=city, strategy=strategy, slug=slug,
                                           **fields)
+    if not strategy.is_illustrative:
+        Strategy.objects.filter(pk=strategy.pk).update(is_illustrative=True)
+        strategy.is_illustrative = True
     return strategy
 
 

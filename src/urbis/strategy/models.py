@@ -148,6 +148,8 @@ class Strategy(models.Model):
     source = models.CharField(_("source"), max_length=600, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Demo content: its actions, their statuses, dates and links are examples (pages say so).
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
