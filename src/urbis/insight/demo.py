@@ -3,7 +3,7 @@ respondents (labelled so on every page and in the API).
 
 The district margins are the cities' published district populations (the places demo data, with
 their sources); the age and sex split is illustrative and marked so. Respondents are drawn by
-``urbis.engines.survey.simulate`` with a known city difference (Barcelona +0.4 on the log-odds
+``urbis.engines.survey.simulate`` with a known city difference (Barcelona +0.7 on the log-odds
 of agreeing, before composition) and an over-representation of older people and women, so that
 weighting and the comparison model have something to recover. Idempotent."""
 
@@ -17,13 +17,13 @@ import numpy as np
 
 from urbis.engines.survey import simulate
 from urbis.insight import services
-from urbis.insight.models import Survey
+from urbis.insight.models import QuestionKind, QuestionVersion, Survey
 from urbis.places.models import Area, City
 
 Step = tuple[str, Callable[[], None]]
 
 RESPONDENTS = 600
-CITY_EFFECT = {"barcelona": 0.4, "paris": 0.0}  # the simulation's known truth
+CITY_EFFECT = {"barcelona": 0.7, "paris": 0.0}  # the simulation's known truth
 AGE_SHARE = {"16-29": 0.20, "30-44": 0.27, "45-64": 0.32, "65+": 0.21}
 SEX_SHARE = {"female": 0.53, "male": 0.47}
 ILLUSTRATIVE_SOURCE = "Illustrative age and sex split for the demo, not published figures"
@@ -60,10 +60,7 @@ def _margins(city: City) -> dict[str, int]:
     return districts
 
 
-def _answer(key: str, yes: bool, rng: np.random.Generator) -> object:
-    from urbis.insight.models import QuestionKind
-
-    version = services.version_by_key(key)
+def _answer(version: QuestionVersion, yes: bool, rng: np.random.Generator) -> object:
     if version.kind == QuestionKind.LIKERT:
         return str(rng.choice(["4", "5"]) if yes else rng.choice(["1", "2", "3"]))
     if version.kind == QuestionKind.NUMBER:
@@ -108,11 +105,12 @@ def load_city(code: str) -> None:
     sim_city = simulate.SimulatedCity(code, tuple(districts), population, CITY_EFFECT[code])
     sample = simulate.draw([sim_city], RESPONDENTS, len(QUESTIONS), rng,
                            question_effects=np.array(QUESTION_EFFECT))
+    versions = [services.version_by_key(k) for k in QUESTIONS]
     rows = [
         {"age_band": str(sample.age[i]), "sex": str(sample.sex[i]),
          "district": str(sample.district[i]),
-         "answers": {k: _answer(k, bool(sample.answers[i, q]), rng)
-                     for q, k in enumerate(QUESTIONS)}}
+         "answers": {v.key: _answer(v, bool(sample.answers[i, q]), rng)
+                     for q, v in enumerate(versions)}}
         for i in range(RESPONDENTS)
     ]
     services.store_simulated_responses(survey, rows)

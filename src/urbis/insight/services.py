@@ -250,15 +250,17 @@ def store_simulated_responses(survey: Survey, rows: list[dict[str, Any]]) -> int
                                                                     "reason": error}}
                 ) from None
     with transaction.atomic():
-        for row in rows:
-            response = Response.objects.create(
-                survey=survey, age_band=row["age_band"], sex=row["sex"],
-                district=row["district"], consent=True, is_simulated=True,
-            )
-            Answer.objects.bulk_create(
-                Answer(response=response, item=items[k], value=v)
-                for k, v in row["answers"].items()
-            )
+        responses = Response.objects.bulk_create(
+            Response(survey=survey, age_band=row["age_band"], sex=row["sex"],
+                     district=row["district"], consent=True, is_simulated=True)
+            for row in rows
+        )
+        Answer.objects.bulk_create(
+            (Answer(response=response, item=items[k], value=v)
+             for response, row in zip(responses, rows, strict=True)
+             for k, v in row["answers"].items()),
+            batch_size=2000,
+        )
     return len(rows)
 
 
@@ -398,7 +400,9 @@ def compute_results(survey: Survey) -> dict[str, Any]:
     }
 
 
-def compute_comparison(version: QuestionVersion) -> dict[str, Any] | None:
+def compute_comparison(
+    version: QuestionVersion, cache: dict[int, Any] | None = None
+) -> dict[str, Any] | None:
     """Compare the cities whose published surveys ask ``version``, net of age and sex."""
     if version.kind == QuestionKind.NUMBER or not version.positive:
         return None
@@ -413,8 +417,13 @@ def compute_comparison(version: QuestionVersion) -> dict[str, Any] | None:
     names = {}
     simulated = False
     for survey in surveys:
-        responses, answers = _respondents(survey)
-        w, _info = _weights(survey, responses)
+        if cache is not None and survey.pk in cache:
+            responses, answers, w = cache[survey.pk]
+        else:
+            responses, answers = _respondents(survey)
+            w, _info = _weights(survey, responses)
+            if cache is not None:
+                cache[survey.pk] = (responses, answers, w)
         item = survey.items.get(version=version)
         given = answers.get(item.pk, {})
         positive = set(version.positive)
@@ -483,8 +492,9 @@ def refresh_results(*, by: Any, survey: Survey, operator: bool = False) -> Surve
         require(by, Action.EDIT, survey.city)
     results = compute_results(survey)
     comparisons = {}
+    cache: dict[int, Any] = {}  # each survey's respondents and weights, read and raked once
     for item in survey.items.select_related("version__question"):
-        comparisons[item.version] = compute_comparison(item.version)
+        comparisons[item.version] = compute_comparison(item.version, cache)
     now = timezone.now()
     with transaction.atomic():
         survey.results = _json_ready(results)
