@@ -87,3 +87,75 @@ def test_data_sources_page_lists_datasets_and_labels_what_is_not_published(barce
     assert "Standard emission factors" in page
     # Citizens are not sent to a repository path.
     assert "docs/" not in page and "src/urbis" not in page
+
+
+@pytest.mark.django_db
+def test_energy_area_page_says_modelled_only_for_demo_readings(barcelona: Any, energy_dir: Path,
+                                                               tmp_path: Path) -> None:
+    _ingest(barcelona, tmp_path, "real.csv", "cli")
+    url = "/cities/barcelona/energy/areas/B07/"
+    assert 'id="provenance"' not in Client().get(url).content.decode()
+    _ingest(barcelona, tmp_path, "demo.csv", "demo", prefix="d", area="B01", lon=2.17, lat=41.38)
+    page = Client().get(url).content.decode()
+    assert 'id="provenance"' in page and "partly modelled" in page
+
+
+def _strategy(city: Any, *, illustrative: bool) -> Any:
+    from urbis.strategy.models import Strategy
+
+    return Strategy.objects.create(
+        city=city, slug=f"s-{illustrative}", title="Pla", start_year=2020, end_year=2030,
+        is_published=True, is_illustrative=illustrative,
+    )
+
+
+@pytest.mark.django_db
+def test_demo_strategy_pages_and_network_dashboard_say_illustrative(barcelona: Any) -> None:
+    real = _strategy(barcelona, illustrative=False)
+    client = Client()
+    assert 'id="illustrative-note"' not in client.get(real.get_absolute_url()).content.decode()
+    demo = _strategy(barcelona, illustrative=True)
+    for url in (demo.get_absolute_url(), demo.get_absolute_url() + "actions/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'id="illustrative-note"' in response.content.decode(), url
+
+
+@pytest.mark.django_db
+def test_network_dashboard_says_illustrative_only_with_demo_strategies(barcelona: Any) -> None:
+    from django.urls import reverse
+
+    url = reverse("strategy:network")
+    _strategy(barcelona, illustrative=False)
+    assert 'id="illustrative-note"' not in Client().get(url).content.decode()
+    _strategy(barcelona, illustrative=True)
+    assert 'id="illustrative-note"' in Client().get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_loaders_mark_their_strategies_and_processes(barcelona: Any) -> None:
+    from urbis.strategy import demo
+
+    strategy = demo._strategy("barcelona", "demo-check", title="Pla", start_year=2020,
+                              end_year=2030)
+    strategy.refresh_from_db()
+    assert strategy.is_illustrative
+
+
+@pytest.mark.django_db
+def test_demo_process_pages_say_votes_are_illustrative(barcelona: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from urbis.engagement.models import Process
+
+    now = timezone.now()
+    day = dt.timedelta(days=1)
+    times = {"collecting_starts": now - 5 * day, "collecting_ends": now + 5 * day,
+             "voting_starts": now - 5 * day, "voting_ends": now + 5 * day, "closes": now + 20 * day}
+    real = Process.objects.create(city=barcelona, slug="real", title="Real", **times)
+    demo = Process.objects.create(city=barcelona, slug="demo", title="Demo", is_illustrative=True,
+                                  **times)
+    assert 'id="illustrative-note"' not in Client().get(real.get_absolute_url()).content.decode()
+    assert 'id="illustrative-note"' in Client().get(demo.get_absolute_url()).content.decode()

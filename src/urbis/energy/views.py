@@ -154,6 +154,7 @@ def area(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
             "area_code": area_code,
             "name": name,
             "years": years,
+            "provenance": queries.readings_provenance(city) if years else {},
             "year": year,
             "week": week,
             "weeks": range(1, 53),

@@ -429,6 +429,10 @@ def compare(request: HttpRequest, indicator: str) -> HttpResponse:
 
 
 def network(request: HttpRequest) -> HttpResponse:
+    figures = queries.network_figures(user=request.user)
+    illustrative = any(
+        s["strategy"].is_illustrative for entry in figures["cities"] for s in entry["strategies"]
+    )
     return render(request, "strategy/network.html", {
-        "figures": queries.network_figures(user=request.user),
+        "figures": figures, "illustrative": illustrative,
     })
