@@ -39,8 +39,9 @@ QUESTION_EFFECT = [0.3, -0.2, -1.2, 0.0, 0.2, 0.1, -1.0, -0.3, -0.1, 0.0, -0.8]
 
 def _margins(city: City) -> dict[str, int]:
     districts = {
-        a.name: a.population
+        a.name: int(a.population)
         for a in Area.objects.filter(city=city, level="district").exclude(population=None)
+        if a.population
     }
     source = (
         Area.objects.filter(city=city, level="district").exclude(population_source="")

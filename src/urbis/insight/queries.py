@@ -207,14 +207,14 @@ def participation(city: Any) -> list[dict[str, Any]]:
     )
     districts = PopulationMargin.objects.filter(city=city, variable="district").count()
     reached: dict[int, int] = {}
-    for row in responses.annotate(y=ExtractYear("created_at")).values("y").annotate(
+    for y, d in responses.annotate(y=ExtractYear("created_at")).values("y").annotate(
         d=Count("district", distinct=True)
-    ):
-        reached[row["y"]] = row["d"]
+    ).values_list("y", "d"):
+        reached[y] = d
     population = city.population
-    result = []
+    result: list[dict[str, Any]] = []
     for year in sorted(years):
-        row = {"year": year, "ideas": 0, "votes": 0, "workshop_places": 0,
+        row: dict[str, Any] = {"year": year, "ideas": 0, "votes": 0, "workshop_places": 0,
                "survey_responses": 0, **years[year]}
         row["participants"] = len(people.get(year, set())) + anonymous.get(year, 0)
         for key in ("participants", "ideas", "votes", "workshop_places", "survey_responses"):

@@ -385,9 +385,9 @@ def compute_results(survey: Survey) -> dict[str, Any]:
                                  "shares": city_shares}
                 entry["districts"] = []
             else:
-                values = np.array([str(v) for v in given.values()])
-                entry["city"] = _dist_json(estimates.distribution(values, w, codes), labels)
-                grouped = estimates.by_group(districts[rows], values, w, codes) if rows.size else {}
+                picked = np.array([str(v) for v in given.values()])
+                entry["city"] = _dist_json(estimates.distribution(picked, w, codes), labels)
+                grouped = estimates.by_group(districts[rows], picked, w, codes) if rows.size else {}
                 entry["districts"] = [
                     {"district": str(k), **_dist_json(d, labels)}
                     for k, d in sorted(grouped.items(), key=lambda kv: str(kv[0]))
