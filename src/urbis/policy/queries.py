@@ -420,41 +420,65 @@ def shops_csv(shops: Iterable[OneStopShop]) -> str:
 
 
 FIGURES: dict[str, dict[str, Any]] = {
-    # code: definition (shown beside each chart) and unit.
+    # code: short title, definition (shown beside each chart) and unit.
     "cities_long_term_strategy": {
+        "title": _("Cities with a long-term strategy"),
         "unit": _("cities"),
-        "definition": _("Cities with a published strategy that has medium-to-long-term targets "
-                        "and involves several departments (the network dashboard's first "
-                        "figure)."),
+        "definition": _("Cities with a published strategy that has medium-to-long-term targets and "
+                        "involves several departments (the network dashboard's first figure)."),
     },
     "cities_strategy_and_stakeholders": {
+        "title": _("Cities with a long-term strategy and stakeholder involvement"),
         "unit": _("cities"),
         "definition": _("Of those cities, the ones with a published commitment in whose "
-                        "roadmap at least one organisation from outside the city administration "
-                        "took part (consulted, co-decided or endorsed)."),
+                        "roadmap at least one organisation from outside the city "
+                        "administration took part (consulted, co-decided or endorsed)."),
     },
-    "share_ppp": {"unit": "%", "definition": _("Share of live strategy actions that are "
-                                               "public-private partnerships.")},
-    "share_citizen": {"unit": "%", "definition": _("Share of live strategy actions that are "
-                                                   "citizen-driven.")},
-    "zones_installed": {"unit": _("zones"), "definition": _("Published innovation zones that "
-                                                            "have started (start date "
-                                                            "reached).")},
-    "zones_km2": {"unit": "km²", "definition": _("Their total size, computed geodesically.")},
-    "zones_residents": {"unit": _("residents"), "definition": _("Residents inside them, "
-                                                                "estimated by area "
-                                                                "weighting.")},
-    "concepts_rolled_out": {"unit": _("roll-outs"), "definition": _("Roll-outs of a zone's "
-                                                                    "concept that have taken "
-                                                                    "place.")},
-    "barriers_agreed": {"unit": _("barriers"), "definition": _("Published barriers that have "
-                                                               "been agreed (and possibly "
-                                                               "moved on).")},
-    "barriers_removed": {"unit": _("barriers"), "definition": _("Hindering barriers whose rule "
-                                                                "was changed.")},
-    "median_days_saved": {"unit": _("days"), "definition": _("Median days saved per procedure "
-                                                             "across the published one-stop "
-                                                             "shops.")},
+    "share_ppp": {
+        "title": _("Public-private partnerships"),
+        "unit": "%",
+        "definition": _("Share of live strategy actions that are public-private partnerships."),
+    },
+    "share_citizen": {
+        "title": _("Citizen-driven actions"),
+        "unit": "%",
+        "definition": _("Share of live strategy actions that are citizen-driven."),
+    },
+    "zones_installed": {
+        "title": _("Innovation zones installed"),
+        "unit": _("zones"),
+        "definition": _("Published innovation zones that have started (start date reached)."),
+    },
+    "zones_km2": {
+        "title": _("Size of the innovation zones"),
+        "unit": "km²",
+        "definition": _("Their total size, computed geodesically."),
+    },
+    "zones_residents": {
+        "title": _("Residents in innovation zones"),
+        "unit": _("residents"),
+        "definition": _("Residents inside them, estimated by area weighting."),
+    },
+    "concepts_rolled_out": {
+        "title": _("Concepts rolled out"),
+        "unit": _("roll-outs"),
+        "definition": _("Roll-outs of a zone's concept that have taken place."),
+    },
+    "barriers_agreed": {
+        "title": _("Barriers agreed"),
+        "unit": _("barriers"),
+        "definition": _("Published barriers that have been agreed (and possibly moved on)."),
+    },
+    "barriers_removed": {
+        "title": _("Barriers removed"),
+        "unit": _("barriers"),
+        "definition": _("Hindering barriers whose rule was changed."),
+    },
+    "median_days_saved": {
+        "title": _("Median days saved by one-stop shops"),
+        "unit": _("days"),
+        "definition": _("Median days saved per procedure across the published one-stop shops."),
+    },
 }
 
 
@@ -517,7 +541,8 @@ def figure_series() -> list[dict[str, Any]]:
     for code, meta in FIGURES.items():
         series = points.get(code, [])
         out.append({
-            "code": code, "unit": str(meta["unit"]), "definition": str(meta["definition"]),
+            "code": code, "title": str(meta["title"]), "unit": str(meta["unit"]),
+            "definition": str(meta["definition"]),
             "points": [{"date": p.date.isoformat(), "value": p.value,
                         "illustrative": p.includes_illustrative} for p in series],
             "latest": series[-1] if series else None,
