@@ -326,7 +326,7 @@ def report_pdf(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRespo
     city, strategy = _strategy(request, code, slug)
     report = queries.get_report(strategy, pk)
     response = HttpResponse(pdf.render(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="report-{report.pk}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{pdf.file_name(report)}"'
     return response
 
 
