@@ -83,9 +83,13 @@ def _holds_nul(value: Any) -> bool:
 
 def _nul_in(request: HttpRequest, kwargs: dict[str, Any]) -> str | None:
     """Why the request is refused for a NUL character in its text, or None."""
-    where = _nul_place(request, kwargs)
-    if where is None or where.startswith("The "):
-        return where
+    try:
+        where = _nul_place(request, kwargs)
+    except MultiPartParserError as exc:
+        # Django parses a body once, so the API would not see this error again: answer here.
+        return f"The multipart/form-data body could not be read: {exc}"
+    if where is None:
+        return None
     return f"{where} holds a NUL (0x00) character, which no text may hold"
 
 
@@ -102,9 +106,6 @@ def _nul_place(request: HttpRequest, kwargs: dict[str, Any]) -> str | None:
             for key, values in request.POST.lists():  # form fields; files may hold any byte
                 if _holds_nul([key, *values]):
                     return f"form field {key!r}"
-    except MultiPartParserError as exc:
-        # Django parses a body once, so the API would not see this error again: answer here.
-        return f"The multipart/form-data body could not be read: {exc}"
     except (ValueError, SuspiciousOperation):
         pass  # a body that cannot be read is the API's to answer (400/413/422)
     return None
