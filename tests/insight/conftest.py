@@ -12,6 +12,17 @@ DISTRICTS = {"Nord": 40_000, "Sud": 60_000}
 
 
 @pytest.fixture
+def places(db: Any) -> None:
+    """Transactional tests empty the database when they end; put the demo cities back."""
+    from urbis.demo import loader
+    from urbis.places.models import City
+
+    if not City.objects.filter(code="barcelona").exists():
+        for _label, step in loader.place_steps():
+            step()
+
+
+@pytest.fixture
 def bank(db: Any) -> None:
     services.load_question_bank()
 

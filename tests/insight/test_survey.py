@@ -227,7 +227,7 @@ def _in_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_one_response_per_account_and_token_under_concurrency(
-    postgres_only: None, open_survey: Survey, make_user: Callable[..., Any]
+    postgres_only: None, places: None, open_survey: Survey, make_user: Callable[..., Any]
 ) -> None:
     person = make_user()
     results = _in_threads(8, lambda n: _answer(open_survey, person))
