@@ -230,3 +230,120 @@ class Comparison(models.Model):
     def __str__(self) -> str:
         return f"comparison {self.version_id}"
 
+
+
+class CaseStudy(models.Model):
+    """A structured record of what a city did, with its sources (real) or labelled illustrative."""
+
+    slug = models.SlugField(_("short name"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    city = models.ForeignKey(
+        "places.City", verbose_name=_("city"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="case_studies",
+    )
+    place_name = models.CharField(_("place"), max_length=200)
+    theme = models.CharField(_("theme"), max_length=40)
+    method = models.CharField(_("method (catalogue code)"), max_length=60, blank=True)
+    problem = models.TextField(_("problem"), max_length=4000)
+    what_was_done = models.TextField(_("what was done"), max_length=8000)
+    cost = models.CharField(_("cost"), max_length=300, blank=True)
+    results = models.TextField(_("results, with figures and their sources"), max_length=8000)
+    lessons = models.TextField(_("lessons"), max_length=4000, blank=True)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    sources = models.JSONField(_("sources"), default=list)
+    actions = models.ManyToManyField("strategy.Action", blank=True, related_name="case_studies")
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("insight:case_study", args=[self.slug])
+
+
+class LivingLab(models.Model):
+    city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="living_labs")
+    slug = models.SlugField(_("short name"), max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    host = models.CharField(_("hosting organisation"), max_length=200)
+    partners = models.TextField(_("partners"), blank=True, max_length=2000)
+    themes = models.CharField(_("themes"), max_length=300, blank=True)
+    space = models.CharField(_("physical space"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    class Meta:
+        ordering = ["city", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="insight_lab_slug_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pilot(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "", _("Not decided")
+        STOP = "stop", _("Stop")
+        ITERATE = "iterate", _("Iterate")
+        SCALE = "scale", _("Scale up")
+
+    city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="pilots")
+    lab = models.ForeignKey(
+        LivingLab, on_delete=models.SET_NULL, null=True, blank=True, related_name="pilots"
+    )
+    slug = models.SlugField(_("short name"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.CharField(_("theme"), max_length=40)
+    goals = models.TextField(_("goals"), max_length=4000)
+    indicators = models.JSONField(_("indicators"), default=list, blank=True)
+    budget_eur = models.PositiveIntegerField(_("budget (EUR)"), null=True, blank=True)
+    partners = models.TextField(_("partners"), blank=True, max_length=2000)
+    evaluation = models.TextField(_("evaluation against the indicators"), blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default="", blank=True
+    )
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    class Meta:
+        ordering = ["city", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="insight_pilot_slug_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Replication(models.Model):
+    """One city adopting another's pilot. It outlives both ends: deleting the copy (or the
+    original) keeps the record of the concept's spread, with the titles and cities as they were."""
+
+    origin = models.ForeignKey(
+        Pilot, on_delete=models.SET_NULL, null=True, blank=True, related_name="replications"
+    )
+    copy = models.ForeignKey(
+        Pilot, on_delete=models.SET_NULL, null=True, blank=True, related_name="adopted_from"
+    )
+    origin_title = models.CharField(max_length=200)
+    origin_city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="+")
+    adopter_city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="+")
+    adopted_at = models.DateTimeField(default=timezone.now)
+    is_illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["adopted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.origin_title} → {self.adopter_city_id}"
