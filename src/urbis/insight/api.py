@@ -128,3 +128,123 @@ def network(request: HttpRequest) -> Any:
             summary="Participation per year and per 1,000 residents")
 def participation(request: HttpRequest, code: str) -> Any:
     return queries.participation(places.get_city(code, request.user))
+
+
+# --- case studies and pilots -----------------------------------------------------------------
+
+
+class SourceIn(Schema):
+    title: str
+    url: str = ""
+
+
+class CaseStudyIn(Schema):
+    slug: str
+    title: str
+    place_name: str
+    theme: str
+    problem: str
+    what_was_done: str
+    results: str
+    sources: list[SourceIn] = []
+    method: str = ""
+    cost: str = ""
+    lessons: str = ""
+    is_illustrative: bool = False
+
+
+class PilotIn(Schema):
+    slug: str
+    title: str
+    theme: str
+    goals: str
+    indicators: list[str] = []
+    budget_eur: int | None = None
+    source: str = ""
+    is_illustrative: bool = False
+
+
+class AdoptIn(Schema):
+    origin_city: str
+    origin_slug: str
+    slug: str | None = None
+
+
+def _case_out(c: Any) -> dict[str, Any]:
+    return {"slug": c.slug, "title": c.title, "city": c.city.code if c.city else None,
+            "place": c.place_name, "theme": c.theme, "method": c.method, "problem": c.problem,
+            "what_was_done": c.what_was_done, "cost": c.cost, "results": c.results,
+            "lessons": c.lessons, "sources": c.sources, "illustrative": c.is_illustrative,
+            "url": c.get_absolute_url()}
+
+
+def _pilot_out(p: Any) -> dict[str, Any]:
+    return {"slug": p.slug, "title": p.title, "city": p.city.code, "theme": p.theme,
+            "goals": p.goals, "indicators": p.indicators, "budget_eur": p.budget_eur,
+            "decision": p.decision, "lab": p.lab.name if p.lab else None, "source": p.source,
+            "illustrative": p.is_illustrative}
+
+
+@router.get("/insight/case-studies", summary="Case studies (search and filters)")
+def case_study_list(request: HttpRequest, q: str = "", theme: str = "", method: str = "",
+                    city: str = "") -> Any:
+    return [_case_out(c) for c in queries.case_studies(q=q, theme=theme, method=method,
+                                                       city=city)]
+
+
+@router.get("/insight/case-studies/{slug}", summary="One case study")
+def case_study_detail(request: HttpRequest, slug: str) -> Any:
+    return _case_out(queries.get_case_study(slug))
+
+
+@router.post("/cities/{code}/case-studies", response={201: dict}, auth=write_auth,
+             summary="Record a case study (editors of the documenting city)")
+def case_study_create(request: HttpRequest, code: str, body: CaseStudyIn) -> Any:
+    city = places.get_city(code, request.user)
+    return Status(201, _case_out(services.create_case_study(by=request.user, city=city,
+                                                            **body.dict())))
+
+
+@router.get("/cities/{code}/pilots", summary="A city's pilots")
+def pilot_list(request: HttpRequest, code: str) -> Any:
+    return [_pilot_out(p) for p in queries.city_pilots(places.get_city(code, request.user))]
+
+
+@router.post("/cities/{code}/pilots", response={201: dict}, auth=write_auth,
+             summary="Record a pilot (editors)")
+def pilot_create(request: HttpRequest, code: str, body: PilotIn) -> Any:
+    city = places.get_city(code, request.user)
+    return Status(201, _pilot_out(services.create_pilot(by=request.user, city=city,
+                                                        **body.dict())))
+
+
+@router.post("/cities/{code}/pilots/adopt", response={201: dict}, auth=write_auth,
+             summary="Adopt another city's pilot, keeping its lineage (editors)")
+def pilot_adopt(request: HttpRequest, code: str, body: AdoptIn) -> Any:
+    from django.shortcuts import get_object_or_404
+
+    from urbis.insight.models import Pilot
+
+    city = places.get_city(code, request.user)
+    origin_city = places.get_city(body.origin_city, request.user)
+    origin = get_object_or_404(Pilot, city=origin_city, slug=body.origin_slug)
+    return Status(201, _pilot_out(services.adopt_pilot(by=request.user, pilot=origin, city=city,
+                                                       slug=body.slug)))
+
+
+@router.delete("/cities/{code}/pilots/{slug}", response={204: None}, auth=write_auth,
+               summary="Delete a pilot (editors); its replication records stay")
+def pilot_delete(request: HttpRequest, code: str, slug: str) -> Any:
+    from django.shortcuts import get_object_or_404
+
+    from urbis.insight.models import Pilot
+
+    city = places.get_city(code, request.user)
+    services.delete_pilot(by=request.user, pilot=get_object_or_404(Pilot, city=city, slug=slug))
+    return Status(204, None)
+
+
+@router.get("/insight/spread", summary="Which pilot concepts spread to which cities")
+def spread(request: HttpRequest) -> Any:
+    return [{**s, "adopters": [{**a, "adopted_at": a["adopted_at"].isoformat()}
+                               for a in s["adopters"]]} for s in queries.spread()]

@@ -118,8 +118,86 @@ def load_city(code: str) -> None:
     services.refresh_results(by=None, survey=survey, operator=True)
 
 
+def load_practices() -> None:
+    """Published case studies with their sources, the cities' living labs, the Poblenou
+    superblock pilot, and an ILLUSTRATIVE adoption of it by Paris (labelled so)."""
+    from urbis.insight.models import CaseStudy, LivingLab, Pilot
+
+    barcelona = City.objects.filter(code="barcelona").first()
+    paris = City.objects.filter(code="paris").first()
+    if barcelona is None or paris is None:
+        return
+    if not CaseStudy.objects.filter(slug="barcelona-superblocks").exists():
+        services.create_case_study(
+            by=None, operator=True, city=barcelona, slug="barcelona-superblocks",
+            title="Superblocks (Superilles) in Barcelona", place_name="Barcelona",
+            theme="mobility",
+            problem="Streets given over to through traffic: noise, air pollution, heat and "
+                    "little green or play space.",
+            what_was_done="The city closes the inner streets of groups of blocks (about "
+                          "400 × 400 m) to through traffic and gives them to people, greenery "
+                          "and play, under the 2016 government measure on superblocks; "
+                          "Poblenou was the first, in 2016.",
+            results="A health impact assessment estimated that the 503 superblocks then "
+                    "planned could prevent about 667 premature deaths a year (modelled, "
+                    "Mueller et al. 2020).",
+            sources=[
+                {"title": "Mueller, N. et al. (2020), Changing the urban design of cities for "
+                          "health: The superblock model, Environment International 134, "
+                          "105132", "url": "https://doi.org/10.1016/j.envint.2019.105132"},
+                {"title": "Ajuntament de Barcelona (2016), Omplim de vida els carrers. La "
+                          "implantació de les superilles a Barcelona (government measure)",
+                 "url": ""},
+            ],
+        )
+    if not CaseStudy.objects.filter(slug="paris-participatory-budget").exists():
+        services.create_case_study(
+            by=None, operator=True, city=paris, slug="paris-participatory-budget",
+            title="Participatory budget of Paris", place_name="Paris", theme="participation",
+            method="participatory-budgeting",
+            problem="Residents had little say over how the city's investment budget is spent "
+                    "in their neighbourhoods.",
+            what_was_done="Since 2014 Parisians propose investment projects, the city checks "
+                          "their feasibility and residents vote; the winning projects are "
+                          "built.",
+            results="The city committed 5 % of its investment budget over 2014–2020, about "
+                    "EUR 500 million, to projects chosen by residents.",
+            sources=[{"title": "Ville de Paris, Budget participatif",
+                      "url": "https://budgetparticipatif.paris.fr/"}],
+        )
+    LivingLab.objects.get_or_create(
+        city=barcelona, slug="urban-lab",
+        defaults={"name": "Barcelona Urban Lab", "host": "Ajuntament de Barcelona",
+                  "themes": "public space, mobility, energy",
+                  "space": "streets and public buildings of the city used as test sites",
+                  "source": "Ajuntament de Barcelona, Barcelona Urban Lab programme"})
+    LivingLab.objects.get_or_create(
+        city=paris, slug="paris-and-co-urban-lab",
+        defaults={"name": "Urban Lab (Paris&Co)", "host": "Paris&Co",
+                  "themes": "urban services, mobility, energy",
+                  "space": "experiments on sites across Paris",
+                  "source": "Paris&Co, Urban Lab (https://www.parisandco.paris/)"})
+    pilot = Pilot.objects.filter(city=barcelona, slug="poblenou-superblock").first()
+    if pilot is None:
+        pilot = services.create_pilot(
+            by=None, operator=True, city=barcelona, slug="poblenou-superblock",
+            title="Poblenou superblock", theme="mobility",
+            goals="Take through traffic out of the inner streets of nine blocks and give the "
+                  "space to residents.",
+            indicators=["traffic in inner streets", "NO2 concentration", "space for people"],
+            source="Ajuntament de Barcelona (2016), government measure on superblocks",
+        )
+        pilot.decision = Pilot.Decision.SCALE
+        pilot.save(update_fields=["decision"])
+    if not Pilot.objects.filter(city=paris, slug="superblock-illustrative").exists():
+        services.adopt_pilot(by=None, operator=True, pilot=pilot, city=paris,
+                             slug="superblock-illustrative", is_illustrative=True)
+
+
 def steps() -> list[Step]:
     return [
+        ("Case studies, living labs and pilots (sourced; Paris's adoption illustrative)",
+         load_practices),
         ("Barcelona: attitude survey (simulated respondents)", partial(load_city, "barcelona")),
         ("Paris: attitude survey (simulated respondents)", partial(load_city, "paris")),
     ]

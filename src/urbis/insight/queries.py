@@ -229,3 +229,60 @@ def participation(city: Any) -> list[dict[str, Any]]:
 
 def editable_cities(user: Any) -> list[int]:
     return cities_where(user, Action.EDIT)
+
+
+# --- case studies and pilots ---------------------------------------------------------------
+
+
+def case_studies(
+    *, q: str = "", theme: str = "", method: str = "", city: str = ""
+) -> QuerySet[Any]:
+    """Case studies, searched in title, place, problem, what was done and results."""
+    from django.db.models import Q
+
+    from urbis.insight.models import CaseStudy
+
+    found = CaseStudy.objects.select_related("city")
+    if q:
+        found = found.filter(
+            Q(title__icontains=q) | Q(place_name__icontains=q) | Q(problem__icontains=q)
+            | Q(what_was_done__icontains=q) | Q(results__icontains=q)
+        )
+    if theme:
+        found = found.filter(theme=theme)
+    if method:
+        found = found.filter(method=method)
+    if city:
+        found = found.filter(city__code=city)
+    return found
+
+
+def get_case_study(slug: str) -> Any:
+    from urbis.insight.models import CaseStudy
+
+    found = CaseStudy.objects.select_related("city").filter(slug=slug).first()
+    if found is None:
+        raise Http404(f"No case study {slug!r}.")
+    return found
+
+
+def spread() -> list[dict[str, Any]]:
+    """Which pilot concepts spread to which cities, from the replication records (they outlive
+    the pilots themselves)."""
+    from urbis.insight.models import Replication
+
+    concepts: dict[tuple[int, str], dict[str, Any]] = {}
+    for r in Replication.objects.select_related("origin_city", "adopter_city", "copy"):
+        key = (r.origin_city_id, r.origin_title)
+        entry = concepts.setdefault(key, {"title": r.origin_title, "origin": r.origin_city.name,
+                                          "adopters": [], "illustrative": False})
+        entry["adopters"].append({"city": r.adopter_city.name, "still_running": r.copy_id
+                                  is not None, "adopted_at": r.adopted_at})
+        entry["illustrative"] |= r.is_illustrative
+    return list(concepts.values())
+
+
+def city_pilots(city: Any) -> QuerySet[Any]:
+    from urbis.insight.models import Pilot
+
+    return Pilot.objects.filter(city=city).select_related("lab")

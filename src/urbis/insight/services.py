@@ -510,3 +510,126 @@ def refresh_results(*, by: Any, survey: Survey, operator: bool = False) -> Surve
                               "fitted_at": now},
                 )
     return survey
+
+
+# --- case studies, living labs, pilots -----------------------------------------------------
+
+
+def _check_sources(sources: Any, errors: dict[str, str]) -> list[dict[str, str]]:
+    if not isinstance(sources, list):
+        errors["sources"] = _("Sources are a list of titles with optional links.")
+        return []
+    clean = []
+    for n, s in enumerate(sources, start=1):
+        title = str(s.get("title", "")).strip() if isinstance(s, dict) else ""
+        url = str(s.get("url", "")).strip() if isinstance(s, dict) else ""
+        if not title or (url and not url.startswith(("https://", "http://"))):
+            errors["sources"] = _("Source %(n)s needs a title and, if any, an http(s) link.") % {
+                "n": n}
+        clean.append({"title": title, "url": url})
+    return clean
+
+
+def create_case_study(
+    *, by: Any, city: Any, slug: str, title: str, place_name: str, theme: str, problem: str,
+    what_was_done: str, results: str, sources: Any, method: str = "", cost: str = "",
+    lessons: str = "", contact: str = "", is_illustrative: bool = False,
+    operator: bool = False,
+) -> Any:
+    """A case study recorded by an editor of ``city`` (the city that documents it). A real case
+    needs at least one source; one without is only accepted as illustrative."""
+    from urbis.insight.models import CaseStudy
+    from urbis.insight.queries import methods
+
+    if not operator:
+        require(by, Action.EDIT, city)
+    errors: dict[str, str] = {}
+    for name, value in (("slug", slug), ("title", title), ("place_name", place_name),
+                        ("theme", theme), ("problem", problem),
+                        ("what_was_done", what_was_done), ("results", results)):
+        if not str(value).strip():
+            errors[name] = _("This field is required.")
+    if slug and CaseStudy.objects.filter(slug=slug).exists():
+        errors["slug"] = _("A case study called %(slug)s exists.") % {"slug": slug}
+    if method and method not in {m["code"] for m in methods()}:
+        errors["method"] = _("Not a method of the catalogue.")
+    clean_sources = _check_sources(sources, errors)
+    if not clean_sources and not is_illustrative and "sources" not in errors:
+        errors["sources"] = _("A real case study needs its source; otherwise mark it illustrative.")
+    if errors:
+        raise ValidationError(errors)
+    return CaseStudy.objects.create(
+        slug=slug, title=title, city=city, place_name=place_name, theme=theme, method=method,
+        problem=problem, what_was_done=what_was_done, cost=cost, results=results,
+        lessons=lessons, contact=contact, sources=clean_sources, is_illustrative=is_illustrative,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+
+
+def create_pilot(
+    *, by: Any, city: Any, slug: str, title: str, theme: str, goals: str,
+    indicators: Any = None, budget_eur: int | None = None, lab: Any = None, source: str = "",
+    is_illustrative: bool = False, operator: bool = False,
+) -> Any:
+    from urbis.insight.models import Pilot
+
+    if not operator:
+        require(by, Action.EDIT, city)
+    errors: dict[str, str] = {}
+    for name, value in (("slug", slug), ("title", title), ("theme", theme), ("goals", goals)):
+        if not str(value).strip():
+            errors[name] = _("This field is required.")
+    if slug and Pilot.objects.filter(city=city, slug=slug).exists():
+        errors["slug"] = _("This city already has a pilot called %(slug)s.") % {"slug": slug}
+    if budget_eur is not None and (not isinstance(budget_eur, int) or budget_eur < 0):
+        errors["budget_eur"] = _("A whole number of euros, 0 or more.")
+    if lab is not None and lab.city_id != city.pk:
+        errors["lab"] = _("The living lab belongs to another city.")
+    if indicators is not None and not (
+        isinstance(indicators, list) and all(isinstance(i, str) and i for i in indicators)
+    ):
+        errors["indicators"] = _("Indicators are a list of names.")
+    if not source.strip() and not is_illustrative:
+        errors["source"] = _("A real pilot needs its source; otherwise mark it illustrative.")
+    if errors:
+        raise ValidationError(errors)
+    return Pilot.objects.create(
+        city=city, slug=slug, title=title, theme=theme, goals=goals,
+        indicators=indicators or [], budget_eur=budget_eur, lab=lab, source=source,
+        is_illustrative=is_illustrative,
+    )
+
+
+def adopt_pilot(
+    *, by: Any, pilot: Any, city: Any, slug: str | None = None, is_illustrative: bool = False,
+    operator: bool = False,
+) -> Any:
+    """``city`` adopts ``pilot``: a copy in that city and a replication record (editors of the
+    adopting city)."""
+    from urbis.insight.models import Pilot, Replication
+
+    if not operator:
+        require(by, Action.EDIT, city)
+    if pilot.city_id == city.pk:
+        raise ValidationError({"city": _("A city cannot adopt its own pilot.")})
+    slug = slug or pilot.slug
+    if Pilot.objects.filter(city=city, slug=slug).exists():
+        raise ValidationError({"slug": _("This city already has a pilot called %(slug)s.")
+                               % {"slug": slug}})
+    with transaction.atomic():
+        copy = Pilot.objects.create(
+            city=city, slug=slug, title=pilot.title, theme=pilot.theme, goals=pilot.goals,
+            indicators=pilot.indicators, budget_eur=None, partners="",
+            source=pilot.source, is_illustrative=is_illustrative or pilot.is_illustrative,
+        )
+        Replication.objects.create(
+            origin=pilot, copy=copy, origin_title=pilot.title, origin_city_id=pilot.city_id,
+            adopter_city=city, is_illustrative=copy.is_illustrative,
+        )
+    return copy
+
+
+def delete_pilot(*, by: Any, pilot: Any) -> None:
+    """Delete a city's pilot (editors); replication records stay (see ``Replication``)."""
+    require(by, Action.EDIT, pilot.city)
+    pilot.delete()

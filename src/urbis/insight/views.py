@@ -33,7 +33,7 @@ def methods(request: HttpRequest) -> HttpResponse:
         "catalogue": queries.catalogue(), "methods": queries.methods(), "ranked": ranked,
         "goal": goal, "stage": stage, "network": queries.network(request.user),
         "max_cost": number("max_cost"), "max_weeks": number("max_weeks"),
-        "comparisons": queries.comparisons()})
+        "comparisons": queries.comparisons(), "spread": queries.spread()})
 
 
 def city_insight(request: HttpRequest, code: str) -> HttpResponse:
@@ -41,7 +41,9 @@ def city_insight(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "insight/city.html", {
         "city": city, "inventory": queries.inventory(city),
         "surveys": queries.visible_surveys(city, request.user),
-        "participation": queries.participation(city)})
+        "participation": queries.participation(city), "pilots": queries.city_pilots(city),
+        "labs": city.living_labs.all(),
+        "case_studies": queries.case_studies(city=city.code)})
 
 
 def survey(request: HttpRequest, code: str, slug: str) -> HttpResponse:
@@ -107,3 +109,17 @@ def comparison(request: HttpRequest, key: str) -> HttpResponse:
                   "low": [c["low"] for c in result["cities"]],
                   "high": [c["high"] for c in result["cities"]],
                   "adjusted": [c["adjusted_share"] for c in result["cities"]]}})
+
+
+def case_studies(request: HttpRequest) -> HttpResponse:
+    filters = {k: request.GET.get(k, "").strip() for k in ("q", "theme", "method", "city")}
+    return render(request, "insight/case_studies.html", {
+        "case_studies": queries.case_studies(**filters), "filters": filters,
+        "methods": queries.methods(),
+        "themes": sorted(set(queries.case_studies().values_list("theme", flat=True)))})
+
+
+def case_study(request: HttpRequest, slug: str) -> HttpResponse:
+    found = queries.get_case_study(slug)
+    method = next((m for m in queries.methods() if m["code"] == found.method), None)
+    return render(request, "insight/case_study.html", {"case": found, "method": method})
