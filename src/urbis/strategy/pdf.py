@@ -11,7 +11,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -21,6 +20,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from urbis.strategy.models import ActionStatus, TargetStatus
+from urbis.web.templatetags.figures import figure
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVuSans"
@@ -59,10 +59,7 @@ def _number(value: Any) -> str:
     """A figure in the reader's format with sensible precision: 14,413 and 3.6, not 14413.0."""
     if value is None or value == "":
         return "–"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-    return str(floatformat(value, f"-{digits}g"))
+    return str(figure(value))
 
 
 def _date(value: str | None) -> str:
