@@ -347,3 +347,31 @@ class Replication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin_title} → {self.adopter_city_id}"
+
+
+class Partnership(models.Model):
+    """Mentoring between a front-runner (mentor) and a follower city on a theme."""
+
+    mentor = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="+")
+    follower = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="+")
+    theme = models.CharField(_("theme"), max_length=40)
+    goals = models.TextField(_("goals"), max_length=4000)
+    started_on = models.DateField(_("started"))
+    meetings = models.JSONField(_("meetings"), default=list, blank=True)
+    documents = models.JSONField(_("exchanged documents"), default=list, blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True, max_length=8000)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "follower", "theme"], name="insight_partnership_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentor=models.F("follower")), name="insight_partnership_two_cities"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} → {self.follower_id} ({self.theme})"
