@@ -248,3 +248,50 @@ def pilot_delete(request: HttpRequest, code: str, slug: str) -> Any:
 def spread(request: HttpRequest) -> Any:
     return [{**s, "adopters": [{**a, "adopted_at": a["adopted_at"].isoformat()}
                                for a in s["adopters"]]} for s in queries.spread()]
+
+
+# --- mentoring -------------------------------------------------------------------------------
+
+
+class PartnershipIn(Schema):
+    mentor: str
+    theme: str
+    goals: str
+    started_on: str
+
+
+def _partnership_out(p: Any) -> dict[str, Any]:
+    return {"mentor": p.mentor.code, "follower": p.follower.code, "theme": p.theme,
+            "goals": p.goals, "started_on": p.started_on.isoformat(), "outcomes": p.outcomes,
+            "illustrative": p.is_illustrative}
+
+
+@router.get("/cities/{code}/partnerships", summary="A city's mentoring partnerships")
+def partnership_list(request: HttpRequest, code: str) -> Any:
+    city = places.get_city(code, request.user)
+    return [_partnership_out(p) for p in queries.partnerships(city)]
+
+
+@router.post("/cities/{code}/partnerships", response={201: dict}, auth=write_auth,
+             summary="Record a partnership with a mentor city (editors of the follower city)")
+def partnership_create(request: HttpRequest, code: str, body: PartnershipIn) -> Any:
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    follower = places.get_city(code, request.user)
+    mentor = places.get_city(body.mentor, request.user)
+    try:
+        started = dt.date.fromisoformat(body.started_on)
+    except ValueError:
+        raise ValidationError({"started_on": "a date, YYYY-MM-DD"}) from None
+    return Status(201, _partnership_out(services.create_partnership(
+        by=request.user, mentor=mentor, follower=follower, theme=body.theme, goals=body.goals,
+        started_on=started)))
+
+
+@router.get("/cities/{code}/insight/mentors",
+            summary="Mentor suggestions for the city's off-track targets (computed)")
+def mentors(request: HttpRequest, code: str) -> Any:
+    city = places.get_city(code, request.user)
+    return queries.mentor_suggestions(city, request.user)

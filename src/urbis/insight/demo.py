@@ -192,6 +192,13 @@ def load_practices() -> None:
     if not Pilot.objects.filter(city=paris, slug="superblock-illustrative").exists():
         services.adopt_pilot(by=None, operator=True, pilot=pilot, city=paris,
                              slug="superblock-illustrative", is_illustrative=True)
+    from urbis.insight.models import Partnership
+
+    if not Partnership.objects.filter(mentor=barcelona, follower=paris).exists():
+        services.create_partnership(
+            by=None, operator=True, mentor=barcelona, follower=paris, theme="mobility",
+            goals="Illustrative demo partnership: share the superblock pilot's method and "
+                  "evaluation.", started_on=dt.date(2026, 5, 1), is_illustrative=True)
 
 
 def steps() -> list[Step]:

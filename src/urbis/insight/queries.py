@@ -286,3 +286,74 @@ def city_pilots(city: Any) -> QuerySet[Any]:
     from urbis.insight.models import Pilot
 
     return Pilot.objects.filter(city=city).select_related("lab")
+
+
+# --- mentoring -----------------------------------------------------------------------------
+
+
+def partnerships(city: Any) -> QuerySet[Any]:
+    from django.db.models import Q
+
+    from urbis.insight.models import Partnership
+
+    return Partnership.objects.filter(Q(mentor=city) | Q(follower=city)).select_related(
+        "mentor", "follower")
+
+
+def improvement_per_year(first: tuple[float, float], last: tuple[float, float],
+                         direction: str) -> float | None:
+    """Relative change per year from ``first`` to ``last`` ((year, value)), positive when the
+    indicator moved the better way. Relative, so a city total and its per-capita value rank the
+    same for a city (its population cancels), and cities of different size compare."""
+    (y0, v0), (y1, v1) = first, last
+    if y1 <= y0 or v0 == 0:
+        return None
+    change = (v1 - v0) / abs(v0) / (y1 - y0)
+    return change if direction == "up" else -change
+
+
+def mentor_suggestions(city: Any, user: Any = None) -> list[dict[str, Any]]:
+    """For each of ``city``'s off-track or at-risk targets on a catalogue indicator: the other
+    cities whose published values of the same indicator improved fastest, and whether they have
+    case studies or pilots on the indicator's theme. Cities with such practice come first."""
+    from urbis.insight.models import CaseStudy, Pilot
+    from urbis.places.queries import visible_cities
+    from urbis.strategy.models import Observation, Target
+    from urbis.strategy.queries import target_status
+
+    others = {c.pk: c for c in visible_cities(user) if c.pk != city.pk}
+    result = []
+    targets = Target.objects.filter(
+        strategy__city=city, indicator__city__isnull=True
+    ).select_related("indicator", "strategy__city", "area")
+    for target in targets:
+        status = target_status(target, user=user)
+        if status["status"] not in ("off_track", "at_risk"):
+            continue
+        indicator = target.indicator
+        assert indicator is not None
+        series: dict[int, list[tuple[float, float]]] = {}
+        for city_id, date, value in Observation.objects.filter(
+            indicator=indicator, area=None, is_published=True, city_id__in=list(others)
+        ).order_by("date").values_list("city_id", "date", "value"):
+            series.setdefault(city_id, []).append((date.year + date.timetuple().tm_yday / 366,
+                                                   value))
+        candidates = []
+        for city_id, points in series.items():
+            rate = improvement_per_year(points[0], points[-1], indicator.direction)
+            if rate is None or rate <= 0:
+                continue
+            other = others[city_id]
+            cases = CaseStudy.objects.filter(city=other, theme=indicator.theme).count()
+            pilots = Pilot.objects.filter(city=other, theme=indicator.theme).count()
+            candidates.append({
+                "city": other.code, "name": other.name,
+                "improvement_per_year": rate, "first": points[0], "last": points[-1],
+                "case_studies": cases, "pilots": pilots,
+            })
+        candidates.sort(key=lambda c: (-(c["case_studies"] + c["pilots"] > 0),
+                                       -c["improvement_per_year"]))
+        result.append({"target": target.title, "status": status["status"],
+                       "indicator": indicator.code, "indicator_name": indicator.name,
+                       "theme": indicator.theme, "candidates": candidates})
+    return result

@@ -633,3 +633,28 @@ def delete_pilot(*, by: Any, pilot: Any) -> None:
     """Delete a city's pilot (editors); replication records stay (see ``Replication``)."""
     require(by, Action.EDIT, pilot.city)
     pilot.delete()
+
+
+def create_partnership(
+    *, by: Any, mentor: Any, follower: Any, theme: str, goals: str, started_on: Any,
+    is_illustrative: bool = False, operator: bool = False,
+) -> Any:
+    """A mentoring partnership, recorded by an editor of the follower city."""
+    from urbis.insight.models import Partnership
+
+    if not operator:
+        require(by, Action.EDIT, follower)
+    errors: dict[str, str] = {}
+    if mentor.pk == follower.pk:
+        errors["mentor"] = _("A city cannot mentor itself.")
+    if not theme.strip():
+        errors["theme"] = _("This field is required.")
+    if not goals.strip():
+        errors["goals"] = _("This field is required.")
+    if Partnership.objects.filter(mentor=mentor, follower=follower, theme=theme).exists():
+        errors["theme"] = _("These cities already have a partnership on this theme.")
+    if errors:
+        raise ValidationError(errors)
+    return Partnership.objects.create(mentor=mentor, follower=follower, theme=theme,
+                                      goals=goals, started_on=started_on,
+                                      is_illustrative=is_illustrative)

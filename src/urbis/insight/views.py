@@ -43,7 +43,9 @@ def city_insight(request: HttpRequest, code: str) -> HttpResponse:
         "surveys": queries.visible_surveys(city, request.user),
         "participation": queries.participation(city), "pilots": queries.city_pilots(city),
         "labs": city.living_labs.all(),
-        "case_studies": queries.case_studies(city=city.code)})
+        "case_studies": queries.case_studies(city=city.code),
+        "partnerships": queries.partnerships(city),
+        "suggestions": queries.mentor_suggestions(city, request.user)})
 
 
 def survey(request: HttpRequest, code: str, slug: str) -> HttpResponse:
