@@ -190,9 +190,10 @@ def test_the_reason_sentences_match_the_engine_in_english(db: Any) -> None:
     from django.utils import translation
 
     from urbis.engines import monitoring
+    from urbis.strategy.queries import status
 
     with translation.override("en"):
-        assert queries._templates() == monitoring.ENGLISH
+        assert status._templates() == monitoring.ENGLISH
 
 
 def test_load_catalogue_command_refuses_a_bad_file_whole(db: Any, tmp_path: Any) -> None:

@@ -1,17 +1,44 @@
-import datetime as dt
+"""The engagement API: a thin django-ninja router over the engagement services and queries;
+its schemas are in ``urbis.engagement.schemas``."""
+
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from urbis.api_types import DbInt, Instant
 from urbis.engagement import queries, services
 from urbis.engagement.models import Comment, Idea, Process, Study, Workshop
 from urbis.engagement.ratelimits import RateLimited, client_ip
+from urbis.engagement.schemas import (
+    AnswerIn,
+    CommentIn,
+    CommentOut,
+    ConceptIn,
+    EventOut,
+    HideIn,
+    IdeaEditIn,
+    IdeaFilters,
+    IdeaIn,
+    IdeaOut,
+    LinkIn,
+    MergeIn,
+    NotificationOut,
+    ProcessIn,
+    ProcessOut,
+    ReasonIn,
+    RegistrationOut,
+    StatusIn,
+    StudyIn,
+    StudyOut,
+    UsabilityIn,
+    VoteOut,
+    WorkshopIn,
+    WorkshopOut,
+)
 from urbis.pagination import Pagination
 from urbis.people.api_auth import write_auth
 from urbis.places.queries import get_city
@@ -33,222 +60,6 @@ def _limited(view: Callable[..., Any]) -> Callable[..., Any]:
             return response
 
     return wrapper
-
-
-# ------------------------------------------------------------------ schemas
-
-
-class ProcessOut(Schema):
-    slug: str
-    title: str
-    theme: str
-    description_html: str
-    phases: list[str]
-    collecting_starts: dt.datetime
-    collecting_ends: dt.datetime
-    voting_starts: dt.datetime
-    voting_ends: dt.datetime
-    closes: dt.datetime
-    vote_cap: int | None
-    support_threshold: int | None
-    url: str
-
-
-class ProcessIn(Schema):
-    slug: str = Field(..., pattern=r"^[-a-z0-9]{2,80}$")
-    title: str
-    theme: str = ""
-    description: str = ""
-    collecting_starts: Instant
-    collecting_ends: Instant
-    voting_starts: Instant
-    voting_ends: Instant
-    closes: Instant
-    vote_cap: DbInt | None = None
-    support_threshold: DbInt | None = None
-
-
-class IdeaOut(Schema):
-    id: int
-    process: str
-    kind: str
-    title: str
-    body_html: str
-    category: str
-    area: str | None
-    latitude: float | None
-    longitude: float | None
-    author: str
-    status: str
-    status_reason: str
-    duplicate_of: int | None
-    official_answer_html: str
-    answered_at: dt.datetime | None
-    votes: int
-    fair_score: float | None = None
-    created_at: dt.datetime
-    url: str
-    actions: list[int] = []
-
-
-class IdeaIn(Schema):
-    title: str = Field(..., max_length=500)
-    body: str = Field(..., max_length=20_000)
-    category: str
-    kind: str = "proposal"
-    area: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    organisation: str | None = None
-
-
-class IdeaEditIn(Schema):
-    title: str = Field(..., max_length=500)
-    body: str = Field(..., max_length=20_000)
-    category: str
-
-
-class IdeaFilters(Schema):
-    sort: str = "most_requested"
-    status: str | None = None
-    category: str | None = None
-    kind: str | None = None
-    area: str | None = None
-    search: str | None = Field(None, max_length=200)
-
-
-class VoteOut(Schema):
-    idea: int
-    votes: int
-    voted: bool
-
-
-class CommentIn(Schema):
-    body: str = Field(..., max_length=20_000)
-    parent: int | None = None
-
-
-class CommentOut(Schema):
-    id: int
-    parent: int | None
-    author: str
-    body_html: str
-    is_official: bool
-    hidden: bool
-    created_at: dt.datetime
-
-
-class ReasonIn(Schema):
-    reason: str = Field(..., max_length=2_000)
-
-
-class StatusIn(Schema):
-    status: str
-    reason: str = Field("", max_length=2_000)
-
-
-class AnswerIn(Schema):
-    text: str = Field(..., max_length=20_000)
-
-
-class MergeIn(Schema):
-    into: int
-
-
-class HideIn(Schema):
-    reason: str = Field("", max_length=2_000)
-    hidden: bool = True
-
-
-class LinkIn(Schema):
-    action: int
-    unlink: bool = False
-
-
-class EventOut(Schema):
-    kind: str
-    summary: str
-    actor: str | None
-    created_at: dt.datetime
-
-
-class NotificationOut(Schema):
-    id: int
-    text: str
-    url: str
-    created_at: dt.datetime
-    read: bool
-
-
-class WorkshopOut(Schema):
-    id: int
-    process: str
-    title: str
-    agenda_html: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    place: str
-    online_url: str
-    capacity: int
-    confirmed: int
-    url: str
-
-
-class RegistrationOut(Schema):
-    workshop: int
-    status: str
-
-
-class ConceptIn(Schema):
-    rating: int
-    comment: str = Field("", max_length=20_000)
-
-
-class TaskResultIn(Schema):
-    task: int
-    success: bool
-    seconds: float
-
-
-class UsabilityIn(Schema):
-    results: list[TaskResultIn]
-    sus_answers: list[int]
-    comment: str = Field("", max_length=20_000)
-
-
-class WorkshopIn(Schema):
-    process: str
-    title: str
-    starts_at: Instant
-    ends_at: Instant
-    capacity: DbInt
-    agenda: str = Field("", max_length=20_000)
-    place: str = ""
-    online_url: str = ""
-
-
-class StudyIn(Schema):
-    kind: str
-    title: str
-    opens: dt.datetime
-    closes: dt.datetime
-    description: str = Field("", max_length=20_000)
-    tasks: list[str] = []
-    process: str | None = None
-
-
-class StudyOut(Schema):
-    id: int
-    kind: str
-    title: str
-    description_html: str
-    opens: dt.datetime
-    closes: dt.datetime
-    tasks: list[dict[str, Any]]
-    url: str
-
-
-# ------------------------------------------------------------------ adapters
 
 
 def _process_out(request: HttpRequest, process: Process) -> dict[str, Any]:
@@ -290,9 +101,6 @@ def _idea(request: HttpRequest, idea_id: int) -> Idea:
 
 def _comment(idea: Idea, comment_id: int) -> Comment:
     return get_object_or_404(Comment, pk=comment_id, idea=idea)
-
-
-# ------------------------------------------------------------------ processes and ideas
 
 
 @router.get("/cities/{code}/processes", response=list[ProcessOut], summary="Processes of a city")
@@ -443,9 +251,6 @@ def report_comment(request: HttpRequest, idea_id: int, comment_id: int, payload:
     return Status(201, {"reported": True})
 
 
-# ------------------------------------------------------------------ curation
-
-
 @router.post("/ideas/{idea_id}/status", response=IdeaOut, auth=write_auth,
              summary="Set an idea's status (moderators)")
 def set_status(request: HttpRequest, idea_id: int, payload: StatusIn) -> dict[str, Any]:
@@ -512,9 +317,6 @@ def idea_history(request: HttpRequest, idea_id: int) -> list[dict[str, Any]]:
     ]
 
 
-# ------------------------------------------------------------------ following, notifications
-
-
 @router.put("/ideas/{idea_id}/follow", response=dict, auth=write_auth, summary="Follow an idea")
 def follow_idea(request: HttpRequest, idea_id: int) -> dict[str, Any]:
     services.follow(by=request.user, idea=_idea(request, idea_id))
@@ -551,9 +353,6 @@ def my_notifications(request: HttpRequest) -> list[dict[str, Any]]:
              summary="Mark all your notifications read")
 def read_notifications(request: HttpRequest) -> dict[str, Any]:
     return {"marked": services.mark_notifications_read(by=request.user)}
-
-
-# ------------------------------------------------------------------ workshops and studies
 
 
 def _workshop_out(request: HttpRequest, w: Workshop) -> dict[str, Any]:
@@ -669,5 +468,3 @@ def usability_session(request: HttpRequest, code: str, study_id: int,
         sus_answers=payload.sus_answers, comment=payload.comment,
     )
     return Status(201, {"sus_score": session.sus_score})
-
-

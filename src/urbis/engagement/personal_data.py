@@ -83,7 +83,7 @@ def export(user: Any) -> dict[str, Any]:
 
 
 def anonymise(user: Any) -> None:
-    from urbis.engagement.services import _release
+    from urbis.engagement.services.workshops import _release
 
     Vote.objects.filter(user=user).update(user=None)
     Idea.objects.filter(author=user).update(author=None, organisation=None)

@@ -1,14 +1,15 @@
+"""The strategy API: a thin django-ninja router over the strategy services and queries; its
+schemas are in ``urbis.strategy.schemas``."""
+
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from urbis.pagination import Pagination
-from urbis.patch import PatchSchema
 from urbis.people.api_auth import write_auth
 from urbis.people.models import Organisation
 from urbis.places.models import Area
@@ -16,373 +17,45 @@ from urbis.places.queries import get_city
 from urbis.strategy import queries, services
 from urbis.strategy.models import (
     Action,
-    ActionStatus,
-    Direction,
-    Horizon,
     Indicator,
     Milestone,
     Observation,
     ProgressReport,
     Strategy,
     Target,
-    TargetKind,
-    TargetStatus,
-    ThemeKind,
+)
+from urbis.strategy.schemas import (
+    ActionFilters,
+    ActionIn,
+    ActionOut,
+    ActionPatch,
+    ChangeOut,
+    CompareOut,
+    IndicatorFilters,
+    IndicatorIn,
+    IndicatorOut,
+    MilestoneIn,
+    MilestoneOut,
+    MilestonePatch,
+    NetworkOut,
+    ObservationFilters,
+    ObservationIn,
+    ObservationOut,
+    ReportIn,
+    ReportOut,
+    StatusOut,
+    StrategyIn,
+    StrategyOut,
+    StrategyPatch,
+    TargetIn,
+    TargetOut,
+    TargetPatch,
+    ThemeIn,
+    ThemeOut,
+    UploadOut,
 )
 
 router = Router(tags=["strategy"])
-
-
-# ------------------------------------------------------------------ schemas
-
-
-class ThemeOut(Schema):
-    id: int
-    kind: str
-    name: str
-    description: str
-
-
-class StrategyOut(Schema):
-    city: str
-    slug: str
-    title: str
-    vision: str
-    adopted_on: dt.date | None
-    start_year: int
-    end_year: int
-    source: str
-    is_published: bool
-    themes: list[ThemeOut]
-    url: str
-
-
-class StrategyIn(Schema):
-    title: str
-    slug: str = Field("", pattern=r"^[-a-z0-9]{0,100}$")
-    vision: str = ""
-    adopted_on: dt.date | None = None
-    start_year: int = Field(..., ge=1900, le=2100)
-    end_year: int = Field(..., ge=1900, le=2100)
-    source: str = ""
-    is_published: bool = False
-
-
-class StrategyPatch(PatchSchema):
-    nullable = frozenset({"adopted_on"})
-    title: str | None = None
-    vision: str | None = None
-    adopted_on: dt.date | None = None
-    start_year: int | None = Field(None, ge=1900, le=2100)
-    end_year: int | None = Field(None, ge=1900, le=2100)
-    source: str | None = None
-    is_published: bool | None = None
-
-
-class ThemeIn(Schema):
-    name: str
-    kind: ThemeKind
-    description: str = ""
-    order: int = Field(0, ge=0, le=32767, description="position among the themes")
-
-
-class StatusOut(Schema):
-    status: TargetStatus
-    status_label: str
-    reason: str
-    percent: float | None = None
-    latest: dict[str, float] | None = None
-
-
-class TargetOut(Schema):
-    id: int
-    title: str
-    description: str
-    kind: str
-    theme: int | None
-    indicator: str | None
-    unit: str
-    area: str | None
-    baseline_value: float | None
-    baseline_year: int | None
-    target_value: float | None
-    target_year: int | None
-    direction: str
-    departments: list[str]
-    source: str
-    status: StatusOut
-    url: str
-
-
-class TargetIn(Schema):
-    title: str
-    description: str = ""
-    kind: TargetKind = TargetKind.QUANTITATIVE
-    theme: int | None = None
-    indicator: str | None = Field(None, description="indicator code (catalogue or city's own)")
-    area: str | None = Field(None, description="area code; empty for the whole city")
-    baseline_value: float | None = None
-    baseline_year: int | None = None
-    target_value: float | None = None
-    target_year: int | None = None
-    direction: Direction | None = None
-    qualitative_status: TargetStatus | None = None
-    departments: list[str] | None = Field(None, description="organisation slugs")
-    source: str = ""
-
-
-class TargetPatch(PatchSchema):
-    nullable = frozenset({
-        "theme", "indicator", "area", "baseline_value", "baseline_year", "target_value",
-        "target_year", "qualitative_status",
-    })
-    title: str | None = None
-    description: str | None = None
-    kind: TargetKind | None = None
-    theme: int | None = None
-    indicator: str | None = None
-    area: str | None = None
-    baseline_value: float | None = None
-    baseline_year: int | None = None
-    target_value: float | None = None
-    target_year: int | None = None
-    direction: Direction | None = None
-    qualitative_status: TargetStatus | None = None
-    departments: list[str] | None = None
-    source: str | None = None
-
-
-class MilestoneOut(Schema):
-    id: int
-    title: str
-    due_date: dt.date
-    done_on: dt.date | None
-    late: bool
-
-
-class MilestoneIn(Schema):
-    title: str
-    due_date: dt.date
-    done_on: dt.date | None = None
-
-
-class MilestonePatch(PatchSchema):
-    nullable = frozenset({"done_on"})
-    title: str | None = None
-    due_date: dt.date | None = None
-    done_on: dt.date | None = None
-
-
-class FundingIO(Schema):
-    kind: str
-    amount: Decimal | None = None
-    note: str = ""
-
-
-class ImpactIO(Schema):
-    target: int
-    description: str = ""
-
-
-class ProgressOut(Schema):
-    status: str
-    status_label: str
-    milestones_done: int
-    milestones_total: int
-    late_milestones: list[dict[str, str]]
-    late: bool
-    percent: float | None
-
-
-class ActionOut(Schema):
-    id: int
-    title: str
-    description: str
-    theme: int | None
-    is_technological: bool
-    horizon: str
-    status: str
-    responsible_department: str | None
-    partners: list[str]
-    is_ppp: bool
-    is_citizen_driven: bool
-    budget: Decimal | None
-    currency: str
-    funding: list[FundingIO]
-    impacts: list[ImpactIO]
-    start_date: dt.date | None
-    end_date: dt.date | None
-    depends_on: list[int]
-    milestones: list[MilestoneOut]
-    progress: ProgressOut
-    url: str
-
-
-class ActionIn(Schema):
-    title: str
-    description: str = ""
-    theme: int | None = None
-    is_technological: bool = False
-    horizon: Horizon = Horizon.MEDIUM
-    status: ActionStatus = ActionStatus.PLANNED
-    responsible_department: str | None = Field(None, description="organisation slug")
-    partners: list[str] = []
-    is_ppp: bool = False
-    is_citizen_driven: bool = False
-    budget: Decimal | None = None
-    currency: str = "EUR"
-    funding: list[FundingIO] = []
-    impacts: list[ImpactIO] = []
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    depends_on: list[int] = []
-
-
-class ActionPatch(PatchSchema):
-    nullable = frozenset({"theme", "responsible_department", "budget", "start_date", "end_date"})
-    title: str | None = None
-    description: str | None = None
-    theme: int | None = None
-    is_technological: bool | None = None
-    horizon: Horizon | None = None
-    status: ActionStatus | None = None
-    responsible_department: str | None = None
-    partners: list[str] | None = None
-    is_ppp: bool | None = None
-    is_citizen_driven: bool | None = None
-    budget: Decimal | None = None
-    currency: str | None = None
-    funding: list[FundingIO] | None = None
-    impacts: list[ImpactIO] | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    depends_on: list[int] | None = None
-
-
-class ActionFilters(Schema):
-    theme: int | None = None
-    status: ActionStatus | None = None
-    horizon: Horizon | None = None
-    department: str | None = Field(None, description="organisation slug")
-    ppp: bool | None = None
-    citizen: bool | None = None
-
-
-class ChangeOut(Schema):
-    field: str
-    old_value: str
-    new_value: str
-    changed_by: str | None
-    changed_at: dt.datetime
-
-
-class IndicatorOut(Schema):
-    code: str
-    name: str
-    unit: str
-    definition: str
-    direction: str
-    theme: str
-    framework: str
-    reference: str
-    per_capita: bool
-    per_capita_unit: str
-    city: str | None
-
-
-class IndicatorFilters(Schema):
-    theme: ThemeKind | None = None
-    framework: str | None = None
-    city: str | None = Field(None, description="also list this city's own indicators")
-
-
-class IndicatorIn(Schema):
-    code: str
-    name: str
-    unit: str
-    direction: Direction
-    theme: ThemeKind
-    definition: str = ""
-    per_capita: bool = False
-
-
-class ObservationOut(Schema):
-    indicator: str
-    area: str | None
-    date: dt.date
-    value: float
-    source: str
-
-
-class ObservationIn(Schema):
-    indicator: str
-    area_code: str = ""
-    date: str = Field(..., description="YYYY-MM-DD, or YYYY for an annual figure")
-    value: float
-    source: str = ""
-
-
-class ObservationFilters(Schema):
-    indicator: str | None = None
-    area: str | None = None
-
-
-class UploadOut(Schema):
-    stored: int
-
-
-class ReportIn(Schema):
-    title: str = ""
-    period_start: dt.date
-    period_end: dt.date
-
-
-class ReportOut(Schema):
-    id: int
-    title: str
-    period_start: dt.date
-    period_end: dt.date
-    published_at: dt.datetime
-    content: dict[str, Any]
-    url: str
-
-
-class CompareRow(Schema):
-    city: str
-    year: int
-    value: float
-    per_capita: float | None
-    population: int | None
-    sources: list[str]
-    series: list[dict[str, Any]]
-
-
-class CompareOut(Schema):
-    indicator: IndicatorOut
-    rows: list[CompareRow]
-
-
-class NetworkCity(Schema):
-    city: str
-    qualifies: bool
-    actions: int
-    ppp: int
-    citizen: int
-
-
-class NetworkOut(Schema):
-    cities_with_strategy: int
-    cities_qualifying: int
-    actions_total: int
-    actions_ppp: int
-    actions_citizen: int
-    share_ppp: float | None
-    share_citizen: float | None
-    medium_term_years: int
-    cities: list[NetworkCity]
-
-
-# ------------------------------------------------------------------ helpers
 
 
 def _url(request: HttpRequest, obj: Any) -> str:
@@ -527,9 +200,6 @@ def _action_fields(data: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-# ------------------------------------------------------------------ strategies
-
-
 @router.get("/strategies", response=list[StrategyOut], summary="Published strategies")
 @paginate(Pagination)
 def strategy_list(request: HttpRequest, city: str | None = None) -> list[dict[str, Any]]:
@@ -585,9 +255,6 @@ def _changes(model: str, pk: int) -> list[dict[str, Any]]:
     ]
 
 
-# ------------------------------------------------------------------ targets
-
-
 @router.get("/cities/{code}/strategies/{slug}/targets", response=list[TargetOut],
             summary="Targets with their status")
 def target_list(request: HttpRequest, code: str, slug: str) -> list[dict[str, Any]]:
@@ -635,9 +302,6 @@ def target_update(
 def target_history(request: HttpRequest, code: str, slug: str, target_id: int) -> Any:
     strategy = _strategy(request, code, slug)
     return _changes("target", queries.get_target(strategy, target_id).pk)
-
-
-# ------------------------------------------------------------------ actions
 
 
 @router.get("/cities/{code}/strategies/{slug}/actions", response=list[ActionOut],
@@ -720,9 +384,6 @@ def milestone_update(
     return _milestone_out(milestone, queries.today())
 
 
-# ------------------------------------------------------------------ reports
-
-
 @router.get("/cities/{code}/strategies/{slug}/reports", response=list[ReportOut],
             summary="Published progress reports (frozen at publication)")
 def report_list(request: HttpRequest, code: str, slug: str) -> list[dict[str, Any]]:
@@ -743,9 +404,6 @@ def report_create(request: HttpRequest, code: str, slug: str, payload: ReportIn)
 def report_get(request: HttpRequest, code: str, slug: str, report_id: int) -> dict[str, Any]:
     strategy = _strategy(request, code, slug)
     return _report_out(request, queries.get_report(strategy, report_id))
-
-
-# ------------------------------------------------------------------ indicators
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="The indicator catalogue")
@@ -831,9 +489,6 @@ def observation_upload(request: HttpRequest, code: str, file: File[UploadedFile]
         by=request.user, city=city, data=file.read(), file=file.name or "upload.csv"
     )
     return Status(201, {"stored": count})
-
-
-# ------------------------------------------------------------------ across cities
 
 
 @router.get("/compare/indicators/{indicator_code}", response=CompareOut,

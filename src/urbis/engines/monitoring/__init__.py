@@ -105,8 +105,8 @@ def _reached(spec: TargetSpec, value: float) -> bool:
 
 
 # The reason, in parts: (key, parameters already formatted as text). The English sentence for
-# each key is below; the web app translates the same keys (strategy/queries.py), so the rule is
-# written once and explained in every interface language.
+# each key is below; the web app translates the same keys (strategy/queries/status.py), so the
+# rule is written once and explained in every interface language.
 ENGLISH = {
     "missing": "Cannot judge: missing {fields}.",
     "years": "Cannot judge: the target year is not after the baseline year.",
