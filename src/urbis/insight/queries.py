@@ -338,7 +338,7 @@ def mentor_suggestions(city: Any, user: Any = None) -> list[dict[str, Any]]:
         ).order_by("date").values_list("city_id", "date", "value"):
             series.setdefault(city_id, []).append((date.year + date.timetuple().tm_yday / 366,
                                                    value))
-        candidates = []
+        candidates: list[dict[str, Any]] = []
         for city_id, points in series.items():
             rate = improvement_per_year(points[0], points[-1], indicator.direction)
             if rate is None or rate <= 0:
