@@ -9,6 +9,12 @@ scaled to 30.
 
     .venv/bin/python bench/survey.py                     # 20 × 2,000 × 30, alternative on 3
     .venv/bin/python bench/survey.py --repeat 3 --json /tmp/survey.json
+    .venv/bin/python bench/survey.py --pages            # results pages from the stored fit
+
+``--pages`` loads the places demo and the insight demo (two simulated surveys) into a fresh
+SQLite database in a temporary data directory and times the results, comparison and city
+insight pages and their API answers through Django's full request path (DEBUG off), p50/p95 of
+``--page-repeat`` requests after one warm-up; goal < 200 ms.
 
 Results and the command used are recorded in docs/PERFORMANCE.md.
 """
@@ -93,6 +99,57 @@ def alternative(sample: simulate.Sample, questions: int) -> float:
     return (time.perf_counter() - started) / questions
 
 
+def pages(repeat: int) -> dict[str, dict[str, float]]:
+    import tempfile
+
+    data_dir = tempfile.mkdtemp(prefix="urbis-survey-bench-")
+    os.environ["URBIS_DATA_DIR"] = data_dir
+    os.environ.pop("URBIS_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "urbis.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from urbis.demo import loader
+    from urbis.insight import demo
+
+    for _label, step in loader.place_steps():
+        step()
+    for _label, step in demo.steps():
+        step()
+    setup_test_environment()
+    client = Client(SERVER_NAME="localhost")
+    urls = [
+        "/cities/barcelona/surveys/attitudes-2026/results/",
+        "/insight/comparisons/energy-concern.v1/",
+        "/cities/paris/insight/",
+        "/insight/methods/",
+        "/api/v1/cities/barcelona/surveys/attitudes-2026/results",
+        "/api/v1/insight/comparisons/energy-concern.v1",
+    ]
+    timings = {}
+    for url in urls:
+        first = client.get(url, secure=True)
+        assert first.status_code == 200, (url, first.status_code, first.content[:300])
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(url, secure=True)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        timings[url] = {
+            "p50_ms": statistics.median(times),
+            "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))],
+        }
+        print(f"{url}: p50 {timings[url]['p50_ms']:.0f} ms, p95 {timings[url]['p95_ms']:.0f} ms")
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cities", type=int, default=20)
@@ -101,7 +158,14 @@ def main() -> None:
     parser.add_argument("--alternative-questions", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--pages", action="store_true")
+    parser.add_argument("--page-repeat", type=int, default=20)
     args = parser.parse_args()
+    if args.pages:
+        timings = pages(args.page_repeat)
+        if args.json:
+            args.json.write_text(json.dumps(timings, indent=2))
+        return
     runs = [run(args.cities, args.respondents, args.questions, 20 + r) for r in range(args.repeat)]
     sample = runs[0].pop("_sample")
     for r in runs[1:]:
