@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from urbis.engagement.models import Category, IdeaKind, IdeaStatus
-from urbis.engagement.services import BODY_MAX, TITLE_MAX
+from urbis.engagement.services import BODY_MAX, TITLE_MAX, TITLE_MIN
 from urbis.engines.survey.sus import STATEMENTS
 from urbis.places.models import City
 from urbis.places.queries import areas_for_choice
@@ -30,7 +30,7 @@ class MultipleFileField(forms.FileField):
 
 
 class IdeaForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, min_length=5)
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, min_length=TITLE_MIN)
     kind = forms.ChoiceField(label=_("Kind"), choices=IdeaKind.choices)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     body = forms.CharField(
@@ -63,7 +63,7 @@ class IdeaForm(forms.Form):
 
 
 class IdeaEditForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, min_length=5)
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, min_length=TITLE_MIN)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     body = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), max_length=BODY_MAX,

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
+from urbis.engagement import queries
 from urbis.engagement.models import Idea, IdeaStatus, ModerationEvent
-from urbis.people.permissions import Action, can, require
+from urbis.people.permissions import Action, require
 
 LINKABLE = {IdeaStatus.ACCEPTED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED}
 
@@ -82,7 +83,7 @@ def linkable_actions(idea: Idea) -> list[Any]:
 def link_action(*, by: Any, idea: Idea, action_id: int, unlink: bool = False) -> Idea:
     """Only accepted (or later) ideas are linked; moderators and editors of the city do it."""
     city = idea.process.city
-    if not (can(by, Action.MODERATE, city) or can(by, Action.EDIT, city)):
+    if not queries.speaks_for_city(by, city):
         require(by, Action.MODERATE, city)
     model = _action_model()
     if model is None or not hasattr(idea, "actions"):

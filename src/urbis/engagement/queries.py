@@ -55,6 +55,22 @@ def may_see_private(user: Any, city: City) -> bool:
     return can(user, Action.VIEW_PRIVATE, city)
 
 
+def speaks_for_city(user: Any, city: City) -> bool:
+    """An editor or moderator of ``city``: answers officially, records workshop outcomes and
+    links ideas to the strategy's actions."""
+    return can(user, Action.MODERATE, city) or can(user, Action.EDIT, city)
+
+
+def is_editable(idea: Idea) -> bool:
+    """An idea can be corrected while it is new and nobody has supported it yet, so no one's
+    vote ends up on a text they did not see."""
+    return idea.status == IdeaStatus.NEW and not idea.vote_count and not idea.is_hidden
+
+
+def may_edit_idea(user: Any, idea: Idea) -> bool:
+    return idea.author_id == getattr(user, "pk", None) and is_editable(idea)
+
+
 # A process is open to the public while it collects ideas or takes votes; before that it is
 # upcoming, after it the city reviews it and then closes it (Process.phases_at).
 OPEN_PHASES = frozenset({Phase.COLLECTING.value, Phase.VOTING.value})

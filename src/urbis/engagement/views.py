@@ -172,7 +172,7 @@ def idea(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
     the_idea = queries.get_idea(the_city, idea_id, request.user)
     user = request.user
     moderator = queries.is_moderator(user, the_city)
-    may_answer = moderator or can(user, Action.EDIT, the_city)
+    may_answer = queries.speaks_for_city(user, the_city)
     return render(request, "engagement/idea.html", {
         "city": the_city,
         "process": the_idea.process,
@@ -193,10 +193,7 @@ def idea(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
         "linked_actions": _linked_actions(the_idea),
         "linkable_actions": _linkable(the_idea) if may_answer else [],
         "idea_sections": render_sections("idea", request, the_idea),
-        "may_edit": (
-            the_idea.author_id == getattr(user, "pk", None) and the_idea.status == IdeaStatus.NEW
-            and not the_idea.vote_count and not the_idea.is_hidden
-        ),
+        "may_edit": queries.may_edit_idea(user, the_idea),
         "background_url": reverse(
             "places:area-geojson", args=[the_city.code, the_idea.area.code]
         ) if the_idea.area else "",
@@ -321,8 +318,7 @@ def idea_moderate(request: HttpRequest, code: str, idea_id: int) -> HttpResponse
     }
     if op not in operations:
         raise Http404("Unknown moderation operation.")
-    if op == "answer" and not (queries.is_moderator(by, the_city) or can(by, Action.EDIT,
-                                                                          the_city)):
+    if op == "answer" and not queries.speaks_for_city(by, the_city):
         raise PermissionDenied
     work, done = operations[op]
     return _act(request, work, done, back)
@@ -363,8 +359,7 @@ def moderation(request: HttpRequest, code: str) -> HttpResponse:
 def workshop(request: HttpRequest, code: str, workshop_id: int) -> HttpResponse:
     the_city = get_city(code, request.user)
     the_workshop = queries.get_workshop(the_city, workshop_id, request.user)
-    staff = can(request.user, Action.EDIT, the_city) or queries.is_moderator(request.user,
-                                                                              the_city)
+    staff = queries.speaks_for_city(request.user, the_city)
     return render(request, "engagement/workshop.html", {
         "city": the_city,
         "workshop": the_workshop,

@@ -74,6 +74,14 @@ def require(user: Any, action: Action, city: City | int) -> None:
         raise PermissionDenied(f"You need a role that allows '{action.value}' in this city.")
 
 
+def require_unless_platform(by: Any, action: Action, city: City | int) -> None:
+    """:func:`require`, except that ``by=None`` is the platform itself (a management command,
+    the demo loader), which may do anything. Only services accept ``None``; pages and the API
+    always pass the signed-in user or the anonymous one."""
+    if by is not None:
+        require(by, action, city)
+
+
 def cities_where(user: Any, action: Action) -> list[int]:
     """Primary keys of the cities where ``user`` may perform ``action`` (superusers: all)."""
     from urbis.places.models import City

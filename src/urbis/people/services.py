@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from urbis.people.models import ApiToken, Membership, Organisation, Role, User
-from urbis.people.permissions import Action, require
+from urbis.people.permissions import Action, require_unless_platform
 from urbis.places.models import City
 
 
@@ -29,8 +29,7 @@ def grant_role(*, by: User | None, user: User, city: City, role: str) -> Members
     """Give ``user`` a role in ``city``. ``by=None`` is the platform itself (CLI, demo)."""
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
-    if by is not None:
-        require(by, Action.ADMINISTER, city)
+    require_unless_platform(by, Action.ADMINISTER, city)
     with transaction.atomic():
         membership, _ = Membership.objects.update_or_create(
             user=user, city=city, defaults={"role": role}
@@ -40,8 +39,7 @@ def grant_role(*, by: User | None, user: User, city: City, role: str) -> Members
 
 
 def revoke_role(*, by: User | None, user: User, city: City) -> None:
-    if by is not None:
-        require(by, Action.ADMINISTER, city)
+    require_unless_platform(by, Action.ADMINISTER, city)
     Membership.objects.filter(user=user, city=city).delete()
     user.__dict__.pop("_urbis_roles", None)
 

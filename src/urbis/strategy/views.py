@@ -42,7 +42,7 @@ def _base(request: HttpRequest, city: Any, strategy: Any = None) -> dict[str, An
     return {
         "city": city,
         "strategy": strategy,
-        "can_edit": queries.can_edit(request.user, city),
+        "can_edit": can(request.user, Can.EDIT, city),
         "can_publish": can(request.user, Can.ADMINISTER, city),
     }
 
@@ -53,7 +53,7 @@ def _base(request: HttpRequest, city: Any, strategy: Any = None) -> dict[str, An
 def strategy_index(request: HttpRequest, code: str) -> HttpResponse:
     city = places.get_city(code, request.user)
     strategies = list(queries.visible_strategies(request.user, city))
-    if len(strategies) == 1 and not queries.can_edit(request.user, city):
+    if len(strategies) == 1 and not can(request.user, Can.EDIT, city):
         return redirect(strategies[0].get_absolute_url())
     return render(request, "strategy/index.html", {**_base(request, city),
                                                    "strategies": strategies})

@@ -14,6 +14,7 @@ from urbis.engagement.models import (
     Idea,
     Report,
 )
+from urbis.engagement.queries import speaks_for_city
 from urbis.engagement.services.common import (
     COMMENT_MAX,
     MAX_COMMENT_DEPTH,
@@ -25,7 +26,7 @@ from urbis.engagement.services.common import (
 )
 from urbis.engagement.services.notifications import notify
 from urbis.engagement.text import render_markdown
-from urbis.people.permissions import Action, can, require
+from urbis.people.permissions import Action, require
 
 
 def add_comment(
@@ -47,7 +48,7 @@ def add_comment(
         if depth >= MAX_COMMENT_DEPTH:
             raise ValidationError({"parent": _("Replies nest at most six levels deep.")})
     ratelimits.hit("comment", user=by, ip=ip)
-    official = can(by, Action.MODERATE, city) or can(by, Action.EDIT, city)
+    official = speaks_for_city(by, city)
     with transaction.atomic():
         comment = Comment.objects.create(
             idea=idea,

@@ -78,10 +78,10 @@ def _plain_field(value: str, field: str, low: int, high: int) -> str:
 
 def _log(
     idea: Idea | None,
-    actor: Any,
     kind: str,
     summary: str,
     *,
+    by: Any,
     city: City | None = None,
     comment: Comment | None = None,
 ) -> ModerationEvent:
@@ -89,7 +89,7 @@ def _log(
         city=city or idea.process.city,  # type: ignore[union-attr]
         idea=idea,
         comment=comment,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=by if getattr(by, "pk", None) else None,
         kind=kind,
         summary=summary[:500],
     )

@@ -20,6 +20,7 @@ from urbis.engagement.models import (
     Report,
     Vote,
 )
+from urbis.engagement.queries import speaks_for_city
 from urbis.engagement.services.common import (
     REASON_MAX,
     _at_most,
@@ -32,7 +33,6 @@ from urbis.engagement.services.common import (
 )
 from urbis.engagement.services.notifications import notify
 from urbis.engagement.text import plain, render_markdown
-from urbis.people.permissions import Action, can
 
 
 def set_status(*, by: Any, idea: Idea, status: str, reason: str = "") -> Idea:
@@ -58,7 +58,7 @@ def set_status(*, by: Any, idea: Idea, status: str, reason: str = "") -> Idea:
         locked.status_reason = reason
         locked.save(update_fields=["status", "status_reason", "updated_at"])
         summary = f"{old} → {locked.get_status_display()}" + (f": {reason}" if reason else "")
-        _log(locked, by, ModerationEvent.Kind.STATUS, summary)
+        _log(locked, ModerationEvent.Kind.STATUS, summary, by=by)
         notify(
             _idea_followers(locked),
             _("%(title)s is now: %(status)s")
@@ -73,7 +73,7 @@ def answer(*, by: Any, idea: Idea, text: str) -> Idea:
     """The city's official answer (editors and moderators may write it)."""
     _require_signed_in(by)
     city = idea.process.city
-    if not (can(by, Action.MODERATE, city) or can(by, Action.EDIT, city)):
+    if not speaks_for_city(by, city):
         raise PermissionDenied(_("Only the city's editors and moderators answer officially."))
     text = _text_field(text, "text", 10, 10_000)
     with transaction.atomic():
@@ -89,8 +89,8 @@ def answer(*, by: Any, idea: Idea, text: str) -> Idea:
                 "official_answer", "official_answer_html", "answered_at", "status", "updated_at"
             ]
         )
-        _log(locked, by, ModerationEvent.Kind.ANSWER,
-             ("Answered: " if first else "Answer revised: ") + text[:200])
+        _log(locked, ModerationEvent.Kind.ANSWER,
+             ("Answered: " if first else "Answer revised: ") + text[:200], by=by)
         notify(
             _idea_followers(locked),
             _("The city answered %(title)s") % {"title": locked.title},
@@ -151,8 +151,8 @@ def merge_ideas(*, by: Any, duplicate: Idea, into: Idea) -> Idea:
             "already counted there.",
             moved,
         ) % {"pk": target.pk, "title": target.title, **counts}
-        _log(dup, by, ModerationEvent.Kind.MERGE, summary)
-        _log(target, by, ModerationEvent.Kind.MERGE, ngettext(
+        _log(dup, ModerationEvent.Kind.MERGE, summary, by=by)
+        _log(target, ModerationEvent.Kind.MERGE, by=by, summary=ngettext(
             "#%(pk)s “%(title)s” merged in: %(moved)d vote carried over, %(dropped)d already "
             "counted.",
             "#%(pk)s “%(title)s” merged in: %(moved)d votes carried over, %(dropped)d already "
@@ -186,8 +186,8 @@ def hide_idea(*, by: Any, idea: Idea, reason: str, hidden: bool = True) -> Idea:
         Report.objects.filter(idea=locked, resolved_at__isnull=True).update(
             resolved_at=timezone.now()
         )
-        _log(locked, by, ModerationEvent.Kind.HIDE if hidden else ModerationEvent.Kind.UNHIDE,
-             reason or "Shown again")
+        _log(locked, ModerationEvent.Kind.HIDE if hidden else ModerationEvent.Kind.UNHIDE,
+             reason or "Shown again", by=by)
         if hidden and locked.author is not None:
             # The author is told what was hidden and why (a statement of reasons).
             notify(
@@ -212,9 +212,9 @@ def hide_comment(*, by: Any, comment: Comment, reason: str, hidden: bool = True)
         Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
             resolved_at=timezone.now()
         )
-        _log(comment.idea, by, ModerationEvent.Kind.HIDE_COMMENT,
+        _log(comment.idea, ModerationEvent.Kind.HIDE_COMMENT,
              f"Comment #{comment.pk}: {reason}" if hidden else f"Comment #{comment.pk} shown",
-             comment=comment)
+             by=by, comment=comment)
         if hidden and comment.author is not None:
             notify(
                 [comment.author],
@@ -234,6 +234,7 @@ def dismiss_reports(*, by: Any, idea: Idea) -> int:
         count = Report.objects.filter(
             Q(idea=idea) | Q(comment__idea=idea), resolved_at__isnull=True
         ).update(resolved_at=timezone.now())
-        _log(idea, by, ModerationEvent.Kind.REPORT_RESOLVED,
-             ngettext("%(n)d report dismissed", "%(n)d reports dismissed", count) % {"n": count})
+        _log(idea, ModerationEvent.Kind.REPORT_RESOLVED,
+             ngettext("%(n)d report dismissed", "%(n)d reports dismissed", count) % {"n": count},
+             by=by)
     return count

@@ -16,10 +16,10 @@ from urbis.engagement.models import (
     Follow,
     Idea,
     IdeaKind,
-    IdeaStatus,
     Process,
     Workshop,
 )
+from urbis.engagement.queries import is_editable
 from urbis.engagement.services.common import (
     BODY_MAX,
     BODY_MIN,
@@ -167,7 +167,7 @@ def edit_idea(*, by: Any, idea: Idea, title: str, body: str, category: str) -> I
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _lock_idea(idea)
-        if locked.status != IdeaStatus.NEW or locked.vote_count or locked.is_hidden:
+        if not is_editable(locked):
             raise ValidationError(
                 {"idea": _("An idea can only be edited while it is new and has no votes.")}
             )

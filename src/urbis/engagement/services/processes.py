@@ -14,7 +14,7 @@ from urbis.engagement.models import (
 )
 from urbis.engagement.services.common import _plain_field
 from urbis.engagement.text import plain, render_markdown
-from urbis.people.permissions import Action, require
+from urbis.people.permissions import Action, require_unless_platform
 from urbis.places.models import City
 
 
@@ -35,8 +35,7 @@ def create_process(
     support_threshold: int | None = None,
     is_published: bool = True,
 ) -> Process:
-    if by is not None:
-        require(by, Action.EDIT, city)
+    require_unless_platform(by, Action.EDIT, city)
     errors: dict[str, str] = {}
     if collecting_ends <= collecting_starts:
         errors["collecting_ends"] = _("Collecting must end after it starts.")

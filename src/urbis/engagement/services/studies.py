@@ -23,7 +23,7 @@ from urbis.engagement.models import (
 from urbis.engagement.services.common import COMMENT_MAX, _at_most, _plain_field, _require_signed_in
 from urbis.engagement.text import plain, render_markdown
 from urbis.engines.survey import sus
-from urbis.people.permissions import Action, require
+from urbis.people.permissions import Action, require, require_unless_platform
 from urbis.places.models import City
 
 
@@ -40,8 +40,7 @@ def create_study(
     process: Process | None = None,
     is_published: bool = True,
 ) -> Study:
-    if by is not None:
-        require(by, Action.EDIT, city)
+    require_unless_platform(by, Action.EDIT, city)
     errors: dict[str, str] = {}
     if kind not in Study.Kind.values:
         errors["kind"] = f"Unknown kind {kind!r}."

@@ -17,11 +17,12 @@ from urbis.engagement.models import (
     Registration,
     Workshop,
 )
+from urbis.engagement.queries import speaks_for_city
 from urbis.engagement.services.common import _plain_field, _require_signed_in
 from urbis.engagement.services.ideas import submit_idea
 from urbis.engagement.services.notifications import notify
 from urbis.engagement.text import plain, render_markdown
-from urbis.people.permissions import Action, can, require
+from urbis.people.permissions import Action, require, require_unless_platform
 
 
 def create_workshop(
@@ -38,8 +39,7 @@ def create_workshop(
     is_published: bool = True,
 ) -> Workshop:
     city = process.city
-    if by is not None:
-        require(by, Action.EDIT, city)
+    require_unless_platform(by, Action.EDIT, city)
     errors: dict[str, str] = {}
     if ends_at <= starts_at:
         errors["ends_at"] = _("A workshop ends after it starts.")
@@ -122,7 +122,7 @@ def record_outcome(
     """What a workshop produced, recorded as an idea of its process by city staff."""
     _require_signed_in(by)
     city = workshop.city
-    if not (can(by, Action.EDIT, city) or can(by, Action.MODERATE, city)):
+    if not speaks_for_city(by, city):
         raise PermissionDenied(_("Only the city's editors and moderators record outcomes."))
     return submit_idea(
         by=by, process=workshop.process, title=title, body=body, category=category, kind=kind,

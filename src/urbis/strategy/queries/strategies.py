@@ -35,10 +35,6 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def can_edit(user: Any, city: City) -> bool:
-    return can(user, Can.EDIT, city)
-
-
 def visible_strategies(user: Any = None, city: City | None = None) -> QuerySet[Strategy]:
     strategies = Strategy.objects.select_related("city").defer("city__boundary", "city__bbox")
     if city is not None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from urbis.people.models import Organisation
 from urbis.people.permissions import Action as Can
+from urbis.people.permissions import require_unless_platform
 from urbis.strategy.models import (
     Action,
     ActionImpact,
@@ -26,7 +27,7 @@ from urbis.strategy.models import (
     Target,
     Theme,
 )
-from urbis.strategy.services.history import _display, _field_name, _record, _require, _snapshot
+from urbis.strategy.services.history import _display, _field_name, _record, _snapshot
 from urbis.strategy.services.targets import _departments
 
 ACTION_FIELDS = (
@@ -114,7 +115,7 @@ def save_action(
 ) -> Action:
     """Create (``action=None``) or update an action with its partners, dependencies, funding
     sources and expected impacts; every changed field goes to the history."""
-    _require(by, Can.EDIT, strategy.city)
+    require_unless_platform(by, Can.EDIT, strategy.city)
     if action is not None and action.strategy_id != strategy.pk:
         raise ValidationError({"action": "This action belongs to another strategy."})
     creating = action is None
@@ -200,7 +201,7 @@ def save_milestone(
     milestone: Milestone | None = None,
 ) -> Milestone:
     city = action.strategy.city
-    _require(by, Can.EDIT, city)
+    require_unless_platform(by, Can.EDIT, city)
     if milestone is not None and milestone.action_id != action.pk:
         raise ValidationError({"milestone": "This milestone belongs to another action."})
     errors = {}

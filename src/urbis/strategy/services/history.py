@@ -9,8 +9,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from urbis.people.permissions import Action as Can
-from urbis.people.permissions import require
 from urbis.places.models import City
 from urbis.strategy.models import (
     Change,
@@ -58,12 +56,6 @@ def _record(
     ]
     Change.objects.bulk_create(changes)
     return len(changes)
-
-
-def _require(by: Any, action: Can, city: City) -> None:
-    """``by=None`` is the platform itself (CLI, demo loader), as in the people app."""
-    if by is not None:
-        require(by, action, city)
 
 
 def _field_name(name: str) -> str:
