@@ -147,8 +147,9 @@ def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def density_classes(values: list[float], count: int = 5) -> list[float]:
-    """Upper bounds of ``count`` quantile classes, for a choropleth legend."""
+def quantile_classes(values: list[float], count: int = 5) -> list[float]:
+    """Upper bounds of ``count`` quantile classes (nearest-rank, so each bound is one of the
+    values), for the legend of any choropleth map."""
     ordered = sorted(v for v in values if v is not None)
     if not ordered:
         return []

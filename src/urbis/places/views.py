@@ -19,7 +19,7 @@ def city(request: HttpRequest, code: str) -> HttpResponse:
     areas = list(queries.city_areas(the_city, level=level, with_geometry=False))
     for area in areas:
         area.area_km2 = area.area_m2 / 1_000_000 if area.area_m2 else None  # type: ignore[attr-defined]
-    classes = queries.density_classes([a.density for a in areas if a.density is not None])
+    classes = queries.quantile_classes([a.density for a in areas if a.density is not None])
     return render(
         request,
         "places/city.html",
