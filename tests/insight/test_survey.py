@@ -163,6 +163,10 @@ def test_api_answer_and_refusals(open_survey: Survey, make_user: Callable[..., A
     assert client_for(None).get(refresh).status_code == 404
     assert client_for(make_user("editor", barcelona)).post(refresh).status_code == 200
     assert client_for(None).get(refresh).json()["n"] == 1
+    csv_text = client_for(None).get(refresh + ".csv").content.decode()
+    header, *lines = csv_text.splitlines()
+    assert header == "question,scope,district,answer,share,low,high,n,small_sample,simulated"
+    assert "energy-concern.v1,city,,3,1.0," in csv_text and lines
     detail = client_for(None).get("/api/v1/cities/barcelona/surveys/attitudes").json()
     assert detail["districts"] == ["Nord", "Sud"] and len(detail["questions"]) == 3
 

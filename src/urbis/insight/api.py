@@ -3,7 +3,7 @@ catalogue and framework, inventories and participation. Thin: rules live in serv
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from urbis.insight import queries, services
@@ -68,6 +68,25 @@ def results(request: HttpRequest, code: str, slug: str) -> Any:
         return Status(404, None)
     return {**survey.results, "fitted_at": survey.results_at.isoformat() if survey.results_at
             else None, "note": SIMULATED_NOTE if survey.is_simulated else ""}
+
+
+@router.get("/cities/{code}/surveys/{slug}/results.csv",
+            summary="Weighted results of a survey as CSV (one row per question, scope, answer)")
+def results_csv(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    import csv
+    import io
+
+    city = places.get_city(code, request.user)
+    survey = queries.get_survey(city, slug, request.user)
+    buffer = io.StringIO()
+    fields = ["question", "scope", "district", "answer", "share", "low", "high", "n",
+              "small_sample", "simulated"]
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(queries.results_rows(survey))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{city.code}-{survey.slug}.csv"'
+    return response
 
 
 @router.post("/cities/{code}/surveys/{slug}/results", response={200: dict}, auth=write_auth,

@@ -357,3 +357,29 @@ def mentor_suggestions(city: Any, user: Any = None) -> list[dict[str, Any]]:
                        "indicator": indicator.code, "indicator_name": indicator.name,
                        "theme": indicator.theme, "candidates": candidates})
     return result
+
+
+def results_rows(survey: Any) -> list[dict[str, Any]]:
+    """A survey's stored results as flat rows (CSV export): one per question, scope and answer."""
+    results = survey.results or {"items": []}
+    rows = []
+    for item in results["items"]:
+        scopes = [("city", "", item["city"])] + [
+            ("district", d["district"], d) for d in item.get("districts", [])
+        ]
+        for scope, district, dist in scopes:
+            for share in dist.get("shares", []):
+                rows.append({
+                    "question": item["key"], "scope": scope, "district": district,
+                    "answer": share["code"], "share": share["share"], "low": share["low"],
+                    "high": share["high"], "n": dist["n"], "small_sample": dist["small_sample"],
+                    "simulated": survey.is_simulated,
+                })
+            if dist.get("mean") is not None:
+                rows.append({
+                    "question": item["key"], "scope": scope, "district": district,
+                    "answer": "mean", "share": dist["mean"], "low": dist["mean_low"],
+                    "high": dist["mean_high"], "n": dist["n"],
+                    "small_sample": dist["small_sample"], "simulated": survey.is_simulated,
+                })
+    return rows
