@@ -76,6 +76,20 @@ def _plain_field(value: str, field: str, low: int, high: int) -> str:
     return cleaned
 
 
+def _title_and_body(title: str, body: str, errors: dict[str, str]) -> tuple[str, str]:
+    """An idea's title and body, cleaned; what is wrong with either is added to ``errors`` so
+    that one refusal names both."""
+    try:
+        title = _plain_field(title, "title", TITLE_MIN, TITLE_MAX)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    try:
+        body = _text_field(body, "body", BODY_MIN, BODY_MAX)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    return title, body
+
+
 def _log(
     idea: Idea | None,
     kind: str,

@@ -21,14 +21,9 @@ from urbis.engagement.models import (
 )
 from urbis.engagement.queries import is_editable
 from urbis.engagement.services.common import (
-    BODY_MAX,
-    BODY_MIN,
-    TITLE_MAX,
-    TITLE_MIN,
     _lock_idea,
-    _plain_field,
     _require_signed_in,
-    _text_field,
+    _title_and_body,
 )
 from urbis.engagement.services.notifications import notify
 from urbis.engagement.text import render_markdown
@@ -65,14 +60,7 @@ def submit_idea(
     ratelimits.hit("idea", user=by, ip=ip)
 
     errors: dict[str, str] = {}
-    try:
-        title = _plain_field(title, "title", TITLE_MIN, TITLE_MAX)
-    except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    try:
-        body = _text_field(body, "body", BODY_MIN, BODY_MAX)
-    except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    title, body = _title_and_body(title, body, errors)
     if category not in Category.values:
         errors["category"] = f"Unknown category {category!r}."
     if kind not in IdeaKind.values:
@@ -153,14 +141,7 @@ def edit_idea(*, by: Any, idea: Idea, title: str, body: str, category: str) -> I
     if idea.author_id != by.pk:
         raise PermissionDenied(_("Only the author may edit an idea."))
     errors: dict[str, str] = {}
-    try:
-        title = _plain_field(title, "title", TITLE_MIN, TITLE_MAX)
-    except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    try:
-        body = _text_field(body, "body", BODY_MIN, BODY_MAX)
-    except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    title, body = _title_and_body(title, body, errors)
     if category not in Category.values:
         errors["category"] = _("Unknown category.")
     if errors:
