@@ -20,7 +20,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from urbis.places.models import City
+from urbis.places.models import ROUTABLE_CODE, City
 
 # Zones looked up during one request, by city code; None outside a request (no caching then).
 _zones: ContextVar[dict[str, zoneinfo.ZoneInfo | None] | None] = ContextVar(
@@ -49,6 +49,9 @@ def city_zone(city: City | str | None) -> zoneinfo.ZoneInfo | None:
         if found is None:
             return None
         code = found.group(1)
+    elif not ROUTABLE_CODE.fullmatch(code):
+        # No city has such a code, and a NUL byte would be a database error on PostgreSQL.
+        return None
     cache = _zones.get()
     if cache is not None and code in cache:
         return cache[code]
