@@ -6,10 +6,10 @@ a cache of each city's balance cube on disk. The cache key is the set of committ
 plus the area figures the balance depends on, so any ingest, removal or area change produces a
 new key and the old cube is never served again.
 
-A few things the pages need are not in the engine's public API; they are here as thin
-adapters over the engine's own SQL, runners and functions: street cells for a month or any
-carrier with their hour-by-hour self-sufficiency (around ``streets.street_cells``), the hourly
-profile of a week, and the list of years stored.
+Every energy rule (SQL, formulas, grid cell codes) is the engine's; this module only feeds
+it Django's data and caches results: street cells for a month or any carrier with their
+hour-by-hour self-sufficiency (around ``streets.street_cells``), the hourly profile of a
+week (from the hourly cubes), and the list of years stored.
 """
 
 from __future__ import annotations
@@ -24,12 +24,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import polars as pl
 import pyarrow as pa
 from django.conf import settings
 from django.db.models import Q, Sum
-from pyproj import Transformer
 
 from urbis.energy.models import PvInstallation
 from urbis.engines.energy import (
@@ -44,14 +42,19 @@ from urbis.engines.energy import (
     make_runner,
 )
 from urbis.engines.energy import street_cells as engine_street_cells
-from urbis.engines.energy.queries import MILLI_WH_PER_KWH
-from urbis.engines.energy.streets import MIN_CONNECTIONS
+from urbis.engines.energy.balance import self_sufficiency_value
+from urbis.engines.energy.queries import (
+    MILLI_WH_PER_KWH,
+    cell_matching_sql,
+    period_meter_totals_sql,
+    profile_sql,
+)
+from urbis.engines.energy.store import ensure_cubes
+from urbis.engines.energy.streets import MIN_CONNECTIONS, cell_codes
 from urbis.places.models import Area as PlaceArea
 from urbis.places.models import City
 
 LEVELS = ("street", "neighbourhood", "district", "city")
-AREA_LEVELS = ("neighbourhood", "district", "city")
-MEASURES = ("consumption", "production", "balance", "self_sufficiency")
 #: Street cells: edge length in metres of the EEA reference grid cells; the smallest number
 #: of connections a published cell may hold is the engine's ``MIN_CONNECTIONS`` (10, as Dutch
 #: grid operators publish small-consumer data only for groups of at least 10).
@@ -198,6 +201,12 @@ def balance(city: City, *, refresh: bool = False) -> EnergyBalance:
     return cube
 
 
+def rebuild_cubes(city: City, *, force: bool = False) -> int:
+    """Write the hourly cubes that stored files lack (all of them with ``force``); returns
+    the number of cube parts written. The balance builds missing ones on first read too."""
+    return ensure_cubes(data_dir(), city.code, force=force)
+
+
 def years(city: City) -> list[int]:
     """The years with readings by the city's clock (stored files record UTC partitions,
     and a local year reaches into the previous one)."""
@@ -208,17 +217,6 @@ def years(city: City) -> list[int]:
 
 
 # --- Hourly profile -----------------------------------------------------------------------
-
-_PROFILE_SQL = """
-SELECT date_trunc('hour', r.ts) AS hour, r.flow AS flow,
-       CAST(sum(CAST(round(r.kwh * 1e6) AS BIGINT)) AS BIGINT) AS energy,
-       max(CASE WHEN r.estimate THEN 1 ELSE 0 END) AS estimated
-FROM hourly_readings r JOIN profile_areas a ON r.area_code = a.area_code
-WHERE r.carrier = 'electricity'
-  AND r.ts >= CAST('{start}' AS TIMESTAMP) AND r.ts < CAST('{end}' AS TIMESTAMP)
-GROUP BY date_trunc('hour', r.ts), r.flow
-ORDER BY hour, flow
-"""
 
 
 @dataclass(frozen=True)
@@ -243,11 +241,8 @@ def hourly_profile(city: City, area_code: str, week_start: datetime) -> HourlyPr
     start = week_start.astimezone(UTC).replace(tzinfo=None)
     local_end = (week_start.replace(tzinfo=None) + timedelta(days=7)).replace(tzinfo=zone)
     end = local_end.astimezone(UTC).replace(tzinfo=None)
-    sql = _PROFILE_SQL.format(
-        start=start.strftime("%Y-%m-%d %H:%M:%S"), end=end.strftime("%Y-%m-%d %H:%M:%S")
-    )
     table = runner().run(
-        sql,
+        profile_sql(start, end),
         data_dir(),
         city.code,
         sorted({start.year, end.year}),
@@ -262,10 +257,10 @@ def hourly_profile(city: City, area_code: str, week_start: datetime) -> HourlyPr
     estimated = False
     for row in frame.iter_rows(named=True):
         hour = row["hour"].replace(tzinfo=None)
-        target = cons if row["flow"] == "consumption" else prod
-        if hour in target:
-            target[hour] = float(row["energy"]) / MILLI_WH_PER_KWH
-        estimated = estimated or bool(row["estimated"] and row["flow"] == "production")
+        if hour in cons:
+            cons[hour] = float(row["consumption"]) / MILLI_WH_PER_KWH
+            prod[hour] = float(row["production"]) / MILLI_WH_PER_KWH
+        estimated = estimated or bool(row["estimated"])
     return HourlyProfile(
         hours=[s.replace(tzinfo=UTC).astimezone(zone).isoformat(timespec="minutes") for s in slots],
         consumption_kwh=[round(cons[s], 3) for s in slots],
@@ -278,29 +273,6 @@ def hourly_profile(city: City, area_code: str, week_start: datetime) -> HourlyPr
 # The engine's ``street_cells`` places meters in cells of the EEA reference grid and withholds
 # cells under the 10-connection threshold. This adapter feeds it per-meter totals for a month
 # or a year and any carrier, and adds each published cell's hour-by-hour self-sufficiency.
-
-_METER_TOTALS_SQL = """
-SELECT meter_id, flow, min(lon) AS lon, min(lat) AS lat,
-       CAST(sum(CAST(round(kwh * 1e6) AS BIGINT)) AS BIGINT) AS energy
-FROM readings
-WHERE {period} {filters} AND meter_id NOT LIKE 'pv-estimate:%'
-GROUP BY meter_id, flow
-"""
-
-_CELL_HOURLY_SQL = """
-WITH per_hour AS (
-    SELECT m.cell AS cell, date_trunc('hour', r.ts) AS hour,
-           sum(CASE WHEN r.flow = 'consumption' THEN CAST(round(r.kwh * 1e6) AS BIGINT)
-                    ELSE 0 END) AS c,
-           sum(CASE WHEN r.flow = 'production' THEN CAST(round(r.kwh * 1e6) AS BIGINT)
-                    ELSE 0 END) AS p
-    FROM hourly_readings r JOIN meter_cells m ON r.meter_id = m.meter_id
-    WHERE r.carrier = 'electricity' AND {period}
-    GROUP BY m.cell, date_trunc('hour', r.ts)
-)
-SELECT cell, CAST(sum(c) AS BIGINT) AS hourly_c, CAST(sum(least(c, p)) AS BIGINT) AS matched
-FROM per_hour GROUP BY cell
-"""
 
 
 def local_period(
@@ -328,17 +300,6 @@ def local_period(
     first = start.astimezone(UTC).year
     last = (end.astimezone(UTC) - timedelta(microseconds=1)).year
     return condition, list(range(first, last + 1))
-
-
-_TO_LAEA = Transformer.from_crs("EPSG:4326", "EPSG:3035", always_xy=True)
-
-
-def _cell_codes(lon: np.ndarray, lat: np.ndarray, size: int) -> list[str]:
-    """The engine's INSPIRE cell code of each point (same grid as ``streets.street_cells``)."""
-    x, y = _TO_LAEA.transform(lon, lat)
-    cx = np.floor(np.asarray(x) / size).astype("int64")
-    cy = np.floor(np.asarray(y) / size).astype("int64")
-    return [f"CRS3035RES{size}mN{b * size}E{a * size}" for a, b in zip(cx, cy, strict=True)]
 
 
 def street_cells(
@@ -371,7 +332,7 @@ def street_cells(
         filters += f" AND carrier = '{carrier}'"
     raw = pl.from_arrow(
         run.run(
-            _METER_TOTALS_SQL.format(period=period, filters=filters),
+            period_meter_totals_sql(period, filters),
             data_dir(),
             city.code,
             partitions,
@@ -400,7 +361,7 @@ def street_cells(
         .agg(pl.col("lon").min(), pl.col("lat").min())
     )
     if shown and located.height:
-        codes = _cell_codes(located["lon"].to_numpy(), located["lat"].to_numpy(), cell_size_m)
+        codes = cell_codes(located["lon"].to_numpy(), located["lat"].to_numpy(), cell_size_m)
         membership = (
             located.select("meter_id")
             .with_columns(cell=pl.Series(codes))
@@ -408,9 +369,7 @@ def street_cells(
         )
         hourly = pl.from_arrow(
             run.run(
-                _CELL_HOURLY_SQL.format(
-                    period=local_period(city.time_zone, year, month, column="r.ts")[0]
-                ),
+                cell_matching_sql(local_period(city.time_zone, year, month, column="r.ts")[0]),
                 data_dir(),
                 city.code,
                 partitions,
@@ -423,7 +382,7 @@ def street_cells(
         )
         assert isinstance(hourly, pl.DataFrame)
         ratio = {
-            r["cell"]: (float(r["matched"] or 0) / float(r["hourly_c"]) if r["hourly_c"] else None)
+            r["cell"]: self_sufficiency_value(r["matched"], r["hourly_c"])
             for r in hourly.iter_rows(named=True)
         }
         for feature in cells.features:

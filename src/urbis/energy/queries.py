@@ -26,6 +26,7 @@ from urbis.energy.models import (
     Season,
 )
 from urbis.engines.energy import CARRIERS, SECTORS, StoredFile, list_files
+from urbis.engines.energy.balance import SELF_SUFFICIENCY_CARRIER, hourly_self_sufficiency
 from urbis.people.permissions import Action, can, cities_where
 from urbis.places.models import Area, AreaLevel, City
 from urbis.places.queries import name_key
@@ -97,7 +98,9 @@ def _select(
     sector: str,
     carrier: str,
 ) -> pl.DataFrame:
-    """Rows of the cube for one period, summed over carriers when ``carrier`` is ``all``."""
+    """Rows of the cube for one period, summed over carriers when ``carrier`` is ``all``;
+    then peaks, self-sufficiency and self-consumption are electricity's (the engine's
+    ``SELF_SUFFICIENCY_CARRIER``: local production is electricity)."""
     cond = (pl.col("sector") == sector) & (pl.col("month") == month)
     if level is not None:
         cond = cond & (pl.col("level") == level)
@@ -106,20 +109,17 @@ def _select(
     picked = frame.filter(cond)
     if carrier != "all":
         return picked.filter(pl.col("carrier") == carrier)
-    electricity = picked.filter(pl.col("carrier") == "electricity").select(
-        "area_code", "year", "month", "peak_import_kw", "peak_export_kw"
+    electricity = picked.filter(pl.col("carrier") == SELF_SUFFICIENCY_CARRIER).select(
+        "area_code", "year", "month", "peak_import_kw", "peak_export_kw",
+        "self_sufficiency", "self_consumption",
     )
     summed = picked.group_by("level", "area_code", "year", "month").agg(
         *[pl.col(f).sum() for f in SUM_FIELDS],
         pl.col("households").first(),
         pl.col("floor_area_m2").first(),
     )
-    hourly_c = pl.col("consumption_kwh") - pl.col("coarse_consumption_kwh")
-    hourly_p = pl.col("production_kwh") - pl.col("coarse_production_kwh")
     consumption = pl.col("consumption_kwh")
     return summed.with_columns(
-        self_sufficiency=_ratio(pl.col("self_consumed_kwh"), hourly_c),
-        self_consumption=_ratio(pl.col("self_consumed_kwh"), hourly_p),
         consumption_per_household_kwh=_ratio(consumption, pl.col("households")),
         consumption_per_m2_kwh=_ratio(consumption, pl.col("floor_area_m2")),
         sector=pl.lit(sector),
@@ -412,15 +412,15 @@ def daily_totals(profile: dict[str, Any]) -> list[dict[str, Any]]:
         by_day.setdefault(hour[:10], []).append((c, p))
     days = []
     for day, pairs in by_day.items():
-        consumption = sum(c for c, _ in pairs)
-        matched = sum(min(c, p) for c, p in pairs)
+        consumption = [c for c, _ in pairs]
+        production = [p for _, p in pairs]
         days.append(
             {
                 "day": day,
                 "hours": len(pairs),
-                "consumption": consumption,
-                "production": sum(p for _, p in pairs),
-                "self_sufficiency": matched / consumption if consumption else None,
+                "consumption": sum(consumption),
+                "production": sum(production),
+                "self_sufficiency": hourly_self_sufficiency(consumption, production),
                 "peak": max(c for c, _ in pairs),
             }
         )

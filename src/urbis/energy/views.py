@@ -78,8 +78,6 @@ def energy_map(request: HttpRequest, code: str) -> HttpResponse:
     measure = _choice(request.GET.get("measure"), [v for v, _l in MEASURES], "consumption")
     sector = _choice(request.GET.get("sector"), ["all", *SECTORS], "all")
     carrier = _choice(request.GET.get("carrier"), ["all", *CARRIERS], "all")
-    if measure == "self_sufficiency":
-        carrier = "electricity" if carrier == "all" else carrier
     params = {"level": level, "measure": measure, "year": year or "", "month": month,
               "sector": sector, "carrier": carrier}
     layer_properties: dict[str, Any] = {}

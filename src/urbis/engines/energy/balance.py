@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,8 +93,43 @@ class EnergyBalance:
         return BalanceRow(**hit.row(0, named=True))
 
 
+#: Local production is electricity (PV), so self-sufficiency and self-consumption are
+#: figures of electricity: over all carriers, they are electricity's.
+SELF_SUFFICIENCY_CARRIER = "electricity"
+
+
 def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     return pl.when(den > 0).then(num / den).otherwise(None)
+
+
+def self_sufficiency(matched: pl.Expr, hourly_consumption: pl.Expr) -> pl.Expr:
+    """Share of hour-by-hour consumption met by local production in the same hour:
+    ``sum over hours of min(consumption, production) / sum of consumption`` (``None``
+    without consumption). ``matched`` is that sum of minima."""
+    return _ratio(matched, hourly_consumption)
+
+
+def self_consumption(matched: pl.Expr, hourly_production: pl.Expr) -> pl.Expr:
+    """Share of hour-by-hour local production used locally in the same hour (``None``
+    without production)."""
+    return _ratio(matched, hourly_production)
+
+
+def hourly_self_sufficiency(
+    consumption: Sequence[float], production: Sequence[float]
+) -> float | None:
+    """:func:`self_sufficiency` of a few hours given as two lists of equal length."""
+    total = sum(consumption)
+    if total <= 0:
+        return None
+    return sum(min(c, p) for c, p in zip(consumption, production, strict=True)) / total
+
+
+def self_sufficiency_value(matched: float | None, hourly_consumption: float | None) -> float | None:
+    """:func:`self_sufficiency` of plain numbers (e.g. a street cell's sums)."""
+    if not hourly_consumption or hourly_consumption <= 0:
+        return None
+    return float(matched or 0) / float(hourly_consumption)
 
 
 def finish_balance(raw: pa.Table, areas: AreaIndex) -> EnergyBalance:
@@ -121,8 +156,8 @@ def finish_balance(raw: pa.Table, areas: AreaIndex) -> EnergyBalance:
         consumption_kwh=(pl.col("hourly_consumption") + pl.col("coarse_consumption")) / scale,
         production_kwh=(pl.col("hourly_production") + pl.col("coarse_production")) / scale,
         self_consumed_kwh=matched,
-        self_sufficiency=_ratio(matched, hourly_c),
-        self_consumption=_ratio(matched, hourly_p),
+        self_sufficiency=self_sufficiency(matched, hourly_c),
+        self_consumption=self_consumption(matched, hourly_p),
         # A kWh summed over one clock hour is that hour's mean power in kW.
         peak_import_kw=pl.when(pl.col("hours") > 0).then(
             pl.max_horizontal(pl.col("peak_import"), pl.lit(0)) / scale
@@ -156,6 +191,7 @@ def energy_balance(
     years: Iterable[int] | None = None,
     engine: str | QueryRunner = "duckdb",
     tz: str = "UTC",
+    source: str = "cube",
     **engine_options: Any,
 ) -> EnergyBalance:
     """Compute the energy balance of a city's stored readings on the chosen engine.
@@ -164,13 +200,15 @@ def energy_balance(
     follow; hours are clock hours either way. ``engine`` is ``"duckdb"`` (default) or
     ``"spark"`` (or a runner object, to reuse a Spark
     session); ``engine_options`` go to the runner (e.g. ``memory_limit="1GB"``,
-    ``temp_dir=...`` for DuckDB, ``master=...`` for Spark).
+    ``temp_dir=...`` for DuckDB, ``master=...`` for Spark). ``source`` is ``"cube"``
+    (default: the hourly cubes written at ingestion, built first for files stored before
+    them) or ``"readings"`` (the raw readings, the source of truth; same figures exactly).
     """
     index = areas if isinstance(areas, AreaIndex) else AreaIndex(areas)
     year_list = sorted({int(y) for y in years}) if years is not None else None
     runner = make_runner(engine, **engine_options)
     raw = runner.run(
-        balance_sql(city, year_list, dialect=runner.name, tz=tz),
+        balance_sql(city, year_list, dialect=runner.name, tz=tz, source=source),
         data_dir,
         city,
         partition_years(year_list, tz),

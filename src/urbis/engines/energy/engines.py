@@ -1,13 +1,15 @@
 """Two thin runners for the same SQL: DuckDB (default, one machine) and Spark (cluster).
 
 A runner registers the store's committed Parquet files as the views of
-:data:`STORE_VIEWS` (all readings; hour-by-hour ones; coarse ones; modelled ones) plus any
+:data:`STORE_VIEWS` (all readings; hour-by-hour ones; coarse ones; modelled ones) and of
+:data:`CUBE_VIEWS` (the files' hourly cubes), each only if the SQL names it, plus any
 small Arrow tables, runs one SQL text and returns an Arrow table.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +18,9 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
+from .cube import empty_cube
 from .model import COARSE_RESOLUTIONS, HOURLY_RESOLUTIONS, EnergyEngineError
-from .store import committed_parts, readings_root
+from .store import committed_cubes, committed_parts, readings_root
 
 ENGINES = ("duckdb", "spark")
 
@@ -42,21 +45,39 @@ STORE_VIEWS: dict[str, StoreView] = {
 }
 
 
+#: The cubes as the queries see them: of every file, or only of the modelled ones.
+CUBE_VIEWS: dict[str, bool] = {"cube": False, "estimated_cube": True}
+
+
 @dataclass(frozen=True)
 class _ViewFiles:
     whole: list[str]  # parts read as they are
     filtered: list[str]  # mixed parts, read through the view's resolution filter
+    empty: pa.Table  # what the view is when it has no file
+
+
+def _named(sql: str | None, name: str) -> bool:
+    return sql is None or re.search(rf"\b{name}\b", sql) is not None
 
 
 def _view_files(
-    data_dir: str | os.PathLike[str], city: str, years: list[int] | None
+    data_dir: str | os.PathLike[str], city: str, years: list[int] | None, sql: str | None
 ) -> dict[str, _ViewFiles]:
-    """The files behind each of :data:`STORE_VIEWS` (the catalogue is read twice, not once
-    per view)."""
+    """The files behind each view of :data:`STORE_VIEWS` and :data:`CUBE_VIEWS` that ``sql``
+    names, or of all of them without ``sql`` (missing cubes are built first)."""
+    files = {}
+    for name, modelled_only in CUBE_VIEWS.items():
+        if _named(sql, name):
+            only = True if modelled_only else None
+            paths = committed_cubes(data_dir, city, years, estimates=only)
+            files[name] = _ViewFiles([p.as_posix() for p in paths], [], empty_cube())
+    wanted = [name for name in STORE_VIEWS if _named(sql, name)]
+    if not wanted:
+        return files
     every = committed_parts(data_dir, city, years)
     modelled = committed_parts(data_dir, city, years, estimates=True)
-    files = {}
-    for name, view in STORE_VIEWS.items():
+    for name in wanted:
+        view = STORE_VIEWS[name]
         whole, filtered = [], []
         for path, kind in modelled if view.modelled_only else every:
             if kind not in view.kinds:
@@ -65,7 +86,7 @@ def _view_files(
                 filtered.append(path.as_posix())
             else:
                 whole.append(path.as_posix())
-        files[name] = _ViewFiles(whole, filtered)
+        files[name] = _ViewFiles(whole, filtered, _empty_readings())
     return files
 
 
@@ -127,7 +148,7 @@ class DuckDBRunner:
         years: list[int] | None,
         tables: Mapping[str, pa.Table],
     ) -> pa.Table:
-        con = self.prepare(data_dir, city, years, tables)
+        con = self.prepare(data_dir, city, years, tables, sql)
         try:
             return con.sql(sql).to_arrow_table()
         finally:
@@ -139,11 +160,12 @@ class DuckDBRunner:
         city: str,
         years: list[int] | None,
         tables: Mapping[str, pa.Table],
+        sql: str | None = None,
     ) -> duckdb.DuckDBPyConnection:
-        """A new connection with the store's views and ``tables`` registered (the caller
-        closes it)."""
+        """A new connection with the store's views (those ``sql`` names, or all) and
+        ``tables`` registered (the caller closes it)."""
         con = self.connect()
-        for name, files in _view_files(data_dir, city, years).items():
+        for name, files in _view_files(data_dir, city, years, sql).items():
             relations = []
             if files.whole:
                 relations.append(con.read_parquet(files.whole, hive_partitioning=True))
@@ -151,7 +173,7 @@ class DuckDBRunner:
                 relation = con.read_parquet(files.filtered, hive_partitioning=True)
                 relations.append(relation.filter(_resolution_filter(STORE_VIEWS[name])))
             if not relations:
-                con.register(name, _empty_readings())
+                con.register(name, files.empty)
                 continue
             combined = relations[0]
             for relation in relations[1:]:
@@ -218,7 +240,7 @@ class SparkRunner:
     ) -> pa.Table:
         spark = self.session()
         reader = spark.read.option("basePath", readings_root(data_dir).as_posix())
-        for name, files in _view_files(data_dir, city, years).items():
+        for name, files in _view_files(data_dir, city, years, sql).items():
             frames = []
             if files.whole:
                 frames.append(reader.parquet(*files.whole))
@@ -231,7 +253,7 @@ class SparkRunner:
                 for other in frames[1:]:
                     frame = frame.unionByName(other)
             else:
-                frame = spark.createDataFrame([], schema=_spark_schema(_empty_readings()))
+                frame = spark.createDataFrame([], schema=_spark_schema(files.empty))
             frame.createOrReplaceTempView(name)
         for name, table in tables.items():
             small = spark.createDataFrame(table.to_pylist(), schema=_spark_schema(table))

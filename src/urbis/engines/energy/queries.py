@@ -7,16 +7,19 @@ Inputs are registered tables:
   daily and annual readings (stored in separate files, so no row needs a resolution test);
 * ``estimated_readings`` — the hour-by-hour readings of the files of modelled readings (PV
   estimates; empty if there are none);
+* ``cube`` / ``estimated_cube`` — the hourly cubes of every committed file / of the files of
+  modelled readings (see :mod:`.cube`);
 * ``area_units`` — ``(area_code, unit_code, unit_level, unit_is_leaf)`` from
   :meth:`AreaIndex.units_table`.
 
-The one pass over the raw readings sums consumption and production per (leaf area, sector,
-carrier, hour); estimated production is summed apart from the few estimate files, per month,
-because a third sum in the big pass cost about 7 % of the balance (store clustered with flow,
-docs/PERFORMANCE.md). Those sums are rounded to
-integer milliwatt-hours, and everything after that is integer arithmetic, so both engines give
-identical figures (their floating-point sums may differ in the last bits, far below
-1 mWh). The Python side turns them back into kWh.
+The balance reads the cubes (``source="cube"``, the default): the cubes of all files are
+summed per (leaf area, sector, carrier, hour) first, and only then does each hour's
+``least(consumption, production)`` count as matched, so two deliveries covering the same
+area and hour are matched together. ``source="readings"`` computes the same cube rows from
+the raw readings in the same query (the source of truth; used to check the cubes). Every
+reading is rounded to integer milliwatt-hours before it is summed
+(:data:`.cube.READING_MWH`), and everything after that is integer arithmetic, so both
+sources and both engines give identical figures. The Python side turns them back into kWh.
 """
 
 from __future__ import annotations
@@ -24,18 +27,18 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Sequence
+from datetime import datetime
 
-from .model import EnergyEngineError
+from .cube import READING_MWH, cube_select
+from .model import ESTIMATE_SOURCE_PREFIX, EnergyEngineError
 from .store import check_city
 
 MILLI_WH_PER_KWH = 1_000_000
 
-_ENERGY = "CAST(round(kwh * 1e6) AS BIGINT)"  # kWh -> integer mWh
+_ENERGY = READING_MWH  # kWh -> integer mWh
 
-
-def _mwh(expr: str) -> str:
-    """A kWh sum as integer milliwatt-hours."""
-    return f"CAST(round({expr} * 1e6) AS BIGINT)"
+#: Where the balance takes its hourly sums from.
+SOURCES = ("cube", "readings")
 
 
 # The SQL is built with f-strings: every interpolated value is a city code checked against
@@ -104,6 +107,7 @@ def balance_sql(
     *,
     dialect: str = "duckdb",
     tz: str = "UTC",
+    source: str = "cube",
 ) -> str:
     """Energy balance cube: one row per (level, area, sector or 'all', carrier, year, month).
 
@@ -118,20 +122,37 @@ def balance_sql(
     such keyword and reuses the shared exchange itself), and the conversion to local time.
     """
     check_time_zone(tz)
+    if source not in SOURCES:
+        raise EnergyEngineError(f"unknown balance source {source!r}; use one of {SOURCES}")
     wanted = sorted({int(y) for y in years}) if years else None
     where = _filters(city, partition_years(wanted, tz))
     keep = f"WHERE year IN ({', '.join(map(str, wanted))})" if wanted else ""
     mat = "MATERIALIZED " if dialect == "duckdb" else ""
     local_hour = _local("hour", tz, dialect)
     local_ts = _local("ts", tz, dialect)
+    # Interpolated: checked city code, int years, constants (see above).
+    if source == "cube":
+        cubes = f"""
+all_cubes AS (SELECT * FROM cube WHERE {where}),
+estimated_cubes AS (
+    SELECT * FROM estimated_cube WHERE {where} AND resolution = 'hourly'
+),"""  # noqa: S608
+    else:
+        readings = f"(SELECT * FROM readings WHERE {where}) r"  # noqa: S608
+        estimated = f"(SELECT * FROM estimated_readings WHERE {where}) r"  # noqa: S608
+        cubes = f"""
+all_cubes AS {mat}({cube_select(readings)}),
+estimated_cubes AS (
+    {cube_select(estimated)}
+),"""
     return f"""
-WITH hourly_leaf AS {mat}(
-    SELECT area_code, sector, carrier, date_trunc('hour', ts) AS hour,
-           {_mwh("sum(CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END)")} AS c,
-           {_mwh("sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END)")} AS p
-    FROM hourly_readings
-    WHERE {where}
-    GROUP BY area_code, sector, carrier, date_trunc('hour', ts)
+WITH {cubes}
+hourly_leaf AS {mat}(
+    SELECT area_code, sector, carrier, ts AS hour,
+           sum(consumption_mwh) AS c, sum(production_mwh) AS p
+    FROM all_cubes
+    WHERE resolution = 'hourly'
+    GROUP BY area_code, sector, carrier, ts
 ),
 leaf_all AS {mat}(
     SELECT area_code, sector, carrier, hour, c, p FROM hourly_leaf
@@ -177,10 +198,9 @@ hourly_periods AS (
 coarse_leaf AS (
     SELECT area_code, sector, carrier, year({local_ts}) AS year,
            CASE WHEN resolution = 'daily' THEN month({local_ts}) ELSE -1 END AS month,
-           {_mwh("sum(CASE WHEN flow = 'consumption' THEN kwh ELSE 0 END)")} AS c,
-           {_mwh("sum(CASE WHEN flow = 'production' THEN kwh ELSE 0 END)")} AS p
-    FROM coarse_readings
-    WHERE {where}
+           sum(consumption_mwh) AS c, sum(production_mwh) AS p
+    FROM all_cubes
+    WHERE resolution <> 'hourly'
     GROUP BY area_code, sector, carrier, year({local_ts}),
              CASE WHEN resolution = 'daily' THEN month({local_ts}) ELSE -1 END
 ),
@@ -198,9 +218,8 @@ coarse_periods AS (
 ),
 estimated_leaf AS (
     SELECT area_code, sector, carrier, year({local_ts}) AS year, month({local_ts}) AS month,
-           {_mwh("sum(kwh)")} AS p_est
-    FROM estimated_readings
-    WHERE {where} AND flow = 'production'
+           sum(production_mwh) AS p_est
+    FROM estimated_cubes
     GROUP BY area_code, sector, carrier, year({local_ts}), month({local_ts})
 ),
 estimated_unit AS (
@@ -245,4 +264,56 @@ FROM readings
 WHERE {where}
 GROUP BY meter_id, flow, carrier
 ORDER BY meter_id, flow, carrier
+"""  # noqa: S608
+
+
+def _utc_literal(moment: datetime) -> str:
+    """A naive UTC datetime as a SQL timestamp literal (both engines)."""
+    return f"CAST('{moment.strftime('%Y-%m-%d %H:%M:%S')}' AS TIMESTAMP)"
+
+
+def profile_sql(start: datetime, end: datetime) -> str:
+    """Electricity consumption and production per hour from ``start`` to ``end`` (naive UTC)
+    of the leaf areas in table ``profile_areas``, from the hourly cubes, in integer mWh;
+    ``estimated`` counts the cube rows of modelled production in that window."""
+    since, until = _utc_literal(start), _utc_literal(end)
+    return f"""
+SELECT c.ts AS hour, CAST(sum(c.consumption_mwh) AS BIGINT) AS consumption,
+       CAST(sum(c.production_mwh) AS BIGINT) AS production,
+       (SELECT count(*) FROM estimated_cube e JOIN profile_areas b ON e.area_code = b.area_code
+        WHERE e.carrier = 'electricity' AND e.resolution = 'hourly'
+          AND e.ts >= {since} AND e.ts < {until}) AS estimated
+FROM cube c JOIN profile_areas a ON c.area_code = a.area_code
+WHERE c.carrier = 'electricity' AND c.resolution = 'hourly' AND c.ts >= {since} AND c.ts < {until}
+GROUP BY c.ts
+ORDER BY hour
+"""  # noqa: S608
+
+
+def period_meter_totals_sql(period: str, filters: str = "") -> str:
+    """Energy per meter and flow, with its location, for readings matching ``period`` (a
+    condition on ``ts`` built from a checked time span) and ``filters``; PV estimates are left
+    out (they are not meters)."""
+    return f"""
+SELECT meter_id, flow, min(lon) AS lon, min(lat) AS lat, CAST(sum({_ENERGY}) AS BIGINT) AS energy
+FROM readings
+WHERE {period} {filters} AND meter_id NOT LIKE '{ESTIMATE_SOURCE_PREFIX}:%'
+GROUP BY meter_id, flow
+"""  # noqa: S608
+
+
+def cell_matching_sql(period: str) -> str:
+    """Per grid cell (table ``meter_cells``: meter_id, cell), hour-by-hour electricity
+    consumption and its part met by production in the same hour and cell, in integer mWh."""
+    return f"""
+WITH per_hour AS (
+    SELECT m.cell AS cell, date_trunc('hour', r.ts) AS hour,
+           sum(CASE WHEN r.flow = 'consumption' THEN {_ENERGY} ELSE 0 END) AS c,
+           sum(CASE WHEN r.flow = 'production' THEN {_ENERGY} ELSE 0 END) AS p
+    FROM hourly_readings r JOIN meter_cells m ON r.meter_id = m.meter_id
+    WHERE r.carrier = 'electricity' AND {period}
+    GROUP BY m.cell, date_trunc('hour', r.ts)
+)
+SELECT cell, CAST(sum(c) AS BIGINT) AS hourly_c, CAST(sum(least(c, p)) AS BIGINT) AS matched
+FROM per_hour GROUP BY cell
 """  # noqa: S608

@@ -4,13 +4,17 @@ Layout under ``<data_dir>/energy/readings``::
 
     city=<code>/year=<yyyy>/<file-hash>.parquet          # one input file's 15-min/hourly readings
     city=<code>/year=<yyyy>/<file-hash>.coarse.parquet   # ... and its daily/annual ones
+    city=<code>/year=<yyyy>/<file-hash>.cube.parquet     # ... summed per area and hour (cube.py)
     _catalogue/city=<code>/<file-hash>.json               # commit record of that input file
 
 Hour-by-hour and coarse readings are kept apart so that the balance's pass over every
 reading needs no per-row test of the resolution (that test cost about 9 % of the balance).
 
 A file's readings count only once its catalogue record exists: the record is written last
-(temp file + atomic rename), so a crash mid-ingest leaves nothing that readers see.
+(temp file + atomic rename), so a crash mid-ingest leaves nothing that readers see. The
+file's cube parts are written in the same commit, before the record; files stored before
+cubes existed get theirs from :func:`ensure_cubes` (on first read, or
+``urbis energy rebuild-cubes``).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .cube import build_cube, write_cube
 from .model import (
     ESTIMATE_SOURCE_PREFIX,
     HOURLY_RESOLUTIONS,
@@ -80,6 +85,19 @@ def part_path(
     data_dir: str | os.PathLike[str], city: str, year: int, file_hash: str, kind: str
 ) -> Path:
     return partition_dir(data_dir, city, year) / f"{file_hash}{PART_SUFFIX[kind]}"
+
+
+CUBE_SUFFIX = ".cube.parquet"
+
+
+def cube_path(data_dir: str | os.PathLike[str], city: str, year: int, file_hash: str) -> Path:
+    """The cube part of one stored file in one year partition (see :mod:`.cube`)."""
+    return partition_dir(data_dir, city, year) / f"{file_hash}{CUBE_SUFFIX}"
+
+
+def record_years(record: StoredFile) -> list[int]:
+    """The year partitions a committed file stored readings in (one cube part each)."""
+    return sorted({year for year, _ in record_parts(record)})
 
 
 def content_hash(path: Path) -> str:
@@ -183,6 +201,61 @@ def committed_paths(
     return [path for path, _ in committed_parts(data_dir, city, years, estimates=estimates)]
 
 
+def committed_cubes(
+    data_dir: str | os.PathLike[str],
+    city: str,
+    years: list[int] | None = None,
+    *,
+    estimates: bool | None = None,
+) -> list[Path]:
+    """The cube parts of a city's committed files (filters as :func:`committed_parts`),
+    building any that is missing first (files stored before cubes existed)."""
+    ensure_cubes(data_dir, city, years)
+    return [
+        cube_path(data_dir, city, year, record.file_hash)
+        for record in list_files(data_dir, city)
+        if estimates is None or record.estimate == estimates
+        for year in record_years(record)
+        if years is None or year in years
+    ]
+
+
+def ensure_cubes(
+    data_dir: str | os.PathLike[str],
+    city: str,
+    years: list[int] | None = None,
+    *,
+    force: bool = False,
+) -> int:
+    """Build the missing cube parts of a city's committed files (all of them if ``force``);
+    returns how many were written. Safe to run beside readers: a cube part is written to a
+    temporary file and renamed into place, and its content depends only on the file's
+    readings."""
+    built = 0
+    for record in list_files(data_dir, city):
+        for year in record_years(record):
+            if years is not None and year not in years:
+                continue
+            target = cube_path(data_dir, city, year, record.file_hash)
+            if target.is_file() and not force:
+                continue
+            parts = [
+                part_path(data_dir, city, y, record.file_hash, kind)
+                for y, kind in record_parts(record)
+                if y == year
+            ]
+            if not all(p.is_file() for p in parts):
+                continue  # withdrawn meanwhile
+            tmp = target.with_name(f".tmp-{uuid.uuid4().hex}{CUBE_SUFFIX}.part")
+            try:
+                write_cube(build_cube(parts), tmp)
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
+            built += 1
+    return built
+
+
 def _atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
@@ -262,13 +335,24 @@ class PendingFile:
         return writer
 
     def commit(self, record: StoredFile, meter_ids: list[str]) -> None:
-        """Make the file's readings visible: parts into place, then the catalogue record."""
+        """Make the file's readings visible: parts and cube parts into place, then the
+        catalogue record."""
         renamed: list[Path] = []
+        cubes: dict[int, Path] = {}
         try:
             for _, writer in self._parts.values():
                 writer.close()
+            for year in sorted({year for year, _ in self._parts}):
+                target = cube_path(self.data_dir, self.city, year, self.file_hash)
+                cubes[year] = target.with_name(f".tmp-{uuid.uuid4().hex}{CUBE_SUFFIX}.part")
+                tmp_parts = [tmp for (y, _), (tmp, _) in self._parts.items() if y == year]
+                write_cube(build_cube(tmp_parts), cubes[year])
             for (year, kind), (tmp, _) in sorted(self._parts.items()):
                 target = part_path(self.data_dir, self.city, year, self.file_hash, kind)
+                os.replace(tmp, target)
+                renamed.append(target)
+            for year, tmp in sorted(cubes.items()):
+                target = cube_path(self.data_dir, self.city, year, self.file_hash)
                 os.replace(tmp, target)
                 renamed.append(target)
             payload = asdict(record)
@@ -280,7 +364,7 @@ class PendingFile:
                 json.dumps(payload),
             )
         except BaseException:
-            for path in renamed:
+            for path in [*renamed, *cubes.values()]:
                 path.unlink(missing_ok=True)
             raise
         self._committed = True
@@ -327,6 +411,9 @@ def remove_file(data_dir: str | os.PathLike[str], city: str, file_hash: str) -> 
             return False
         data = json.loads(record_path.read_text())
         record_path.unlink()  # uncommit first: readers stop seeing the parts at once
-        for year, kind in data.get("parts") or [(y, "mixed") for y in data["years"]]:
+        parts = data.get("parts") or [(y, "mixed") for y in data["years"]]
+        for year, kind in parts:
             part_path(data_dir, city, year, file_hash, kind).unlink(missing_ok=True)
+        for year in {int(y) for y, _ in parts}:
+            cube_path(data_dir, city, year, file_hash).unlink(missing_ok=True)
         return True

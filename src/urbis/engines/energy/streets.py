@@ -26,6 +26,25 @@ _TO_LAEA = Transformer.from_crs("EPSG:4326", "EPSG:3035", always_xy=True)
 _TO_WGS84 = Transformer.from_crs("EPSG:3035", "EPSG:4326", always_xy=True)
 
 
+def grid_indices(lon: Any, lat: Any, cell_size_m: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """Column and row of the EEA reference grid cell of each lon/lat point."""
+    x, y = _TO_LAEA.transform(np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64"))
+    cx = np.floor(np.asarray(x) / cell_size_m).astype("int64")
+    cy = np.floor(np.asarray(y) / cell_size_m).astype("int64")
+    return cx, cy
+
+
+def cell_code(cx: int, cy: int, cell_size_m: int = 100) -> str:
+    """INSPIRE code of a grid cell, e.g. ``CRS3035RES100mN2051200E3612300``."""
+    return f"CRS3035RES{cell_size_m}mN{int(cy) * cell_size_m}E{int(cx) * cell_size_m}"
+
+
+def cell_codes(lon: Any, lat: Any, cell_size_m: int = 100) -> list[str]:
+    """INSPIRE code of the grid cell of each lon/lat point."""
+    cx, cy = grid_indices(lon, lat, cell_size_m)
+    return [cell_code(a, b, cell_size_m) for a, b in zip(cx, cy, strict=True)]
+
+
 @dataclass
 class StreetCells:
     """Published cells as GeoJSON-ready features, plus how much was suppressed."""
@@ -55,11 +74,8 @@ def street_cells(
     frame = frame.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
     if frame.height == 0:
         return StreetCells(cell_size_m=cell_size_m)
-    x, y = _TO_LAEA.transform(frame["lon"].to_numpy(), frame["lat"].to_numpy())
-    frame = frame.with_columns(
-        cx=pl.Series(np.floor(np.asarray(x) / cell_size_m).astype("int64")),
-        cy=pl.Series(np.floor(np.asarray(y) / cell_size_m).astype("int64")),
-    )
+    cx, cy = grid_indices(frame["lon"].to_numpy(), frame["lat"].to_numpy(), cell_size_m)
+    frame = frame.with_columns(cx=pl.Series(cx), cy=pl.Series(cy))
     cells = frame.group_by("cx", "cy").agg(
         connections=pl.col("meter_id").n_unique(),
         consumption_kwh=pl.col("kwh").filter(pl.col("flow") == "consumption").sum(),
@@ -82,7 +98,7 @@ def street_cells(
     lon = np.round(np.asarray(lon).reshape(corner_x.shape), 7)
     lat = np.round(np.asarray(lat).reshape(corner_y.shape), 7)
     for i, row in enumerate(shown.iter_rows(named=True)):
-        code = f"CRS3035RES{cell_size_m}mN{row['cy'] * cell_size_m}E{row['cx'] * cell_size_m}"
+        code = cell_code(row["cx"], row["cy"], cell_size_m)
         ring = [[float(a), float(b)] for a, b in zip(lon[i], lat[i], strict=True)]
         consumption = float(row["consumption_kwh"] or 0.0)
         production = float(row["production_kwh"] or 0.0)

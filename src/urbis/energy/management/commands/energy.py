@@ -1,5 +1,5 @@
-"""``urbis energy ingest|synth|balance|uploads|files|withdraw|resume``: the command line of the
-energy app."""
+"""``urbis energy ingest|synth|balance|uploads|files|withdraw|resume|rebuild-cubes``: the
+command line of the energy app."""
 
 from __future__ import annotations
 
@@ -84,6 +84,13 @@ class Command(BaseCommand):
         )
         withdraw.add_argument("file_hash", help="SHA-256 of the stored file (see `files`)")
         withdraw.add_argument("--city", required=True)
+        cubes = sub.add_parser(
+            "rebuild-cubes",
+            help="write the hourly cubes of stored files that have none (files stored before "
+            "cubes existed); --all rewrites every cube from the raw readings",
+        )
+        cubes.add_argument("--city", required=True)
+        cubes.add_argument("--all", action="store_true", dest="all_cubes")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -104,6 +111,15 @@ class Command(BaseCommand):
             self._import_pv(options)
         elif action == "pv":
             self._pv(options)
+        elif action == "rebuild-cubes":
+            city = _city(options["city"])
+            built = engine.rebuild_cubes(city, force=options["all_cubes"])
+            self.stdout.write(
+                self.style.SUCCESS(
+                    ngettext("%(n)d cube part written.", "%(n)d cube parts written.", built)
+                    % {"n": built}
+                )
+            )
         elif action in {"withdraw", "remove"}:
             city = _city(options["city"])
             try:

@@ -1,0 +1,234 @@
+"""The hourly cubes written at ingestion give the balance of the raw readings, exactly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from urbis.engines.energy import (
+    energy_balance,
+    ingest_file,
+    list_files,
+    remove_file,
+    store_pv_estimates,
+)
+from urbis.engines.energy import store as store_module
+from urbis.engines.energy.model import Area
+from urbis.engines.energy.store import committed_cubes, cube_path, ensure_cubes, readings_root
+from urbis.engines.energy.synth import synth, synthetic_areas
+
+from .conftest import write_csv
+from .test_balance import HEADER, READINGS
+
+
+def exact(data, city, areas, **options) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The balance from the cubes and from the raw readings."""
+    cube = energy_balance(data, city, areas, source="cube", **options).to_polars()
+    raw = energy_balance(data, city, areas, source="readings", **options).to_polars()
+    return cube, raw
+
+
+def assert_same(cube: pl.DataFrame, raw: pl.DataFrame) -> None:
+    assert cube.height == raw.height > 0
+    assert cube.equals(raw), cube.join(raw, on=cube.columns, how="anti")
+
+
+def test_ingest_writes_one_cube_part_per_year(tmp_path, areas):
+    data = tmp_path / "d"
+    report = ingest_file(
+        write_csv(tmp_path / "r.csv", READINGS, HEADER), city="bcn", areas=areas, data_dir=data
+    )
+    assert report.ok
+    cubes = committed_cubes(data, "bcn")
+    # The annual gas reading starts on 2024-01-01 +01:00, in the 2023 (UTC) partition.
+    assert sorted(p.parent.name for p in cubes) == ["year=2023", "year=2024"]
+    rows = pl.concat([pl.read_parquet(p) for p in cubes])
+    hour8 = rows.filter(
+        (pl.col("area_code") == "N1")
+        & (pl.col("resolution") == "hourly")
+        & (pl.col("ts") == datetime(2024, 6, 1, 8))
+    ).sort("sector")
+    # Four 15-minute readings of 0.125 kWh are one hour of 0.5 kWh, in integer mWh.
+    assert hour8.select("sector", "consumption_mwh", "production_mwh").rows() == [
+        ("commercial", 500_000, 0),
+        ("residential", 1_000_000, 3_000_000),
+    ]
+
+
+def test_balance_from_cubes_equals_balance_from_readings(tmp_path, areas):
+    data = tmp_path / "d"
+    assert ingest_file(
+        write_csv(tmp_path / "r.csv", READINGS, HEADER), city="bcn", areas=areas, data_dir=data
+    ).ok
+    with_pv = [
+        Area(a.code, a.level, a.parent_code, a.geometry, a.households, a.floor_area_m2, 50.0)
+        if a.code == "N2"
+        else a
+        for a in areas
+    ]
+    assert store_pv_estimates(data, "bcn", with_pv, 2024)
+    for tz in ("UTC", "Europe/Madrid"):
+        cube, raw = exact(data, "bcn", with_pv, tz=tz)
+        assert cube["estimated_production_kwh"].max() > 0
+        assert cube["coarse_consumption_kwh"].max() > 0
+        assert_same(cube, raw)
+
+
+def test_two_deliveries_of_the_same_area_and_hour_are_matched_together(tmp_path, areas):
+    """One delivery holds N1's consumption at 08:00, another its production: the hour's
+    self-consumed energy is min(sum of consumption, sum of production) over both files,
+    not the sum of each file's min (which would be 0 + 0)."""
+    data = tmp_path / "d"
+    consumption = ["m1;2024-06-01T08:00:00Z;2;kWh;consumption;residential;electricity;N1;hourly"]
+    production = ["m2;2024-06-01T08:00:00Z;3;kWh;production;residential;electricity;N1;hourly"]
+    for name, lines in (("c.csv", consumption), ("p.csv", production)):
+        assert ingest_file(
+            write_csv(tmp_path / name, lines, HEADER), city="bcn", areas=areas, data_dir=data
+        ).ok
+    assert len(committed_cubes(data, "bcn")) == 2
+    cube, raw = exact(data, "bcn", areas)
+    assert_same(cube, raw)
+    row = energy_balance(data, "bcn", areas).row("N1", 2024)
+    assert row is not None
+    assert row.self_consumed_kwh == 2.0
+    assert row.self_sufficiency == 1.0
+    assert row.peak_export_kw == 1.0
+
+
+def test_withdrawn_delivery_takes_its_cube_with_it(tmp_path, areas):
+    data = tmp_path / "d"
+    first = ["m1;2024-06-01T08:00:00Z;2;kWh;consumption;residential;electricity;N1;hourly"]
+    second = ["m2;2024-06-01T08:00:00Z;3;kWh;consumption;residential;electricity;N1;hourly"]
+    reports = [
+        ingest_file(write_csv(tmp_path / n, lines, HEADER), city="bcn", areas=areas, data_dir=data)
+        for n, lines in (("a.csv", first), ("b.csv", second))
+    ]
+    assert all(r.ok for r in reports)
+    assert energy_balance(data, "bcn", areas).row("N1", 2024).consumption_kwh == 5.0
+    assert remove_file(data, "bcn", reports[1].file_hash)
+    assert not cube_path(data, "bcn", 2024, reports[1].file_hash).exists()
+    assert energy_balance(data, "bcn", areas).row("N1", 2024).consumption_kwh == 2.0
+
+
+def test_files_stored_before_cubes_get_theirs_on_first_read(tmp_path, areas):
+    data = tmp_path / "d"
+    assert ingest_file(
+        write_csv(tmp_path / "r.csv", READINGS, HEADER), city="bcn", areas=areas, data_dir=data
+    ).ok
+    before = energy_balance(data, "bcn", areas).to_polars()
+    for path in readings_root(data).rglob("*.cube.parquet"):
+        path.unlink()  # a store written before cubes existed
+    assert energy_balance(data, "bcn", areas).to_polars().equals(before)
+    assert len(list(readings_root(data).rglob("*.cube.parquet"))) == 2
+    # Rebuilding on request writes every part again, with the same content.
+    assert ensure_cubes(data, "bcn") == 0
+    assert ensure_cubes(data, "bcn", force=True) == 2
+    assert energy_balance(data, "bcn", areas).to_polars().equals(before)
+
+
+def test_a_failed_commit_leaves_neither_readings_nor_cube(tmp_path, areas, monkeypatch):
+    data = tmp_path / "d"
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store_module, "_atomic_write_text", broken)
+    with pytest.raises(OSError, match="disk full"):
+        ingest_file(
+            write_csv(tmp_path / "r.csv", READINGS, HEADER), city="bcn", areas=areas, data_dir=data
+        )
+    assert list_files(data, "bcn") == []
+    assert not [p for p in readings_root(data).rglob("*") if p.is_file() and "lock" not in p.name]
+
+
+def test_demo_like_city_cubes_equal_readings(tmp_path):
+    areas = synthetic_areas("syn", districts=2, neighbourhoods_per_district=3)
+    for path in synth(
+        40, 2023, out_dir=tmp_path / "in", city="syn", areas=areas, meters_per_file=15
+    ):
+        assert ingest_file(path, city="syn", areas=areas, data_dir=tmp_path / "d").ok
+    assert len(list_files(tmp_path / "d", "syn")) == 3
+    for tz in ("UTC", "Europe/Madrid"):
+        cube, raw = exact(tmp_path / "d", "syn", areas, tz=tz)
+        assert cube["self_consumed_kwh"].max() > 0
+        assert_same(cube, raw)
+
+
+_AREAS = ("N1", "N2")
+_START = datetime(2024, 12, 31, 20, tzinfo=UTC)  # crosses a year and a local midnight
+
+
+@st.composite
+def deliveries(draw):
+    """A few deliveries, each of distinct meters, that may share areas and hours."""
+    files = []
+    for f in range(draw(st.integers(1, 3))):
+        lines = []
+        for m in range(draw(st.integers(1, 3))):
+            flow = draw(st.sampled_from(("consumption", "production")))
+            area = draw(st.sampled_from(_AREAS))
+            sector = draw(st.sampled_from(("residential", "commercial")))
+            resolution = draw(st.sampled_from(("hourly", "15min", "daily")))
+            step = {"hourly": 60, "15min": 15, "daily": 1440}[resolution]
+            offset = draw(st.integers(0, 6)) * 15 if resolution != "daily" else 0
+            start = _START + timedelta(minutes=offset // step * step)
+            for i in range(draw(st.integers(1, 8))):
+                ts = (start + timedelta(minutes=step * i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                kwh = draw(st.decimals(0, 50, places=draw(st.integers(0, 7)), allow_nan=False))
+                lines.append(
+                    f"f{f}m{m};{ts};{kwh};kWh;{flow};{sector};electricity;{area};{resolution}"
+                )
+        files.append(lines)
+    return files
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(files=deliveries())
+def test_random_deliveries_cubes_equal_readings(tmp_path_factory, areas, files):
+    work = tmp_path_factory.mktemp("random")
+    for number, lines in enumerate(files):
+        report = ingest_file(
+            write_csv(work / f"f{number}.csv", lines, HEADER),
+            city="bcn",
+            areas=areas,
+            data_dir=work / "d",
+        )
+        assert report.ok, report.errors
+    for tz in ("UTC", "Europe/Madrid"):
+        cube, raw = exact(work / "d", "bcn", areas, tz=tz)
+        assert_same(cube, raw)
+
+
+@pytest.mark.spark
+def test_cubes_equal_readings_on_spark(tmp_path):
+    import importlib.util
+    import shutil
+
+    from .test_spark import _missing
+
+    if importlib.util.find_spec("pyspark") is None or shutil.which("java") is None:
+        _missing("Spark needs pyspark and a Java runtime")
+    from urbis.engines.energy import SparkRunner
+
+    areas = synthetic_areas("syn", districts=2, neighbourhoods_per_district=2)
+    data = tmp_path / "d"
+    for path in synth(
+        20, 2023, out_dir=tmp_path / "in", city="syn", areas=areas, meters_per_file=10
+    ):
+        assert ingest_file(path, city="syn", areas=areas, data_dir=data).ok
+    runner = SparkRunner(master="local[2]")
+    try:
+        spark_cube, spark_raw = exact(data, "syn", areas, engine=runner, tz="Europe/Madrid")
+    finally:
+        runner.stop()
+    duck_cube, _ = exact(data, "syn", areas, tz="Europe/Madrid")
+    assert_same(spark_cube, spark_raw)
+    assert_same(spark_cube, duck_cube)
