@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.test_accessibility import axe_violations
+from tests.a11y import pages_with_violations
 from urbis.engagement import demo
 from urbis.engagement.models import Idea, Study, Workshop
 
@@ -26,8 +26,7 @@ def test_engagement_pages_have_no_wcag_violations(
     concept = Study.objects.get(city=paris, kind="concept")
     assert workshop is not None
     login_page(make_user("admin", barcelona))
-    found = {}
-    for path in [
+    found = pages_with_violations(page, live_server.url, [
         "/cities/barcelona/engagement/",
         "/cities/barcelona/engagement/p/barris-en-transicio/?sort=fair",
         "/cities/barcelona/engagement/p/barris-en-transicio/new/",
@@ -40,9 +39,5 @@ def test_engagement_pages_have_no_wcag_violations(
         "/accounts/privacy/",
         "/cities/barcelona/engagement/new-process/",
         "/cities/barcelona/engagement/new-study/",
-    ]:
-        page.goto(f"{live_server.url}{path}")
-        violations = axe_violations(page)
-        if violations:
-            found[path] = violations
+    ])
     assert found == {}

@@ -70,20 +70,15 @@ def test_strategy_page_draws_each_target_against_its_path(page: Any, live_server
     assert page.get_by_role("link", name="Solar roofs").count() == 1
 
     # The strategy's public pages meet WCAG 2.1 A and AA (axe-core).
-    from tests.web.test_accessibility import axe_violations
+    from tests.a11y import pages_with_violations
 
     action = target.strategy.actions.get()
-    found = {}
-    for path in (
+    found = pages_with_violations(page, live_server.url, [
         target.strategy.get_absolute_url(), target.get_absolute_url(),
         action.get_absolute_url(), f"{target.strategy.get_absolute_url()}actions/",
         "/network/", "/indicators/", "/compare/indicators/urbis-ghg-emissions/",
         "/cities/barcelona/indicators/",
-    ):
-        page.goto(f"{live_server.url}{path}")
-        violations = axe_violations(page)
-        if violations:
-            found[path] = violations
+    ])
     assert found == {}
 
 
@@ -115,15 +110,12 @@ def test_editor_edits_a_target_and_sees_it_in_the_history(
     assert "2" in row.inner_text() and "1.8" in row.inner_text()
 
     # The editing pages meet WCAG 2.1 A and AA too.
-    from tests.web.test_accessibility import axe_violations
+    from tests.a11y import pages_with_violations
 
     strategy = target.strategy
-    found = {}
-    for path in (f"{target.get_absolute_url()}edit/", f"{strategy.get_absolute_url()}edit/",
-                 f"{strategy.get_absolute_url()}actions/new/",
-                 f"{strategy.get_absolute_url()}reports/", "/cities/barcelona/indicators/"):
-        page.goto(f"{live_server.url}{path}")
-        violations = axe_violations(page)
-        if violations:
-            found[path] = violations
+    found = pages_with_violations(page, live_server.url, [
+        f"{target.get_absolute_url()}edit/", f"{strategy.get_absolute_url()}edit/",
+        f"{strategy.get_absolute_url()}actions/new/",
+        f"{strategy.get_absolute_url()}reports/", "/cities/barcelona/indicators/",
+    ])
     assert found == {}
