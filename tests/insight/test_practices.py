@@ -127,3 +127,21 @@ def test_api_writes_refused_without_the_role(
                       content_type="application/json")
     assert bad.status_code == 422 and not CaseStudy.objects.exists()
     assert editor.delete("/api/v1/cities/barcelona/pilots/p").status_code == 204
+
+
+def test_action_page_shows_what_others_did(
+    barcelona: Any, paris: Any, client_for: Callable[..., Any]
+) -> None:
+    from urbis.strategy.models import Action, Strategy, Theme
+
+    strategy = Strategy.objects.create(city=paris, slug="plan", title="Plan", start_year=2024,
+                                       end_year=2030, is_published=True)
+    theme = Theme.objects.create(strategy=strategy, kind="mobility", name="Mobility")
+    action = Action.objects.create(strategy=strategy, theme=theme, title="Calmer streets")
+    services.create_case_study(by=None, operator=True, city=barcelona,
+                               **{**CASE, "theme": "mobility", "title": "Superblocks"})
+    services.create_case_study(by=None, operator=True, city=barcelona,
+                               **{**CASE, "slug": "e", "theme": "energy", "title": "Solar"})
+    assert [c.title for c in queries.others_did(action)] == ["Superblocks"]
+    page = client_for(None).get(action.get_absolute_url()).content.decode()
+    assert "What others did about this" in page and "Superblocks" in page and "Solar" not in page

@@ -12,3 +12,12 @@ from django.utils.translation import gettext as _
 def city_links(request: HttpRequest, city: Any) -> list[dict[str, Any]]:
     return [{"url": reverse("insight:city", args=[city.code]),
              "label": _("Community insight: methods used, surveys, participation")}]
+
+
+def action_sections(request: HttpRequest, action: Any) -> list[dict[str, Any]]:
+    from urbis.insight import queries
+
+    cases = queries.others_did(action)
+    if not cases:
+        return []
+    return [{"template": "insight/_action_section.html", "case_studies": cases}]

@@ -383,3 +383,17 @@ def results_rows(survey: Any) -> list[dict[str, Any]]:
                     "small_sample": dist["small_sample"], "simulated": survey.is_simulated,
                 })
     return rows
+
+
+def others_did(action: Any) -> list[Any]:
+    """"What others did about this": case studies linked to the action, then other cities'
+    case studies on the action's theme (its strategy theme's kind)."""
+    from django.db.models import Q
+
+    from urbis.insight.models import CaseStudy
+
+    kind = action.theme.kind if action.theme_id else None
+    match = Q(actions=action)
+    if kind:
+        match |= Q(theme=kind) & ~Q(city_id=action.strategy.city_id)
+    return list(CaseStudy.objects.filter(match).select_related("city").distinct()[:10])
