@@ -27,7 +27,12 @@ def test_comparison_chart_draws_and_pages_are_accessible(
     assert chart.get_attribute("data-drawn") == "3"
     assert errors == []
     assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/insight/participation/")
+    drawn = page.locator("#participation-chart[data-drawn]")
+    drawn.wait_for()
+    assert int(drawn.get_attribute("data-drawn") or 0) >= 2 and errors == []
     for url in ("/cities/paris/surveys/attitudes-2026/results/", "/insight/methods/?goal=test",
-                "/cities/barcelona/insight/"):
+                "/cities/barcelona/insight/", "/insight/participation/",
+                "/insight/case-studies/barcelona-superblocks/"):
         page.goto(f"{live_server.url}{url}")
         assert axe_violations(page) == [], url

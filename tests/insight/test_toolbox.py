@@ -96,3 +96,17 @@ def test_participation_per_thousand_residents(
     assert row["survey_responses_per_1000"] == pytest.approx(
         round(3000 / barcelona.population, 3))
     assert row["districts_reached"] == 1 and row["districts"] == 2
+
+
+def test_network_participation_series(
+    open_survey: Any, make_user: Callable[..., Any], client_for: Callable[..., Any]
+) -> None:
+    from urbis.insight import services
+
+    services.submit_response(by=make_user(), survey=open_survey,
+                             answers={"energy-concern.v1": "3"}, **GOOD)
+    series = client_for(None).get("/api/v1/insight/participation").json()
+    barcelona = next(c for c in series if c["city"] == "barcelona")
+    assert [r["survey_responses"] for r in barcelona["years"]] == [1]
+    page = client_for(None).get("/insight/participation/").content.decode()
+    assert 'id="participation-data"' in page and "<table" in page

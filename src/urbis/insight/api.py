@@ -314,3 +314,9 @@ def partnership_create(request: HttpRequest, code: str, body: PartnershipIn) -> 
 def mentors(request: HttpRequest, code: str) -> Any:
     city = places.get_city(code, request.user)
     return queries.mentor_suggestions(city, request.user)
+
+
+@router.get("/insight/participation",
+            summary="Participation series of every city (per year, per 1,000 residents)")
+def network_participation(request: HttpRequest) -> Any:
+    return queries.network_participation(request.user)

@@ -397,3 +397,11 @@ def others_did(action: Any) -> list[Any]:
     if kind:
         match |= Q(theme=kind) & ~Q(city_id=action.strategy.city_id)
     return list(CaseStudy.objects.filter(match).select_related("city").distinct()[:10])
+
+
+def network_participation(user: Any = None) -> list[dict[str, Any]]:
+    """Every visible city's participation series (see :func:`participation`)."""
+    from urbis.places.queries import visible_cities
+
+    return [{"city": c.code, "name": c.name, "population": c.population,
+             "years": participation(c)} for c in visible_cities(user)]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("insight/methods/", views.methods, name="methods"),
     path("insight/comparisons/<str:key>/", views.comparison, name="comparison"),
     path("insight/case-studies/", views.case_studies, name="case_studies"),
+    path("insight/participation/", views.participation, name="participation"),
     path("insight/case-studies/<slug:slug>/", views.case_study, name="case_study"),
     path("cities/<slug:code>/insight/", views.city_insight, name="city"),
     path("cities/<slug:code>/surveys/<slug:slug>/", views.survey, name="survey"),

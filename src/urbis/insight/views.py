@@ -125,3 +125,14 @@ def case_study(request: HttpRequest, slug: str) -> HttpResponse:
     found = queries.get_case_study(slug)
     method = next((m for m in queries.methods() if m["code"] == found.method), None)
     return render(request, "insight/case_study.html", {"case": found, "method": method})
+
+
+def participation(request: HttpRequest) -> HttpResponse:
+    series = queries.network_participation(request.user)
+    years = sorted({row["year"] for city in series for row in city["years"]})
+    chart = {"years": years, "cities": [
+        {"name": city["name"],
+         "values": [next((r["participants_per_1000"] for r in city["years"]
+                          if r["year"] == y), None) for y in years]}
+        for city in series]}
+    return render(request, "insight/participation.html", {"series": series, "chart": chart})
