@@ -63,3 +63,17 @@ def test_only_city_admins_grant_roles(barcelona: City, make_user: Any) -> None:
 def test_unknown_role_is_refused(barcelona: City, make_user: Any) -> None:
     with pytest.raises(ValidationError):
         services.grant_role(by=None, user=make_user(), city=barcelona, role="mayor")
+
+
+def test_only_the_platform_passes_require_unless_platform_without_a_role(
+    barcelona: City, make_user: Any
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from urbis.people.permissions import require_unless_platform
+
+    require_unless_platform(None, Action.ADMINISTER, barcelona)  # a command or the demo loader
+    require_unless_platform(make_user("editor", barcelona), Action.EDIT, barcelona)
+    for user in (make_user("member", barcelona), AnonymousUser()):
+        with pytest.raises(PermissionDenied):
+            require_unless_platform(user, Action.EDIT, barcelona)
