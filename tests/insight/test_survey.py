@@ -242,3 +242,22 @@ def test_one_response_per_account_and_token_under_concurrency(
     results = _in_threads(8, lambda n: _answer(open_survey, None, token=token))
     assert sum(isinstance(r, Response) for r in results) == 1
     assert Response.objects.count() == 2 and Answer.objects.count() == 2
+
+
+def test_questionnaire_builder_page(bank: None, barcelona: Any, make_user: Callable[..., Any],
+                                    client_for: Callable[..., Any]) -> None:
+    url = "/cities/barcelona/surveys/new/"
+    form = {"title": "Mobility 2027", "slug": "mobility-2027", "opens": "2027-01-01T09:00",
+            "closes": "2027-02-01T09:00", "questions": ["mobility-main-mode.v1",
+                                                        "trust-city-climate.v1"],
+            "required": ["mobility-main-mode.v1"]}
+    assert client_for(make_user("member", barcelona)).post(url, form).status_code == 403
+    assert client_for(None).get(url).status_code == 302  # to the sign-in page
+    editor = client_for(make_user("editor", barcelona))
+    assert editor.get(url).status_code == 200
+    bad = editor.post(url, {**form, "closes": "2026-01-01T09:00", "questions": []})
+    assert bad.status_code == 422 and not Survey.objects.exists()
+    assert editor.post(url, form).status_code == 302
+    survey = Survey.objects.get(slug="mobility-2027")
+    assert [(i.version.key, i.required) for i in survey.items.all()] == [
+        ("mobility-main-mode.v1", True), ("trust-city-climate.v1", False)]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from urbis.insight import queries, services
 from urbis.insight.models import AgeBand, Sex
-from urbis.people.permissions import Action, can
+from urbis.people.permissions import Action, can, require
 from urbis.places import queries as places
 
 
@@ -39,7 +39,8 @@ def methods(request: HttpRequest) -> HttpResponse:
 def city_insight(request: HttpRequest, code: str) -> HttpResponse:
     city = places.get_city(code, request.user)
     return render(request, "insight/city.html", {
-        "city": city, "inventory": queries.inventory(city),
+        "city": city, "can_edit": can(request.user, Action.EDIT, city),
+        "inventory": queries.inventory(city),
         "surveys": queries.visible_surveys(city, request.user),
         "participation": queries.participation(city), "pilots": queries.city_pilots(city),
         "labs": city.living_labs.all(),
@@ -136,3 +137,40 @@ def participation(request: HttpRequest) -> HttpResponse:
                           if r["year"] == y), None) for y in years]}
         for city in series]}
     return render(request, "insight/participation.html", {"series": series, "chart": chart})
+
+
+@login_required
+def survey_new(request: HttpRequest, code: str) -> HttpResponse:
+    """The questionnaire builder: editors pick question versions from the shared bank."""
+    import datetime as dt
+
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        def when(name: str) -> dt.datetime | None:
+            try:
+                value = dt.datetime.fromisoformat(request.POST.get(name, ""))
+            except ValueError:
+                errors[name] = [_("Give a date and time.")]
+                return None
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+        opens, closes = when("opens"), when("closes")
+        chosen = request.POST.getlist("questions")
+        required = set(request.POST.getlist("required"))
+        if not errors and opens and closes:
+            try:
+                survey = services.create_survey(
+                    by=request.user, city=city, slug=request.POST.get("slug", "").strip(),
+                    title=request.POST.get("title", "").strip(), opens=opens, closes=closes,
+                    questions=[(key, key in required) for key in chosen],
+                    by_invitation=request.POST.get("by_invitation") == "on")
+            except ValidationError as error:
+                errors = error.message_dict
+            else:
+                messages.success(request, _("Survey created."))
+                return redirect(survey.get_absolute_url())
+    return render(request, "insight/survey_new.html", {
+        "city": city, "versions": queries.question_versions(), "errors": errors,
+        "posted": request.POST}, status=422 if errors else 200)
