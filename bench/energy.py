@@ -8,6 +8,7 @@ city analyst would write) and, optionally, on Spark local mode.
     .venv/bin/python bench/energy.py --meters 10000 --spark        # ... + Spark local mode
     .venv/bin/python bench/energy.py --scaling 1000,10000,50000 --memory-limit 1GB
     .venv/bin/python bench/energy.py --meters 10000 --json bench/results/energy.json
+    .venv/bin/python bench/energy.py --meters 1000 --delivery --no-pandas  # + a month on top
 
 Results and the commands used are recorded in docs/PERFORMANCE.md.
 """
@@ -184,6 +185,61 @@ def step_balance(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def step_delivery(args: argparse.Namespace) -> dict[str, Any]:
+    """A month's delivery (January of the next year, same meters: 730 hours per meter) on top
+    of the year already stored: its ingest (the hourly cube is written in the same commit)
+    and the balance refreshed from the cubes, against today's full recompute from every raw
+    reading. Works on a copy of the store, so the year's store is left as it was."""
+    import polars as pl
+
+    from urbis.engines.energy import AreaIndex, DuckDBRunner, energy_balance, ingest_file
+    from urbis.engines.energy.synth import synth
+
+    work = Path(args.work)
+    month = work / "delivery" / "january.parquet"
+    if not month.is_file():
+        source = work / "delivery" / "year"
+        paths = synth(
+            args.meters, args.year + 1, out_dir=source, city=CITY, areas=_areas(), seed=1
+        )
+        frame = pl.concat([pl.read_parquet(p) for p in paths]).filter(
+            pl.col("timestamp").dt.month() == 1
+        )
+        frame.write_parquet(month)
+        shutil.rmtree(source)
+    data = work / "data-delivery"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(work / "data", data)
+    index = AreaIndex(_areas())
+    runner = DuckDBRunner(memory_limit=args.memory_limit)
+    energy_balance(data, CITY, index, engine=runner)  # cubes of the year built beforehand
+    start, cpu0 = time.perf_counter(), _cpu_seconds()
+    report = ingest_file(month, city=CITY, areas=index, data_dir=data)
+    ingest_s, ingest_cpu = time.perf_counter() - start, _cpu_seconds() - cpu0
+    if report.status != "stored":
+        raise SystemExit(f"ingest failed: {report.errors[:5]}")
+    timings: dict[str, list[float]] = {"cube": [], "readings": []}
+    frames = {}
+    for _ in range(args.repeat):
+        for source in ("cube", "readings"):
+            start = time.perf_counter()
+            frames[source] = energy_balance(data, CITY, index, engine=runner, source=source)
+            timings[source].append(time.perf_counter() - start)
+    median = {k: sorted(v)[len(v) // 2] for k, v in timings.items()}
+    shutil.rmtree(data)
+    return {
+        "rows": report.rows,
+        "store_rows": _store_rows(work / "data") + report.rows,
+        "ingest_seconds": ingest_s,
+        "ingest_cpu_seconds": ingest_cpu,
+        "balance_from_cubes_seconds": median["cube"],
+        "balance_from_readings_seconds": median["readings"],
+        "seconds": ingest_s + median["cube"],
+        "cpu_seconds": ingest_cpu,
+        "same_figures": frames["cube"].to_polars().equals(frames["readings"].to_polars()),
+    }
+
+
 def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
     """The same balance written the way an analyst would with pandas (hourly data only,
     which is all the synthetic city has; no coarse readings, no estimates)."""
@@ -314,6 +370,7 @@ STEPS = {
     "balance": step_balance,
     "pandas": step_pandas,
     "spark": step_spark,
+    "delivery": step_delivery,
 }
 
 
@@ -413,6 +470,8 @@ def bench_one(args: argparse.Namespace, meters: int, with_pandas: bool) -> dict[
             )
     if args.spark:
         out["balance_spark"] = run_child("spark", args, meters=meters, work=work)
+    if args.delivery:
+        out["delivery"] = run_child("delivery", args, meters=meters, work=work)
     return out
 
 
@@ -448,6 +507,18 @@ def print_table(results: list[dict[str, Any]]) -> None:
                 f"faster (wall clock), {res['duckdb_vs_pandas_cpu']:.1f}x less CPU time; "
                 f"same city figures: {res['same_figures']}"
             )
+        d = res.get("delivery")
+        if d and "error" not in d:
+            print(
+                f"{res['meters']:>8} a month's delivery ({d['rows']:,} readings) on "
+                f"{d['store_rows']:,}: ingest + cube {d['ingest_seconds']:.2f} s, balance from "
+                f"cubes {d['balance_from_cubes_seconds']:.2f} s, full recompute from readings "
+                f"{d['balance_from_readings_seconds']:.2f} s "
+                f"({d['balance_from_readings_seconds'] / d['balance_from_cubes_seconds']:.1f}x); "
+                f"same figures: {d['same_figures']}"
+            )
+        elif d:
+            print(f"{res['meters']:>8} delivery {d['error']}")
 
 
 def main() -> None:
@@ -467,6 +538,11 @@ def main() -> None:
         type=int,
         default=None,
         help="build stores larger than this meter count by copying its store (balance only)",
+    )
+    parser.add_argument(
+        "--delivery",
+        action="store_true",
+        help="also a month's delivery on top of the stored year: ingest + cube + balance",
     )
     parser.add_argument("--json", default=None, help="write results to this JSON file")
     parser.add_argument("--child", choices=sorted(STEPS), help=argparse.SUPPRESS)
