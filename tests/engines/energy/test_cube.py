@@ -207,28 +207,54 @@ def test_random_deliveries_cubes_equal_readings(tmp_path_factory, areas, files):
         assert_same(cube, raw)
 
 
-@pytest.mark.spark
-def test_cubes_equal_readings_on_spark(tmp_path):
+@pytest.fixture(scope="module")
+def spark_runner():
     import importlib.util
     import shutil
+
+    from urbis.engines.energy import SparkRunner
 
     from .test_spark import _missing
 
     if importlib.util.find_spec("pyspark") is None or shutil.which("java") is None:
         _missing("Spark needs pyspark and a Java runtime")
-    from urbis.engines.energy import SparkRunner
+    runner = SparkRunner(master="local[2]")
+    yield runner
+    runner.stop()
 
+
+@pytest.mark.spark
+def test_cubes_equal_readings_on_spark(tmp_path, spark_runner):
     areas = synthetic_areas("syn", districts=2, neighbourhoods_per_district=2)
     data = tmp_path / "d"
     for path in synth(
         20, 2023, out_dir=tmp_path / "in", city="syn", areas=areas, meters_per_file=10
     ):
         assert ingest_file(path, city="syn", areas=areas, data_dir=data).ok
-    runner = SparkRunner(master="local[2]")
-    try:
-        spark_cube, spark_raw = exact(data, "syn", areas, engine=runner, tz="Europe/Madrid")
-    finally:
-        runner.stop()
+    spark_cube, spark_raw = exact(data, "syn", areas, engine=spark_runner, tz="Europe/Madrid")
     duck_cube, _ = exact(data, "syn", areas, tz="Europe/Madrid")
     assert_same(spark_cube, spark_raw)
     assert_same(spark_cube, duck_cube)
+
+
+@pytest.mark.spark
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(files=deliveries())
+def test_random_deliveries_cubes_equal_readings_on_spark(
+    tmp_path_factory, areas, spark_runner, files
+):
+    work = tmp_path_factory.mktemp("random-spark")
+    for number, lines in enumerate(files):
+        assert ingest_file(
+            write_csv(work / f"f{number}.csv", lines, HEADER),
+            city="bcn",
+            areas=areas,
+            data_dir=work / "d",
+        ).ok
+    cube, raw = exact(work / "d", "bcn", areas, engine=spark_runner, tz="Europe/Madrid")
+    assert_same(cube, raw)
+    assert_same(cube, exact(work / "d", "bcn", areas, tz="Europe/Madrid")[0])
