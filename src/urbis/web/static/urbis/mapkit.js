@@ -29,14 +29,26 @@
         icon: L.divIcon({ className: "map-label " + (className || ""), html: textNode(name), iconSize: null }),
         interactive: false, keyboard: false
       });
-      labels.push({ marker: marker, shape: shape, width: Math.min(name.length * 6.5, 90) });
+      labels.push({ marker: marker, shape: shape, text: name.length * 7.2 });
     });
     var group = L.layerGroup().addTo(map);
+    // A name is shown where its shape is wide enough on screen and it would not cover a name
+    // already placed; larger places are placed first, and more names fit as one zooms in.
     function update() {
-      labels.forEach(function (label) {
+      var placed = [];
+      var sized = labels.map(function (label) {
         var b = label.shape.getBounds();
-        var px = map.latLngToContainerPoint(b.getNorthEast()).x - map.latLngToContainerPoint(b.getSouthWest()).x;
-        var show = px >= label.width * 0.6;
+        var ne = map.latLngToContainerPoint(b.getNorthEast());
+        var sw = map.latLngToContainerPoint(b.getSouthWest());
+        return { label: label, width: ne.x - sw.x, area: (ne.x - sw.x) * (sw.y - ne.y) };
+      }).sort(function (a, b) { return b.area - a.area; });
+      sized.forEach(function (item) {
+        var label = item.label;
+        var at = map.latLngToContainerPoint(label.marker.getLatLng());
+        var box = { x0: at.x - label.text / 2 - 2, x1: at.x + label.text / 2 + 2, y0: at.y - 9, y1: at.y + 9 };
+        var free = placed.every(function (o) { return box.x1 < o.x0 || box.x0 > o.x1 || box.y1 < o.y0 || box.y0 > o.y1; });
+        var show = item.width >= Math.min(label.text, 90) * 0.6 && free;
+        if (show) { placed.push(box); }
         if (show && !group.hasLayer(label.marker)) { group.addLayer(label.marker); }
         if (!show && group.hasLayer(label.marker)) { group.removeLayer(label.marker); }
       });
