@@ -99,6 +99,24 @@ def test_two_deliveries_of_the_same_area_and_hour_are_matched_together(tmp_path,
     assert row.peak_export_kw == 1.0
 
 
+def test_readings_below_one_milliwatt_hour_add_up_alike_in_cubes_and_readings(tmp_path, areas):
+    """Every reading is rounded to integer mWh before it is summed, so two deliveries of
+    0.4 mWh in the same area and hour count 0 from their cubes and from their readings
+    alike (rounding each file's sum instead would give 0 + 0 against 1)."""
+    data = tmp_path / "d"
+    for name, meter in (("a.csv", "m1"), ("b.csv", "m2")):
+        line = (
+            f"{meter};2024-06-01T08:00:00Z;0,0000004;kWh;consumption;residential;"
+            "electricity;N1;hourly"
+        )
+        assert ingest_file(
+            write_csv(tmp_path / name, [line], HEADER), city="bcn", areas=areas, data_dir=data
+        ).ok
+    cube, raw = exact(data, "bcn", areas)
+    assert_same(cube, raw)
+    assert energy_balance(data, "bcn", areas).row("N1", 2024).consumption_kwh == 0.0
+
+
 def test_withdrawn_delivery_takes_its_cube_with_it(tmp_path, areas):
     data = tmp_path / "d"
     first = ["m1;2024-06-01T08:00:00Z;2;kWh;consumption;residential;electricity;N1;hourly"]
@@ -178,7 +196,10 @@ def deliveries(draw):
             start = _START + timedelta(minutes=offset // step * step)
             for i in range(draw(st.integers(1, 8))):
                 ts = (start + timedelta(minutes=step * i)).strftime("%Y-%m-%dT%H:%M:%SZ")
-                kwh = draw(st.decimals(0, 50, places=draw(st.integers(0, 7)), allow_nan=False))
+                kwh = draw(
+                    st.decimals(0, 50, places=draw(st.integers(0, 7)), allow_nan=False)
+                    | st.sampled_from(("0.0000004", "0.0000005", "0.0000006", "1.0000005"))
+                )
                 lines.append(
                     f"f{f}m{m};{ts};{kwh};kWh;{flow};{sector};electricity;{area};{resolution}"
                 )
