@@ -46,6 +46,7 @@ from urbis.engines.energy.balance import self_sufficiency_value
 from urbis.engines.energy.queries import (
     MILLI_WH_PER_KWH,
     cell_matching_sql,
+    local_period,
     period_meter_totals_sql,
     profile_sql,
 )
@@ -273,33 +274,6 @@ def hourly_profile(city: City, area_code: str, week_start: datetime) -> HourlyPr
 # The engine's ``street_cells`` places meters in cells of the EEA reference grid and withholds
 # cells under the 10-connection threshold. This adapter feeds it per-meter totals for a month
 # or a year and any carrier, and adds each published cell's hour-by-hour self-sufficiency.
-
-
-def local_period(
-    tz: str, year: int, month: int = 0, *, column: str = "ts"
-) -> tuple[str, list[int]]:
-    """SQL condition on a UTC timestamp ``column`` for one year or month by the city's clock,
-    and the UTC year partitions that hold it.
-
-    Bounds are worked out once here rather than converting every reading's timestamp.
-    """
-    zone = ZoneInfo(tz)
-    start = datetime(int(year), int(month) or 1, 1, tzinfo=zone)
-    if not month or month == 12:
-        end = datetime(int(year) + 1, 1, 1, tzinfo=zone)
-    else:
-        end = datetime(int(year), int(month) + 1, 1, tzinfo=zone)
-
-    def utc(moment: datetime) -> str:
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-    condition = (
-        f"{column} >= CAST('{utc(start)}' AS TIMESTAMP) "
-        f"AND {column} < CAST('{utc(end)}' AS TIMESTAMP)"
-    )
-    first = start.astimezone(UTC).year
-    last = (end.astimezone(UTC) - timedelta(microseconds=1)).year
-    return condition, list(range(first, last + 1))
 
 
 def street_cells(

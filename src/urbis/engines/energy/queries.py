@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from .cube import READING_MWH, cube_select
 from .model import ESTIMATE_SOURCE_PREFIX, EnergyEngineError
@@ -317,3 +318,30 @@ WITH per_hour AS (
 SELECT cell, CAST(sum(c) AS BIGINT) AS hourly_c, CAST(sum(least(c, p)) AS BIGINT) AS matched
 FROM per_hour GROUP BY cell
 """  # noqa: S608
+
+
+def local_period(
+    tz: str, year: int, month: int = 0, *, column: str = "ts"
+) -> tuple[str, list[int]]:
+    """SQL condition on a UTC timestamp ``column`` for one year or month by the city's clock,
+    and the UTC year partitions that hold it.
+
+    Bounds are worked out once here rather than converting every reading's timestamp.
+    """
+    zone = ZoneInfo(tz)
+    start = datetime(int(year), int(month) or 1, 1, tzinfo=zone)
+    if not month or month == 12:
+        end = datetime(int(year) + 1, 1, 1, tzinfo=zone)
+    else:
+        end = datetime(int(year), int(month) + 1, 1, tzinfo=zone)
+
+    def utc(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    condition = (
+        f"{column} >= CAST('{utc(start)}' AS TIMESTAMP) "
+        f"AND {column} < CAST('{utc(end)}' AS TIMESTAMP)"
+    )
+    first = start.astimezone(UTC).year
+    last = (end.astimezone(UTC) - timedelta(microseconds=1)).year
+    return condition, list(range(first, last + 1))
