@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from urbis.energy import engine
+from urbis.energy import engine, measured
 from urbis.energy.competition import Contender, Standing, leaderboard
 from urbis.energy.models import (
     BestPractice,
@@ -428,20 +428,12 @@ def daily_totals(profile: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def readings_provenance(city: City) -> dict[str, bool]:
-    """Which kinds of meter readings the city's store holds: ``modelled`` (the files the demo
-    loader generated) and ``measured`` (every other ingested file). PV estimates are left out:
-    pages label them where they are shown."""
-    files = [f for f in engine.stored_files(city) if not f.estimate]
-    demo = set(
-        EnergyUpload.objects.filter(
-            city=city, source=EnergyUpload.Source.DEMO,
-            file_hash__in=[f.file_hash for f in files],
-        ).values_list("file_hash", flat=True)
-    )
-    return {
-        "modelled": any(f.file_hash in demo for f in files),
-        "measured": any(f.file_hash not in demo for f in files),
-    }
+    """Which kinds of meter readings the city's store holds: ``modelled`` (the readings the
+    demo generated) and ``measured`` (uploaded files and published measured tables), by the
+    one rule of :func:`urbis.energy.measured.provenance`. PV estimates are left out: pages
+    label them where they are shown."""
+    kinds = set(measured._file_kinds(city).values())
+    return {"modelled": measured.MODELLED in kinds, "measured": measured.MEASURED in kinds}
 
 
 def uploads_for(city: City, user: Any) -> QuerySet[EnergyUpload]:
