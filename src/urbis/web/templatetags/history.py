@@ -40,8 +40,8 @@ def field_value(app_label: str, model: str, name: str, value: str) -> str:
     if value in (None, ""):
         return "—"
     field = _field(app_label, model, name)
-    if field is None:
-        return value
+    if field is None or not getattr(field, "concrete", False):
+        return value  # a relation recorded as names (funding, impacts): shown as stored
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
