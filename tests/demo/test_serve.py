@@ -32,6 +32,7 @@ def free_port() -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.database_independent
 def test_demo_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("URBIS_")}
