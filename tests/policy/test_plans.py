@@ -202,3 +202,20 @@ def test_snapshot_command_writes_today_once(barcelona: City) -> None:
     today = dt.date.today()
     assert FigurePoint.objects.filter(date=today).count() == len(queries.FIGURES)
     assert f"{today} zones_installed: 0" in out.getvalue()
+
+
+def test_figure_points_are_dated_by_the_platform_not_the_requests_city(db: Any) -> None:
+    """A write for a city whose clock is already in tomorrow, then one for a city still in
+    today, date their points alike (one day, the platform's), so the second is not refused
+    as rewriting history."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from urbis.policy import services as policy_services
+
+    with timezone.override(zoneinfo.ZoneInfo("Pacific/Kiritimati")):  # UTC+14
+        first = {p.date for p in policy_services.snapshot()}
+    with timezone.override(zoneinfo.ZoneInfo("Pacific/Pago_Pago")):  # UTC-11
+        second = {p.date for p in policy_services.snapshot()}
+    assert first == second == {timezone.localdate(timezone=timezone.get_default_timezone())}

@@ -482,6 +482,13 @@ FIGURES: dict[str, dict[str, Any]] = {
 }
 
 
+def network_today() -> dt.date:
+    """The date of a network figure's point: the platform's day (``TIME_ZONE``), never the
+    zone of the city a request happens to concern, so that writes in two cities on either
+    side of midnight date their points alike."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
 def _public_cities() -> QuerySet[City]:
     return City.objects.filter(is_published=True)
 
@@ -489,7 +496,7 @@ def _public_cities() -> QuerySet[City]:
 def current_figures(today: dt.date | None = None) -> dict[str, tuple[float | None, bool]]:
     """Every network figure as of now, from published records only, each with whether any
     illustrative record went into it."""
-    today = today or timezone.localdate()
+    today = today or network_today()
     strategy = strategy_queries.network_figures()
     qualifying = {e["city"].pk for e in strategy["cities"] if e["qualifies"]}
     involved = set(

@@ -677,7 +677,7 @@ def snapshot(today: dt.date | None = None) -> list[FigurePoint]:
     points stay as they were; a date before the latest stored point is refused."""
     from urbis.policy import queries
 
-    today = today or timezone.localdate()
+    today = today or queries.network_today()
     latest = FigurePoint.objects.order_by("-date").values_list("date", flat=True).first()
     if latest is not None and today < latest:
         raise ValidationError({"date": _("History is immutable: points up to %(d)s exist.") % {
