@@ -28,6 +28,17 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
             step()
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests() -> Iterator[None]:
+    """A request in another language leaves that language active in the thread (Django does
+    not reset it after a response), so a later test would read German messages."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+    translation.activate("en")
+
+
 def _demo_city(code: str) -> City:
     city = City.objects.filter(code=code).first()
     if city is None:
