@@ -39,6 +39,38 @@ def _english_between_tests() -> Iterator[None]:
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def _one_live_request_at_a_time(request: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite the live server's threads share the test's one in-memory connection; two
+    requests a browser sends at once (a page and its data) could block each other inside
+    SQLite for good, hanging the suite. Pages are served one at a time there instead."""
+    if "live_server" not in request.fixturenames:
+        return
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    import threading
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    lock = threading.Lock()
+    serve = WSGIHandler.__call__
+
+    def serve_alone(self: Any, environ: Any, start_response: Any) -> Any:
+        with lock:
+            response = serve(self, environ, start_response)
+            if getattr(response, "streaming", False):
+                return response
+            # The body may still read the database while it is iterated, so inside the lock;
+            # close() as the server would have, which sends request_finished.
+            body = list(response)
+            response.close()
+            return body
+
+    monkeypatch.setattr(WSGIHandler, "__call__", serve_alone)
+
+
 def _demo_city(code: str) -> City:
     city = City.objects.filter(code=code).first()
     if city is None:
