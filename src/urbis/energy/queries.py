@@ -29,7 +29,7 @@ from urbis.engines.energy import CARRIERS, SECTORS, StoredFile, list_files
 from urbis.engines.energy.balance import SELF_SUFFICIENCY_CARRIER, hourly_self_sufficiency
 from urbis.people.permissions import Action, can, cities_where
 from urbis.places.models import Area, AreaLevel, City
-from urbis.places.queries import name_key
+from urbis.places.queries import name_key, quantile_classes
 
 MEASURE_FIELDS = {
     "consumption": "consumption_kwh",
@@ -214,18 +214,6 @@ def _level_of(city: City, code: str, info: dict[str, dict[str, Any]]) -> str:
     return "district" if info[code]["parent"] is None else "neighbourhood"
 
 
-def classes(values: list[float], count: int = 5) -> list[float]:
-    """Upper bounds of ``count`` quantile classes (legend of the map)."""
-    ordered = sorted(v for v in values if v is not None)
-    if not ordered:
-        return []
-    bounds = []
-    for i in range(1, count + 1):
-        index = min(len(ordered) - 1, round(i * len(ordered) / count) - 1)
-        bounds.append(ordered[max(index, 0)])
-    return sorted(set(bounds))
-
-
 def map_layer(
     city: City,
     *,
@@ -308,7 +296,7 @@ def map_layer(
             "month": month,
             "sector": sector,
             "carrier": carrier,
-            "classes": classes(values),
+            "classes": quantile_classes(values),
             **extra,
         },
     }
