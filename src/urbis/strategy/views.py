@@ -435,4 +435,6 @@ def network(request: HttpRequest) -> HttpResponse:
     )
     return render(request, "strategy/network.html", {
         "figures": figures, "illustrative": illustrative,
+        # Other apps' figures (policy's series over time): web.sections, "network" page.
+        "network_sections": render_sections("network", request, None),
     })
