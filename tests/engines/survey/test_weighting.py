@@ -1,4 +1,4 @@
-"""Raking: a published worked example, margins reproduced, trimming, design effect, bad input."""
+"""Raking: a hand-computed worked example, margins reproduced, trimming, deff, bad input."""
 
 import numpy as np
 import pytest
@@ -6,38 +6,48 @@ import pytest
 from urbis.engines.survey import simulate
 from urbis.engines.survey.weighting import WeightingError, design_effect, rake, rake_table
 
-# Wikipedia, "Iterative proportional fitting", section "Example" (CC BY-SA 4.0): a 4 × 4 seed
-# table raked to row targets 150, 300, 400, 150 and column targets 200, 300, 400, 100. The
-# article prints the table after each round; after the third its first row reads
-# 64.61, 46.28, 35.42, 3.83.
-WIKIPEDIA_SEED = [[40, 30, 20, 10], [35, 50, 100, 75], [30, 80, 70, 120], [20, 30, 40, 50]]
-WIKIPEDIA_ROWS = [150, 300, 400, 150]
-WIKIPEDIA_COLUMNS = [200, 300, 400, 100]
+# A worked example computed by hand (the published Wikipedia table could not be retrieved to check
+# the figures that stood here, which had been written from memory). Seed [[8, 3], [1, 1]], row
+# targets 30, 70, column targets 50, 50 (total 100).
+#
+# First pass, rows: row 1 sums to 11, times 30/11 -> [240/11, 90/11]; row 2 sums to 2, times 35 ->
+# [35, 35]. Columns: column 1 sums to 240/11 + 35 = 625/11, times 50 / (625/11) = 22/25 ->
+# [19.2, 30.8]; column 2 sums to 90/11 + 35 = 475/11, times 550/475 -> [180/19, 770/19].
+#
+# Limit: raking only rescales rows and columns, so the seed's odds ratio 8·1 / (3·1) = 8/3 is kept.
+# With the margins, the table is [[a, 30 - a], [50 - a, 20 + a]] and a(20 + a) / ((30 - a)(50 - a))
+# = 8/3 gives 5a² - 700a + 12000 = 0, a = 20 or 120; only a = 20 keeps every cell positive, so the
+# fitted table is [[20, 10], [30, 40]].
+HAND_SEED = [[8, 3], [1, 1]]
+HAND_ROWS = [30, 70]
+HAND_COLUMNS = [50, 50]
 
 
-def test_published_worked_example_third_round():
+def test_hand_worked_example_first_pass():
     table = rake_table(
-        np.array(WIKIPEDIA_SEED),
-        [np.array(WIKIPEDIA_ROWS), np.array(WIKIPEDIA_COLUMNS)],
-        [[0], [1]],
-        passes=3,
+        np.array(HAND_SEED), [np.array(HAND_ROWS), np.array(HAND_COLUMNS)], [[0], [1]], passes=1
     )
-    assert np.round(table[0], 2).tolist() == [64.61, 46.28, 35.42, 3.83]
+    assert table == pytest.approx(np.array([[19.2, 180 / 19], [30.8, 770 / 19]]), rel=1e-12)
 
 
-def test_published_worked_example_converges_to_its_targets():
+def test_hand_worked_example_converges_to_the_odds_ratio_solution():
     table = rake_table(
-        np.array(WIKIPEDIA_SEED),
-        [np.array(WIKIPEDIA_ROWS), np.array(WIKIPEDIA_COLUMNS)],
-        [[0], [1]],
+        np.array(HAND_SEED), [np.array(HAND_ROWS), np.array(HAND_COLUMNS)], [[0], [1]]
     )
-    assert np.allclose(table.sum(axis=1), WIKIPEDIA_ROWS, rtol=1e-8)
-    assert np.allclose(table.sum(axis=0), WIKIPEDIA_COLUMNS, rtol=1e-8)
-    # Raking keeps the seed's odds ratios (it only rescales rows and columns).
-    seed = np.array(WIKIPEDIA_SEED, dtype=float)
-    assert table[0, 0] * table[1, 1] / (table[0, 1] * table[1, 0]) == pytest.approx(
-        seed[0, 0] * seed[1, 1] / (seed[0, 1] * seed[1, 0])
-    )
+    assert table == pytest.approx(np.array([[20.0, 10.0], [30.0, 40.0]]), rel=1e-8)
+
+
+def test_a_larger_table_converges_to_its_targets_and_keeps_odds_ratios():
+    seed = np.array([[40, 30, 20, 10], [35, 50, 100, 75], [30, 80, 70, 120], [20, 30, 40, 50]])
+    rows, columns = [150, 300, 400, 150], [200, 300, 400, 100]
+    table = rake_table(seed, [np.array(rows), np.array(columns)], [[0], [1]])
+    assert np.allclose(table.sum(axis=1), rows, rtol=1e-8)
+    assert np.allclose(table.sum(axis=0), columns, rtol=1e-8)
+    s = seed.astype(float)
+    for i, j in [(0, 1), (2, 3), (1, 3)]:
+        assert table[0, 0] * table[i, j] / (table[0, j] * table[i, 0]) == pytest.approx(
+            s[0, 0] * s[i, j] / (s[0, j] * s[i, 0])
+        )
 
 
 def _sample(seed=7, n=1500):

@@ -41,7 +41,7 @@ def rake_table(
 ) -> np.ndarray:
     """Rake ``seed`` so that its sums over ``dimensions`` equal ``margins``.
 
-    ``passes`` stops after that many full rounds over the margins (for comparing with a published
+    ``passes`` stops after that many full rounds over the margins (for comparing with a worked
     iteration); by default it runs to convergence.
     """
     table = np.array(seed, dtype=float)
