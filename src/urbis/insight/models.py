@@ -290,6 +290,50 @@ class LivingLab(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("insight:lab", args=[self.city.code, self.slug])
+
+
+class HackDay(models.Model):
+    """A hack day (or similar event) held by a city, often in a living lab; its initiatives are
+    small ideas that may become pilots (``Pilot.origin``)."""
+
+    city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="hack_days")
+    lab = models.ForeignKey(
+        LivingLab, verbose_name=_("living lab"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="hack_days",
+    )
+    slug = models.SlugField(_("short name"), max_length=80)
+    theme = models.CharField(_("theme"), max_length=200)
+    held_on = models.DateField(_("date"))
+    participants = models.PositiveIntegerField(_("participants"))
+    outputs = models.TextField(_("outputs"), max_length=4000, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    class Meta:
+        ordering = ["-held_on", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="insight_hackday_slug_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.theme
+
+
+class HackDayInitiative(models.Model):
+    """One small initiative that came out of a hack day."""
+
+    hack_day = models.ForeignKey(HackDay, on_delete=models.CASCADE, related_name="initiatives")
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["hack_day", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
 
 class Pilot(models.Model):
     class Decision(models.TextChoices):
@@ -315,6 +359,28 @@ class Pilot(models.Model):
     )
     source = models.CharField(_("source"), max_length=500, blank=True)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
+    # Lineage from a hack day: the initiative this pilot grew out of.
+    origin = models.ForeignKey(
+        HackDayInitiative, verbose_name=_("hack-day initiative it grew out of"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="pilots",
+    )
+    # The observational evaluation: one indicator, the pilot's area (empty: the whole city),
+    # a period before and one after, and optionally comparison areas.
+    evaluation_indicator = models.ForeignKey(
+        "strategy.Indicator", verbose_name=_("indicator to evaluate"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    evaluation_area = models.ForeignKey(
+        "places.Area", verbose_name=_("pilot area"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    comparison_areas = models.ManyToManyField(
+        "places.Area", verbose_name=_("comparison areas"), blank=True, related_name="+"
+    )
+    before_start = models.DateField(_("before: from"), null=True, blank=True)
+    before_end = models.DateField(_("before: to"), null=True, blank=True)
+    after_start = models.DateField(_("after: from"), null=True, blank=True)
+    after_end = models.DateField(_("after: to"), null=True, blank=True)
 
     class Meta:
         ordering = ["city", "title"]
@@ -324,6 +390,9 @@ class Pilot(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("insight:pilot", args=[self.city.code, self.slug])
 
 
 class Replication(models.Model):
