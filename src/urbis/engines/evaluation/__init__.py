@@ -1,0 +1,1 @@
+"""Observational evaluation of pilots: before/after and difference-in-differences (no Django)."""
