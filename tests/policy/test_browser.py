@@ -51,11 +51,14 @@ def test_barriers_and_zone_map_pages(page: Any, live_server: Any) -> None:
                  "/cities/barcelona/innovation-zones/superilla-poblenou/",
                  "/cities/paris/policy/", "/cities/paris/fitness-checks/demo-fitness-check/",
                  "/cities/barcelona/commitments/climate-emergency-declaration/",
-                 "/network/policy/"):
+                 "/network/", "/network/policy/"):
         page.goto(f"{live_server.url}{path}")
         if page.locator("#zone-map").count():
             page.wait_for_selector("#zone-map[data-loaded]")
         found[path] = axe_violations(page)
+        if path == "/network/":
+            # The strategy dashboard drew policy's five series, each a Chart.js chart.
+            assert page.evaluate("Object.keys(Chart.instances).length") == 5
     # The network page drew a chart for the figures that have a point.
     assert page.locator("canvas[data-series]").count() >= 10
     assert {k: v for k, v in found.items() if v} == {}

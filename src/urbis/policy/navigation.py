@@ -1,4 +1,5 @@
-"""Links the policy app adds to the city page and the header."""
+"""Links the policy app adds to the city page and the header, and its figures over time on
+the strategy network dashboard."""
 
 from __future__ import annotations
 
@@ -22,3 +23,12 @@ def city_links(request: HttpRequest, city: Any) -> list[dict[str, Any]]:
 
 def site_links(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"url": reverse("policy:barriers"), "label": _("Barriers")}]
+
+
+def network_sections(request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
+    """On the network dashboard: the policy figures over time, each a chart with its table."""
+    from urbis.policy import queries
+
+    series = queries.dashboard_series()
+    return [{"template": "policy/_network_section.html", "series": series,
+             "chart": {s["code"]: {"unit": s["unit"], "points": s["points"]} for s in series}}]

@@ -558,6 +558,17 @@ def figure_series() -> list[dict[str, Any]]:
     return out
 
 
+#: The series the strategy network dashboard charts (the plan's 5.2 monitoring figures).
+DASHBOARD_FIGURES = ("cities_strategy_and_stakeholders", "zones_installed", "zones_km2",
+                     "zones_residents", "concepts_rolled_out")
+
+
+def dashboard_series() -> list[dict[str, Any]]:
+    """The series of ``DASHBOARD_FIGURES`` as ``figure_series`` gives them, in that order."""
+    by_code = {s["code"]: s for s in figure_series()}
+    return [by_code[code] for code in DASHBOARD_FIGURES]
+
+
 SERIES_COLUMNS = ["figure", "date", "value", "unit", "includes_illustrative"]
 
 
