@@ -10,15 +10,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from urbis.engines.energy import (
+    changed_years,
     energy_balance,
     ingest_file,
     list_files,
     remove_file,
     store_pv_estimates,
+    update_balance,
 )
 from urbis.engines.energy import store as store_module
 from urbis.engines.energy.model import Area
-from urbis.engines.energy.store import committed_cubes, cube_path, ensure_cubes, readings_root
+from urbis.engines.energy.store import (
+    committed_cubes,
+    cube_path,
+    cubes_root,
+    ensure_cubes,
+    merged_cubes,
+    readings_root,
+)
 from urbis.engines.energy.synth import synth, synthetic_areas
 
 from .conftest import write_csv
@@ -176,6 +185,126 @@ def test_demo_like_city_cubes_equal_readings(tmp_path):
         assert_same(cube, raw)
 
 
+def _merged_files(data):
+    return sorted(p.name for p in cubes_root(data).rglob("merged-*.parquet"))
+
+
+def test_merged_cube_sums_every_file_of_a_year_in_one_part(tmp_path, areas):
+    """Three deliveries of the same area and hours: the merged cube has the rows of one
+    (areas × hours), each counting three file rows; a withdrawal takes one file out."""
+    data = tmp_path / "d"
+    reports = []
+    for number in range(3):
+        lines = [
+            f"m{number};2024-06-01T{hour:02d}:00:00Z;{number + 1};kWh;consumption;residential;"
+            "electricity;N1;hourly"
+            for hour in (8, 9)
+        ]
+        reports.append(
+            ingest_file(
+                write_csv(tmp_path / f"{number}.csv", lines, HEADER),
+                city="bcn",
+                areas=areas,
+                data_dir=data,
+            )
+        )
+    assert all(r.ok for r in reports)
+    (path,) = merged_cubes(data, "bcn")
+    merged = pl.read_parquet(path)
+    assert merged.select("ts", "consumption_mwh", "parts").rows() == [
+        (datetime(2024, 6, 1, 8), 6_000_000, 3),
+        (datetime(2024, 6, 1, 9), 6_000_000, 3),
+    ]
+    assert remove_file(data, "bcn", reports[1].file_hash)
+    (path,) = merged_cubes(data, "bcn")
+    assert pl.read_parquet(path)["consumption_mwh"].to_list() == [4_000_000, 4_000_000]
+    assert_same(*exact(data, "bcn", areas))
+
+
+def test_an_hour_of_zero_readings_stays_when_another_file_is_withdrawn(tmp_path, areas):
+    """A file's reading of 0 kWh still makes its hour an hour with readings (it counts in
+    ``hours`` and the peaks): subtracting the other file's cube must keep that row, which
+    a merged cube without its count of parts could not tell from an empty one."""
+    data = tmp_path / "d"
+    zero = ["z;2024-06-01T08:00:00Z;0;kWh;consumption;residential;electricity;N1;hourly"]
+    some = [
+        "s;2024-06-01T08:00:00Z;2;kWh;consumption;residential;electricity;N1;hourly",
+        "s;2024-06-01T09:00:00Z;2;kWh;consumption;residential;electricity;N1;hourly",
+    ]
+    assert ingest_file(
+        write_csv(tmp_path / "z.csv", zero, HEADER), city="bcn", areas=areas, data_dir=data
+    ).ok
+    other = ingest_file(
+        write_csv(tmp_path / "s.csv", some, HEADER), city="bcn", areas=areas, data_dir=data
+    )
+    assert other.ok
+    assert energy_balance(data, "bcn", areas).row("N1", 2024).hours == 2
+    assert remove_file(data, "bcn", other.file_hash)
+    cube, raw = exact(data, "bcn", areas)
+    assert_same(cube, raw)
+    assert cube.filter(
+        (pl.col("area_code") == "N1") & (pl.col("month") == 0) & (pl.col("sector") == "all")
+    )["hours"].to_list() == [1]
+
+
+def test_a_failure_while_merging_leaves_the_previous_state_whole(tmp_path, areas, monkeypatch):
+    """A delivery whose merged cube cannot be written is not stored, and the merged cube of
+    the files stored before it is still the one read; likewise a withdrawal."""
+    data = tmp_path / "d"
+    first = ["a;2024-06-01T08:00:00Z;2;kWh;consumption;residential;electricity;N1;hourly"]
+    second = ["b;2024-06-01T08:00:00Z;3;kWh;consumption;residential;electricity;N1;hourly"]
+    stored = ingest_file(
+        write_csv(tmp_path / "a.csv", first, HEADER), city="bcn", areas=areas, data_dir=data
+    )
+    assert stored.ok
+    before = energy_balance(data, "bcn", areas).to_polars()
+    merged_before = _merged_files(data)
+    real = store_module.merge_cubes
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store_module, "merge_cubes", broken)
+    with pytest.raises(OSError, match="disk full"):
+        ingest_file(
+            write_csv(tmp_path / "b.csv", second, HEADER), city="bcn", areas=areas, data_dir=data
+        )
+    assert [f.file_hash for f in list_files(data, "bcn")] == [stored.file_hash]
+    assert _merged_files(data) == merged_before
+    assert not list(data.rglob(".tmp-*"))
+    assert energy_balance(data, "bcn", areas).to_polars().equals(before)
+    # A withdrawal that cannot write the merged cube leaves the file stored.
+    monkeypatch.setattr(store_module, "merge_cubes", real)
+    later = ingest_file(
+        write_csv(tmp_path / "b.csv", second, HEADER), city="bcn", areas=areas, data_dir=data
+    )
+    assert later.ok
+    both = energy_balance(data, "bcn", areas).to_polars()
+    monkeypatch.setattr(store_module, "merge_cubes", broken)
+    with pytest.raises(OSError, match="disk full"):
+        remove_file(data, "bcn", later.file_hash)
+    assert len(list_files(data, "bcn")) == 2
+    assert energy_balance(data, "bcn", areas).to_polars().equals(both)
+    monkeypatch.setattr(store_module, "merge_cubes", real)
+    assert remove_file(data, "bcn", later.file_hash)
+    assert energy_balance(data, "bcn", areas).to_polars().equals(before)
+
+
+def test_a_missing_or_stale_merged_cube_is_never_read(tmp_path, areas):
+    """Merged cubes are named by the files they sum: deleting them, or leaving one of
+    another set of files beside them, changes nothing that is read."""
+    data = tmp_path / "d"
+    assert ingest_file(
+        write_csv(tmp_path / "r.csv", READINGS, HEADER), city="bcn", areas=areas, data_dir=data
+    ).ok
+    before = energy_balance(data, "bcn", areas).to_polars()
+    for path in cubes_root(data).rglob("merged-*.parquet"):
+        stale = path.with_name("merged-000000000000000000000000.parquet")
+        path.rename(stale)  # a merged cube of some other set of files
+    assert energy_balance(data, "bcn", areas).to_polars().equals(before)
+    assert len(_merged_files(data)) == 4  # rebuilt beside the stale ones
+
+
 _AREAS = ("N1", "N2")
 _START = datetime(2024, 12, 31, 20, tzinfo=UTC)  # crosses a year and a local midnight
 
@@ -212,20 +341,48 @@ def deliveries(draw):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(files=deliveries())
-def test_random_deliveries_cubes_equal_readings(tmp_path_factory, areas, files):
+@given(files=deliveries(), withdrawn=st.integers(0, 2))
+def test_random_deliveries_cubes_equal_readings(tmp_path_factory, areas, files, withdrawn):
+    """After every delivery and after a withdrawal: the balance from the merged cubes equals
+    the balance from the raw readings, and the balance updated from the previous one (only
+    the changed years recomputed) equals both."""
     work = tmp_path_factory.mktemp("random")
+    data = work / "d"
+    previous = {tz: energy_balance(data, "bcn", areas, tz=tz) for tz in ("UTC", "Europe/Madrid")}
+    hashes = []
+
+    def check(before):
+        after = list_files(data, "bcn")
+        for tz in ("UTC", "Europe/Madrid"):
+            cube, raw = exact(data, "bcn", areas, tz=tz)
+            if raw.height == 0:
+                assert cube.height == 0
+            else:
+                assert_same(cube, raw)
+            updated = update_balance(
+                previous[tz], data, "bcn", areas, changed_years(before, after, tz), tz=tz
+            )
+            assert updated.to_polars().equals(raw)
+            previous[tz] = updated
+        # One merged cube per year partition, whatever the number of files.
+        assert len(merged_cubes(data, "bcn")) == len(
+            {p.parent.name for p in committed_cubes(data, "bcn")}
+        )
+
     for number, lines in enumerate(files):
+        before = list_files(data, "bcn")
         report = ingest_file(
             write_csv(work / f"f{number}.csv", lines, HEADER),
             city="bcn",
             areas=areas,
-            data_dir=work / "d",
+            data_dir=data,
         )
         assert report.ok, report.errors
-    for tz in ("UTC", "Europe/Madrid"):
-        cube, raw = exact(work / "d", "bcn", areas, tz=tz)
-        assert_same(cube, raw)
+        hashes.append(report.file_hash)
+        check(before)
+    before = list_files(data, "bcn")
+    assert remove_file(data, "bcn", hashes[withdrawn % len(hashes)])
+    check(before)
 
 
 @pytest.fixture(scope="module")
@@ -264,18 +421,29 @@ def test_cubes_equal_readings_on_spark(tmp_path, spark_runner):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(files=deliveries())
+@given(files=deliveries(), withdrawn=st.integers(0, 2))
 def test_random_deliveries_cubes_equal_readings_on_spark(
-    tmp_path_factory, areas, spark_runner, files
+    tmp_path_factory, areas, spark_runner, files, withdrawn
 ):
     work = tmp_path_factory.mktemp("random-spark")
-    for number, lines in enumerate(files):
-        assert ingest_file(
+    reports = [
+        ingest_file(
             write_csv(work / f"f{number}.csv", lines, HEADER),
             city="bcn",
             areas=areas,
             data_dir=work / "d",
-        ).ok
+        )
+        for number, lines in enumerate(files)
+    ]
+    assert all(r.ok for r in reports)
     cube, raw = exact(work / "d", "bcn", areas, engine=spark_runner, tz="Europe/Madrid")
     assert_same(cube, raw)
     assert_same(cube, exact(work / "d", "bcn", areas, tz="Europe/Madrid")[0])
+    # The merged cube after a withdrawal, on Spark too.
+    assert remove_file(work / "d", "bcn", reports[withdrawn % len(reports)].file_hash)
+    cube, raw = exact(work / "d", "bcn", areas, engine=spark_runner, tz="Europe/Madrid")
+    if raw.height:
+        assert_same(cube, raw)
+        assert_same(cube, exact(work / "d", "bcn", areas, tz="Europe/Madrid")[0])
+    else:
+        assert cube.height == 0

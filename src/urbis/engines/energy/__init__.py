@@ -9,7 +9,7 @@ benchmarks. Definitions: docs/ENERGY.md.
 """
 
 from .areas import AreaIndex
-from .balance import BalanceRow, EnergyBalance, energy_balance
+from .balance import BalanceRow, EnergyBalance, changed_years, energy_balance, update_balance
 from .competition import Entrant, EntrantYear, LeaderboardEntry, leaderboard
 from .engines import DuckDBRunner, SparkRunner, make_runner
 from .ingest import ingest_file
@@ -54,6 +54,7 @@ __all__ = [
     "SparkRunner",
     "StoredFile",
     "StreetCells",
+    "changed_years",
     "committed_paths",
     "default_clear_sky_index",
     "energy_balance",
@@ -72,5 +73,6 @@ __all__ = [
     "street_cells_for_city",
     "synth",
     "synthetic_areas",
+    "update_balance",
     "year_hours",
 ]

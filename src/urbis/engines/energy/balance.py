@@ -12,8 +12,9 @@ import pyarrow as pa
 
 from .areas import AreaIndex
 from .engines import QueryRunner, make_runner
-from .model import Area
+from .model import Area, StoredFile
 from .queries import MILLI_WH_PER_KWH, balance_sql, partition_years
+from .store import local_years
 
 
 @dataclass(frozen=True)
@@ -215,3 +216,41 @@ def energy_balance(
         {"area_units": index.units_table()},
     )
     return finish_balance(raw, index)
+
+
+def changed_years(before: Iterable[StoredFile], after: Iterable[StoredFile], tz: str) -> list[int]:
+    """The years (by the clocks of ``tz``) whose balance can differ between two states of a
+    city's store: those of every file stored or withdrawn in between. A year's balance
+    depends only on the readings of that year, so the others can be kept."""
+    old = {(r.file_hash, r.ingested_at): r for r in before}
+    new = {(r.file_hash, r.ingested_at): r for r in after}
+    changed = [old[k] for k in old.keys() - new.keys()] + [new[k] for k in new.keys() - old.keys()]
+    return sorted({year for record in changed for year in local_years(record, tz)})
+
+
+def update_balance(
+    previous: EnergyBalance,
+    data_dir: str | os.PathLike[str],
+    city: str,
+    areas: AreaIndex | Iterable[Area],
+    years: Iterable[int],
+    *,
+    engine: str | QueryRunner = "duckdb",
+    tz: str = "UTC",
+    source: str = "cube",
+    **engine_options: Any,
+) -> EnergyBalance:
+    """``previous`` (the balance of the same city, areas and ``tz`` before some files were
+    stored or withdrawn) with the rows of ``years`` recomputed (see :func:`changed_years`):
+    what a delivery costs is its own years' areas × hours, not the whole history."""
+    wanted = sorted({int(y) for y in years})
+    if not wanted:
+        return previous
+    fresh = energy_balance(
+        data_dir, city, areas, years=wanted, engine=engine, tz=tz, source=source,
+        **engine_options,
+    ).frame
+    kept = previous.frame.filter(~pl.col("year").is_in(wanted))
+    return EnergyBalance(
+        pl.concat([kept, fresh]).sort("level", "area_code", "sector", "carrier", "year", "month")
+    )

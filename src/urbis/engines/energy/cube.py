@@ -10,6 +10,13 @@ Cube rows (:data:`CUBE_SCHEMA`): hour-by-hour readings (15-minute and hourly) ar
 into clock hours (``resolution = 'hourly'``, ``ts`` = the hour, UTC); daily and annual
 readings keep their own ``resolution`` and ``ts``. Consumption and production, the two
 flows, are the two sums of a row.
+
+The city's **merged cube** (:func:`merge_cubes`) is the same rows summed over every stored
+file of one year partition, with ``parts``, the number of file cube rows in each row. It is
+kept up to date at each commit and withdrawal by adding or subtracting one file's cube
+(see :mod:`.store`), so the balance reads areas × hours, whatever the number of files.
+``parts`` lets a subtraction drop exactly the rows no remaining file has (a row of zero
+energy still counts as an hour with readings).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -81,4 +89,51 @@ def write_cube(table: pa.Table, path: Path) -> None:
 
 def empty_cube() -> pa.Table:
     schema = CUBE_SCHEMA.append(pa.field("city", pa.string())).append(pa.field("year", pa.int64()))
+    return schema.empty_table()
+
+
+#: The columns of a merged cube: a cube row plus how many files' cube rows it sums.
+MERGED_SCHEMA = CUBE_SCHEMA.append(pa.field("parts", pa.int64()))
+
+_KEYS = ["area_code", "sector", "carrier", "resolution", "ts"]
+_SUMS = ["consumption_mwh", "production_mwh", "parts"]
+
+
+def _signed(table: pa.Table, sign: int) -> pl.LazyFrame:
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    if "parts" not in frame.columns:
+        frame = frame.with_columns(parts=pl.lit(1, pl.Int64))
+    frame = frame.select(*_KEYS, *_SUMS)
+    if sign < 0:
+        frame = frame.with_columns(-pl.col(name) for name in _SUMS)
+    return frame.lazy()
+
+
+def merge_cubes(add: Sequence[pa.Table], subtract: Sequence[pa.Table] = ()) -> pa.Table:
+    """File cubes and merged cubes in ``add`` summed row by row, minus those in ``subtract``,
+    as one merged cube (:data:`MERGED_SCHEMA`) sorted like a file's cube.
+
+    A file cube's row counts as one part. A row whose parts fall to zero held only what was
+    subtracted and is dropped; one that falls below zero means ``subtract`` held a cube that
+    ``add`` did not, and is an error (the merged cube would no longer be a sum of files)."""
+    frames = [_signed(t, 1) for t in add] + [_signed(t, -1) for t in subtract]
+    if not frames:
+        return MERGED_SCHEMA.empty_table()
+    merged = (
+        pl.concat(frames)
+        .group_by(_KEYS)
+        .agg(pl.col(name).sum() for name in _SUMS)
+        .collect()
+    )
+    if merged.height and merged["parts"].min() < 0:  # type: ignore[operator]
+        raise ValueError("a cube was subtracted from a merged cube that does not hold it")
+    merged = merged.filter(pl.col("parts") > 0).sort(_KEYS)
+    return merged.to_arrow().select(MERGED_SCHEMA.names).cast(MERGED_SCHEMA)
+
+
+def empty_merged_cube() -> pa.Table:
+    schema = MERGED_SCHEMA.append(pa.field("city", pa.string())).append(
+        pa.field("year", pa.int64())
+    )
     return schema.empty_table()

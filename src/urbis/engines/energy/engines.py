@@ -2,8 +2,9 @@
 
 A runner registers the store's committed Parquet files as the views of
 :data:`STORE_VIEWS` (all readings; hour-by-hour ones; coarse ones; modelled ones) and of
-:data:`CUBE_VIEWS` (the files' hourly cubes), each only if the SQL names it, plus any
-small Arrow tables, runs one SQL text and returns an Arrow table.
+:data:`CUBE_VIEWS` (the city's merged hourly cube; the cubes of the modelled files), each
+only if the SQL names it, plus any small Arrow tables, runs one SQL text and returns an
+Arrow table.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
-from .cube import empty_cube
+from .cube import empty_cube, empty_merged_cube
 from .model import COARSE_RESOLUTIONS, HOURLY_RESOLUTIONS, EnergyEngineError
-from .store import committed_cubes, committed_parts, readings_root
+from .store import committed_cubes, committed_parts, cubes_root, merged_cubes, readings_root
 
 ENGINES = ("duckdb", "spark")
 
@@ -45,7 +46,8 @@ STORE_VIEWS: dict[str, StoreView] = {
 }
 
 
-#: The cubes as the queries see them: of every file, or only of the modelled ones.
+#: The cubes as the queries see them: the city's merged cube of every file (one part per
+#: year, with a ``parts`` column), or the file cubes of the modelled files only.
 CUBE_VIEWS: dict[str, bool] = {"cube": False, "estimated_cube": True}
 
 
@@ -54,6 +56,7 @@ class _ViewFiles:
     whole: list[str]  # parts read as they are
     filtered: list[str]  # mixed parts, read through the view's resolution filter
     empty: pa.Table  # what the view is when it has no file
+    base: Path  # the folder whose hive partitions (city=, year=) the paths are under
 
 
 def _named(sql: str | None, name: str) -> bool:
@@ -67,10 +70,18 @@ def _view_files(
     names, or of all of them without ``sql`` (missing cubes are built first)."""
     files = {}
     for name, modelled_only in CUBE_VIEWS.items():
-        if _named(sql, name):
-            only = True if modelled_only else None
-            paths = committed_cubes(data_dir, city, years, estimates=only)
-            files[name] = _ViewFiles([p.as_posix() for p in paths], [], empty_cube())
+        if not _named(sql, name):
+            continue
+        if modelled_only:
+            paths = committed_cubes(data_dir, city, years, estimates=True)
+            files[name] = _ViewFiles(
+                [p.as_posix() for p in paths], [], empty_cube(), readings_root(data_dir)
+            )
+        else:
+            paths = merged_cubes(data_dir, city, years)
+            files[name] = _ViewFiles(
+                [p.as_posix() for p in paths], [], empty_merged_cube(), cubes_root(data_dir)
+            )
     wanted = [name for name in STORE_VIEWS if _named(sql, name)]
     if not wanted:
         return files
@@ -86,7 +97,7 @@ def _view_files(
                 filtered.append(path.as_posix())
             else:
                 whole.append(path.as_posix())
-        files[name] = _ViewFiles(whole, filtered, _empty_readings())
+        files[name] = _ViewFiles(whole, filtered, _empty_readings(), readings_root(data_dir))
     return files
 
 
@@ -239,8 +250,8 @@ class SparkRunner:
         tables: Mapping[str, pa.Table],
     ) -> pa.Table:
         spark = self.session()
-        reader = spark.read.option("basePath", readings_root(data_dir).as_posix())
         for name, files in _view_files(data_dir, city, years, sql).items():
+            reader = spark.read.option("basePath", files.base.as_posix())
             frames = []
             if files.whole:
                 frames.append(reader.parquet(*files.whole))

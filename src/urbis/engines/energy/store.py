@@ -15,6 +15,19 @@ A file's readings count only once its catalogue record exists: the record is wri
 file's cube parts are written in the same commit, before the record; files stored before
 cubes existed get theirs from :func:`ensure_cubes` (on first read, or
 ``urbis energy rebuild-cubes``).
+
+Beside the store, under ``<data_dir>/energy/cubes``, each year partition of a city has one
+**merged cube** (every committed file's cube summed, see :func:`.cube.merge_cubes`)::
+
+    city=<code>/year=<yyyy>/merged-<key>.parquet
+
+``<key>`` is a digest of the committed files of that year (hash and time of ingestion), so a
+merged cube names exactly the files it sums: readers compute the key from the catalogue and
+never read a merged cube of another set of files. A commit adds the new file's cube to the
+year's merged cube and a withdrawal subtracts it (cost: areas × hours, not files); both
+write the new merged cube before the catalogue changes, so a failure leaves the previous
+state whole. A missing merged cube (a store written before them, or a failed write) is
+built from the files' cubes on first read.
 """
 
 from __future__ import annotations
@@ -37,7 +50,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .cube import build_cube, write_cube
+from .cube import build_cube, merge_cubes, write_cube
 from .model import (
     ESTIMATE_SOURCE_PREFIX,
     HOURLY_RESOLUTIONS,
@@ -253,7 +266,121 @@ def ensure_cubes(
             finally:
                 tmp.unlink(missing_ok=True)
             built += 1
+            if force:  # the merged cube is rebuilt from the rewritten cubes on first read
+                _prune_merged(data_dir, city, year, set())
     return built
+
+
+def cubes_root(data_dir: str | os.PathLike[str]) -> Path:
+    """Where the merged cubes live (hive partitions ``city=``/``year=`` below it)."""
+    return Path(data_dir) / "energy" / "cubes"
+
+
+def _merged_dir(data_dir: str | os.PathLike[str], city: str, year: int) -> Path:
+    return cubes_root(data_dir) / f"city={check_city(city)}" / f"year={int(year)}"
+
+
+def merged_key(records: list[StoredFile], year: int) -> str | None:
+    """The key of the merged cube of the ``records`` that stored readings in ``year``
+    (``None`` if none did)."""
+    names = sorted(
+        f"{r.file_hash}@{r.ingested_at}" for r in records if int(year) in record_years(r)
+    )
+    if not names:
+        return None
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:24]
+
+
+def merged_path(data_dir: str | os.PathLike[str], city: str, year: int, key: str) -> Path:
+    return _merged_dir(data_dir, city, year) / f"merged-{key}.parquet"
+
+
+def _write_atomically(table: pa.Table, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
+    try:
+        write_cube(table, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _build_merged(
+    data_dir: str | os.PathLike[str], city: str, year: int, records: list[StoredFile]
+) -> pa.Table:
+    """The merged cube of ``year`` from the cubes of ``records`` (building missing ones)."""
+    ensure_cubes(data_dir, city, [year])
+    return merge_cubes(
+        [
+            pq.read_table(cube_path(data_dir, city, year, r.file_hash))
+            for r in records
+            if year in record_years(r)
+        ]
+    )
+
+
+def merged_cubes(
+    data_dir: str | os.PathLike[str], city: str, years: list[int] | None = None
+) -> list[Path]:
+    """The merged cube of each year partition of a city with committed files (only
+    ``years`` if given), building any that is missing from the files' cubes."""
+    for _attempt in range(3):
+        records = list_files(data_dir, city)
+        wanted = sorted({y for r in records for y in record_years(r)})
+        paths = []
+        try:
+            for year in wanted:
+                if years is not None and year not in years:
+                    continue
+                key = merged_key(records, year)
+                assert key is not None
+                target = merged_path(data_dir, city, year, key)
+                if not target.is_file():
+                    _write_atomically(_build_merged(data_dir, city, year, records), target)
+                paths.append(target)
+        except FileNotFoundError:
+            continue  # a file was withdrawn meanwhile: read the catalogue again
+        return paths
+    raise EnergyEngineError(f"the store of {city} kept changing while its cubes were read")
+
+
+def _prune_merged(
+    data_dir: str | os.PathLike[str], city: str, year: int, keep: set[str | None]
+) -> None:
+    """Remove a year's merged cubes other than ``keep`` (the new one, and the one readers
+    may still be reading)."""
+    folder = _merged_dir(data_dir, city, year)
+    if not folder.is_dir():
+        return
+    names = {f"merged-{key}.parquet" for key in keep if key}
+    for path in folder.iterdir():
+        if path.name not in names and not path.name.startswith(".tmp-"):
+            path.unlink(missing_ok=True)
+
+
+def _merged_after(
+    data_dir: str | os.PathLike[str],
+    city: str,
+    year: int,
+    before: list[StoredFile],
+    *,
+    add: pa.Table | None = None,
+    subtract: pa.Table | None = None,
+) -> pa.Table:
+    """A year's merged cube after one file's cube is added or subtracted: from the merged
+    cube of ``before`` (the committed files) if it exists, else from the files' cubes."""
+    key = merged_key(before, year)
+    current = merged_path(data_dir, city, year, key) if key else None
+    if current is not None and current.is_file():
+        base = [pq.read_table(current)]
+    elif key is not None:
+        base = [_build_merged(data_dir, city, year, before)]
+    else:
+        base = []
+    return merge_cubes(
+        [*base, *([add] if add is not None else [])],
+        [subtract] if subtract is not None else [],
+    )
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
@@ -339,6 +466,10 @@ class PendingFile:
         catalogue record."""
         renamed: list[Path] = []
         cubes: dict[int, Path] = {}
+        merged: dict[int, Path] = {}
+        # The caller holds the city lock, so these are the files committed before this one.
+        before = list_files(self.data_dir, self.city)
+        after = [*before, record]
         try:
             for _, writer in self._parts.values():
                 writer.close()
@@ -346,13 +477,30 @@ class PendingFile:
                 target = cube_path(self.data_dir, self.city, year, self.file_hash)
                 cubes[year] = target.with_name(f".tmp-{uuid.uuid4().hex}{CUBE_SUFFIX}.part")
                 tmp_parts = [tmp for (y, _), (tmp, _) in self._parts.items() if y == year]
-                write_cube(build_cube(tmp_parts), cubes[year])
+                cube = build_cube(tmp_parts)
+                write_cube(cube, cubes[year])
+                key = merged_key(after, year)
+                assert key is not None
+                target = merged_path(self.data_dir, self.city, year, key)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                merged[year] = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
+                write_cube(
+                    _merged_after(self.data_dir, self.city, year, before, add=cube),
+                    merged[year],
+                )
+                del cube
             for (year, kind), (tmp, _) in sorted(self._parts.items()):
                 target = part_path(self.data_dir, self.city, year, self.file_hash, kind)
                 os.replace(tmp, target)
                 renamed.append(target)
             for year, tmp in sorted(cubes.items()):
                 target = cube_path(self.data_dir, self.city, year, self.file_hash)
+                os.replace(tmp, target)
+                renamed.append(target)
+            for year, tmp in sorted(merged.items()):
+                key = merged_key(after, year)
+                assert key is not None
+                target = merged_path(self.data_dir, self.city, year, key)
                 os.replace(tmp, target)
                 renamed.append(target)
             payload = asdict(record)
@@ -364,10 +512,14 @@ class PendingFile:
                 json.dumps(payload),
             )
         except BaseException:
-            for path in [*renamed, *cubes.values()]:
+            for path in [*renamed, *cubes.values(), *merged.values()]:
                 path.unlink(missing_ok=True)
             raise
         self._committed = True
+        for year in merged:
+            _prune_merged(
+                self.data_dir, self.city, year, {merged_key(after, year), merged_key(before, year)}
+            )
 
     def discard(self) -> None:
         """Remove every temporary part written so far."""
@@ -410,10 +562,24 @@ def remove_file(data_dir: str | os.PathLike[str], city: str, file_hash: str) -> 
         if not record_path.is_file():
             return False
         data = json.loads(record_path.read_text())
-        record_path.unlink()  # uncommit first: readers stop seeing the parts at once
         parts = data.get("parts") or [(y, "mixed") for y in data["years"]]
+        years = sorted({int(y) for y, _ in parts})
+        before = list_files(data_dir, city)
+        after = [r for r in before if r.file_hash != file_hash]
+        # The merged cubes without this file are written first: if that fails, the file is
+        # still stored and the previous merged cubes still match the catalogue.
+        new_keys = {}
+        for year in years:
+            new_keys[year] = merged_key(after, year)
+            cube = cube_path(data_dir, city, year, file_hash)
+            if new_keys[year] is None or not cube.is_file():
+                continue  # no file left in that year, or no cube to subtract: built on read
+            table = _merged_after(data_dir, city, year, before, subtract=pq.read_table(cube))
+            _write_atomically(table, merged_path(data_dir, city, year, new_keys[year]))
+        record_path.unlink()  # uncommit first: readers stop seeing the parts at once
         for year, kind in parts:
             part_path(data_dir, city, year, file_hash, kind).unlink(missing_ok=True)
-        for year in {int(y) for y, _ in parts}:
+        for year in years:
             cube_path(data_dir, city, year, file_hash).unlink(missing_ok=True)
+            _prune_merged(data_dir, city, year, {new_keys[year], merged_key(before, year)})
         return True
