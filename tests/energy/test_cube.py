@@ -56,3 +56,53 @@ def test_page_balance_from_cubes_equals_readings(barcelona: Any, energy_dir: Pat
     assert from_cubes.equals(from_readings)
     row = queries.balance_table(barcelona, level="city", year=2025)[0]
     assert row["consumption_kwh"] > 0
+
+
+def test_a_delivery_recomputes_only_its_own_years(
+    barcelona: Any, energy_dir: Path, write_file: Any, monkeypatch: pytest.MonkeyPatch
+):
+    """After a delivery, the cached balance is updated for the years the delivery covers
+    (from the merged cubes) and equals a full recompute from the raw readings; a
+    withdrawal likewise. Without a previous balance, or after an area change, all years
+    are computed."""
+    updated: list[list[int]] = []
+    real = engine.update_balance
+
+    def recording(previous: Any, *args: Any, **kwargs: Any) -> Any:
+        updated.append(list(args[3]))
+        return real(previous, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "update_balance", recording)
+
+    def full() -> Any:
+        return energy_balance(
+            energy_dir, "barcelona", engine.area_index(barcelona), tz=barcelona.time_zone,
+            source="readings",
+        ).to_polars()
+
+    call_command("energy", "ingest", str(write_file("a.csv", readings(3, 24))),
+                 "--city", "barcelona", verbosity=0)
+    assert updated == []  # the first balance has no previous one
+    call_command(
+        "energy", "ingest",
+        str(write_file("b.csv", readings(2, 24, prefix="s", start_day="2024-06-03"))),
+        "--city", "barcelona", verbosity=0,
+    )
+    assert updated == [[2024]]
+    assert engine.balance(barcelona).to_polars().equals(full())
+    assert set(engine.balance(barcelona).to_polars()["year"].unique()) == {2024, 2025}
+    call_command("energy", "ingest", str(write_file("c.csv", readings(2, 24, prefix="t"))),
+                 "--city", "barcelona", verbosity=0)
+    assert updated[-1] == [2025]
+    assert engine.balance(barcelona).to_polars().equals(full())
+    (b_file,) = [f for f in engine.stored_files(barcelona) if f.source_name == "b.csv"]
+    call_command("energy", "withdraw", b_file.file_hash, "--city", "barcelona", verbosity=0)
+    assert updated[-1] == [2024]
+    assert engine.balance(barcelona).to_polars().equals(full())
+    # An area's households change what every year's per-household figures are.
+    area = barcelona.areas.get(code="B07")
+    area.households = (area.households or 0) + 7
+    area.save()
+    calls = len(updated)
+    assert engine.balance(barcelona).to_polars().equals(full())
+    assert len(updated) == calls

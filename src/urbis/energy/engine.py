@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,13 @@ from urbis.engines.energy import (
     AreaIndex,
     EnergyBalance,
     EnergyEngineError,
+    StoredFile,
+    changed_years,
     energy_balance,
     list_files,
     local_years,
     make_runner,
+    update_balance,
 )
 from urbis.engines.energy import street_cells as engine_street_cells
 from urbis.engines.energy.balance import self_sufficiency_value
@@ -170,8 +173,55 @@ def _cache_dir(city: City) -> Path:
     return data_dir() / "energy" / "cache" / f"city={city.code}"
 
 
+def _cache_state(city: City, records: list[StoredFile]) -> dict[str, Any]:
+    """What a cached balance was computed from, kept beside it so that the next one can
+    recompute only the years that changed."""
+    return {
+        "areas": _areas_signature(city),
+        "time_zone": city.time_zone,
+        "files": [
+            {**asdict(r), "years": list(r.years), "parts": [list(p) for p in r.parts]}
+            for r in records
+        ],
+    }
+
+
+def _previous_balance(
+    city: City, key: str, state: dict[str, Any]
+) -> tuple[EnergyBalance, list[StoredFile]] | None:
+    """The city's last cached balance of another set of files, if it was computed with the
+    same areas and time zone (the only other things a balance depends on)."""
+    for meta_path in sorted(_cache_dir(city).glob("balance-*.json")):
+        if meta_path.stem == f"balance-{key}":
+            continue
+        try:
+            meta = json.loads(meta_path.read_text())
+            if meta["areas"] != state["areas"] or meta["time_zone"] != state["time_zone"]:
+                continue
+            records = [
+                StoredFile(
+                    **{
+                        **f,
+                        "years": tuple(f["years"]),
+                        "parts": tuple((int(y), str(k)) for y, k in f["parts"]),
+                    }
+                )
+                for f in meta["files"]
+            ]
+            frame = pl.read_parquet(meta_path.with_suffix(".parquet"))
+        except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
+            continue  # half-written or from an older layout: not worth trusting
+        return EnergyBalance(frame), records
+    return None
+
+
 def balance(city: City, *, refresh: bool = False) -> EnergyBalance:
-    """The city's balance cube (every level, sector, carrier, year, month), cached on disk."""
+    """The city's balance cube (every level, sector, carrier, year, month), cached on disk.
+
+    After files are stored or withdrawn, only the years they cover are recomputed (from the
+    merged hourly cubes) and spliced into the previous cached balance; ``refresh`` with an
+    unchanged set of files recomputes everything."""
+    records = stored_files(city)
     key = catalogue_key(city)
     path = _cache_dir(city) / f"balance-{key}.parquet"
     memo_key = (city.code, "balance:" + key)
@@ -185,21 +235,46 @@ def balance(city: City, *, refresh: bool = False) -> EnergyBalance:
             with _lock:
                 _memo[memo_key] = cube
             return cube
-    cube = energy_balance(
-        data_dir(), city.code, area_index(city), engine=runner(), tz=city.time_zone
-    )
+    state = _cache_state(city, records)
+    previous = _previous_balance(city, key, state)
+    cube = None
+    if previous is not None:
+        try:
+            cube = update_balance(
+                previous[0],
+                data_dir(),
+                city.code,
+                area_index(city),
+                changed_years(previous[1], records, city.time_zone),
+                engine=runner(),
+                tz=city.time_zone,
+            )
+        except pl.exceptions.PolarsError:
+            cube = None  # a cached balance of an older layout: recompute it all
+    if cube is None:
+        cube = energy_balance(
+            data_dir(), city.code, area_index(city), engine=runner(), tz=city.time_zone
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
     cube.to_polars().write_parquet(tmp)
     os.replace(tmp, path)
-    for old in path.parent.glob("balance-*.parquet"):
-        if old != path:
+    # The state last: a balance is only used as a previous one once both are complete.
+    _write_json(path.with_suffix(".json"), state)
+    for old in path.parent.glob("balance-*"):
+        if old not in (path, path.with_suffix(".json")):
             old.unlink(missing_ok=True)
     with _lock:
         for stale in [k for k in _memo if k[0] == city.code and k[1].startswith("balance:")]:
             del _memo[stale]
         _memo[memo_key] = cube
     return cube
+
+
+def _write_json(path: Path, payload: Any) -> None:
+    tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
+    tmp.write_text(json.dumps(payload))
+    os.replace(tmp, path)
 
 
 def rebuild_cubes(city: City, *, force: bool = False) -> int:
