@@ -4,6 +4,7 @@ catalogue and framework, inventories and participation. Thin: rules live in serv
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from urbis.insight import queries, services
@@ -181,6 +182,7 @@ class PilotIn(Schema):
     budget_eur: int | None = None
     source: str = ""
     is_illustrative: bool = False
+    origin: int | None = None  # id of the hack-day initiative it grew out of
 
 
 class AdoptIn(Schema):
@@ -197,11 +199,30 @@ def _case_out(c: Any) -> dict[str, Any]:
             "url": c.get_absolute_url()}
 
 
+def _initiative_out(i: Any) -> dict[str, Any]:
+    return {"id": i.pk, "title": i.title, "summary": i.summary, "hack_day": i.hack_day.slug,
+            "pilots": [{"city": p.city.code, "slug": p.slug} for p in i.pilots.all()]}
+
+
 def _pilot_out(p: Any) -> dict[str, Any]:
+    origin = p.origin
     return {"slug": p.slug, "title": p.title, "city": p.city.code, "theme": p.theme,
             "goals": p.goals, "indicators": p.indicators, "budget_eur": p.budget_eur,
             "decision": p.decision, "lab": p.lab.name if p.lab else None, "source": p.source,
-            "illustrative": p.is_illustrative}
+            "illustrative": p.is_illustrative,
+            "origin": {"initiative": origin.pk, "title": origin.title,
+                       "hack_day": origin.hack_day.slug} if origin else None,
+            "url": p.get_absolute_url()}
+
+
+def _json_dates(value: Any) -> Any:
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {k: _json_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_dates(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 @router.get("/insight/case-studies", summary="Case studies (search and filters)")
@@ -229,12 +250,36 @@ def pilot_list(request: HttpRequest, code: str) -> Any:
     return [_pilot_out(p) for p in queries.city_pilots(places.get_city(code, request.user))]
 
 
+@router.get("/cities/{code}/pilots/{slug}",
+            summary="A pilot with its lineage and its observational before/after evaluation")
+def pilot_detail(request: HttpRequest, code: str, slug: str) -> Any:
+    city = places.get_city(code, request.user)
+    found = queries.get_pilot(city, slug)
+    lineage = queries.lineage(found)
+    came_from = lineage["adopted_from"]
+    return {**_pilot_out(found),
+            "adopted_from": {"city": came_from.origin_city.code, "title": came_from.origin_title}
+            if came_from else None,
+            "adopted_by": [{"city": r.adopter_city.code, "still_running": r.copy_id is not None}
+                           for r in lineage["adopters"]],
+            "evaluation": _json_dates(queries.pilot_evaluation(found, request.user))}
+
+
 @router.post("/cities/{code}/pilots", response={201: dict}, auth=write_auth,
              summary="Record a pilot (editors)")
 def pilot_create(request: HttpRequest, code: str, body: PilotIn) -> Any:
+    from django.core.exceptions import ValidationError
+
     city = places.get_city(code, request.user)
+    data = body.dict()
+    origin_id = data.pop("origin")
+    origin = None
+    if origin_id is not None:
+        origin = queries.initiatives(city).filter(pk=origin_id).first()
+        if origin is None:
+            raise ValidationError({"origin": "no hack-day initiative of this city has this id"})
     return Status(201, _pilot_out(services.create_pilot(by=request.user, city=city,
-                                                        **body.dict())))
+                                                        origin=origin, **data)))
 
 
 @router.post("/cities/{code}/pilots/adopt", response={201: dict}, auth=write_auth,
@@ -267,6 +312,68 @@ def pilot_delete(request: HttpRequest, code: str, slug: str) -> Any:
 def spread(request: HttpRequest) -> Any:
     return [{**s, "adopters": [{**a, "adopted_at": a["adopted_at"].isoformat()}
                                for a in s["adopters"]]} for s in queries.spread()]
+
+
+# --- hack days -------------------------------------------------------------------------------
+
+
+class HackDayIn(Schema):
+    slug: str
+    theme: str
+    held_on: str
+    participants: int
+    outputs: str = ""
+    lab: str | None = None  # the living lab's short name
+    source: str = ""
+    is_illustrative: bool = False
+
+
+class InitiativeIn(Schema):
+    title: str
+    summary: str = ""
+
+
+def _hack_day_out(h: Any) -> dict[str, Any]:
+    return {"slug": h.slug, "city": h.city.code, "theme": h.theme,
+            "held_on": h.held_on.isoformat(), "participants": h.participants,
+            "outputs": h.outputs, "lab": h.lab.slug if h.lab else None, "source": h.source,
+            "illustrative": h.is_illustrative,
+            "initiatives": [_initiative_out(i) for i in h.initiatives.all()],
+            "url": h.get_absolute_url()}
+
+
+@router.get("/cities/{code}/hack-days", summary="A city's hack days and their initiatives")
+def hack_day_list(request: HttpRequest, code: str) -> Any:
+    return [_hack_day_out(h) for h in queries.hack_days(places.get_city(code, request.user))]
+
+
+@router.post("/cities/{code}/hack-days", response={201: dict}, auth=write_auth,
+             summary="Record a hack day (editors)")
+def hack_day_create(request: HttpRequest, code: str, body: HackDayIn) -> Any:
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    city = places.get_city(code, request.user)
+    data = body.dict()
+    try:
+        data["held_on"] = dt.date.fromisoformat(body.held_on)
+    except ValueError:
+        raise ValidationError({"held_on": "a date, YYYY-MM-DD"}) from None
+    data["lab"] = city.living_labs.filter(slug=body.lab).first() if body.lab else None
+    if body.lab and data["lab"] is None:
+        raise ValidationError({"lab": f"no living lab {body.lab!r} in this city"})
+    found = services.save_hack_day(by=request.user, city=city, **data)
+    return Status(201, _hack_day_out(queries.get_hack_day(city, found.slug)))
+
+
+@router.post("/cities/{code}/hack-days/{slug}/initiatives", response={201: dict},
+             auth=write_auth, summary="Add an initiative to a hack day (editors)")
+def initiative_create(request: HttpRequest, code: str, slug: str, body: InitiativeIn) -> Any:
+    city = places.get_city(code, request.user)
+    found = queries.get_hack_day(city, slug)
+    return Status(201, _initiative_out(services.add_initiative(
+        by=request.user, hack_day=found, title=body.title, summary=body.summary)))
 
 
 # --- mentoring -------------------------------------------------------------------------------
@@ -303,7 +410,7 @@ def partnership_create(request: HttpRequest, code: str, body: PartnershipIn) -> 
     try:
         started = dt.date.fromisoformat(body.started_on)
     except ValueError:
-        raise ValidationError({"started_on": "a date, YYYY-MM-DD"}) from None
+        raise ValidationError({"started_on": _("a date, YYYY-MM-DD")}) from None
     return Status(201, _partnership_out(services.create_partnership(
         by=request.user, mentor=mentor, follower=follower, theme=body.theme, goals=body.goals,
         started_on=started)))

@@ -320,6 +320,9 @@ class HackDay(models.Model):
     def __str__(self) -> str:
         return self.theme
 
+    def get_absolute_url(self) -> str:
+        return reverse("insight:hack_day", args=[self.city.code, self.slug])
+
 
 class HackDayInitiative(models.Model):
     """One small initiative that came out of a hack day."""
@@ -332,7 +335,7 @@ class HackDayInitiative(models.Model):
         ordering = ["hack_day", "pk"]
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.title} ({self.hack_day.theme}, {self.hack_day.held_on})"
 
 
 class Pilot(models.Model):

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from urbis.insight.models import Comparison, QuestionVersion, Survey
 from urbis.people.permissions import Action, can, cities_where
@@ -29,7 +30,7 @@ def visible_surveys(city: Any, user: Any) -> QuerySet[Survey]:
 def get_survey(city: Any, slug: str, user: Any) -> Survey:
     survey = visible_surveys(city, user).filter(slug=slug).first()
     if survey is None:
-        raise Http404(f"No survey {slug!r}.")
+        raise Http404(_("No survey %(slug)r.") % {"slug": slug})
     return survey
 
 
@@ -45,7 +46,7 @@ def get_comparison(key: str) -> Comparison:
         version__question__code=code, version__number=int(number) if number.isdigit() else -1
     ).first()
     if found is None:
-        raise Http404(f"No comparison for {key!r}.")
+        raise Http404(_("No comparison for %(key)r.") % {"key": key})
     return found
 
 
@@ -71,7 +72,7 @@ def get_method(code: str) -> dict[str, Any]:
     for method in methods():
         if method["code"] == code:
             return method
-    raise Http404(f"No method {code!r}.")
+    raise Http404(_("No method %(code)r.") % {"code": code})
 
 
 @dataclass
@@ -262,7 +263,7 @@ def get_case_study(slug: str) -> Any:
 
     found = CaseStudy.objects.select_related("city").filter(slug=slug).first()
     if found is None:
-        raise Http404(f"No case study {slug!r}.")
+        raise Http404(_("No case study %(slug)r.") % {"slug": slug})
     return found
 
 
@@ -285,7 +286,117 @@ def spread() -> list[dict[str, Any]]:
 def city_pilots(city: Any) -> QuerySet[Any]:
     from urbis.insight.models import Pilot
 
-    return Pilot.objects.filter(city=city).select_related("lab")
+    return Pilot.objects.filter(city=city).select_related("lab", "origin__hack_day")
+
+
+def get_pilot(city: Any, slug: str) -> Any:
+    from urbis.insight.models import Pilot
+
+    found = Pilot.objects.select_related(
+        "city", "lab", "origin__hack_day", "evaluation_indicator", "evaluation_area"
+    ).filter(city=city, slug=slug).first()
+    if found is None:
+        raise Http404(f"No pilot {slug!r} in {city.code}.")
+    return found
+
+
+def lineage(pilot: Any) -> dict[str, Any]:
+    """Where a pilot came from and where it went: the hack-day initiative it grew out of, the
+    pilot it copies and the cities that adopted it (from the replication records, which outlive
+    the pilots)."""
+    from urbis.insight.models import Replication
+
+    adopted_from = Replication.objects.filter(copy=pilot).select_related(
+        "origin__city", "origin_city").first()
+    adopters = Replication.objects.filter(origin=pilot).select_related("adopter_city", "copy")
+    return {"initiative": pilot.origin, "adopted_from": adopted_from, "adopters": list(adopters)}
+
+
+def get_lab(city: Any, slug: str) -> Any:
+    from urbis.insight.models import LivingLab
+
+    found = LivingLab.objects.select_related("city").filter(city=city, slug=slug).first()
+    if found is None:
+        raise Http404(f"No living lab {slug!r} in {city.code}.")
+    return found
+
+
+def hack_days(city: Any) -> QuerySet[Any]:
+    from django.db.models import Prefetch
+
+    from urbis.insight.models import HackDay, HackDayInitiative
+
+    return HackDay.objects.filter(city=city).select_related("lab", "city").prefetch_related(
+        Prefetch("initiatives", HackDayInitiative.objects.prefetch_related("pilots__city")))
+
+
+def get_hack_day(city: Any, slug: str) -> Any:
+    found = hack_days(city).filter(slug=slug).first()
+    if found is None:
+        raise Http404(f"No hack day {slug!r} in {city.code}.")
+    return found
+
+
+def initiatives(city: Any) -> QuerySet[Any]:
+    """The initiatives of the city's hack days (what a pilot of the city can grow out of)."""
+    from urbis.insight.models import HackDayInitiative
+
+    return HackDayInitiative.objects.filter(hack_day__city=city).select_related("hack_day")
+
+
+OBSERVATIONAL_NOTE = ("observational comparison of measured values, not a causal estimate: "
+                      "other differences between the areas or the periods are not accounted for")
+
+
+def pilot_evaluation(pilot: Any, user: Any) -> dict[str, Any] | None:
+    """The pilot's indicator before vs after in its area (and against its comparison areas,
+    difference-in-differences), from the observations the reader may see. ``None`` when the
+    pilot names no evaluation; ``{"error": ...}`` when the observations do not allow one."""
+    from urbis.engines.evaluation import beforeafter
+    from urbis.strategy.queries.status import observations
+
+    indicator = pilot.evaluation_indicator
+    if indicator is None or None in (pilot.before_start, pilot.before_end, pilot.after_start,
+                                     pilot.after_end):
+        return None
+    city = pilot.city
+    area = pilot.evaluation_area
+
+    def points(where: Any) -> list[tuple[Any, float]]:
+        return [(o.date, o.value) for o in observations(indicator, city, area=where, user=user)]
+
+    own_name = area.name if area is not None else city.name
+    others = list(pilot.comparison_areas.order_by("name"))
+    base = {"indicator": indicator.name, "indicator_code": indicator.code,
+            "unit": indicator.unit, "direction": indicator.direction, "area": own_name,
+            "before": [pilot.before_start, pilot.before_end],
+            "after": [pilot.after_start, pilot.after_end],
+            "comparison_areas": [a.name for a in others], "observational": True,
+            "note": OBSERVATIONAL_NOTE}
+    try:
+        result = beforeafter.evaluate(
+            points(area), before=(pilot.before_start, pilot.before_end),
+            after=(pilot.after_start, pilot.after_end),
+            comparisons={a.name: points(a) for a in others}, direction=indicator.direction,
+            pilot_name=own_name)
+    except beforeafter.EvaluationError as error:
+        if error.code == "empty":
+            reason = _("%(where)s: no observation between %(start)s and %(end)s.") % {
+                "where": error.field, **error.params}
+        else:  # the service checks the periods' order; a stored pair cannot be wrong
+            reason = _("%(where)s: %(reason)s") % {"where": error.field, "reason": error.reason}
+        return {**base, "error": reason}
+
+    def change(c: Any) -> dict[str, Any]:
+        return {"area": c.name, "before_mean": c.before_mean, "after_mean": c.after_mean,
+                "before_n": c.before_n, "after_n": c.after_n, "change": c.change,
+                "relative_change": c.relative_change}
+
+    return {**base, "error": None, "method": result.method, "pilot": change(result.pilot),
+            "comparisons": [change(c) for c in result.comparisons],
+            "comparison_change": result.comparison_change,
+            "difference_in_differences": result.difference_in_differences,
+            "estimate": result.estimate, "improved": result.improved}
 
 
 # --- mentoring -----------------------------------------------------------------------------
@@ -298,6 +409,17 @@ def partnerships(city: Any) -> QuerySet[Any]:
 
     return Partnership.objects.filter(Q(mentor=city) | Q(follower=city)).select_related(
         "mentor", "follower")
+
+
+def get_partnership(follower: Any, pk: int) -> Any:
+    """A partnership of ``follower`` as the follower city (the side that records and edits it)."""
+    from urbis.insight.models import Partnership
+
+    found = Partnership.objects.select_related("mentor", "follower").filter(
+        follower=follower, pk=pk).first()
+    if found is None:
+        raise Http404(f"No partnership {pk} followed by {follower.code}.")
+    return found
 
 
 def improvement_per_year(first: tuple[float, float], last: tuple[float, float],

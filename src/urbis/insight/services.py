@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -530,26 +530,45 @@ def _check_sources(sources: Any, errors: dict[str, str]) -> list[dict[str, str]]
     return clean
 
 
-def create_case_study(
-    *, by: Any, city: Any, slug: str, title: str, place_name: str, theme: str, problem: str,
-    what_was_done: str, results: str, sources: Any, method: str = "", cost: str = "",
-    lessons: str = "", contact: str = "", is_illustrative: bool = False,
+RESERVED_SLUGS = frozenset({"new"})  # taken by the pages' own addresses
+
+
+def _required(errors: dict[str, str], **values: Any) -> None:
+    for name, value in values.items():
+        if not str(value or "").strip():
+            errors[name] = _("This field is required.")
+
+
+def _check_slug(slug: str, errors: dict[str, str]) -> None:
+    if slug in RESERVED_SLUGS:
+        errors["slug"] = _("“%(slug)s” is reserved; choose another short name.") % {"slug": slug}
+
+
+def save_case_study(
+    *, by: Any, city: Any, case: Any = None, slug: str, title: str, place_name: str, theme: str,
+    problem: str, what_was_done: str, results: str, sources: Any, method: str = "",
+    cost: str = "", lessons: str = "", contact: str = "", is_illustrative: bool = False,
     operator: bool = False,
 ) -> Any:
-    """A case study recorded by an editor of ``city`` (the city that documents it). A real case
-    needs at least one source; one without is only accepted as illustrative."""
+    """Record a case study (``case`` None) or change one, by an editor of ``city`` (the city
+    that documents it; an existing case keeps its city). A real case needs at least one source;
+    one without is only accepted as illustrative."""
     from urbis.insight.models import CaseStudy
     from urbis.insight.queries import methods
 
+    if case is not None:
+        city = case.city
     if not operator:
+        if city is None:
+            raise PermissionDenied(_("This case study belongs to no city; only the platform "
+                                     "may change it."))
         require(by, Action.EDIT, city)
     errors: dict[str, str] = {}
-    for name, value in (("slug", slug), ("title", title), ("place_name", place_name),
-                        ("theme", theme), ("problem", problem),
-                        ("what_was_done", what_was_done), ("results", results)):
-        if not str(value).strip():
-            errors[name] = _("This field is required.")
-    if slug and CaseStudy.objects.filter(slug=slug).exists():
+    _required(errors, slug=slug, title=title, place_name=place_name, theme=theme,
+              problem=problem, what_was_done=what_was_done, results=results)
+    _check_slug(slug, errors)
+    if slug and CaseStudy.objects.filter(slug=slug).exclude(
+            pk=case.pk if case is not None else None).exists():
         errors["slug"] = _("A case study called %(slug)s exists.") % {"slug": slug}
     if method and method not in {m["code"] for m in methods()}:
         errors["method"] = _("Not a method of the catalogue.")
@@ -558,46 +577,180 @@ def create_case_study(
         errors["sources"] = _("A real case study needs its source; otherwise mark it illustrative.")
     if errors:
         raise ValidationError(errors)
-    return CaseStudy.objects.create(
-        slug=slug, title=title, city=city, place_name=place_name, theme=theme, method=method,
-        problem=problem, what_was_done=what_was_done, cost=cost, results=results,
-        lessons=lessons, contact=contact, sources=clean_sources, is_illustrative=is_illustrative,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
-    )
+    fields = {"slug": slug, "title": title, "place_name": place_name, "theme": theme,
+              "method": method, "problem": problem, "what_was_done": what_was_done,
+              "cost": cost, "results": results, "lessons": lessons, "contact": contact,
+              "sources": clean_sources, "is_illustrative": is_illustrative}
+    if case is None:
+        return CaseStudy.objects.create(
+            city=city, created_by=by if getattr(by, "is_authenticated", False) else None,
+            **fields)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.save()
+    return case
 
 
-def create_pilot(
-    *, by: Any, city: Any, slug: str, title: str, theme: str, goals: str,
-    indicators: Any = None, budget_eur: int | None = None, lab: Any = None, source: str = "",
-    is_illustrative: bool = False, operator: bool = False,
+def create_case_study(*, by: Any, city: Any, **fields: Any) -> Any:
+    """A new case study (see :func:`save_case_study`)."""
+    return save_case_study(by=by, city=city, case=None, **fields)
+
+
+def _check_evaluation(
+    city: Any, errors: dict[str, str], *, indicator: Any, area: Any, comparison_areas: Any,
+    before: tuple[Any, Any], after: tuple[Any, Any],
+) -> None:
+    """The evaluation set-up is all or nothing: an indicator of the catalogue or of the city,
+    both periods in order, and areas of the pilot's city."""
+    dates = (*before, *after)
+    given = indicator is not None or any(d is not None for d in dates) or area is not None \
+        or bool(comparison_areas)
+    if not given:
+        return
+    if indicator is None:
+        errors["evaluation_indicator"] = _("Choose the indicator to evaluate.")
+    elif indicator.city_id not in (None, city.pk):
+        errors["evaluation_indicator"] = _("This indicator belongs to another city.")
+    names = ("before_start", "before_end", "after_start", "after_end")
+    for name, value in zip(names, dates, strict=True):
+        if value is None:
+            errors[name] = _("Give both periods of the evaluation.")
+    if all(d is not None for d in dates):
+        if before[1] < before[0]:
+            errors["before_end"] = _("The period ends before it starts.")
+        if after[1] < after[0]:
+            errors["after_end"] = _("The period ends before it starts.")
+        if after[0] <= before[1]:
+            errors["after_start"] = _("The after period must start after the before period "
+                                      "ends.")
+    if area is not None and area.city_id != city.pk:
+        errors["evaluation_area"] = _("The area belongs to another city.")
+    for other in comparison_areas or []:
+        if other.city_id != city.pk:
+            errors["comparison_areas"] = _("Comparison areas must be areas of the pilot's "
+                                           "city.")
+        elif area is not None and other.pk == area.pk:
+            errors["comparison_areas"] = _("The pilot area cannot be its own comparison.")
+
+
+def save_pilot(
+    *, by: Any, city: Any, pilot: Any = None, slug: str, title: str, theme: str, goals: str,
+    indicators: Any = None, budget_eur: int | None = None, lab: Any = None, partners: str = "",
+    evaluation: str = "", decision: str = "", source: str = "", is_illustrative: bool = False,
+    origin: Any = None, evaluation_indicator: Any = None, evaluation_area: Any = None,
+    comparison_areas: Any = None, before_start: Any = None, before_end: Any = None,
+    after_start: Any = None, after_end: Any = None, operator: bool = False,
 ) -> Any:
+    """Record a pilot of ``city`` (``pilot`` None) or change one (editors of the city).
+    ``origin`` is the hack-day initiative it grew out of; the evaluation fields name what
+    :func:`urbis.insight.queries.pilot_evaluation` compares."""
     from urbis.insight.models import Pilot
 
+    if pilot is not None:
+        city = pilot.city
     if not operator:
         require(by, Action.EDIT, city)
     errors: dict[str, str] = {}
-    for name, value in (("slug", slug), ("title", title), ("theme", theme), ("goals", goals)):
-        if not str(value).strip():
-            errors[name] = _("This field is required.")
-    if slug and Pilot.objects.filter(city=city, slug=slug).exists():
+    _required(errors, slug=slug, title=title, theme=theme, goals=goals)
+    _check_slug(slug, errors)
+    if slug and Pilot.objects.filter(city=city, slug=slug).exclude(
+            pk=pilot.pk if pilot is not None else None).exists():
         errors["slug"] = _("This city already has a pilot called %(slug)s.") % {"slug": slug}
     if budget_eur is not None and (not isinstance(budget_eur, int) or budget_eur < 0):
         errors["budget_eur"] = _("A whole number of euros, 0 or more.")
     if lab is not None and lab.city_id != city.pk:
         errors["lab"] = _("The living lab belongs to another city.")
+    if origin is not None and origin.hack_day.city_id != city.pk:
+        errors["origin"] = _("The initiative comes from another city's hack day.")
     if indicators is not None and not (
         isinstance(indicators, list) and all(isinstance(i, str) and i for i in indicators)
     ):
         errors["indicators"] = _("Indicators are a list of names.")
+    if decision not in Pilot.Decision.values:
+        errors["decision"] = _("Not one of the decisions.")
     if not source.strip() and not is_illustrative:
         errors["source"] = _("A real pilot needs its source; otherwise mark it illustrative.")
+    comparison_areas = list(comparison_areas or [])
+    _check_evaluation(city, errors, indicator=evaluation_indicator, area=evaluation_area,
+                      comparison_areas=comparison_areas, before=(before_start, before_end),
+                      after=(after_start, after_end))
     if errors:
         raise ValidationError(errors)
-    return Pilot.objects.create(
-        city=city, slug=slug, title=title, theme=theme, goals=goals,
-        indicators=indicators or [], budget_eur=budget_eur, lab=lab, source=source,
-        is_illustrative=is_illustrative,
-    )
+    fields = {"slug": slug, "title": title, "theme": theme, "goals": goals,
+              "indicators": indicators or [], "budget_eur": budget_eur, "lab": lab,
+              "partners": partners, "evaluation": evaluation, "decision": decision,
+              "source": source, "is_illustrative": is_illustrative, "origin": origin,
+              "evaluation_indicator": evaluation_indicator, "evaluation_area": evaluation_area,
+              "before_start": before_start, "before_end": before_end,
+              "after_start": after_start, "after_end": after_end}
+    with transaction.atomic():
+        if pilot is None:
+            pilot = Pilot.objects.create(city=city, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(pilot, name, value)
+            pilot.save()
+        pilot.comparison_areas.set(comparison_areas)
+    return pilot
+
+
+def create_pilot(*, by: Any, city: Any, **fields: Any) -> Any:
+    """A new pilot (see :func:`save_pilot`)."""
+    return save_pilot(by=by, city=city, pilot=None, **fields)
+
+
+def save_hack_day(
+    *, by: Any, city: Any, hack_day: Any = None, slug: str, theme: str, held_on: Any,
+    participants: Any, outputs: str = "", lab: Any = None, source: str = "",
+    is_illustrative: bool = False, operator: bool = False,
+) -> Any:
+    """Record a hack day of ``city`` (``hack_day`` None) or change one (editors)."""
+    from urbis.insight.models import HackDay
+
+    if hack_day is not None:
+        city = hack_day.city
+    if not operator:
+        require(by, Action.EDIT, city)
+    errors: dict[str, str] = {}
+    _required(errors, slug=slug, theme=theme, held_on=held_on)
+    _check_slug(slug, errors)
+    if slug and HackDay.objects.filter(city=city, slug=slug).exclude(
+            pk=hack_day.pk if hack_day is not None else None).exists():
+        errors["slug"] = _("This city already has a hack day called %(slug)s.") % {"slug": slug}
+    if not isinstance(participants, int) or isinstance(participants, bool) or participants < 0:
+        errors["participants"] = _("A whole number of participants, 0 or more.")
+    if lab is not None and lab.city_id != city.pk:
+        errors["lab"] = _("The living lab belongs to another city.")
+    if not source.strip() and not is_illustrative:
+        errors["source"] = _("A real hack day needs its source; otherwise mark it illustrative.")
+    if errors:
+        raise ValidationError(errors)
+    fields = {"slug": slug, "theme": theme, "held_on": held_on, "participants": participants,
+              "outputs": outputs, "lab": lab, "source": source,
+              "is_illustrative": is_illustrative}
+    if hack_day is None:
+        return HackDay.objects.create(city=city, **fields)
+    for name, value in fields.items():
+        setattr(hack_day, name, value)
+    hack_day.save()
+    return hack_day
+
+
+def add_initiative(*, by: Any, hack_day: Any, title: str, summary: str = "",
+                   operator: bool = False) -> Any:
+    """One initiative that came out of a hack day (editors of its city)."""
+    from urbis.insight.models import HackDayInitiative
+
+    if not operator:
+        require(by, Action.EDIT, hack_day.city)
+    errors: dict[str, str] = {}
+    _required(errors, title=title)
+    if len(title) > 200:
+        errors["title"] = _("At most 200 characters.")
+    if errors:
+        raise ValidationError(errors)
+    return HackDayInitiative.objects.create(hack_day=hack_day, title=title.strip(),
+                                            summary=summary.strip())
 
 
 def adopt_pilot(
@@ -635,26 +788,66 @@ def delete_pilot(*, by: Any, pilot: Any) -> None:
     pilot.delete()
 
 
-def create_partnership(
-    *, by: Any, mentor: Any, follower: Any, theme: str, goals: str, started_on: Any,
+def _check_meetings(meetings: Any, errors: dict[str, str]) -> list[dict[str, str]]:
+    import datetime as dt
+
+    if not isinstance(meetings, list):
+        errors["meetings"] = _("Meetings are a list of dates with notes.")
+        return []
+    clean = []
+    for n, m in enumerate(meetings, start=1):
+        date = m.get("date") if isinstance(m, dict) else None
+        try:
+            day = dt.date.fromisoformat(str(date))
+        except ValueError:
+            errors["meetings"] = _("Meeting %(n)s needs a date (YYYY-MM-DD).") % {"n": n}
+            continue
+        clean.append({"date": day.isoformat(), "note": str(m.get("note", "")).strip()})
+    return clean
+
+
+def save_partnership(
+    *, by: Any, follower: Any, partnership: Any = None, mentor: Any, theme: str, goals: str,
+    started_on: Any, meetings: Any = None, documents: Any = None, outcomes: str = "",
     is_illustrative: bool = False, operator: bool = False,
 ) -> Any:
-    """A mentoring partnership, recorded by an editor of the follower city."""
+    """Record a mentoring partnership (``partnership`` None) or change one, by an editor of the
+    follower city. ``documents`` are titles with optional links, like a case study's sources."""
     from urbis.insight.models import Partnership
 
+    if partnership is not None:
+        follower = partnership.follower
     if not operator:
         require(by, Action.EDIT, follower)
     errors: dict[str, str] = {}
-    if mentor.pk == follower.pk:
+    if mentor is None:
+        errors["mentor"] = _("This field is required.")
+    elif mentor.pk == follower.pk:
         errors["mentor"] = _("A city cannot mentor itself.")
-    if not theme.strip():
-        errors["theme"] = _("This field is required.")
-    if not goals.strip():
-        errors["goals"] = _("This field is required.")
-    if Partnership.objects.filter(mentor=mentor, follower=follower, theme=theme).exists():
+    _required(errors, theme=theme, goals=goals, started_on=started_on)
+    if mentor is not None and Partnership.objects.filter(
+            mentor=mentor, follower=follower, theme=theme).exclude(
+            pk=partnership.pk if partnership is not None else None).exists():
         errors["theme"] = _("These cities already have a partnership on this theme.")
+    clean_meetings = _check_meetings(meetings if meetings is not None else [], errors)
+    document_errors: dict[str, str] = {}
+    clean_documents = _check_sources(documents if documents is not None else [],
+                                     document_errors)
+    if document_errors:
+        errors["documents"] = document_errors["sources"]
     if errors:
         raise ValidationError(errors)
-    return Partnership.objects.create(mentor=mentor, follower=follower, theme=theme,
-                                      goals=goals, started_on=started_on,
-                                      is_illustrative=is_illustrative)
+    fields = {"mentor": mentor, "theme": theme, "goals": goals, "started_on": started_on,
+              "meetings": clean_meetings, "documents": clean_documents, "outcomes": outcomes,
+              "is_illustrative": is_illustrative}
+    if partnership is None:
+        return Partnership.objects.create(follower=follower, **fields)
+    for name, value in fields.items():
+        setattr(partnership, name, value)
+    partnership.save()
+    return partnership
+
+
+def create_partnership(*, by: Any, mentor: Any, follower: Any, **fields: Any) -> Any:
+    """A new mentoring partnership (see :func:`save_partnership`)."""
+    return save_partnership(by=by, follower=follower, partnership=None, mentor=mentor, **fields)

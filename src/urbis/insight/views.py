@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from urbis.insight import queries, services
+from urbis.insight import forms, queries, services
 from urbis.insight.models import AgeBand, Sex
 from urbis.people.permissions import Action, can, require
 from urbis.places import queries as places
+from urbis.strategy.forms import apply_errors
 
 
 def methods(request: HttpRequest) -> HttpResponse:
@@ -43,7 +47,7 @@ def city_insight(request: HttpRequest, code: str) -> HttpResponse:
         "inventory": queries.inventory(city),
         "surveys": queries.visible_surveys(city, request.user),
         "participation": queries.participation(city), "pilots": queries.city_pilots(city),
-        "labs": city.living_labs.all(),
+        "labs": city.living_labs.all(), "hack_days": queries.hack_days(city),
         "case_studies": queries.case_studies(city=city.code),
         "partnerships": queries.partnerships(city),
         "suggestions": queries.mentor_suggestions(city, request.user)})
@@ -125,7 +129,9 @@ def case_studies(request: HttpRequest) -> HttpResponse:
 def case_study(request: HttpRequest, slug: str) -> HttpResponse:
     found = queries.get_case_study(slug)
     method = next((m for m in queries.methods() if m["code"] == found.method), None)
-    return render(request, "insight/case_study.html", {"case": found, "method": method})
+    return render(request, "insight/case_study.html", {
+        "case": found, "method": method,
+        "can_edit": found.city is not None and can(request.user, Action.EDIT, found.city)})
 
 
 def participation(request: HttpRequest) -> HttpResponse:
@@ -174,3 +180,172 @@ def survey_new(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "insight/survey_new.html", {
         "city": city, "versions": queries.question_versions(), "errors": errors,
         "posted": request.POST}, status=422 if errors else 200)
+
+
+# --- case studies, pilots, living labs, hack days, mentoring: pages and forms ---------------
+
+
+def _form_page(
+    request: HttpRequest, form: Any, *, save: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str], heading: str, city: Any, success: str,
+) -> HttpResponse:
+    """Show ``form``; on a valid POST hand its values to ``save`` (a service, which checks the
+    rules and the permission again) and put the service's errors on their fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.to_service())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(done(saved))
+    return render(request, "insight/form.html", {"form": form, "heading": heading,
+                                                 "city": city},
+                  status=422 if request.method == "POST" else 200)
+
+
+@login_required
+def case_study_new(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    form = forms.CaseStudyForm(request.POST or None, methods=queries.methods())
+    return _form_page(
+        request, form, city=city, heading=_("New case study"), success=_("Case study saved."),
+        save=lambda data: services.save_case_study(by=request.user, city=city, **data),
+        done=lambda case: case.get_absolute_url())
+
+
+@login_required
+def case_study_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    case = queries.get_case_study(slug)
+    if case.city is None:
+        raise PermissionDenied(_("This case study belongs to no city."))
+    require(request.user, Action.EDIT, case.city)
+    form = forms.CaseStudyForm(request.POST or None, methods=queries.methods(),
+                               initial=forms.CaseStudyForm.initial_from(case))
+    return _form_page(
+        request, form, city=case.city, heading=_("Edit the case study"),
+        success=_("Case study saved."),
+        save=lambda data: services.save_case_study(by=request.user, city=case.city, case=case,
+                                                   **data),
+        done=lambda saved: saved.get_absolute_url())
+
+
+def pilot(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    found = queries.get_pilot(city, slug)
+    return render(request, "insight/pilot.html", {
+        "city": city, "pilot": found, "lineage": queries.lineage(found),
+        "evaluation": queries.pilot_evaluation(found, request.user),
+        "can_edit": can(request.user, Action.EDIT, city)})
+
+
+@login_required
+def pilot_new(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    origin = request.GET.get("origin", "")
+    initial = {"origin": int(origin)} if origin.isdigit() else {}
+    form = forms.PilotForm(request.POST or None, city=city, initial=initial)
+    return _form_page(
+        request, form, city=city, heading=_("New pilot"), success=_("Pilot saved."),
+        save=lambda data: services.save_pilot(by=request.user, city=city, **data),
+        done=lambda saved: saved.get_absolute_url())
+
+
+@login_required
+def pilot_edit(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    found = queries.get_pilot(city, slug)
+    form = forms.PilotForm(request.POST or None, city=city,
+                           initial=forms.PilotForm.initial_from(found))
+    return _form_page(
+        request, form, city=city, heading=_("Edit the pilot"), success=_("Pilot saved."),
+        save=lambda data: services.save_pilot(by=request.user, city=city, pilot=found, **data),
+        done=lambda saved: saved.get_absolute_url())
+
+
+def lab(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    found = queries.get_lab(city, slug)
+    return render(request, "insight/lab.html", {
+        "city": city, "lab": found, "pilots": queries.city_pilots(city).filter(lab=found),
+        "hack_days": queries.hack_days(city).filter(lab=found),
+        "can_edit": can(request.user, Action.EDIT, city)})
+
+
+def hack_day(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    found = queries.get_hack_day(city, slug)
+    can_edit = can(request.user, Action.EDIT, city)
+    form = forms.InitiativeForm(request.POST or None) if can_edit else None
+    status = 200
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        require(request.user, Action.EDIT, city)
+        assert form is not None
+        if form.is_valid():
+            try:
+                services.add_initiative(by=request.user, hack_day=found, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Initiative added."))
+                return redirect(found.get_absolute_url())
+        status = 422
+    return render(request, "insight/hack_day.html", {
+        "city": city, "hack_day": found, "form": form, "can_edit": can_edit}, status=status)
+
+
+@login_required
+def hack_day_new(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    form = forms.HackDayForm(request.POST or None, city=city)
+    return _form_page(
+        request, form, city=city, heading=_("New hack day"), success=_("Hack day saved."),
+        save=lambda data: services.save_hack_day(by=request.user, city=city, **data),
+        done=lambda saved: saved.get_absolute_url())
+
+
+@login_required
+def hack_day_edit(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    found = queries.get_hack_day(city, slug)
+    form = forms.HackDayForm(request.POST or None, city=city,
+                             initial=forms.HackDayForm.initial_from(found))
+    return _form_page(
+        request, form, city=city, heading=_("Edit the hack day"), success=_("Hack day saved."),
+        save=lambda data: services.save_hack_day(by=request.user, city=city, hack_day=found,
+                                                 **data),
+        done=lambda saved: saved.get_absolute_url())
+
+
+@login_required
+def partnership_new(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    form = forms.PartnershipForm(request.POST or None, follower=city, user=request.user)
+    return _form_page(
+        request, form, city=city, heading=_("New mentoring partnership"),
+        success=_("Partnership saved."),
+        save=lambda data: services.save_partnership(by=request.user, follower=city, **data),
+        done=lambda saved: reverse("insight:city", args=[city.code]))
+
+
+@login_required
+def partnership_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    found = queries.get_partnership(city, pk)
+    form = forms.PartnershipForm(request.POST or None, follower=city, user=request.user,
+                                 initial=forms.PartnershipForm.initial_from(found))
+    return _form_page(
+        request, form, city=city, heading=_("Edit the mentoring partnership"),
+        success=_("Partnership saved."),
+        save=lambda data: services.save_partnership(by=request.user, follower=city,
+                                                    partnership=found, **data),
+        done=lambda saved: reverse("insight:city", args=[city.code]))
