@@ -46,7 +46,7 @@ def test_status_change_is_logged_and_notifies_followers(
     services.set_status(by=moderator, idea=idea, status=IdeaStatus.ACCEPTED)
     events = list(queries.history(idea))
     assert [e.kind for e in events] == ["status", "status"]
-    assert "Under review → Accepted" in events[1].summary
+    assert "Under review → Accepted" in events[1].description
     assert idea.author is not None
     assert idea.author.engagement_notifications.count() == 2
 
@@ -97,7 +97,7 @@ def test_merge_carries_votes_without_double_counting(
     assert recount(duplicate) == (0, 0)
     duplicate.refresh_from_db()
     assert duplicate.status == IdeaStatus.DUPLICATE and duplicate.duplicate_of_id == idea.pk
-    assert "1 vote carried over, 1 already counted" in queries.history(duplicate).get().summary
+    assert "1 vote carried over, 1 already counted" in queries.history(duplicate).get().description
     with pytest.raises(ValidationError, match="already merged"):
         services.merge_ideas(by=moderator, duplicate=duplicate, into=idea)
     with pytest.raises(ValidationError, match="itself"):

@@ -144,5 +144,5 @@ def test_one_vote_carried_over_by_a_merge(
                                   body=body, category="energy")
     services.cast_vote(by=make_user(), idea=duplicate)
     services.merge_ideas(by=moderator, duplicate=duplicate, into=target)
-    summary = queries.history(duplicate).get().summary
+    summary = queries.history(duplicate).get().description
     assert ": 1 vote carried over, 0 already counted there." in summary

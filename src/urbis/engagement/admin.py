@@ -46,7 +46,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "city", "idea", "kind", "actor", "summary"]
+    list_display = ["created_at", "city", "idea", "kind", "actor", "description"]
     list_filter = ["kind", "city"]
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:

@@ -311,8 +311,8 @@ def link_action(request: HttpRequest, idea_id: int, payload: LinkIn) -> dict[str
 def idea_history(request: HttpRequest, idea_id: int) -> list[dict[str, Any]]:
     idea = _idea(request, idea_id)
     return [
-        {"kind": e.kind, "summary": e.summary, "actor": str(e.actor) if e.actor else None,
-         "created_at": e.created_at}
+        {"kind": e.kind, "summary": e.description, "details": e.details,
+         "actor": str(e.actor) if e.actor else None, "created_at": e.created_at}
         for e in queries.history(idea)
     ]
 

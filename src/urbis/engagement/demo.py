@@ -18,8 +18,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import ngettext
 
+from urbis.engagement import history
 from urbis.engagement.models import (
     Comment,
     ConceptResponse,
@@ -308,9 +308,10 @@ def _load_process(city: City, spec: DemoProcess, seed: int) -> None:
         Idea.objects.filter(pk=idea.pk).update(vote_count=total, threshold_reached_at=reached)
 
 
-def _event(idea: Idea, actor: User, kind: str, summary: str, when: dt.datetime) -> None:
+def _event(idea: Idea, actor: User, kind: str, details: dict[str, Any],
+           when: dt.datetime) -> None:
     ModerationEvent.objects.create(
-        city=idea.process.city, idea=idea, actor=actor, kind=kind, summary=summary,
+        city=idea.process.city, idea=idea, actor=actor, kind=kind, details=details,
         created_at=when,
     )
 
@@ -329,12 +330,13 @@ def _curate(idea: Idea, item: DemoIdea, moderator: User, created: dt.datetime) -
     for step, status in enumerate(path):
         at = when + dt.timedelta(days=step * 3)
         reason = item.reason if status == IdeaStatus.REJECTED else ""
-        summary = f"{previous.label} → {status.label}" + (f": {reason}" if reason else "")
-        _event(idea, moderator, ModerationEvent.Kind.STATUS, summary, at)
+        _event(idea, moderator, ModerationEvent.Kind.STATUS,
+               history.status_changed(previous.value, status.value, reason), at)
         previous = status
     if item.answer:
         at = when + dt.timedelta(days=len(path) * 3)
-        _event(idea, moderator, ModerationEvent.Kind.ANSWER, "Answered: " + item.answer[:200], at)
+        _event(idea, moderator, ModerationEvent.Kind.ANSWER,
+               history.answered(item.answer, first=True), at)
         Idea.objects.filter(pk=idea.pk).update(
             official_answer=item.answer, official_answer_html=render_markdown(item.answer),
             answered_at=at,
@@ -349,22 +351,11 @@ def _merge(duplicate: Idea, target: Idea, moderator: User) -> None:
     Idea.objects.filter(pk=duplicate.pk).update(status=IdeaStatus.DUPLICATE,
                                                 duplicate_of=target)
     when = duplicate.created_at + dt.timedelta(days=2)
-    counts = {"moved": moved, "dropped": dropped}
-    # The same sentences as services.merge_ideas writes.
-    _event(duplicate, moderator, ModerationEvent.Kind.MERGE, ngettext(
-        "Merged into #%(pk)s “%(title)s”: %(moved)d vote carried over, %(dropped)d "
-        "already counted there.",
-        "Merged into #%(pk)s “%(title)s”: %(moved)d votes carried over, %(dropped)d "
-        "already counted there.",
-        moved,
-    ) % {"pk": target.pk, "title": target.title, **counts}, when)
-    _event(target, moderator, ModerationEvent.Kind.MERGE, ngettext(
-        "#%(pk)s “%(title)s” merged in: %(moved)d vote carried over, %(dropped)d already "
-        "counted.",
-        "#%(pk)s “%(title)s” merged in: %(moved)d votes carried over, %(dropped)d already "
-        "counted.",
-        moved,
-    ) % {"pk": duplicate.pk, "title": duplicate.title, **counts}, when)
+    # The same record as services.merge_ideas writes.
+    _event(duplicate, moderator, ModerationEvent.Kind.MERGE,
+           history.merged_into(target.pk, target.title, moved, dropped), when)
+    _event(target, moderator, ModerationEvent.Kind.MERGE,
+           history.merged_in(duplicate.pk, duplicate.title, moved, dropped), when)
 
 
 def _link_actions(city_code: str, specs: list[DemoProcess]) -> None:
@@ -398,7 +389,7 @@ def _link_actions(city_code: str, specs: list[DemoProcess]) -> None:
             idea.actions.add(match)
             ModerationEvent.objects.create(
                 city=idea.process.city, idea=idea, actor=None, kind=ModerationEvent.Kind.LINK,
-                summary=f"Linked to action “{match}”",
+                details=history.linked(match.pk, str(match), unlink=False),
             )
 
 

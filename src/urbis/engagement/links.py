@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
-from urbis.engagement import queries
+from urbis.engagement import history, queries
 from urbis.engagement.models import Idea, IdeaStatus, ModerationEvent
 from urbis.people.permissions import Action, require
 
@@ -90,7 +90,8 @@ def link_action(*, by: Any, idea: Idea, action_id: int, unlink: bool = False) ->
         raise ValidationError({"action": _("This installation has no strategy actions.")})
     action = model.objects.select_related("strategy").filter(pk=action_id).first()
     if action is None or _action_city_id(action) != city.pk:
-        raise ValidationError({"action": f"No action {action_id} in {city.name}."})
+        raise ValidationError({"action": _("No action %(action_id)s in %(city)s.")
+                                         % {"action_id": action_id, "city": city.name}})
     idea.refresh_from_db(fields=["status"])
     if not unlink and idea.status not in LINKABLE:
         raise ValidationError(
@@ -103,6 +104,6 @@ def link_action(*, by: Any, idea: Idea, action_id: int, unlink: bool = False) ->
             idea.actions.add(action)
         ModerationEvent.objects.create(
             city=city, idea=idea, actor=by, kind=ModerationEvent.Kind.LINK,
-            summary=("Unlinked from" if unlink else "Linked to") + f" action “{action}”",
+            details=history.linked(action.pk, str(action), unlink=unlink),
         )
     return idea

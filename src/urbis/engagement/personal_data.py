@@ -75,7 +75,7 @@ def export(user: Any) -> dict[str, Any]:
             for s in UsabilitySession.objects.filter(participant=user)
         ],
         "moderation_acts": [
-            {"idea": e.idea_id, "kind": e.kind, "summary": e.summary,
+            {"idea": e.idea_id, "kind": e.kind, "summary": e.description, "details": e.details,
              "created_at": when(e.created_at)}
             for e in ModerationEvent.objects.filter(actor=user)
         ],

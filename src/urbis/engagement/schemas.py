@@ -139,7 +139,10 @@ class LinkIn(Schema):
 
 class EventOut(Schema):
     kind: str
-    summary: str
+    summary: str = Field(description="what happened, in the language of the request")
+    details: dict[str, Any] = Field(
+        description="what happened as codes and values (e.g. old and new status); empty for "
+                    "records kept only as text")
     actor: str | None
     created_at: dt.datetime
 

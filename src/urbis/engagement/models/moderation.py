@@ -71,7 +71,11 @@ class ModerationEvent(models.Model):
         related_name="+",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    summary = models.CharField(max_length=500)
+    # What happened as codes and values (statuses, counts, the moderator's own words), worded in
+    # the reader's language when shown (engagement.history); ``summary`` holds the text of
+    # records written before ``details`` existed and is shown only when ``details`` is empty.
+    details = models.JSONField(default=dict, blank=True)
+    summary = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -80,4 +84,11 @@ class ModerationEvent(models.Model):
         verbose_name_plural = _("moderation events")
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.summary[:60]}"
+        return f"{self.kind}: {self.description[:60]}"
+
+    @property
+    def description(self) -> str:
+        """What happened, in the active language."""
+        from urbis.engagement.history import describe
+
+        return describe(self.kind, self.details, self.summary)

@@ -93,7 +93,7 @@ def _title_and_body(title: str, body: str, errors: dict[str, str]) -> tuple[str,
 def _log(
     idea: Idea | None,
     kind: str,
-    summary: str,
+    details: dict[str, Any],
     *,
     by: Any,
     city: City | None = None,
@@ -105,7 +105,7 @@ def _log(
         comment=comment,
         actor=by if getattr(by, "pk", None) else None,
         kind=kind,
-        summary=summary[:500],
+        details=details,
     )
 
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from urbis.engagement import history
 from urbis.engagement.models import (
     Comment,
     Follow,
@@ -39,7 +39,7 @@ def set_status(*, by: Any, idea: Idea, status: str, reason: str = "") -> Idea:
     city = idea.process.city
     _require_moderator(by, city)
     if status not in IdeaStatus.values:
-        raise ValidationError({"status": f"Unknown status {status!r}."})
+        raise ValidationError({"status": _("Unknown status %(status)r.") % {"status": status}})
     if status == IdeaStatus.DUPLICATE:
         raise ValidationError({"status": _("Mark a duplicate by merging it into the original.")})
     reason = (reason or "").strip()
@@ -53,12 +53,12 @@ def set_status(*, by: Any, idea: Idea, status: str, reason: str = "") -> Idea:
         locked = _lock_idea(idea)
         if locked.status == IdeaStatus.DUPLICATE:
             raise ValidationError({"status": _("This idea was merged into another one.")})
-        old = locked.get_status_display()
+        old = locked.status
         locked.status = status
         locked.status_reason = reason
         locked.save(update_fields=["status", "status_reason", "updated_at"])
-        summary = f"{old} → {locked.get_status_display()}" + (f": {reason}" if reason else "")
-        _log(locked, ModerationEvent.Kind.STATUS, summary, by=by)
+        _log(locked, ModerationEvent.Kind.STATUS, history.status_changed(old, status, reason),
+             by=by)
         notify(
             _idea_followers(locked),
             _("%(title)s is now: %(status)s")
@@ -89,8 +89,7 @@ def answer(*, by: Any, idea: Idea, text: str) -> Idea:
                 "official_answer", "official_answer_html", "answered_at", "status", "updated_at"
             ]
         )
-        _log(locked, ModerationEvent.Kind.ANSWER,
-             ("Answered: " if first else "Answer revised: ") + text[:200], by=by)
+        _log(locked, ModerationEvent.Kind.ANSWER, history.answered(text, first=first), by=by)
         notify(
             _idea_followers(locked),
             _("The city answered %(title)s") % {"title": locked.title},
@@ -143,22 +142,10 @@ def merge_ideas(*, by: Any, duplicate: Idea, into: Idea) -> Idea:
         )
         for follow in Follow.objects.filter(idea=dup):
             Follow.objects.get_or_create(user_id=follow.user_id, idea=target)
-        counts = {"moved": moved, "dropped": dropped}
-        summary = ngettext(
-            "Merged into #%(pk)s “%(title)s”: %(moved)d vote carried over, %(dropped)d "
-            "already counted there.",
-            "Merged into #%(pk)s “%(title)s”: %(moved)d votes carried over, %(dropped)d "
-            "already counted there.",
-            moved,
-        ) % {"pk": target.pk, "title": target.title, **counts}
-        _log(dup, ModerationEvent.Kind.MERGE, summary, by=by)
-        _log(target, ModerationEvent.Kind.MERGE, by=by, summary=ngettext(
-            "#%(pk)s “%(title)s” merged in: %(moved)d vote carried over, %(dropped)d already "
-            "counted.",
-            "#%(pk)s “%(title)s” merged in: %(moved)d votes carried over, %(dropped)d already "
-            "counted.",
-            moved,
-        ) % {"pk": dup.pk, "title": dup.title, **counts})
+        _log(dup, ModerationEvent.Kind.MERGE,
+             history.merged_into(target.pk, target.title, moved, dropped), by=by)
+        _log(target, ModerationEvent.Kind.MERGE,
+             history.merged_in(dup.pk, dup.title, moved, dropped), by=by)
         notify(
             _idea_followers(dup),
             _("%(title)s was merged into %(target)s") % {"title": dup.title,
@@ -187,7 +174,7 @@ def hide_idea(*, by: Any, idea: Idea, reason: str, hidden: bool = True) -> Idea:
             resolved_at=timezone.now()
         )
         _log(locked, ModerationEvent.Kind.HIDE if hidden else ModerationEvent.Kind.UNHIDE,
-             reason or "Shown again", by=by)
+             history.hidden(reason), by=by)
         if hidden and locked.author is not None:
             # The author is told what was hidden and why (a statement of reasons).
             notify(
@@ -213,8 +200,7 @@ def hide_comment(*, by: Any, comment: Comment, reason: str, hidden: bool = True)
             resolved_at=timezone.now()
         )
         _log(comment.idea, ModerationEvent.Kind.HIDE_COMMENT,
-             f"Comment #{comment.pk}: {reason}" if hidden else f"Comment #{comment.pk} shown",
-             by=by, comment=comment)
+             history.comment_hidden(comment.pk, reason, hidden=hidden), by=by, comment=comment)
         if hidden and comment.author is not None:
             notify(
                 [comment.author],
@@ -234,7 +220,5 @@ def dismiss_reports(*, by: Any, idea: Idea) -> int:
         count = Report.objects.filter(
             Q(idea=idea) | Q(comment__idea=idea), resolved_at__isnull=True
         ).update(resolved_at=timezone.now())
-        _log(idea, ModerationEvent.Kind.REPORT_RESOLVED,
-             ngettext("%(n)d report dismissed", "%(n)d reports dismissed", count) % {"n": count},
-             by=by)
+        _log(idea, ModerationEvent.Kind.REPORT_RESOLVED, history.reports_dismissed(count), by=by)
     return count
