@@ -27,11 +27,16 @@ class TargetAdmin(admin.ModelAdmin):
     list_filter = ("strategy__city", "kind")
 
 
+class PartnerInline(admin.TabularInline):
+    model = models.ActionPartner
+    extra = 0
+
+
 @admin.register(models.Action)
 class ActionAdmin(admin.ModelAdmin):
     list_display = ("title", "strategy", "status", "horizon", "is_ppp", "is_citizen_driven")
     list_filter = ("strategy__city", "status", "is_ppp", "is_citizen_driven")
-    inlines = [MilestoneInline, FundingInline]
+    inlines = [PartnerInline, MilestoneInline, FundingInline]
 
 
 @admin.register(models.Indicator)

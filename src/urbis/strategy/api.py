@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -97,6 +98,7 @@ def _target_out(request: HttpRequest, target: Target) -> dict[str, Any]:
 def _action_out(request: HttpRequest, action: Action) -> dict[str, Any]:
     progress = queries.action_progress(action)
     today = queries.today()
+    flags = queries.action_flags(action)
     return {
         "id": action.pk, "title": action.title, "description": action.description,
         "theme": action.theme_id, "is_technological": action.is_technological,
@@ -104,6 +106,16 @@ def _action_out(request: HttpRequest, action: Action) -> dict[str, Any]:
         "responsible_department": action.responsible_department.slug
         if action.responsible_department else None,
         "partners": [p.slug for p in action.partners.all()],
+        "partnerships": [{"organisation": link.organisation.slug, "role": link.role,
+                          "agreement": link.agreement}
+                         for link in action.partner_links.select_related("organisation")],
+        "ppp": flags["ppp"]["value"], "ppp_source": flags["ppp"]["source"],
+        "ppp_basis": flags["ppp"]["basis"],
+        "citizen_driven": flags["citizen_driven"]["value"],
+        "citizen_driven_source": flags["citizen_driven"]["source"],
+        "citizen_driven_basis": flags["citizen_driven"]["basis"],
+        "citizen_ideas": [_url(request, i)
+                          for i in flags["citizen_driven"]["ideas"]],
         "is_ppp": action.is_ppp, "is_citizen_driven": action.is_citizen_driven,
         "budget": action.budget, "currency": action.currency,
         "funding": [{"kind": f.kind, "amount": f.amount, "note": f.note}
@@ -155,7 +167,7 @@ def _org(slug: str | None) -> Organisation | None:
         return None
     org = Organisation.objects.filter(slug=slug).first()
     if org is None:
-        raise ValidationError({"organisation": f"No organisation {slug!r}."})
+        raise ValidationError({"organisation": _("No organisation %(slug)r.") % {"slug": slug}})
     return org
 
 
@@ -169,7 +181,8 @@ def _target_fields(strategy: Strategy, data: dict[str, Any]) -> dict[str, Any]:
         if code:
             indicator = services.indicators_for(strategy.city).filter(code=code).first()
             if indicator is None:
-                raise ValidationError({"indicator": f"No indicator {code!r} for this city."})
+                raise ValidationError({"indicator": _("No indicator %(code)r for this city.")
+                                                    % {"code": code}})
         fields["indicator"] = indicator
     if "area" in fields:
         code = fields.pop("area")
@@ -177,7 +190,8 @@ def _target_fields(strategy: Strategy, data: dict[str, Any]) -> dict[str, Any]:
         if code:
             area = Area.objects.filter(city=strategy.city, code=code).first()
             if area is None:
-                raise ValidationError({"area": f"No area {code!r} in {strategy.city.name}."})
+                raise ValidationError({"area": _("No area %(code)r in %(city)s.")
+                                               % {"code": code, "city": strategy.city.name}})
         fields["area"] = area
     if fields.get("direction") is None:
         fields.pop("direction", None)
@@ -193,7 +207,10 @@ def _action_fields(data: dict[str, Any]) -> dict[str, Any]:
     if "responsible_department" in fields:
         fields["responsible_department"] = _org(fields["responsible_department"])
     if "partners" in fields and fields["partners"] is not None:
-        fields["partners"] = [_org(s) for s in fields["partners"]]
+        fields["partners"] = [
+            _org(p) if isinstance(p, str) else {**p, "organisation": _org(p["organisation"])}
+            for p in fields["partners"]
+        ]
     for key in ("funding", "impacts"):
         if key in fields and fields[key] is not None:
             fields[key] = [dict(item) for item in fields[key]]
@@ -376,7 +393,8 @@ def milestone_update(
     if milestone is None:
         from django.http import Http404
 
-        raise Http404(f"No milestone {milestone_id} on this action.")
+        raise Http404(_("No milestone %(milestone_id)s on this action.")
+                      % {"milestone_id": milestone_id})
     data = {"title": milestone.title, "due_date": milestone.due_date,
             "done_on": milestone.done_on, **payload.dict(exclude_unset=True)}
     milestone = services.save_milestone(by=request.user, action=action, milestone=milestone,
@@ -427,7 +445,7 @@ def indicator_get(request: HttpRequest, indicator_code: str) -> dict[str, Any]:
     if indicator is None or (indicator.city is not None and not indicator.city.is_published):
         from django.http import Http404
 
-        raise Http404(f"No indicator {indicator_code!r}.")
+        raise Http404(_("No indicator %(indicator_code)r.") % {"indicator_code": indicator_code})
     return _indicator_out(indicator)
 
 

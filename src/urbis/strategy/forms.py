@@ -16,11 +16,13 @@ from urbis.strategy.models import (
     FundingKind,
     Horizon,
     Indicator,
+    PartnerRole,
     Strategy,
     TargetKind,
     TargetStatus,
     ThemeKind,
 )
+from urbis.strategy.queries.flags import PRIVATE_KINDS
 
 
 def _orgs(strategy: Strategy) -> Any:
@@ -106,6 +108,21 @@ class TargetForm(forms.Form):
         return data
 
 
+OVERRIDE_CHOICES = [
+    ("", _("Derived from the data")),
+    ("yes", _("Yes (set by hand: shown as an override)")),
+    ("no", _("No (set by hand: shown as an override)")),
+]
+
+
+def _override(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def override_initial(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(
@@ -122,8 +139,24 @@ class ActionForm(forms.Form):
     partners = forms.TypedMultipleChoiceField(
         label=_("Partner organisations"), required=False, coerce=int
     )
-    is_ppp = forms.BooleanField(label=_("Public-private partnership"), required=False)
-    is_citizen_driven = forms.BooleanField(label=_("Citizen-driven"), required=False)
+    ppp_partners = forms.TypedMultipleChoiceField(
+        label=_("Private partners under a PPP agreement"), required=False, coerce=int,
+        help_text=_("Private companies only; any of them makes the action a public-private "
+                    "partnership."),
+    )
+    ppp_agreement = forms.CharField(
+        label=_("PPP agreement (reference or link)"), max_length=300, required=False
+    )
+    is_ppp = forms.TypedChoiceField(
+        label=_("Public-private partnership"), choices=OVERRIDE_CHOICES, required=False,
+        coerce=_override, empty_value=None,
+    )
+    is_citizen_driven = forms.TypedChoiceField(
+        label=_("Citizen-driven"), choices=OVERRIDE_CHOICES, required=False,
+        coerce=_override, empty_value=None,
+        help_text=_("Derived: citizen-driven when an accepted citizen idea is linked to the "
+                    "action."),
+    )
     budget = forms.DecimalField(label=_("Budget"), required=False, max_digits=16,
                                 decimal_places=2)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
@@ -148,6 +181,9 @@ class ActionForm(forms.Form):
         orgs = [(o.pk, o.name) for o in _orgs(strategy)]
         fields["responsible_department"].choices = [("", "—"), *orgs]
         fields["partners"].choices = orgs
+        fields["ppp_partners"].choices = [
+            (o.pk, o.name) for o in _orgs(strategy).filter(kind__in=PRIVATE_KINDS)
+        ]
         fields["depends_on"].choices = [
             (a.pk, a.title) for a in strategy.actions.all() if a.pk != exclude
         ]
@@ -163,6 +199,11 @@ class ActionForm(forms.Form):
             keep_funding.get(kind, {"kind": kind}) for kind in data.pop("funding")
         ]
         data["impacts"] = [{"target": pk} for pk in data.pop("targets")]
+        ppp = data.pop("ppp_partners")
+        agreement = data.pop("ppp_agreement")
+        data["partners"] = [pk for pk in data["partners"] if pk not in ppp] + [
+            {"organisation": pk, "role": PartnerRole.PPP, "agreement": agreement} for pk in ppp
+        ]
         data["currency"] = (data.get("currency") or "EUR").upper()
         return data
 

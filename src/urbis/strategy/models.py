@@ -298,10 +298,21 @@ class Action(models.Model):
     )
     partners = models.ManyToManyField(
         "people.Organisation", verbose_name=_("partner organisations"), blank=True,
-        related_name="strategy_partnerships",
+        related_name="strategy_partnerships", through="ActionPartner",
     )
-    is_ppp = models.BooleanField(_("public-private partnership"), default=False)
-    is_citizen_driven = models.BooleanField(_("citizen-driven"), default=False)
+    # "PPP" and "citizen-driven" are derived from the data (strategy.queries.flags: a private
+    # partner under a PPP agreement; an accepted citizen idea linked to the action). These two
+    # are only the city's hand-set override of that; empty = derive.
+    is_ppp = models.BooleanField(
+        _("public-private partnership (override)"), null=True, blank=True, default=None,
+        help_text=_("Empty: derived from the partners (a private partner under a PPP "
+                    "agreement). Yes or no: set by hand, shown as an override."),
+    )
+    is_citizen_driven = models.BooleanField(
+        _("citizen-driven (override)"), null=True, blank=True, default=None,
+        help_text=_("Empty: derived from the citizens' ideas (an accepted idea linked to the "
+                    "action). Yes or no: set by hand, shown as an override."),
+    )
     budget = models.DecimalField(
         _("budget"), max_digits=16, decimal_places=2, null=True, blank=True
     )
@@ -332,6 +343,45 @@ class Action(models.Model):
         return reverse(
             "strategy:action", args=[self.strategy.city.code, self.strategy.slug, self.pk]
         )
+
+
+class PartnerRole(models.TextChoices):
+    PARTNER = "partner", _("Partner")
+    PPP = "ppp", _("Private partner under a PPP agreement")
+
+
+class ActionPartner(models.Model):
+    """An organisation taking part in an action, and how: a plain partner, or a private partner
+    bound by a public-private partnership agreement (which makes the action a PPP)."""
+
+    action = models.ForeignKey(
+        Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="partner_links"
+    )
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        related_name="action_partner_links",
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=PartnerRole.choices, default=PartnerRole.PARTNER
+    )
+    agreement = models.CharField(
+        _("PPP agreement"), max_length=300, blank=True,
+        help_text=_("The agreement's reference or link (for a PPP partner)."),
+    )
+
+    class Meta:
+        # The table of the former plain many-to-many link (migration 0004 keeps its rows).
+        db_table = "strategy_action_partners"
+        ordering = ["action", "organisation__name"]
+        verbose_name = _("action partner")
+        verbose_name_plural = _("action partners")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "organisation"],
+                                    name="one_partner_link_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
 
 
 class FundingKind(models.TextChoices):
@@ -428,7 +478,7 @@ class ProgressReport(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A published report is a record: a second save would rewrite history.
         if self.pk is not None and ProgressReport.objects.filter(pk=self.pk).exists():
-            raise ValueError("A published progress report cannot be changed.")
+            raise ValueError(_("A published progress report cannot be changed."))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

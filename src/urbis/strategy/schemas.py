@@ -4,7 +4,7 @@ annotations at import)."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -13,6 +13,7 @@ from urbis.strategy.models import (
     ActionStatus,
     Direction,
     Horizon,
+    PartnerRole,
     TargetKind,
     TargetStatus,
     ThemeKind,
@@ -177,6 +178,16 @@ class ProgressOut(Schema):
     percent: float | None
 
 
+class PartnerIO(Schema):
+    organisation: str = Field(description="organisation slug")
+    role: PartnerRole = PartnerRole.PARTNER
+    agreement: str = Field("", description="the PPP agreement's reference or link")
+
+
+FLAG_SOURCE = ("'derived' from the data (see the basis) or 'override': set by hand by the "
+               "city in is_ppp / is_citizen_driven")
+
+
 class ActionOut(Schema):
     id: int
     title: str
@@ -187,8 +198,17 @@ class ActionOut(Schema):
     status: str
     responsible_department: str | None
     partners: list[str]
-    is_ppp: bool
-    is_citizen_driven: bool
+    partnerships: list[PartnerIO]
+    ppp: bool = Field(description="public-private partnership, as in force")
+    ppp_source: Literal["derived", "override"] = Field(description=FLAG_SOURCE)
+    ppp_basis: str = Field(description="what the value was derived from")
+    citizen_driven: bool = Field(description="citizen-driven, as in force")
+    citizen_driven_source: Literal["derived", "override"] = Field(description=FLAG_SOURCE)
+    citizen_driven_basis: str = Field(description="what the value was derived from")
+    citizen_ideas: list[str] = Field(description="addresses of the accepted ideas behind it")
+    is_ppp: bool | None = Field(description="the city's hand-set override; null = derived")
+    is_citizen_driven: bool | None = Field(
+        description="the city's hand-set override; null = derived")
     budget: Decimal | None
     currency: str
     funding: list[FundingIO]
@@ -209,9 +229,12 @@ class ActionIn(Schema):
     horizon: Horizon = Horizon.MEDIUM
     status: ActionStatus = ActionStatus.PLANNED
     responsible_department: str | None = Field(None, description="organisation slug")
-    partners: list[str] = []
-    is_ppp: bool = False
-    is_citizen_driven: bool = False
+    partners: list[str | PartnerIO] = Field(
+        [], description="organisation slugs (partners), or objects with a role: 'ppp' for a "
+        "private company under a PPP agreement")
+    is_ppp: bool | None = Field(None, description="hand-set override; null = derive from data")
+    is_citizen_driven: bool | None = Field(
+        None, description="hand-set override; null = derive from data")
     budget: Decimal | None = None
     currency: str = "EUR"
     funding: list[FundingIO] = []
@@ -222,7 +245,8 @@ class ActionIn(Schema):
 
 
 class ActionPatch(PatchSchema):
-    nullable = frozenset({"theme", "responsible_department", "budget", "start_date", "end_date"})
+    nullable = frozenset({"theme", "responsible_department", "budget", "start_date", "end_date",
+                          "is_ppp", "is_citizen_driven"})
     title: str | None = None
     description: str | None = None
     theme: int | None = None
@@ -230,9 +254,10 @@ class ActionPatch(PatchSchema):
     horizon: Horizon | None = None
     status: ActionStatus | None = None
     responsible_department: str | None = None
-    partners: list[str] | None = None
-    is_ppp: bool | None = None
-    is_citizen_driven: bool | None = None
+    partners: list[str | PartnerIO] | None = None
+    is_ppp: bool | None = Field(None, description="null clears the override (derive again)")
+    is_citizen_driven: bool | None = Field(
+        None, description="null clears the override (derive again)")
     budget: Decimal | None = None
     currency: str | None = None
     funding: list[FundingIO] | None = None

@@ -28,6 +28,7 @@ from urbis.strategy.models import (
     Indicator,
     Milestone,
     Observation,
+    PartnerRole,
     ThemeKind,
 )
 from urbis.web.sections import render_sections
@@ -208,7 +209,8 @@ def action_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRe
         "today": timezone.localdate(),
         "impacts": action.impacts.select_related("target"),
         "funding": action.funding.all(),
-        "partners": action.partners.all(),
+        "partners": action.partner_links.select_related("organisation"),
+        "flags": queries.action_flags(action),
         "depends_on": action.depends_on.all(),
         "dependents": action.dependents.all(),
         "changes": queries.history("action", action.pk)[:50],
@@ -227,12 +229,19 @@ def action_edit(request: HttpRequest, code: str, slug: str, pk: int | None = Non
     if action is not None:
         initial = {f: getattr(action, f) for f in forms.ActionForm.base_fields
                    if f not in {"theme", "responsible_department", "partners", "depends_on",
-                                "funding", "targets"}}
+                                "funding", "targets", "ppp_partners", "ppp_agreement",
+                                "is_ppp", "is_citizen_driven"}}
         keep = {f.kind: {"kind": f.kind, "amount": f.amount, "note": f.note}
                 for f in action.funding.all()}
+        links = list(action.partner_links.all())
         initial.update(
             theme=action.theme_id, responsible_department=action.responsible_department_id,
-            partners=[o.pk for o in action.partners.all()],
+            partners=[link.organisation_id for link in links if link.role != PartnerRole.PPP],
+            ppp_partners=[link.organisation_id for link in links
+                          if link.role == PartnerRole.PPP],
+            ppp_agreement=next((link.agreement for link in links if link.agreement), ""),
+            is_ppp=forms.override_initial(action.is_ppp),
+            is_citizen_driven=forms.override_initial(action.is_citizen_driven),
             depends_on=[a.pk for a in action.depends_on.all()],
             funding=list(keep), targets=[t.pk for t in action.targets.all()],
         )
@@ -281,7 +290,7 @@ def milestone_done(
     action = queries.get_action(strategy, pk)
     item = Milestone.objects.filter(pk=milestone, action=action).first()
     if item is None:
-        raise PermissionDenied("No such milestone on this action.")
+        raise PermissionDenied(_("No such milestone on this action."))
     services.save_milestone(
         by=request.user, action=action, milestone=item, title=item.title,
         due_date=item.due_date, done_on=timezone.localdate(),

@@ -3,9 +3,11 @@
 Anonymous users see published strategies only; a city's editors, moderators and admins also see
 what it has not published yet. One module per sub-domain: ``strategies`` (who sees what),
 ``status`` (whether a target is on track, and its chart), ``pages``, ``reporting`` (progress
-reports) and ``network`` (reads across cities); every public read is re-exported here.
+reports), ``flags`` (PPP and citizen-driven, derived or set by hand) and ``network`` (reads
+across cities); every public read is re-exported here.
 """
 
+from urbis.strategy.queries.flags import action_flags, with_flags
 from urbis.strategy.queries.network import (
     catalogue,
     compare,
@@ -53,6 +55,7 @@ __all__ = [
     "HEAVY_AREA",
     "MEDIUM_TERM_YEARS",
     "VALUE_PADDING",
+    "action_flags",
     "action_progress",
     "actions",
     "catalogue",
@@ -78,4 +81,5 @@ __all__ = [
     "target_status",
     "today",
     "visible_strategies",
+    "with_flags",
 ]

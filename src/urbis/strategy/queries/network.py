@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from urbis.engines import monitoring
 from urbis.people.models import Organisation
@@ -15,6 +16,7 @@ from urbis.strategy.models import (
     Indicator,
     Strategy,
 )
+from urbis.strategy.queries.flags import with_flags
 from urbis.strategy.queries.status import chart_bounds, observations
 from urbis.strategy.queries.strategies import MEDIUM_TERM_YEARS
 
@@ -31,7 +33,7 @@ def catalogue() -> QuerySet[Indicator]:
 def get_catalogue_indicator(code: str) -> Indicator:
     indicator = Indicator.objects.filter(code=code, city__isnull=True).first()
     if indicator is None:
-        raise Http404(f"No catalogue indicator {code!r}.")
+        raise Http404(_("No catalogue indicator %(code)r.") % {"code": code})
     return indicator
 
 
@@ -97,7 +99,9 @@ def network_figures(*, user: Any = None) -> dict[str, Any]:
       involves several (two or more) city departments (owning targets or responsible for
       actions);
     - the share of actions that are public-private partnerships;
-    - the share of actions that are citizen-driven. Cancelled actions are left out."""
+    - the share of actions that are citizen-driven. Both flags as in force: derived from the
+      data unless the city set them by hand (``queries.flags``). Cancelled actions are left
+      out."""
     strategies = list(
         Strategy.objects.filter(is_published=True, city__is_published=True)
         .select_related("city")
@@ -132,27 +136,28 @@ def network_figures(*, user: Any = None) -> dict[str, Any]:
         if ok:
             entry["qualifies"] = True
             qualifying[strategy.city_id] = entry
-    live = Action.objects.filter(
+    live = with_flags(Action.objects.filter(
         strategy__is_published=True, strategy__city__is_published=True
-    ).exclude(status=ActionStatus.CANCELLED)
+    ).exclude(status=ActionStatus.CANCELLED))
     totals = live.aggregate(
         total=Count("pk"),
-        ppp=Count("pk", filter=Q(is_ppp=True)),
-        citizen=Count("pk", filter=Q(is_citizen_driven=True)),
+        n_ppp=Count("pk", filter=Q(ppp=True)),
+        n_citizen=Count("pk", filter=Q(citizen_driven=True)),
     )
+    totals["ppp"], totals["citizen"] = totals.pop("n_ppp"), totals.pop("n_citizen")
     total = totals["total"] or 0
     by_city = {
         row["strategy__city"]: row
         for row in live.values("strategy__city").annotate(
             total=Count("pk"),
-            ppp=Count("pk", filter=Q(is_ppp=True)),
-            citizen=Count("pk", filter=Q(is_citizen_driven=True)),
-        )
+            n_ppp=Count("pk", filter=Q(ppp=True)),
+            n_citizen=Count("pk", filter=Q(citizen_driven=True)),
+        ).values("strategy__city", "total", "n_ppp", "n_citizen")
     }
     for city_id, entry in per_city.items():
-        counts = by_city.get(city_id, {"total": 0, "ppp": 0, "citizen": 0})
-        entry.update({"actions": counts["total"], "ppp": counts["ppp"],
-                      "citizen": counts["citizen"]})
+        counts = by_city.get(city_id, {"total": 0, "n_ppp": 0, "n_citizen": 0})
+        entry.update({"actions": counts["total"], "ppp": counts["n_ppp"],
+                      "citizen": counts["n_citizen"]})
     return {
         "cities_with_strategy": len(per_city),
         "cities_qualifying": len(qualifying),

@@ -14,6 +14,7 @@ from urbis.strategy.models import (
     Change,
     Strategy,
 )
+from urbis.strategy.queries.flags import with_flags
 from urbis.strategy.queries.status import chart_data, target_status
 from urbis.strategy.queries.strategies import HEAVY, HEAVY_AREA
 
@@ -57,9 +58,10 @@ ACTION_FILTERS = ("theme", "status", "department", "ppp", "citizen", "horizon")
 
 def actions(strategy: Strategy, filters: dict[str, Any] | None = None) -> QuerySet[Action]:
     """Actions of a strategy, filtered by theme (id), status, department (organisation slug),
-    horizon, PPP and citizen-driven (``"yes"``/``"no"``)."""
+    horizon, PPP and citizen-driven (``"yes"``/``"no"``: the value in force, derived or set by
+    hand, see ``queries.flags``)."""
     filters = filters or {}
-    rows = (
+    rows = with_flags(
         strategy.actions.select_related("theme", "responsible_department", "strategy__city")
         .defer(*HEAVY)
         .prefetch_related("milestones", "partners")
@@ -72,7 +74,7 @@ def actions(strategy: Strategy, filters: dict[str, Any] | None = None) -> QueryS
         rows = rows.filter(horizon=filters["horizon"])
     if filters.get("department"):
         rows = rows.filter(responsible_department__slug=filters["department"])
-    for key, field in (("ppp", "is_ppp"), ("citizen", "is_citizen_driven")):
+    for key, field in (("ppp", "ppp"), ("citizen", "citizen_driven")):
         value = str(filters.get(key) or "").lower()
         if value in {"yes", "true", "1"}:
             rows = rows.filter(**{field: True})

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urbis.people.models import Organisation
 from urbis.people.permissions import Action as Can
@@ -18,11 +19,13 @@ from urbis.people.permissions import require_unless_platform
 from urbis.strategy.models import (
     Action,
     ActionImpact,
+    ActionPartner,
     ActionStatus,
     FundingKind,
     FundingSource,
     Horizon,
     Milestone,
+    PartnerRole,
     Strategy,
     Target,
     Theme,
@@ -42,6 +45,12 @@ ACTION_SCALARS = tuple(f for f in ACTION_FIELDS if f not in {"partners", "depend
 
 def _action_snapshot(action: Action) -> dict[str, str]:
     snap = _snapshot(action, ACTION_FIELDS)
+    # A PPP partner shows as such, so that a change of role is in the history too.
+    snap["partners"] = ", ".join(sorted(
+        link.organisation.name if link.role == PartnerRole.PARTNER
+        else f"{link.organisation.name} (PPP{': ' + link.agreement if link.agreement else ''})"
+        for link in action.partner_links.select_related("organisation")
+    )) if action.pk else ""
     snap["funding"] = "; ".join(
         f"{f.get_kind_display()}{' ' + _display(f.amount) if f.amount is not None else ''}"
         for f in action.funding.all()
@@ -106,6 +115,37 @@ def _clean_action(action: Action) -> None:
         raise ValidationError(errors)
 
 
+def _partner_links(strategy: Strategy, partners: Iterable[Any]) -> list[ActionPartner]:
+    """Partners given as organisations (slug, key or object: plain partners) or as mappings
+    ``{"organisation": ..., "role": "partner" | "ppp", "agreement": "..."}``. A PPP partner
+    must be a private company: that is what makes the action a PPP (``queries.flags``)."""
+    from urbis.strategy.queries.flags import PRIVATE_KINDS
+
+    links: list[ActionPartner] = []
+    seen: set[int] = set()
+    for item in partners:
+        spec = dict(item) if isinstance(item, Mapping) else {"organisation": item}
+        (org,) = _departments(strategy.city, [spec.get("organisation")])
+        role = spec.get("role") or PartnerRole.PARTNER
+        agreement = str(spec.get("agreement") or "").strip()
+        if role not in PartnerRole.values:
+            raise ValidationError({"partners": _("%(org)s: unknown role %(role)r.")
+                                               % {"org": org, "role": role}})
+        if role == PartnerRole.PPP and org.kind not in PRIVATE_KINDS:
+            raise ValidationError({"partners": _(
+                "%(org)s is not a private company: only a private partner can be under a PPP "
+                "agreement.") % {"org": org}})
+        if len(agreement) > 300:
+            raise ValidationError({"partners": _("%(org)s: the agreement reference is longer "
+                                                 "than 300 characters.") % {"org": org}})
+        if org.pk in seen:
+            raise ValidationError({"partners": _("%(org)s is named twice.") % {"org": org}})
+        seen.add(org.pk)
+        links.append(ActionPartner(organisation=org, role=role,
+                                   agreement=agreement if role == PartnerRole.PPP else ""))
+    return links
+
+
 def save_action(
     *, by: Any, strategy: Strategy, action: Action | None = None,
     partners: Iterable[Any] | None = None, depends_on: Iterable[Action | int] | None = None,
@@ -117,16 +157,16 @@ def save_action(
     sources and expected impacts; every changed field goes to the history."""
     require_unless_platform(by, Can.EDIT, strategy.city)
     if action is not None and action.strategy_id != strategy.pk:
-        raise ValidationError({"action": "This action belongs to another strategy."})
+        raise ValidationError({"action": _("This action belongs to another strategy.")})
     creating = action is None
     action = action or Action(strategy=strategy)
     before = {} if creating else _action_snapshot(action)
     for name, value in fields.items():
         if _field_name(name) not in {*ACTION_SCALARS, "order"}:
-            raise ValidationError({name: "Not a field of an action."})
+            raise ValidationError({name: _("Not a field of an action.")})
         setattr(action, name, value)
     _clean_action(action)
-    partner_orgs = _departments(strategy.city, partners) if partners is not None else None
+    partner_links = _partner_links(strategy, partners) if partners is not None else None
     prerequisites: list[Action] | None = None
     if depends_on is not None:
         prerequisites = []
@@ -135,29 +175,33 @@ def save_action(
                 wanted if isinstance(wanted, Action) else Action.objects.filter(pk=wanted).first()
             )
             if other is None or other.strategy_id != strategy.pk:
-                raise ValidationError({"depends_on": f"No action {wanted} in this strategy."})
+                raise ValidationError({"depends_on": _("No action %(wanted)s in this strategy.")
+                                                     % {"wanted": wanted}})
             if other.pk == action.pk:
-                raise ValidationError({"depends_on": "An action cannot depend on itself."})
+                raise ValidationError({"depends_on": _("An action cannot depend on itself.")})
             prerequisites.append(other)
         if _would_cycle(action, prerequisites):
-            raise ValidationError({"depends_on": "These dependencies would form a loop."})
+            raise ValidationError({"depends_on": _("These dependencies would form a loop.")})
     funding_rows: list[FundingSource] | None = None
     if funding is not None:
         funding_rows = []
         for number, source in enumerate(funding, start=1):
             kind = source.get("kind")
             if kind not in FundingKind.values:
-                raise ValidationError({"funding": f"Source {number}: unknown kind {kind!r}."})
+                raise ValidationError({"funding": _("Source %(number)s: unknown kind %(kind)r.")
+                                                  % {"number": number, "kind": kind}})
             amount = source.get("amount")
             if amount not in (None, ""):
                 try:
                     amount = Decimal(str(amount))
                 except InvalidOperation as exc:
                     raise ValidationError(
-                        {"funding": f"Source {number}: amount is not a number."}
+                        {"funding": _("Source %(number)s: amount is not a number.")
+                                    % {"number": number}}
                     ) from exc
                 if amount < 0:
-                    raise ValidationError({"funding": f"Source {number}: negative amount."})
+                    raise ValidationError({"funding": _("Source %(number)s: negative amount.")
+                                                      % {"number": number}})
             else:
                 amount = None
             funding_rows.append(
@@ -173,12 +217,16 @@ def save_action(
                 if str(wanted_target).isdigit() else None
             )
             if target is None or target.strategy_id != strategy.pk:
-                raise ValidationError({"impacts": f"No target {impact.get('target')} here."})
+                raise ValidationError({"impacts": _("No target %(value)s here.")
+                                                  % {"value": impact.get('target')}})
             impact_rows.append((target, str(impact.get("description") or "")[:500]))
     with transaction.atomic():
         action.save()
-        if partner_orgs is not None:
-            action.partners.set(partner_orgs)
+        if partner_links is not None:
+            action.partner_links.all().delete()
+            for link in partner_links:
+                link.action = action
+            ActionPartner.objects.bulk_create(partner_links)
         if prerequisites is not None:
             action.depends_on.set(prerequisites)
         if funding_rows is not None:
@@ -203,7 +251,7 @@ def save_milestone(
     city = action.strategy.city
     require_unless_platform(by, Can.EDIT, city)
     if milestone is not None and milestone.action_id != action.pk:
-        raise ValidationError({"milestone": "This milestone belongs to another action."})
+        raise ValidationError({"milestone": _("This milestone belongs to another action.")})
     errors = {}
     if not title.strip():
         errors["title"] = "Give the milestone a title."
