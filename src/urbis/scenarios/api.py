@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from urbis.jobs.services import job_for
 from urbis.people.api_auth import write_auth
 from urbis.places import queries as places
 from urbis.scenarios import queries, services
@@ -63,13 +64,51 @@ def latest_run(request: HttpRequest, code: str, slug: str) -> Any:
     return _run_out(run)
 
 
-@router.post("/cities/{code}/scenarios/{slug}/runs", response={201: RunOut}, auth=write_auth,
-             summary="Run a scenario and store the result (editors)")
+class JobOut(Schema):
+    id: str
+    status: str
+    step: str
+    done: int | None
+    total: int | None
+    percent: int | None
+    error: str
+    finished: bool
+    workers_alive: int
+    url: str
+
+
+def _job_out(code: str, slug: str, job: Any) -> dict[str, Any]:
+    return {**job.as_dict(), "url": f"/api/v1/cities/{code}/scenarios/{slug}/job"}
+
+
+@router.post("/cities/{code}/scenarios/{slug}/runs", response={202: JobOut}, auth=write_auth,
+             summary="Queue a run of a scenario; a worker computes and stores it (editors). "
+                     "Poll the returned job's url; the result is then the latest run.")
 def run(request: HttpRequest, code: str, slug: str, body: RunIn) -> Any:
     city = places.get_city(code, request.user)
     scenario = queries.get_scenario(city, slug, request.user)
-    return Status(201, _run_out(services.run_scenario(request.user, scenario,
-                                                      samples=body.samples, seed=body.seed)))
+    services.queue_run(request.user, scenario, samples=body.samples, seed=body.seed)
+    return Status(202, _job_out(code, slug, job_for(services.run_subject(scenario.pk))))
+
+
+@router.get("/cities/{code}/scenarios/{slug}/job", response={200: JobOut, 404: None},
+            summary="The state of the scenario's latest queued run")
+def run_job(request: HttpRequest, code: str, slug: str) -> Any:
+    city = places.get_city(code, request.user)
+    scenario = queries.get_scenario(city, slug, request.user)
+    job = job_for(services.run_subject(scenario.pk))
+    if job is None:
+        return Status(404, None)
+    return _job_out(code, slug, job)
+
+
+@router.get("/cities/{code}/scenarios-compare", response=dict[str, Any],
+            summary="Two scenarios of a city side by side: t CO2 per year and per sector and "
+                    "the difference b − a (modelled, from the stored runs)")
+def compare(request: HttpRequest, code: str, a: str, b: str) -> Any:
+    city = places.get_city(code, request.user)
+    return queries.compare(queries.get_scenario(city, a, request.user),
+                           queries.get_scenario(city, b, request.user))
 
 
 @router.get("/cities/{code}/inventories/{year}.csv", summary="An emission inventory as CSV")

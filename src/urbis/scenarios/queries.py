@@ -81,12 +81,15 @@ def engine_factors(city: City) -> tuple[engine.EmissionFactor, ...]:
     return tuple(out)
 
 
-def engine_scenario(scenario: Scenario, extra: list[Measure] | None = None) -> engine.Scenario:
-    """The stored scenario as the engine's input (``extra``: unsaved measures to check)."""
+def engine_scenario(scenario: Scenario, extra: list[Measure] | None = None,
+                    skip: int | None = None) -> engine.Scenario:
+    """The stored scenario as the engine's input (``extra``: unsaved measures to check;
+    ``skip``: a stored measure left out, the one ``extra`` replaces when it is edited)."""
     inv = scenario.inventory
     rows = {(r.sector, r.carrier): r.energy_mwh for r in inv.rows.all()}
     measures: list[engine.model.Lever] = []
-    for m in [*scenario.measures.all(), *(extra or [])]:
+    stored = [m for m in scenario.measures.all() if skip is None or m.pk != skip]
+    for m in [*stored, *(extra or [])]:
         common: dict[str, Any] = {
             "name": m.name, "start_year": m.start_year, "ramp_years": m.ramp_years,
             "ceiling": m.ceiling,
@@ -190,4 +193,61 @@ def action_contributions(action: Any, user: Any = None) -> list[dict[str, Any]]:
                     "cumulative_t": wedge["cumulative_t"], "cost_per_t": wedge["cost_per_t"],
                     "end_year": run.result["years"][-1], "end_t": wedge["values"][-1],
                     "first_year": run.result["years"][0]})
+    return out
+
+
+# Years the comparison's per-sector table shows (besides the first common year).
+MILESTONES = (2030, 2040, 2050)
+
+
+def compare(a: Scenario, b: Scenario) -> dict[str, Any]:
+    """Two scenarios of one city side by side from their latest stored runs (modelled, t CO2):
+    per year the totals and the difference ``b − a``; per sector and year the same. Years are
+    those both runs cover. A run stored before runs kept sectors has ``by_sector`` None."""
+    if a.city_id != b.city_id:
+        raise ValueError("Scenarios of two cities cannot be compared here.")
+    runs = {"a": latest_run(a), "b": latest_run(b)}
+    out: dict[str, Any] = {
+        "unit": "t CO2", "modelled": True,
+        "a": {"slug": a.slug, "title": a.title,
+              "run_at": runs["a"].created_at.isoformat() if runs["a"] else None},
+        "b": {"slug": b.slug, "title": b.title,
+              "run_at": runs["b"].created_at.isoformat() if runs["b"] else None},
+        "years": [], "totals": [], "sectors": None, "missing_run": [],
+    }
+    out["missing_run"] = [k for k, r in runs.items() if r is None]
+    if out["missing_run"]:
+        return out
+    ra, rb = runs["a"].result, runs["b"].result  # type: ignore[union-attr]
+    ia = {y: i for i, y in enumerate(ra["years"])}
+    ib = {y: i for i, y in enumerate(rb["years"])}
+    years = sorted(set(ia) & set(ib))
+    out["years"] = years
+    out["totals"] = [
+        {"year": y, "a": ra["scenario"][ia[y]], "b": rb["scenario"][ib[y]],
+         "difference": round(rb["scenario"][ib[y]] - ra["scenario"][ia[y]], 3),
+         "a_bau": ra["bau"][ia[y]], "b_bau": rb["bau"][ib[y]]}
+        for y in years
+    ]
+    sa, sb = ra.get("by_sector"), rb.get("by_sector")
+    if sa and sb:
+        names = [s for s in engine.SECTORS if s in sa["sectors"] or s in sb["sectors"]]
+
+        def value(run: dict[str, Any], idx: dict[int, int], sector: str, year: int) -> float:
+            if sector not in run["sectors"]:
+                return 0.0
+            return float(run["scenario"][run["sectors"].index(sector)][idx[year]])
+
+        def credit(run: dict[str, Any], idx: dict[int, int], year: int) -> float:
+            return float(run["local_credit"]["scenario"][idx[year]])
+
+        out["sectors"] = [
+            {"sector": s, "values": [
+                {"year": y, "a": value(sa, ia, s, y), "b": value(sb, ib, s, y),
+                 "difference": round(value(sb, ib, s, y) - value(sa, ia, s, y), 3)}
+                for y in years]}
+            for s in names
+        ] + [{"sector": "local_production_credit", "values": [
+            {"year": y, "a": -credit(sa, ia, y), "b": -credit(sb, ib, y),
+             "difference": round(credit(sa, ia, y) - credit(sb, ib, y), 3)} for y in years]}]
     return out

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from urbis.engines import scenario as engine
 from urbis.errors import ImportRefused, RowError
@@ -23,6 +24,7 @@ from urbis.scenarios.models import (
     Inventory,
     InventoryKind,
     InventoryRow,
+    LeverKind,
     Measure,
     Scenario,
     ScenarioRun,
@@ -33,6 +35,13 @@ MAX_SAMPLES = 20_000
 # evaluations; the totals' bands use every sample).
 WEDGE_SAMPLES = 500
 Progress = Callable[[int, int, str], None]
+# The steps of a run as the job records them (stable keys) and as pages show them.
+STEP_LABELS = {
+    "check": gettext_lazy("checking the input"),
+    "projection and wedges": gettext_lazy("projection and wedges"),
+    "Monte Carlo": gettext_lazy("Monte Carlo runs"),
+    "store": gettext_lazy("storing the result"),
+}
 
 
 def import_inventory_csv(
@@ -112,6 +121,35 @@ def add_measure(user: Any, scenario: Scenario, *, operator: bool = False,
     return measure
 
 
+def _check_samples(samples: int) -> None:
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise ValidationError({"samples": _("Between 1 and %(max)d.") % {"max": MAX_SAMPLES}})
+
+
+def run_subject(scenario_id: int) -> str:
+    """How a scenario's run job is named in the job records (its page finds the job by it)."""
+    return f"scenarios.scenario:{scenario_id}"
+
+
+def queue_run(user: Any, scenario: Scenario, *, samples: int = 2000,
+              seed: int | None = None) -> str:
+    """Check the scenario now (a refused input is an answer to the request, not a failed job),
+    then queue its run for ``urbis worker``; returns the job's id. The seed is drawn here, so
+    the job records which run it computes."""
+    require(user, Action.EDIT, scenario.city)
+    _check_samples(samples)
+    try:
+        engine.validate(queries.engine_scenario(scenario))
+    except engine.ScenarioInputError as err:
+        raise ValidationError([f"{w}: {f}: {r}" for w, f, r in err.problems]) from None
+    seed = random.SystemRandom().randrange(2**31) if seed is None else seed
+    from urbis.jobs.services import enqueue
+    from urbis.scenarios.tasks import run_scenario_job
+
+    return enqueue(run_scenario_job, scenario.pk, samples, seed, user.pk,
+                   subject=run_subject(scenario.pk))
+
+
 def _series(values: np.ndarray) -> list[float]:
     return [round(float(v), 3) for v in values]
 
@@ -124,8 +162,7 @@ def run_scenario(
     the result. Nothing is stored when the input is refused."""
     if not operator:
         require(user, Action.EDIT, scenario.city)
-    if not 1 <= samples <= MAX_SAMPLES:
-        raise ValidationError({"samples": _("Between 1 and %(max)d.") % {"max": MAX_SAMPLES}})
+    _check_samples(samples)
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     step = progress or (lambda done, total, label: None)
     started = time.perf_counter()
@@ -186,6 +223,17 @@ def run_scenario(
                        "scenario_t": round(float(proj.cumulative.value or 0), 1)},
         "targets": targets,
         "how": proj.total.how,
+        # Per sector (summed over carriers), deterministic run; the totals are these summed
+        # less the local production credit.
+        "by_sector": {
+            "sectors": list(proj.sectors),
+            "bau": [_series(proj.bau_emissions[:, k, :].sum(axis=1))
+                    for k in range(len(proj.sectors))],
+            "scenario": [_series(proj.emissions[:, k, :].sum(axis=1))
+                         for k in range(len(proj.sectors))],
+            "local_credit": {"bau": _series(proj.bau_local_credit),
+                             "scenario": _series(proj.local_credit)},
+        },
     }
     step(3, 3, "store")
     return ScenarioRun.objects.create(
@@ -193,3 +241,264 @@ def run_scenario(
         seconds=round(time.perf_counter() - started, 3),
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
+
+
+# --- The scenario builder ---------------------------------------------------------------------
+
+SCENARIO_FIELDS = ("title", "slug", "inventory", "strategy", "end_year", "population_growth",
+                   "is_published")
+MEASURE_FIELDS = ("name", "action", "kind", "sector", "carrier", "to_sector", "to_carrier",
+                  "value", "value_low", "value_high", "from_efficiency", "to_efficiency",
+                  "intensity_ratio", "start_year", "ramp_years", "ceiling", "capex_eur",
+                  "opex_eur_per_year", "lifetime_years", "funding", "uncertainty_group", "order")
+# Short names that are pages of the scenarios app.
+RESERVED_SLUGS = frozenset({"new", "compare", "inventory", "inventories"})
+# The engine's field names as the builder's form names them.
+_ENGINE_FIELD = {"cut": "value", "share": "value", "mwh_per_year": "value",
+                 "from_carrier": "carrier", "from_sector": "sector",
+                 "cost.lifetime_years": "lifetime_years"}
+
+
+def _engine_problems(err: engine.ScenarioInputError, name: str = "") -> dict[str, list[str]]:
+    """The engine's problems as form errors: a measure's own field where the engine names it,
+    else the whole form. Checks the services make first cover every rule a form can break, so
+    this is the backstop for combinations they do not foresee."""
+    out: dict[str, list[str]] = {}
+    for where, fld, reason in err.problems:
+        mine = bool(name) and repr(name) in where
+        key = _ENGINE_FIELD.get(fld, fld) if mine and _ENGINE_FIELD.get(fld, fld) in \
+            MEASURE_FIELDS else NON_FIELD_ERRORS
+        out.setdefault(key, []).append(
+            _("The model refuses this (%(where)s, %(field)s): %(reason)s")
+            % {"where": where, "field": fld, "reason": reason})
+    return out
+
+
+def save_scenario(user: Any, city: City, *, scenario: Scenario | None = None,
+                  **fields: Any) -> Scenario:
+    """Create or change a scenario of ``city`` (title, short name, inventory, strategy, last
+    year, business-as-usual growth, published). Its measures are checked again with the new
+    inventory and years; nothing is stored if any is refused."""
+    require(user, Action.EDIT, city)
+    errors: dict[str, list[str]] = {}
+    inventory, strategy = fields.get("inventory"), fields.get("strategy")
+    if inventory is not None and inventory.city_id != city.pk:
+        errors["inventory"] = [_("The inventory belongs to another city.")]
+    if strategy is not None and strategy.city_id != city.pk:
+        errors["strategy"] = [_("The strategy belongs to another city.")]
+    slug = fields.get("slug", scenario.slug if scenario else "")
+    taken = Scenario.objects.filter(city=city, slug=slug)
+    if scenario is not None:
+        taken = taken.exclude(pk=scenario.pk)
+    if slug and taken.exists():
+        errors["slug"] = [_("Another scenario of this city has this short name.")]
+    if slug in RESERVED_SLUGS:
+        errors["slug"] = [_("This short name is reserved for a page; choose another.")]
+    end_year = fields.get("end_year", scenario.end_year if scenario else 2050)
+    inv = inventory or (scenario.inventory if scenario else None)
+    if inv is not None and end_year is not None and end_year <= inv.year:
+        errors["end_year"] = [_("Must be after the inventory's year (%(year)s).")
+                              % {"year": inv.year}]
+    growth = fields.get("population_growth")
+    if growth is not None and not -0.2 <= growth <= 0.2:
+        errors["population_growth"] = [_("Between −0.2 and 0.2 (−20 % to +20 % a year).")]
+    if errors:
+        raise ValidationError(errors)
+    target = scenario or Scenario(city=city)
+    for key, value in fields.items():
+        if key not in SCENARIO_FIELDS:
+            raise TypeError(f"unknown scenario field {key!r}")
+        setattr(target, key, value)
+    target.full_clean(exclude=["city"])
+    with transaction.atomic():
+        target.save()
+        if scenario is not None:
+            try:
+                engine.validate(queries.engine_scenario(target))
+            except engine.ScenarioInputError as err:
+                transaction.set_rollback(True)
+                raise ValidationError(_engine_problems(err)) from None
+    return target
+
+
+def _measure_problems(scenario: Scenario, m: Measure) -> dict[str, list[str]]:
+    """Per-field checks of one measure, in the reader's language, before the engine's."""
+    errors: dict[str, list[str]] = {}
+
+    def add(fld: str, message: str) -> None:
+        errors.setdefault(fld, []).append(message)
+
+    needs: dict[str, tuple[str, ...]] = {
+        str(LeverKind.EFFICIENCY): ("sector", "carrier"),
+        str(LeverKind.FUEL_SWITCH): ("sector", "carrier", "to_carrier"),
+        str(LeverKind.ACTIVITY_CHANGE): ("sector", "to_sector"),
+    }
+    for fld in needs.get(m.kind, ()):
+        if not getattr(m, fld):
+            add(fld, _("This lever needs it."))
+    for fld in ("sector", "to_sector"):
+        if getattr(m, fld) and getattr(m, fld) not in engine.SECTORS:
+            add(fld, _("Unknown sector."))
+    for fld in ("carrier", "to_carrier"):
+        if getattr(m, fld) and getattr(m, fld) not in engine.CARRIERS:
+            add(fld, _("Unknown carrier."))
+    if m.kind == LeverKind.FUEL_SWITCH and m.carrier and m.carrier == m.to_carrier:
+        add("to_carrier", _("Must differ from the carrier replaced."))
+    if m.kind == LeverKind.ACTIVITY_CHANGE and m.sector and m.sector == m.to_sector:
+        add("to_sector", _("Must differ from the sector the activity leaves."))
+    share = m.kind != LeverKind.LOCAL_PRODUCTION
+    values = [("value", m.value), ("value_low", m.value_low), ("value_high", m.value_high)]
+    for fld, v in values:
+        if v is None:
+            continue
+        if v < 0:
+            add(fld, _("Must be 0 or more."))
+        elif share and v > 1:
+            add(fld, _("A share: at most 1 (100 %)."))
+    if (m.value_low is None) != (m.value_high is None):
+        add("value_high" if m.value_high is None else "value_low",
+            _("Give both the lowest and the highest value, or neither."))
+    elif m.value_low is not None and m.value_high is not None and m.value is not None \
+            and not m.value_low <= m.value <= m.value_high:
+        add("value", _("Must lie between the lowest and the highest value."))
+    if m.ceiling is not None and not 0 <= m.ceiling <= 1:
+        add("ceiling", _("A share: between 0 and 1."))
+    for fld in ("from_efficiency", "to_efficiency"):
+        if getattr(m, fld) is not None and getattr(m, fld) <= 0:
+            add(fld, _("Must be more than 0."))
+    if m.intensity_ratio is not None and m.intensity_ratio < 0:
+        add("intensity_ratio", _("Must be 0 or more."))
+    for fld in ("capex_eur", "opex_eur_per_year"):
+        if getattr(m, fld) is not None and getattr(m, fld) < 0:
+            add(fld, _("Must be 0 or more."))
+    if m.lifetime_years is not None and m.lifetime_years < 1:
+        add("lifetime_years", _("At least one year."))
+    year = scenario.inventory.year
+    if m.start_year is not None and not year <= m.start_year <= scenario.end_year:
+        add("start_year", _("Between the inventory's year %(first)s and %(last)s.")
+            % {"first": year, "last": scenario.end_year})
+    if m.action is not None and m.action.strategy.city_id != scenario.city_id:
+        add("action", _("The action belongs to another city."))
+    used = {c for c in (m.carrier if m.kind != LeverKind.ACTIVITY_CHANGE else "",
+                        m.to_carrier or ("electricity" if m.kind in (
+                            LeverKind.ACTIVITY_CHANGE, LeverKind.LOCAL_PRODUCTION) else ""))
+            if c}
+    known = {f.carrier for f in queries.engine_factors(scenario.city)}
+    for c in sorted(used - known):
+        add("to_carrier" if c == m.to_carrier else "carrier",
+            _("No emission factor for this carrier in this city."))
+    if m.kind == LeverKind.FUEL_SWITCH and m.value is not None and not errors:
+        others = [o for o in scenario.measures.filter(kind=LeverKind.FUEL_SWITCH, sector=m.sector,
+                                                      carrier=m.carrier) if o.pk != m.pk]
+        total = sum((o.value_high if o.value_high is not None else o.value) * o.ceiling
+                    for o in [*others, m])
+        if others and total > 1 + 1e-9:
+            add("value", _("With %(others)s this switches up to %(pct)s %% of the carrier in "
+                           "this sector, more than exists.")
+                % {"others": ", ".join(o.name for o in others), "pct": f"{total * 100:.4g}"})
+    if m.kind == LeverKind.ACTIVITY_CHANGE and m.value is not None and not errors:
+        others = [o for o in scenario.measures.filter(kind=LeverKind.ACTIVITY_CHANGE,
+                                                      sector=m.sector) if o.pk != m.pk]
+        total = sum((o.value_high if o.value_high is not None else o.value) * o.ceiling
+                    for o in [*others, m])
+        if others and total > 1 + 1e-9:
+            add("value", _("With %(others)s this moves up to %(pct)s %% of the sector's "
+                           "activity, more than exists.")
+                % {"others": ", ".join(o.name for o in others), "pct": f"{total * 100:.4g}"})
+    return errors
+
+
+def save_measure(user: Any, scenario: Scenario, *, measure: Measure | None = None,
+                 **fields: Any) -> Measure:
+    """Create or change one measure (a lever linked to a strategy action) after checking it
+    field by field and then the whole scenario with it; nothing is stored if refused."""
+    require(user, Action.EDIT, scenario.city)
+    if measure is not None and measure.scenario_id != scenario.pk:
+        raise ValidationError(_("The measure belongs to another scenario."))
+    target = measure or Measure(scenario=scenario)
+    for key, value in fields.items():
+        if key not in MEASURE_FIELDS:
+            raise TypeError(f"unknown measure field {key!r}")
+        setattr(target, key, value)
+    for fld in ("sector", "carrier", "to_sector", "to_carrier", "funding", "uncertainty_group"):
+        setattr(target, fld, getattr(target, fld) or "")
+    errors = _measure_problems(scenario, target)
+    same = Measure.objects.filter(scenario=scenario, name=target.name)
+    if target.pk:
+        same = same.exclude(pk=target.pk)
+    if target.name and same.exists():
+        errors.setdefault("name", []).append(_("Another measure of this scenario has this "
+                                               "name."))
+    if errors:
+        raise ValidationError(errors)
+    target.full_clean(exclude=["scenario"])
+    try:
+        engine.validate(queries.engine_scenario(scenario, extra=[target], skip=target.pk))
+    except engine.ScenarioInputError as err:
+        raise ValidationError(_engine_problems(err, target.name)) from None
+    target.save()
+    return target
+
+
+def delete_measure(user: Any, measure: Measure) -> None:
+    require(user, Action.EDIT, measure.scenario.city)
+    measure.delete()
+
+
+def save_inventory(user: Any, city: City, *, inventory: Inventory | None = None,
+                   rows: list[dict[str, Any]], **fields: Any) -> Inventory:
+    """Create or change an inventory and its rows (sector, carrier, energy_mwh, source) at once.
+    Every row is checked first; the scenarios that use the inventory are checked with it; any
+    refusal stores nothing. Errors name the row (1 = the first row given)."""
+    require(user, Action.EDIT, city)
+    errors: dict[str, list[str]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for number, row in enumerate(rows, start=1):
+        key = (row["sector"], row["carrier"])
+        if row["sector"] not in engine.SECTORS or row["carrier"] not in engine.CARRIERS:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("Row %(n)s: unknown sector or carrier.") % {"n": number})
+        if not row["energy_mwh"] >= 0:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("Row %(n)s: final energy must be 0 or more.") % {"n": number})
+        if key in seen:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("Row %(n)s: the same sector and carrier as row %(m)s.")
+                % {"n": number, "m": seen[key]})
+        seen.setdefault(key, number)
+    target = inventory or Inventory(city=city)
+    for name, value in fields.items():
+        if name not in ("kind", "year", "local_production_mwh", "source", "is_illustrative",
+                       "is_published"):
+            raise TypeError(f"unknown inventory field {name!r}")
+        setattr(target, name, value)
+    clash = Inventory.objects.filter(city=city, kind=target.kind, year=target.year)
+    if target.pk:
+        clash = clash.exclude(pk=target.pk)
+    if clash.exists():
+        errors.setdefault("year", []).append(
+            _("This city already has an inventory of this kind for this year."))
+    if target.local_production_mwh is not None and target.local_production_mwh < 0:
+        errors.setdefault("local_production_mwh", []).append(_("Must be 0 or more."))
+    if errors:
+        raise ValidationError(errors)
+    target.full_clean(exclude=["city"], validate_unique=False, validate_constraints=False)
+    with transaction.atomic():
+        target.save()
+        target.rows.all().delete()
+        InventoryRow.objects.bulk_create(
+            InventoryRow(inventory=target, sector=r["sector"], carrier=r["carrier"],
+                         energy_mwh=r["energy_mwh"], source=(r.get("source") or "")[:600])
+            for r in rows)
+        problems: dict[str, list[str]] = {}
+        for scenario in Scenario.objects.filter(inventory=target).select_related("city"):
+            try:
+                engine.validate(queries.engine_scenario(scenario))
+            except engine.ScenarioInputError as err:
+                for fld, msgs in _engine_problems(err).items():
+                    problems.setdefault(fld, []).extend(
+                        f"{scenario.title}: {msg}" for msg in msgs)
+        if problems:
+            transaction.set_rollback(True)
+            raise ValidationError(problems)
+    return target

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from urbis.errors import ImportRefused
+from urbis.jobs.services import job_for
 from urbis.people.permissions import Action, can, require
 from urbis.places import queries as places
 from urbis.scenarios import queries, services
+from urbis.scenarios.forms import InventoryForm, InventoryRowFormSet, MeasureForm, ScenarioForm
+from urbis.scenarios.labels import SECTOR_LABELS
+from urbis.scenarios.models import Inventory, Measure
 
 
 def scenario_list(request: HttpRequest, code: str) -> HttpResponse:
     city = places.get_city(code, request.user)
+    can_edit = can(request.user, Action.EDIT, city)
     return render(request, "scenarios/list.html", {
-        "city": city, "scenarios": queries.visible_scenarios(city, request.user),
-        "can_edit": can(request.user, Action.EDIT, city)})
+        "city": city, "scenarios": list(queries.visible_scenarios(city, request.user)),
+        "can_edit": can_edit,
+        "inventories": Inventory.objects.filter(city=city) if can_edit else []})
 
 
 @login_required
@@ -67,12 +75,21 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         for i, year in enumerate(r["years"]):
             rows.append({"year": year, "bau": r["bau"][i], "scenario": r["scenario"][i],
                          "p5": r["bands"]["scenario"][0][i], "p95": r["bands"]["scenario"][2][i]})
+    can_edit = can(request.user, Action.EDIT, city)
+    # Only editors queue runs, so only they see the queue (readers' pages stay one query less).
+    job = job_for(services.run_subject(scenario.pk)) if can_edit else None
+    show_job = job is not None and (
+        not job.finished
+        or (job.status == "FAILED" and (run is None or run.created_at < (job.enqueued_at or
+                                                                         run.created_at))))
     return render(request, "scenarios/detail.html", {
+        "job": job if show_job else None,
+        "job_step": services.STEP_LABELS.get(job.step, job.step) if job else "",
         "city": city, "scenario": scenario, "run": run, "rows": rows,
         # The action's link needs its city's code; never its boundary GeoJSON.
         "measures": scenario.measures.select_related("action__strategy__city").defer(
             "action__strategy__city__boundary", "action__strategy__city__bbox"),
-        "can_edit": can(request.user, Action.EDIT, city),
+        "can_edit": can_edit,
         "chart": {**run.result, "observations": observations} if run else None,
         "observations": observations,
     })
@@ -84,9 +101,149 @@ def scenario_run(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     city = places.get_city(code, request.user)
     scenario = queries.get_scenario(city, slug, request.user)
     try:
-        services.run_scenario(request.user, scenario)
+        services.queue_run(request.user, scenario)
     except ValidationError as err:
         messages.error(request, "; ".join(err.messages))
     else:
-        messages.success(request, _("The scenario was computed and stored."))
+        messages.success(request, _("The run is queued; this page shows it when a worker has "
+                                    "computed it."))
     return redirect(scenario)
+
+
+# --- The scenario builder (editors) -----------------------------------------------------------
+
+
+def _refuse_unless_editor(request: HttpRequest, city: Any) -> None:
+    require(request.user, Action.EDIT, city)
+
+
+def _put_errors(form: Any, err: ValidationError) -> None:
+    """A service's refusal, on the fields it names (else at the top of the form)."""
+    if hasattr(err, "error_dict"):
+        for fld, errors in err.error_dict.items():
+            form.add_error(fld if fld in form.fields else None, errors)
+    else:
+        form.add_error(None, err)
+
+
+@login_required
+def scenario_edit(request: HttpRequest, code: str, slug: str | None = None) -> HttpResponse:
+    """Create a scenario (no ``slug``) or change one; lists its measures."""
+    city = places.get_city(code, request.user)
+    _refuse_unless_editor(request, city)
+    scenario = queries.get_scenario(city, slug, request.user) if slug else None
+    form = ScenarioForm(request.POST or None, instance=scenario, city=city)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            fields = {f: form.cleaned_data[f] for f in services.SCENARIO_FIELDS}
+            try:
+                saved = services.save_scenario(request.user, city, scenario=scenario, **fields)
+            except ValidationError as err:
+                _put_errors(form, err)
+            else:
+                messages.success(request, _("The scenario is saved."))
+                return redirect("scenarios:edit", city.code, saved.slug)
+        status = 422
+    measures = scenario.measures.select_related("action") if scenario else []
+    return render(request, "scenarios/edit.html", {
+        "city": city, "scenario": scenario, "form": form, "measures": measures,
+        "job": job_for(services.run_subject(scenario.pk)) if scenario else None,
+    }, status=status)
+
+
+@login_required
+def measure_edit(request: HttpRequest, code: str, slug: str,
+                 pk: int | None = None) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    _refuse_unless_editor(request, city)
+    scenario = queries.get_scenario(city, slug, request.user)
+    measure = get_object_or_404(Measure, scenario=scenario, pk=pk) if pk else None
+    initial = {} if measure else {"start_year": scenario.inventory.year + 1}
+    form = MeasureForm(request.POST or None, instance=measure, city=city, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            fields = {f: form.cleaned_data[f] for f in services.MEASURE_FIELDS}
+            try:
+                services.save_measure(request.user, scenario, measure=measure, **fields)
+            except ValidationError as err:
+                _put_errors(form, err)
+            else:
+                messages.success(request, _("The measure is saved. Queue a run to see its "
+                                            "effect."))
+                return redirect("scenarios:edit", city.code, scenario.slug)
+        status = 422
+    return render(request, "scenarios/measure_form.html", {
+        "city": city, "scenario": scenario, "measure": measure, "form": form,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def measure_delete(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    _refuse_unless_editor(request, city)
+    scenario = queries.get_scenario(city, slug, request.user)
+    measure = get_object_or_404(Measure, scenario=scenario, pk=pk)
+    services.delete_measure(request.user, measure)
+    messages.success(request, _("The measure %(name)s is deleted.") % {"name": measure.name})
+    return redirect("scenarios:edit", city.code, scenario.slug)
+
+
+@login_required
+def inventory_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    """Create or change an inventory and its rows (sector × carrier, MWh) in one form."""
+    city = places.get_city(code, request.user)
+    _refuse_unless_editor(request, city)
+    inventory = get_object_or_404(Inventory, city=city, pk=pk) if pk else None
+    data = request.POST or None
+    form = InventoryForm(data, instance=inventory, prefix="inv")
+    initial = ([{"sector": r.sector, "carrier": r.carrier, "energy_mwh": r.energy_mwh,
+                 "source": r.source} for r in inventory.rows.all()] if inventory else [])
+    rows = InventoryRowFormSet(data, initial=initial, prefix="rows")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and rows.is_valid():
+            given = [r.cleaned_data for r in rows.forms
+                     if r.cleaned_data and not r.cleaned_data.get("DELETE")]
+            fields = {f: form.cleaned_data[f] for f in InventoryForm.Meta.fields}
+            try:
+                saved = services.save_inventory(request.user, city, inventory=inventory,
+                                                rows=given, **fields)
+            except ValidationError as err:
+                _put_errors(form, err)
+            else:
+                messages.success(request, _("The inventory is saved."))
+                return redirect("scenarios:inventory-edit", city.code, saved.pk)
+        status = 422
+    return render(request, "scenarios/inventory_form.html", {
+        "city": city, "inventory": inventory, "form": form, "rows": rows,
+    }, status=status)
+
+
+def compare(request: HttpRequest, code: str) -> HttpResponse:
+    """Two scenarios of the city side by side (``?a=slug&b=slug``), from their stored runs."""
+    city = places.get_city(code, request.user)
+    scenarios = list(queries.visible_scenarios(city, request.user))
+    by_slug = {s.slug: s for s in scenarios}
+    a, b = by_slug.get(request.GET.get("a", "")), by_slug.get(request.GET.get("b", ""))
+    if a is None and len(scenarios) >= 1:
+        a = scenarios[0]
+    if b is None and len(scenarios) >= 2:
+        b = next(s for s in scenarios if s != a)
+    result = queries.compare(a, b) if a is not None and b is not None and a != b else None
+    milestones: list[dict[str, Any]] = []
+    if result and result["sectors"]:
+        years = result["years"]
+        shown = [years[0], *[y for y in queries.MILESTONES if y in years and y != years[0]]]
+        labels = {**SECTOR_LABELS, "local_production_credit": _("Local production (credit)")}
+        for row in result["sectors"]:
+            cells = [v for v in row["values"] if v["year"] in shown]
+            milestones.append({"label": labels.get(row["sector"], row["sector"]),
+                               "cells": cells})
+        result["shown_years"] = shown
+    return render(request, "scenarios/compare.html", {
+        "city": city, "scenarios": scenarios, "a": a, "b": b, "result": result,
+        "milestones": milestones,
+    })

@@ -1,0 +1,31 @@
+// Two scenarios' modelled emissions per year and their difference; the page has the same
+// figures in a table.
+(function () {
+  "use strict";
+  var canvas = document.getElementById("compare-chart");
+  var source = document.getElementById("compare-data");
+  if (!canvas || !source || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  var series = function (key) {
+    return data.totals.map(function (r) { return { x: r.year, y: r[key] }; });
+  };
+  new Chart(canvas, {
+    type: "line",
+    data: { datasets: [
+      { label: canvas.dataset.aLabel, data: series("a"), borderColor: "#1d4ed8", pointRadius: 0,
+        borderWidth: 2, fill: false },
+      { label: canvas.dataset.bLabel, data: series("b"), borderColor: "#b91c1c", pointRadius: 0,
+        borderWidth: 2, borderDash: [6, 4], fill: false },
+      { label: canvas.dataset.diffLabel, data: series("difference"), type: "bar",
+        backgroundColor: "rgba(107,114,128,0.5)" }
+    ] },
+    options: {
+      animation: false, parsing: false,
+      scales: {
+        x: { type: "linear", ticks: { precision: 0 },
+             title: { display: true, text: canvas.dataset.yearLabel } },
+        y: { title: { display: true, text: data.unit } }
+      }
+    }
+  });
+})();
