@@ -5,6 +5,7 @@ field, not a database error."""
 import datetime as dt
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
 
 #: The largest value of a PostgreSQL ``integer`` column (Django's IntegerField).
@@ -19,7 +20,7 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
     try:
         return value.astimezone(dt.UTC)
     except OverflowError as exc:
-        raise ValueError("the date is out of range") from exc
+        raise ValueError(_("the date is out of range")) from exc
 
 
 #: A date and time, stored in UTC whatever offset the client wrote it with.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
@@ -17,7 +18,8 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, field '{self.field}': {self.reason}"
+        return _("%(file)s, row %(row)s, field '%(field)s': %(reason)s") % {
+            "file": self.file, "row": self.row, "field": self.field, "reason": self.reason}
 
 
 class ImportRefused(Exception):
@@ -26,7 +28,7 @@ class ImportRefused(Exception):
     def __init__(self, errors: list[RowError]):
         self.errors = errors
         shown = "\n".join(f"  - {error}" for error in errors[:50])
-        more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
+        more = "\n  " + _("… and %(n)d more") % {"n": len(errors) - 50} if len(errors) > 50 else ""
         head = ngettext("%(n)d error; nothing was stored:", "%(n)d errors; nothing was stored:",
                         len(errors)) % {"n": len(errors)}
         super().__init__(f"{head}\n{shown}{more}")

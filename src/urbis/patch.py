@@ -10,6 +10,7 @@ lists the fields that may be emptied in ``nullable``; any other field refuses ``
 
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
@@ -39,5 +40,5 @@ class PatchSchema(Schema):
     @classmethod
     def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None and info.field_name not in cls.nullable:
-            raise ValueError("may not be null; leave the field out to keep its value")
+            raise ValueError(_("may not be null; leave the field out to keep its value"))
         return value

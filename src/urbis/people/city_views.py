@@ -53,7 +53,7 @@ def revoke(request: AuthenticatedRequest, code: str, user_id: int) -> HttpRespon
     city = places.get_city(code, request.user)
     user = get_object_or_404(User, pk=user_id)
     if user == request.user:
-        raise PermissionDenied("Administrators cannot remove their own role.")
+        raise PermissionDenied(_("Administrators cannot remove their own role."))
     services.revoke_role(by=request.user, user=user, city=city)
     messages.success(request, _("Role removed."))
     return redirect("people-city:members", code=city.code)

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from urbis.people.models import Membership, Role
 
@@ -71,7 +72,8 @@ def can(user: Any, action: Action, city: City | int) -> bool:
 def require(user: Any, action: Action, city: City | int) -> None:
     """Raise :class:`PermissionDenied` unless ``user`` may perform ``action`` in ``city``."""
     if not can(user, action, city):
-        raise PermissionDenied(f"You need a role that allows '{action.value}' in this city.")
+        raise PermissionDenied(_("You need a role that allows '%(action)s' in this city.")
+                               % {"action": action.value})
 
 
 def require_unless_platform(by: Any, action: Action, city: City | int) -> None:

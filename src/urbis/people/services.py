@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urbis.people.models import ApiToken, Membership, Organisation, Role, User
 from urbis.people.permissions import Action, require_unless_platform
@@ -20,7 +21,7 @@ def sign_up(*, email: str, password: str, display_name: str = "") -> User:
     email = email.strip().lower()
     validate_email(email)
     if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": "An account with this e-mail address already exists."})
+        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
     validate_password(password, User(email=email, display_name=display_name))
     return User.objects.create_user(email, password, display_name=display_name.strip())
 
@@ -28,10 +29,10 @@ def sign_up(*, email: str, password: str, display_name: str = "") -> User:
 def grant_role(*, by: User | None, user: User, city: City, role: str) -> Membership:
     """Give ``user`` a role in ``city``. ``by=None`` is the platform itself (CLI, demo)."""
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
+        raise ValidationError({"role": _("Unknown role %(role)r.") % {"role": role}})
     require_unless_platform(by, Action.ADMINISTER, city)
     with transaction.atomic():
-        membership, _ = Membership.objects.update_or_create(
+        membership, _created = Membership.objects.update_or_create(
             user=user, city=city, defaults={"role": role}
         )
     user.__dict__.pop("_urbis_roles", None)
@@ -48,8 +49,8 @@ def upsert_organisation(
     *, name: str, slug: str, kind: str, city: City | None = None, website: str = ""
 ) -> Organisation:
     if kind not in Organisation.Kind.values:
-        raise ValidationError({"kind": f"Unknown organisation kind {kind!r}."})
-    organisation, _ = Organisation.objects.update_or_create(
+        raise ValidationError({"kind": _("Unknown organisation kind %(kind)r.") % {"kind": kind}})
+    organisation, _created = Organisation.objects.update_or_create(
         slug=slug, defaults={"name": name, "kind": kind, "city": city, "website": website}
     )
     return organisation
@@ -86,4 +87,4 @@ def revoke_api_token(*, user: User, token_id: int) -> None:
     if not updated:
         from django.http import Http404
 
-        raise Http404("No such token.")
+        raise Http404(_("No such token."))

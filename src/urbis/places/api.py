@@ -3,6 +3,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -75,7 +76,7 @@ def list_cities(request: HttpRequest, filters: Query[CityFilters]) -> list[dict[
 def get_city(request: HttpRequest, code: str) -> dict[str, Any]:
     city = queries.visible_cities(request.user).filter(code=code).first()
     if city is None:
-        raise Http404(f"No city with code {code!r}.")
+        raise Http404(_("No city with code %(code)r.") % {"code": code})
     return _city_out(request, city)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pyogrio
 import shapely
+from django.utils.translation import gettext as _
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -39,13 +40,14 @@ class Feature:
 def read_features(path: Path) -> list[Feature]:
     """Every feature of a vector file, reprojected to WGS84 longitude/latitude."""
     if not path.exists():
-        raise UnreadableFile(f"{path}: no such file")
+        raise UnreadableFile(_("%(path)s: no such file") % {"path": path})
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UnreadableFile(
-            f"{path.name}: unsupported format; use GeoJSON, GeoPackage or Shapefile"
+            _("%(path)s: unsupported format; use GeoJSON, GeoPackage or Shapefile")
+            % {"path": path.name}
         )
     if path.stat().st_size == 0:
-        raise UnreadableFile(f"{path.name}: the file is empty (0 bytes)")
+        raise UnreadableFile(_("%(path)s: the file is empty (0 bytes)") % {"path": path.name})
     try:
         meta, table = pyogrio.read_arrow(path)
     except Exception as exc:  # pyogrio raises several GDAL error types
@@ -53,12 +55,13 @@ def read_features(path: Path) -> list[Feature]:
         # exception stays chained for whoever debugs it.
         kind = _FORMAT_NAMES[path.suffix.lower()]
         raise UnreadableFile(
-            f"{path.name}: cannot be read as a {kind} file; it is damaged or incomplete "
-            f"(was it fully downloaded or exported?). Export it again and retry."
+            _("%(path)s: cannot be read as a %(kind)s file; it is damaged or incomplete (was it "
+              "fully downloaded or exported?). Export it again and retry.")
+            % {"path": path.name, "kind": kind}
         ) from exc
     geometry_column = meta.get("geometry_name") or "wkb_geometry"
     if geometry_column not in table.column_names:
-        raise UnreadableFile(f"{path.name}: the file has no geometry column")
+        raise UnreadableFile(_("%(path)s: the file has no geometry column") % {"path": path.name})
     source_crs = CRS.from_user_input(meta["crs"]) if meta.get("crs") else WGS84
     transformer = None
     if not source_crs.equals(WGS84):

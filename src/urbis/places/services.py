@@ -138,7 +138,8 @@ def import_areas(
     if features and absent:
         known = ", ".join(sorted(present)) or "none"
         raise ImportRefused(
-            [RowError(name, 0, f, f"no feature has this property (it has: {known})")
+            [RowError(name, 0, f, _("no feature has this property (it has: %(known)s)")
+                                  % {"known": known})
              for f in absent]
         )
 
@@ -149,12 +150,13 @@ def import_areas(
         code = fields.make_code(props.get(fields.code), fields.code_prefix)
         area_name = _text(props.get(fields.name))
         if fields.code not in props:
-            errors.append(RowError(name, row, fields.code, "no such property in this feature"))
+            errors.append(RowError(name, row, fields.code, _("no such property in this feature")))
         elif not code:
-            errors.append(RowError(name, row, fields.code, "the code is empty"))
+            errors.append(RowError(name, row, fields.code, _("the code is empty")))
         elif code in seen:
             errors.append(
-                RowError(name, row, fields.code, f"duplicate code {code!r} (also row {seen[code]})")
+                RowError(name, row, fields.code, _("duplicate code %(code)r (also row %(row)s)")
+                                                 % {"code": code, "row": seen[code]})
             )
         else:
             seen[code] = row
@@ -164,11 +166,12 @@ def import_areas(
                         name,
                         row,
                         fields.code,
-                        f"code {code!r} is already used by a {existing_levels[code]} of this city",
+                        _("code %(code)r is already used by a %(existing_levels)s of this city")
+                        % {"code": code, "existing_levels": existing_levels[code]},
                     )
                 )
         if not area_name:
-            errors.append(RowError(name, row, fields.name, "the name is empty or missing"))
+            errors.append(RowError(name, row, fields.name, _("the name is empty or missing")))
         if feature.problem:
             errors.append(RowError(name, row, "geometry", feature.problem))
         parent = None
@@ -176,10 +179,11 @@ def import_areas(
             parent_code = fields.make_code(props.get(fields.parent), fields.parent_prefix)
             parent = parents.get(parent_code)
             if not parent_code:
-                errors.append(RowError(name, row, fields.parent, "the parent code is empty"))
+                errors.append(RowError(name, row, fields.parent, _("the parent code is empty")))
             elif parent is None:
                 errors.append(
-                    RowError(name, row, fields.parent, f"no area {parent_code!r} in {city.code}")
+                    RowError(name, row, fields.parent, _("no area %(parent_code)r in %(city)s")
+                             % {"parent_code": parent_code, "city": city.code})
                 )
         if feature.geometry is not None and not feature.problem:
             prepared.append(
@@ -194,14 +198,14 @@ def import_areas(
                 }
             )
     if not features:
-        errors.append(RowError(name, 0, "features", "the file has no features"))
+        errors.append(RowError(name, 0, "features", _("the file has no features")))
     if errors:
         raise ImportRefused(errors)
 
     result = ImportResult()
     with transaction.atomic():
         for item in prepared:
-            _, created = Area.objects.update_or_create(
+            _area, created = Area.objects.update_or_create(
                 city=city,
                 code=item.pop("code"),
                 defaults={**item, "level": level, "source": source},
@@ -247,7 +251,8 @@ def set_population(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
             if not raw:
                 values[column] = None
             elif not raw.isdigit():
-                errors.append(RowError(file, row_number, column, f"not a whole number: {raw!r}"))
+                errors.append(RowError(file, row_number, column, _("not a whole number: %(raw)r")
+                                                                 % {"raw": raw}))
             else:
                 values[column] = int(raw)
         for column in ("reference_date", "households_reference_date"):
@@ -256,14 +261,14 @@ def set_population(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
             continue
         if values["population"] is not None and not values["reference_date"]:
             errors.append(
-                RowError(file, row_number, "reference_date", "a population needs its date")
+                RowError(file, row_number, "reference_date", _("a population needs its date"))
             )
         households_date = values["households_reference_date"] or values["reference_date"]
         if values["households"] is not None and households_date is None:
             column = "households_reference_date" if "households_reference_date" in row else (
                 "reference_date"
             )
-            errors.append(RowError(file, row_number, column, "households need their date"))
+            errors.append(RowError(file, row_number, column, _("households need their date")))
         if len(errors) > before:
             continue
         source = (row["source"] or "").strip()
@@ -308,7 +313,8 @@ def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
             try:
                 value = float(raw)
             except ValueError:
-                errors.append(RowError(file, row_number, "floor_area_m2", f"not a number: {raw!r}"))
+                errors.append(RowError(file, row_number, "floor_area_m2", _("not a number: %(raw)r")
+                                                                          % {"raw": raw}))
             else:
                 if not math.isfinite(value) or value <= 0:
                     reason = f"must be above 0 m², not {raw}"
@@ -316,7 +322,7 @@ def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
         date = _date(row, "reference_date", row_number, file, errors)
         if raw and not (row["reference_date"] or "").strip():
             errors.append(
-                RowError(file, row_number, "reference_date", "a floor area needs its date")
+                RowError(file, row_number, "reference_date", _("a floor area needs its date"))
             )
         if len(errors) == before:
             area.floor_area_m2 = value
@@ -338,7 +344,7 @@ def read_csv_rows(source: str | Path | bytes, *, file: str = "") -> list[dict[st
     except UnicodeDecodeError as exc:
         name = file or (Path(source).name if not isinstance(source, bytes) else "<upload>")
         raise ImportRefused(
-            [RowError(name, 0, "", f"not UTF-8 text (byte {exc.start})")]
+            [RowError(name, 0, "", _("not UTF-8 text (byte %(start)s)") % {"start": exc.start})]
         ) from exc
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
@@ -356,12 +362,13 @@ def rows_by_area(
     for row_number, row in enumerate(rows, start=2):  # row 1 is the header
         missing = [c for c in columns if c not in row]
         if missing:
-            errors.append(RowError(file, row_number, missing[0], "column missing"))
+            errors.append(RowError(file, row_number, missing[0], _("column missing")))
             continue
         code = (row["code"] or "").strip()
         area = areas.get(code)
         if area is None:
-            errors.append(RowError(file, row_number, "code", f"no area {code!r} in {city}"))
+            errors.append(RowError(file, row_number, "code", _("no area %(code)r in %(city)s")
+                                                             % {"code": code, "city": city}))
             continue
         yield row_number, row, area
 
@@ -374,7 +381,7 @@ def _date(
     try:
         return dt.date.fromisoformat(raw) if raw else None
     except ValueError:
-        errors.append(RowError(file, row_number, column, f"not a date: {raw!r}"))
+        errors.append(RowError(file, row_number, column, _("not a date: %(raw)r") % {"raw": raw}))
         return None
 
 

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from urbis.places import queries
 from urbis.web.datasets import DATASETS, KINDS
@@ -39,7 +40,7 @@ def basemap(request: HttpRequest) -> HttpResponseBase:
     directory and the tiles it shows, never the whole (often gigabyte-sized) file."""
     path = settings.BASEMAP_PMTILES
     if not path or path.startswith(("http://", "https://")) or not os.path.isfile(path):
-        raise Http404("No base-map file is configured on this server.")
+        raise Http404(_("No base-map file is configured on this server."))
     size = os.path.getsize(path)
     wanted = request.headers.get("Range", "")
     if not wanted:
