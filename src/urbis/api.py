@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation, Valida
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -72,7 +73,8 @@ def _import_refused(request: HttpRequest, exc: ImportRefused) -> HttpResponse:
         {"file": e.file, "row": e.row, "field": e.field, "reason": e.reason} for e in exc.errors
     ]
     return problem_response(
-        request, 422, "Refused; nothing was stored. " + _summary(errors), errors=errors
+        request, 422, _("Refused; nothing was stored. %(errors)s") % {"errors": _summary(errors)},
+        errors=errors,
     )
 
 
@@ -92,17 +94,17 @@ def _domain_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     if isinstance(exc, InvalidToken):
-        response = problem_response(request, 401, "The API token is unknown or revoked.")
+        response = problem_response(request, 401, _("The API token is unknown or revoked."))
         response["WWW-Authenticate"] = 'Bearer realm="urbis", error="invalid_token"'
         return response
-    response = problem_response(request, 401, "Log in, or send an API token.")
+    response = problem_response(request, 401, _("Log in, or send an API token."))
     response["WWW-Authenticate"] = 'Bearer realm="urbis"'
     return response
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return problem_response(request, 403, str(exc) or "You may not do this here.")
+    return problem_response(request, 403, str(exc) or _("You may not do this here."))
 
 
 @api.exception_handler(Http404)
@@ -120,7 +122,8 @@ def _malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> Htt
     # Raised while the body is parsed (no boundary, a broken part): the client's fault, and
     # the same for every upload endpoint, so it is answered here once.
     return problem_response(
-        request, 400, f"The multipart/form-data body could not be read: {exc}"
+        request, 400, _("The multipart/form-data body could not be read: %(reason)s")
+        % {"reason": exc}
     )
 
 
@@ -139,7 +142,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         extra={"status_code": 500, "request": request},
     )
     return problem_response(
-        request, 500, "Something went wrong on our side; it has been logged."
+        request, 500, _("Something went wrong on our side; it has been logged.")
     )
 
 
