@@ -27,5 +27,6 @@ def area_sections(request: HttpRequest, area: Any) -> list[dict[str, Any]]:
         "template": "opendata/_area_section.html",
         "feature_url": reverse("opendata:item", args=[collection, area.code]),
         "collection_url": reverse("opendata:collection", args=[collection]),
-        "catalog_url": reverse("opendata:catalog") + f"?city={area.city.code}&format=html",
+        "catalog_url": reverse("opendata:catalog")
+        + f"?city={area.city.code}&format=html#{collection}",
     }]
