@@ -67,3 +67,23 @@ def test_an_unpublished_scenario_is_not_compared_for_anonymous(scenario: Any, ba
     response = client_for(None).get(
         "/api/v1/cities/barcelona/scenarios-compare?a=bau&b=pla-clima")
     assert response.status_code == 404
+
+
+def test_network_dashboard_shows_each_citys_modelled_reduction(scenario: Any, client_for: Any,
+                                                               barcelona: Any) -> None:
+    page = client_for(None).get("/network/").content.decode()
+    assert "Modelled emission reductions of the cities" not in page  # no run yet
+    run = services.run_scenario(None, scenario, samples=50, seed=1, operator=True)
+    page = client_for(None).get("/network/").content.decode()
+    assert "Modelled emission reductions of the cities" in page and "Modelled figures." in page
+    r = run.result
+    base, in_2030 = r["scenario"][0], r["scenario"][r["years"].index(2030)]
+    expected = f"{100 * (1 - in_2030 / base):.1f} %"
+    assert expected in page and "illustrative inventory" in page
+    # The fixture's scenario ends in 2040: no 2050 figure is invented.
+    section = page.split('id="network-scenarios"')[1].split("</table>")[0]
+    assert section.count("—") >= 1
+    scenario.is_published = False
+    scenario.save()
+    page = client_for(None).get("/network/").content.decode()
+    assert "Modelled emission reductions of the cities" not in page

@@ -251,3 +251,39 @@ def compare(a: Scenario, b: Scenario) -> dict[str, Any]:
             {"year": y, "a": -credit(sa, ia, y), "b": -credit(sb, ib, y),
              "difference": round(credit(sa, ia, y) - credit(sb, ib, y), 3)} for y in years]}]
     return out
+
+
+NETWORK_YEARS = (2030, 2050)
+
+
+def network_reductions(user: Any = None) -> list[dict[str, Any]]:
+    """For the network dashboard: each visible city's published scenarios with a stored run, and
+    their modelled emissions in 2030 and 2050 against the inventory year (the baseline), as
+    a reduction in % (positive = lower than the baseline). Modelled, from the latest run."""
+    from urbis.places.queries import visible_cities
+
+    cities = {c.pk: c for c in visible_cities(user)}
+    scenarios = (Scenario.objects.filter(city_id__in=list(cities), is_published=True)
+                 .select_related("inventory").order_by("city__name", "slug"))
+    out = []
+    for s in scenarios:
+        run = latest_run(s)
+        if run is None:
+            continue
+        r = run.result
+        years, values = r["years"], r["scenario"]
+        base = values[0]
+        row: dict[str, Any] = {
+            "city": cities[s.city_id], "scenario": s, "baseline_year": years[0],
+            "baseline_t": base, "run_at": run.created_at,
+            "illustrative": bool(r.get("inventory", {}).get("illustrative")), "years": {},
+        }
+        for y in NETWORK_YEARS:
+            if y in years and base > 0:
+                v = values[years.index(y)]
+                row["years"][y] = {"t_co2": v, "reduction_pct": round(100 * (1 - v / base), 1)}
+            else:
+                row["years"][y] = None
+        row["cells"] = [row["years"][y] for y in NETWORK_YEARS]
+        out.append(row)
+    return out
