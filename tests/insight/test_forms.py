@@ -265,3 +265,21 @@ def test_hack_day_api(barcelona: Any, make_user: Callable[..., Any],
     assert editor.post("/api/v1/cities/barcelona/pilots", {
         "slug": "other", "title": "O", "theme": "m", "goals": "g", "source": "s",
         "origin": idea["id"] + 1000}, content_type="application/json").status_code == 422
+
+
+def test_pilot_form_lists_areas_without_a_query_per_option(
+    records: dict[str, Any], barcelona: Any, make_user: Callable[..., Any],
+    client_for: Callable[..., Any],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from urbis.places.models import Area
+
+    areas = Area.objects.filter(city=barcelona).count()
+    assert areas > 20
+    editor = client_for(make_user("editor", barcelona))
+    with CaptureQueriesContext(connection) as queries:
+        assert editor.get("/cities/barcelona/pilots/p/edit/").status_code == 200
+    # Two area lists (pilot area, comparison areas): a query per option would be 2 × areas.
+    assert len(queries.captured_queries) < areas, len(queries.captured_queries)

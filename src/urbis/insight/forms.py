@@ -75,6 +75,10 @@ class CaseStudyForm(forms.Form):
         return initial
 
 
+def _area_label(area: Any) -> str:
+    return f"{area.name} ({area.get_level_display()})"
+
+
 class PilotForm(forms.Form):
     slug = forms.SlugField(label=_("Short name"), max_length=80,
                            help_text=_("Used in the address: letters, digits and hyphens."))
@@ -128,8 +132,10 @@ class PilotForm(forms.Form):
         fields["evaluation_indicator"].queryset = Indicator.objects.filter(
             Q(city__isnull=True) | Q(city=city)).order_by("name")
         areas = Area.objects.filter(city=city).order_by("level", "name").defer("geometry")
-        fields["evaluation_area"].queryset = areas
-        fields["comparison_areas"].queryset = areas
+        for name in ("evaluation_area", "comparison_areas"):
+            fields[name].queryset = areas
+            # Area's own label names its city, one query per option; the city is known here.
+            fields[name].label_from_instance = _area_label
 
     def to_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
