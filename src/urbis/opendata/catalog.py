@@ -11,12 +11,15 @@ spatial and temporal coverage, modification date and one ``dcat:Distribution`` p
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
@@ -227,14 +230,21 @@ def add_dataset(graph: Graph, request: HttpRequest, c: provider.Collection,
 
 
 
-def build(request: HttpRequest, cities: Iterable[City] | None = None) -> Graph:
-    """The catalogue of ``cities`` (every published city by default) as an RDF graph."""
+def _graph() -> Graph:
     graph = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD),
                               ("adms", ADMS), ("gsp", GSP), ("skos", SKOS), ("locn", LOCN)):
         graph.bind(prefix, namespace)
-    chosen = list(cities) if cities is not None else list(visible_cities(None))
-    catalog = URIRef(_abs(request, reverse("opendata:catalog")))
+    return graph
+
+
+def _catalog(request: HttpRequest) -> URIRef:
+    return URIRef(_abs(request, reverse("opendata:catalog")))
+
+
+def _head(graph: Graph, request: HttpRequest, chosen: list[City]) -> URIRef:
+    """The catalogue's own description and the OGC API service; returns the service."""
+    catalog = _catalog(request)
     graph.add((catalog, RDF.type, DCAT.Catalog))
     title = getattr(settings, "OPEN_DATA_CATALOG_TITLE", "Urbis open data")
     graph.add((catalog, DCTERMS.title, Literal(title, lang="en")))
@@ -262,10 +272,99 @@ def build(request: HttpRequest, cities: Iterable[City] | None = None) -> Graph:
                _date(dt.datetime.now(dt.UTC).replace(microsecond=0))))
     service = _service(graph, request)
     graph.add((catalog, DCAT.service, service))
+    return service
+
+
+def _add_city(graph: Graph, request: HttpRequest, city: City, service: URIRef) -> None:
+    catalog = _catalog(request)
+    for c in provider.city_collections(city):
+        graph.add((catalog, DCAT.dataset, add_dataset(graph, request, c, service)))
+
+
+def build(request: HttpRequest, cities: Iterable[City] | None = None) -> Graph:
+    """The catalogue of ``cities`` (every published city by default) as an RDF graph."""
+    graph = _graph()
+    chosen = list(cities) if cities is not None else list(visible_cities(None))
+    service = _head(graph, request, chosen)
     for city in chosen:
-        for c in provider.city_collections(city):
-            graph.add((catalog, DCAT.dataset, add_dataset(graph, request, c, service)))
+        _add_city(graph, request, city, service)
     return graph
+
+
+# --- The served documents, cached --------------------------------------------------------
+#
+# Building and serialising the graph costs about 30 ms a dataset, so a catalogue of 50 cities
+# would take seconds. Each city's datasets are kept in the cache as N-Triples, and each whole
+# document as served. A key holds everything the content depends on:
+# - the city's own fields and, per layer, whether it is published and when it last changed
+#   (``Layer.available`` and ``Layer.modified``: bulk updates that send no signal move these);
+# - a generation number that any save or delete of a model of an app publishing layers
+#   raises (connected in apps.py), which catches what ``modified`` cannot see, e.g. an idea
+#   hidden or deleted;
+# - the site's address and the language (layer titles are translated).
+
+GENERATION_KEY = "opendata:catalog:generation"
+TIMEOUT = 7 * 24 * 3600
+
+
+def generation() -> int:
+    return int(cache.get(GENERATION_KEY) or 0)
+
+
+def invalidate(**_: Any) -> None:
+    """Raise the generation: every cached catalogue is stale from now on."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def fingerprint(city: City) -> tuple[Any, ...]:
+    """What a city's part of the catalogue depends on, besides the generation."""
+    from urbis.opendata.registry import layers
+
+    return (city.pk, city.code, city.name, city.country, city.lau_code, city.bbox,
+            tuple((layer.id, available, layer.modified(city) if available else None)
+                  for layer in layers() for available in [layer.available(city)]))
+
+
+def _key(*parts: Any) -> str:
+    return "opendata:catalog:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def document(request: HttpRequest, cities: Iterable[City] | None, fmt: str) -> tuple[str, str]:
+    """The catalogue of ``cities`` (every published city by default) serialised as ``fmt``,
+    from the cache when nothing it shows has changed."""
+    chosen = list(cities) if cities is not None else list(visible_cities(None))
+    context = (request.build_absolute_uri("/"), translation.get_language(), generation())
+    stamps = [fingerprint(city) for city in chosen]
+    whole = _key("document", fmt, context, stamps)
+    hit = cache.get(whole)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    keys = [_key("city", context, stamp) for stamp in stamps]
+    found = cache.get_many(keys)
+    head = _graph()
+    service = _head(head, request, chosen)
+    parts = []
+    for city, key in zip(chosen, keys, strict=True):
+        text = found.get(key)
+        if text is None:
+            part = _graph()
+            _add_city(part, request, city, service)
+            text = part.serialize(format="nt")
+            cache.set(key, text, TIMEOUT)
+        parts.append(text)
+    if fmt == "ttl":
+        # N-Triples is Turtle: the per-city parts follow the head as they are.
+        body = head.serialize(format="turtle") + "\n" + "".join(parts)
+        result = (body, FORMATS[fmt][1])
+    else:
+        for text in parts:
+            head.parse(data=text, format="nt")
+        result = serialize(head, fmt)
+    cache.set(whole, result, TIMEOUT)
+    return result
 
 
 def entries(request: HttpRequest, cities: Iterable[City] | None = None) -> list[dict[str, Any]]:

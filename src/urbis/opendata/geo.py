@@ -7,6 +7,7 @@ import threading
 from collections.abc import Hashable, Mapping
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
@@ -22,6 +23,25 @@ def _round(coords: Any) -> Any:
     return [_round(c) for c in coords]
 
 
+def _ring(ring: Any) -> list[list[float]]:
+    # Rounded in NumPy and turned into Python floats in one call: per-coordinate Python work
+    # made preparing a city's 5,000 boundaries take over a minute.
+    return np.round(shapely.get_coordinates(ring), DECIMALS).tolist()  # type: ignore[no-any-return]
+
+
+def _polygon(polygon: Any) -> list[list[list[float]]]:
+    return [_ring(polygon.exterior), *(_ring(r) for r in polygon.interiors)]
+
+
+def _coordinates(geom: Any) -> Any:
+    kind = geom.geom_type
+    if kind == "Polygon":
+        return _polygon(geom)
+    if kind == "MultiPolygon":
+        return [_polygon(p) for p in geom.geoms]
+    return _round(mapping(geom)["coordinates"])
+
+
 def clean(
     geometry: Mapping[str, Any], key: Hashable | None = None
 ) -> tuple[dict[str, Any], tuple[float, float, float, float]]:
@@ -33,8 +53,7 @@ def clean(
         if hit is not None:
             return hit
     geom = shapely.orient_polygons(shape(geometry), exterior_cw=False)
-    data = dict(mapping(geom))
-    data["coordinates"] = _round(data["coordinates"])
+    data = {"type": geom.geom_type, "coordinates": _coordinates(geom)}
     minx, miny, maxx, maxy = geom.bounds
     result = (data, (round(minx, DECIMALS), round(miny, DECIMALS),
                      round(maxx, DECIMALS), round(maxy, DECIMALS)))

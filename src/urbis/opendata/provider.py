@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
 from pygeofilter import ast, values
 from pygeofilter.backends.evaluator import Evaluator, handle
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
@@ -79,7 +80,7 @@ def get_collection(collection_id: str) -> Collection:
             layer = get_layer(collection_id[len(prefix):])
             if layer is not None and layer.available(city):
                 return Collection(city, layer)
-    raise NotFound(f"No collection {collection_id!r}.")
+    raise NotFound(_("No collection %(collection_id)r.") % {"collection_id": collection_id})
 
 
 # --- Parameters ------------------------------------------------------------------------------
@@ -93,10 +94,10 @@ def parse_limit(text: str | None) -> int:
         value = int(text)
     except ValueError:
         raise BadRequest(
-            f"limit must be a whole number, not {text!r}.", parameter="limit"
+            _("limit must be a whole number, not %(text)r.") % {"text": text}, parameter="limit"
         ) from None
     if value < 1:
-        raise BadRequest("limit must be at least 1.", parameter="limit")
+        raise BadRequest(_("limit must be at least 1."), parameter="limit")
     return min(value, MAX_LIMIT)
 
 
@@ -107,10 +108,10 @@ def parse_offset(text: str | None) -> int:
         value = int(text)
     except ValueError:
         raise BadRequest(
-            f"offset must be a whole number, not {text!r}.", parameter="offset"
+            _("offset must be a whole number, not %(text)r.") % {"text": text}, parameter="offset"
         ) from None
     if value < 0:
-        raise BadRequest("offset must be 0 or more.", parameter="offset")
+        raise BadRequest(_("offset must be 0 or more."), parameter="offset")
     return value
 
 
@@ -119,25 +120,28 @@ def parse_bbox(text: str | None, bbox_crs: str | None = None) -> tuple[float, ..
     if text is None or text == "":
         return None
     if bbox_crs not in (None, "", CRS84, CRS84H):
-        raise BadRequest(f"bbox-crs {bbox_crs!r} is not supported; use {CRS84}.",
+        raise BadRequest(_("bbox-crs %(bbox_crs)r is not supported; use %(CRS84)s.")
+                         % {"bbox_crs": bbox_crs, "CRS84": CRS84},
                          parameter="bbox-crs")
     parts = text.split(",")
     try:
         numbers = [float(p) for p in parts]
     except ValueError:
-        raise BadRequest(f"bbox must be 4 or 6 numbers separated by commas, not {text!r}.",
+        raise BadRequest(_("bbox must be 4 or 6 numbers separated by commas, not %(text)r.")
+                         % {"text": text},
                          parameter="bbox") from None
     if len(numbers) not in (4, 6) or not all(math.isfinite(n) for n in numbers):
-        raise BadRequest(f"bbox must be 4 or 6 numbers separated by commas, not {text!r}.",
+        raise BadRequest(_("bbox must be 4 or 6 numbers separated by commas, not %(text)r.")
+                         % {"text": text},
                          parameter="bbox")
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     minx, miny, maxx, maxy = numbers
     if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise BadRequest("bbox is outside longitude −180…180 / latitude −90…90, or its "
-                         "south edge is above its north edge.", parameter="bbox")
+        raise BadRequest(_("bbox is outside longitude −180…180 / latitude −90…90, or its south "
+                           "edge is above its north edge."), parameter="bbox")
     if minx > maxx:
-        raise BadRequest("bbox crossing the antimeridian is not supported.", parameter="bbox")
+        raise BadRequest(_("bbox crossing the antimeridian is not supported."), parameter="bbox")
     return (minx, miny, maxx, maxy)
 
 
@@ -153,13 +157,14 @@ def _instant(text: str, *, end: bool) -> dt.date | None:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise BadRequest(
-            f"datetime: {text!r} is not an RFC 3339 date or date-time.", parameter="datetime"
+            _("datetime: %(text)r is not an RFC 3339 date or date-time.")
+            % {"text": text}, parameter="datetime"
         ) from None
     if moment.tzinfo is not None:
         try:
             moment = moment.astimezone(dt.UTC)
         except OverflowError:  # e.g. 9999-12-31T23:00:00-02:00 lies past year 9999 in UTC
-            raise BadRequest(f"datetime: {text!r} is out of range.",
+            raise BadRequest(_("datetime: %(text)r is out of range.") % {"text": text},
                              parameter="datetime") from None
     return moment.date()
 
@@ -170,17 +175,18 @@ def parse_datetime(text: str | None) -> tuple[dt.date | None, dt.date | None] | 
     if text is None or text == "":
         return None
     if "/" in text:
-        start_text, _, end_text = text.partition("/")
+        start_text, _slash, end_text = text.partition("/")
         start, end = _instant(start_text, end=False), _instant(end_text, end=True)
         if start is None and end is None:
-            raise BadRequest("datetime: an interval needs at least one end.",
+            raise BadRequest(_("datetime: an interval needs at least one end."),
                              parameter="datetime")
         if start is not None and end is not None and start > end:
-            raise BadRequest("datetime: the interval starts after it ends.", parameter="datetime")
+            raise BadRequest(_("datetime: the interval starts after it ends."),
+                             parameter="datetime")
         return (start, end)
     day = _instant(text, end=False)
     if day is None:
-        raise BadRequest("datetime: '..' alone is not an instant.", parameter="datetime")
+        raise BadRequest(_("datetime: '..' alone is not an instant."), parameter="datetime")
     return (day, day)
 
 
@@ -200,7 +206,8 @@ def _coerce(field: Field, text: str, parameter: str) -> Any:
         if field.type == "date":
             return dt.date.fromisoformat(text)
     except ValueError:
-        raise BadRequest(f"{parameter}: {text!r} is not a valid {field.type}.",
+        raise BadRequest(_("%(parameter)s: %(text)r is not a valid %(type)s.")
+                         % {"parameter": parameter, "text": text, "type": field.type},
                          parameter=parameter) from None
     return text
 
@@ -239,20 +246,20 @@ class _Compiler(Evaluator):
 
     def _field(self, node: Any) -> Field:
         if not isinstance(node, ast.Attribute):
-            raise BadRequest("filter: the left side of a comparison must be a property.",
+            raise BadRequest(_("filter: the left side of a comparison must be a property."),
                              parameter="filter")
         f = self.layer.field(node.name)
         if f is None:
             raise BadRequest(
-                f"filter: {node.name!r} is not a queryable of this collection "
-                f"({', '.join(x.name for x in self.layer.fields)}).",
+                _("filter: %(node)r is not a queryable of this collection (%(choices)s).")
+                % {"node": node.name, "choices": ", ".join(x.name for x in self.layer.fields)},
                 parameter="filter",
             )
         return f
 
     def _literal(self, f: Field, value: Any) -> Any:
         if isinstance(value, (ast.Node, values.Geometry)):
-            raise BadRequest("filter: only literal values can be compared with a property.",
+            raise BadRequest(_("filter: only literal values can be compared with a property."),
                              parameter="filter")
         expected = {
             "integer": (int, float),
@@ -263,7 +270,8 @@ class _Compiler(Evaluator):
         }[f.type]
         if isinstance(value, bool) and f.type != "boolean" or not isinstance(value, expected):
             raise BadRequest(
-                f"filter: {f.name} is a {f.type}; {value!r} cannot be compared with it.",
+                _("filter: %(f)s is a %(type)s; %(value)r cannot be compared with it.")
+                % {"f": f.name, "type": f.type, "value": value},
                 parameter="filter",
             )
         if f.type == "date":
@@ -274,7 +282,7 @@ class _Compiler(Evaluator):
                     return dt.date.fromisoformat(value)
                 except ValueError:
                     raise BadRequest(
-                        f"filter: {value!r} is not a date.", parameter="filter"
+                        _("filter: %(value)r is not a date.") % {"value": value}, parameter="filter"
                     ) from None
         return value
 
@@ -324,7 +332,8 @@ class _Compiler(Evaluator):
 
         f = self._field(node.lhs)
         if f.type != "string":
-            raise BadRequest(f"filter: LIKE needs a text property; {f.name} is a {f.type}.",
+            raise BadRequest(_("filter: LIKE needs a text property; %(f)s is a %(type)s.")
+                             % {"f": f.name, "type": f.type},
                              parameter="filter")
         regex = like_pattern_to_re(
             node.pattern, node.nocase, node.wildcard, node.singlechar, node.escapechar
@@ -340,8 +349,8 @@ class _Compiler(Evaluator):
         # Literals reach here: they are checked where they are compared.
         if isinstance(node, ast.Node):
             raise BadRequest(
-                f"filter: {type(node).__name__} is not supported (basic CQL2 comparisons, "
-                "AND, OR, NOT, BETWEEN, IN, LIKE and IS NULL are).",
+                _("filter: %(name)s is not supported (basic CQL2 comparisons, AND, OR, NOT, "
+                  "BETWEEN, IN, LIKE and IS NULL are).") % {"name": type(node).__name__},
                 parameter="filter",
             )
         return node
@@ -352,16 +361,18 @@ def parse_filter(layer: Layer, text: str | None, lang: str | None) -> tuple[Pred
     if text is None or text == "":
         return None
     if lang not in (None, "", "cql2-text"):
-        raise BadRequest(f"filter-lang {lang!r} is not supported; use cql2-text.",
+        raise BadRequest(_("filter-lang %(lang)r is not supported; use cql2-text.")
+                         % {"lang": lang},
                          parameter="filter-lang")
     try:
         tree = parse_cql2_text(text)
     except Exception as exc:  # lark raises several error types for bad syntax
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BadRequest(f"filter: not valid CQL2 text ({first}).", parameter="filter") from None
+        raise BadRequest(_("filter: not valid CQL2 text (%(first)s).")
+                         % {"first": first}, parameter="filter") from None
     predicate = _Compiler(layer).evaluate(tree)
     if not callable(predicate):
-        raise BadRequest("filter: the expression is not a condition.", parameter="filter")
+        raise BadRequest(_("filter: the expression is not a condition."), parameter="filter")
     return predicate, tree
 
 
@@ -420,19 +431,20 @@ def _intersects(row: Row, box: tuple[float, ...]) -> bool:
         return True
     import shapely
     from shapely.geometry import box as make_box
-    from shapely.geometry import shape
 
-    return bool(shapely.intersects(shape(row.geometry), make_box(*box)))
+    return bool(shapely.intersects(row.shape(), make_box(*box)))
 
 
 def matching(collection: Collection, query: Query) -> Iterable[Row]:
     """Every row of the collection that passes all of the query's conditions, in layer order."""
     layer = collection.layer
     if query.datetime is not None and layer.temporal is None:
-        raise BadRequest(f"datetime: collection {collection.id} has no time.",
+        raise BadRequest(_("datetime: collection %(collection)s has no time.")
+                         % {"collection": collection.id},
                          parameter="datetime")
     if query.bbox is not None and layer.geometry is None:
-        raise BadRequest(f"bbox: collection {collection.id} has no geometry.", parameter="bbox")
+        raise BadRequest(_("bbox: collection %(collection)s has no geometry.")
+                         % {"collection": collection.id}, parameter="bbox")
     equals = dict(query.equals or {})
     hints = dict(equals)
     if query.filter is not None:
@@ -461,7 +473,8 @@ def get_item(collection: Collection, feature_id: str) -> Row:
     for row in collection.layer.rows(collection.city, Hints()):
         if row.id == feature_id:
             return row
-    raise NotFound(f"No feature {feature_id!r} in collection {collection.id}.")
+    raise NotFound(_("No feature %(feature_id)r in collection %(collection)s.")
+                   % {"feature_id": feature_id, "collection": collection.id})
 
 
 def extent(collection: Collection) -> dict[str, Any]:

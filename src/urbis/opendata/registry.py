@@ -10,6 +10,7 @@ see (open data is public by definition: no user is ever passed).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -76,6 +77,37 @@ class Row:
     properties: Mapping[str, Any]
     geometry: Mapping[str, Any] | None = None
     bbox: tuple[float, float, float, float] | None = None
+    # Filled on first use and kept with the row: a layer that keeps its rows between requests
+    # (places does, until an area changes) encodes each feature and builds each shape once.
+    _json: list[str] = field(default_factory=list, compare=False, repr=False)
+    _shape: list[Any] = field(default_factory=list, compare=False, repr=False)
+
+    def feature_json(self) -> str:
+        """The row as a GeoJSON Feature (RFC 7946), encoded: dates as ISO 8601 text, the
+        bbox beside any geometry other than a point."""
+        if not self._json:
+            feature: dict[str, Any] = {"type": "Feature", "id": self.id,
+                                       "geometry": self.geometry,
+                                       "properties": dict(self.properties)}
+            if self.bbox is not None and self.geometry is not None \
+                    and self.geometry["type"] != "Point":
+                feature["bbox"] = list(self.bbox)
+            self._json.append(json.dumps(feature, ensure_ascii=False, default=_json_value))
+        return self._json[0]
+
+    def shape(self) -> Any:
+        """The geometry as a shapely geometry (``None`` for a table row)."""
+        if not self._shape:
+            from shapely.geometry import shape
+
+            self._shape.append(shape(self.geometry) if self.geometry is not None else None)
+        return self._shape[0]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,97 @@
+"""The served catalogue is cached (whole documents and each city's part) and is never stale:
+every change to what it shows appears in the next response."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+from urbis.opendata import catalog
+
+pytestmark = pytest.mark.django_db
+DATASET = "http://testserver/ogc/collections/barcelona-"
+
+
+def _graph(client: Any, path: str = "/catalog?city=barcelona") -> Graph:
+    response = client.get(path)
+    assert response.status_code == 200
+    return Graph().parse(data=response.content.decode(), format="turtle")
+
+
+def _start(graph: Graph, layer: str) -> str:
+    period = graph.value(URIRef(DATASET + layer), DCTERMS.temporal)
+    return str(graph.value(period, DCAT.startDate))
+
+
+def test_a_repeated_request_is_served_from_the_cache(client: Any, barcelona: Any,
+                                                    paris: Any) -> None:
+    with CaptureQueriesContext(connection) as first:
+        one = client.get("/catalog").content
+    with CaptureQueriesContext(connection) as second:
+        two = client.get("/catalog").content
+    assert one == two
+    assert len(second) < len(first) / 3, (len(first), len(second))
+    # The document is still the whole catalogue: both cities' datasets parse from it.
+    graph = Graph().parse(data=two.decode(), format="turtle")
+    names = {str(s) for s in graph.subjects(RDF.type, DCAT.Dataset)}
+    assert DATASET + "districts" in names
+    assert "http://testserver/ogc/collections/paris-districts" in names
+
+
+def test_a_new_layer_shows_at_once(client: Any, barcelona: Any) -> None:
+    from urbis.policy import services
+
+    before = _graph(client)
+    assert (URIRef(DATASET + "innovation-zones"), RDF.type, DCAT.Dataset) not in before
+    services.save_zone(by=None, city=barcelona, operator=True, title="Superilla",
+                       concept="Car-free streets", area_codes=["B07"],
+                       start_date=dt.date(2024, 1, 1))
+    after = _graph(client)
+    assert (URIRef(DATASET + "innovation-zones"), RDF.type, DCAT.Dataset) in after
+
+
+def test_a_bulk_update_without_signals_shows_at_once(client: Any, barcelona: Any) -> None:
+    """places' figures are saved by a bulk update (no model signal): the layer's own
+    modification date, part of the key, catches it."""
+    from urbis.places import services
+
+    before = _graph(client)
+    modified = before.value(URIRef(DATASET + "neighbourhoods"), DCTERMS.modified)
+    generation = catalog.generation()
+    services.set_population([{"code": "B07", "population": "12345", "households": "",
+                              "reference_date": "2025-01-01", "households_reference_date": "",
+                              "source": "Test"}], city=barcelona)
+    assert catalog.generation() == generation
+    after = _graph(client)
+    assert after.value(URIRef(DATASET + "neighbourhoods"), DCTERMS.modified) != modified
+
+
+def test_a_deletion_the_modification_date_misses_shows_at_once(client: Any,
+                                                              barcelona: Any) -> None:
+    """Deleting the oldest observation leaves the layer's modification date (its newest
+    observation) as it was; the generation raised on delete makes the catalogue new."""
+    from urbis.strategy.models import Indicator, Observation
+
+    indicator = Indicator.objects.create(code="barcelona-test-cache", name="Cache test",
+                                         unit="MW", direction="up", theme="energy",
+                                         city=barcelona)
+    old = Observation.objects.create(indicator=indicator, city=barcelona,
+                                     date=dt.date(1990, 1, 1), value=1, source="Test")
+    Observation.objects.create(indicator=indicator, city=barcelona,
+                               date=dt.date(2024, 12, 31), value=2, source="Test")
+    assert _start(_graph(client), "indicator-observations") == "1990-01-01"
+    old.delete()
+    assert _start(_graph(client), "indicator-observations") != "1990-01-01"
+
+
+def test_the_cache_tells_languages_and_addresses_apart(client: Any, barcelona: Any) -> None:
+    local = client.get("/catalog?city=barcelona").content.decode()
+    other = client.get("/catalog?city=barcelona", HTTP_HOST="127.0.0.1").content.decode()
+    assert "http://testserver/" in local and "http://testserver/" not in other
+    assert "http://127.0.0.1/" in other
