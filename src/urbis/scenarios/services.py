@@ -490,15 +490,78 @@ def save_inventory(user: Any, city: City, *, inventory: Inventory | None = None,
             InventoryRow(inventory=target, sector=r["sector"], carrier=r["carrier"],
                          energy_mwh=r["energy_mwh"], source=(r.get("source") or "")[:600])
             for r in rows)
-        problems: dict[str, list[str]] = {}
-        for scenario in Scenario.objects.filter(inventory=target).select_related("city"):
-            try:
-                engine.validate(queries.engine_scenario(scenario))
-            except engine.ScenarioInputError as err:
-                for fld, msgs in _engine_problems(err).items():
-                    problems.setdefault(fld, []).extend(
-                        f"{scenario.title}: {msg}" for msg in msgs)
-        if problems:
-            transaction.set_rollback(True)
-            raise ValidationError(problems)
+        _check_scenarios_of(target)
     return target
+
+
+def _check_scenarios_of(inventory: Inventory) -> None:
+    """Inside the writer's transaction: every scenario built on ``inventory`` must still pass
+    the engine's checks, else the whole write is refused."""
+    problems: dict[str, list[str]] = {}
+    for scenario in Scenario.objects.filter(inventory=inventory).select_related("city"):
+        try:
+            engine.validate(queries.engine_scenario(scenario))
+        except engine.ScenarioInputError as err:
+            for fld, msgs in _engine_problems(err).items():
+                problems.setdefault(fld, []).extend(f"{scenario.title}: {msg}" for msg in msgs)
+    if problems:
+        raise ValidationError(problems)
+
+
+# --- Pre-filling an inventory from the energy app's measured balance --------------------------
+
+#: The energy app's sectors and carriers as the inventory's. Energy's ``commercial`` holds the
+#: published "services" consumption, public services included, so it is the tertiary sector;
+#: ``mobility`` has no split by transport mode and is left out.
+ENERGY_SECTORS = {"residential": "residential_buildings", "commercial": "tertiary_buildings",
+                  "public": "municipal_buildings", "industry": "industry"}
+ENERGY_CARRIERS = {"electricity": "electricity", "gas": "natural_gas",
+                   "heat": "district_heating"}
+
+
+def prefill_from_energy(user: Any, inventory: Inventory, *,
+                        operator: bool = False) -> list[tuple[str, str, float]]:
+    """Write into ``inventory`` the city's yearly consumption from the energy app's balance for
+    the inventory's year, for each sector and carrier that balance covers (others are kept).
+    Only figures the energy app holds as measured are taken; each row's source says so, with
+    the data set. Returns the (sector, carrier, MWh) written. Reads energy through its public
+    queries; writes only this app's rows, in one transaction."""
+    from urbis.energy import measured
+    from urbis.energy import queries as energy
+
+    city = inventory.city
+    if not operator:
+        require(user, Action.EDIT, city)
+    year = inventory.year
+    if year not in energy.years(city):
+        raise ValidationError(
+            _("The energy data of %(city)s has no year %(year)s (years: %(years)s).")
+            % {"city": city.name, "year": year,
+               "years": ", ".join(str(y) for y in energy.years(city)) or "—"})
+    kinds = measured.provenance(city).get(year, {}).get(city.code, [])
+    if kinds != ["measured"]:
+        raise ValidationError(
+            _("The energy figures of %(city)s for %(year)s are not all measured (%(kinds)s); "
+              "only measured figures pre-fill an inventory.")
+            % {"city": city.name, "year": year, "kinds": ", ".join(kinds) or "—"})
+    citation = "; ".join(d.citation for d in measured.sources(city)) or \
+        "meter readings uploaded to Urbis"
+    source = f"from measured data, {citation}, {year}"[:600]
+    cells: list[tuple[str, str, float]] = []
+    for e_sector, sector in ENERGY_SECTORS.items():
+        for e_carrier, carrier in ENERGY_CARRIERS.items():
+            rows = energy.balance_table(city, level="city", year=year, sector=e_sector,
+                                        carrier=e_carrier)
+            kwh = next((r["consumption_kwh"] for r in rows if r["code"] == city.code), None)
+            if kwh:
+                cells.append((sector, carrier, round(float(kwh) / 1000, 3)))
+    if not cells:
+        raise ValidationError(_("The energy data of %(city)s for %(year)s has no consumption "
+                                "by sector and carrier.") % {"city": city.name, "year": year})
+    with transaction.atomic():
+        for sector, carrier, mwh in cells:
+            InventoryRow.objects.update_or_create(
+                inventory=inventory, sector=sector, carrier=carrier,
+                defaults={"energy_mwh": mwh, "source": source})
+        _check_scenarios_of(inventory)
+    return cells

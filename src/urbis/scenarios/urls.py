@@ -11,6 +11,8 @@ urlpatterns = [
          name="inventory-new"),
     path("cities/<slug:code>/scenarios/inventories/<int:pk>/", views.inventory_edit,
          name="inventory-edit"),
+    path("cities/<slug:code>/scenarios/inventories/<int:pk>/prefill", views.inventory_prefill,
+         name="inventory-prefill"),
     path("cities/<slug:code>/scenarios/new/", views.scenario_edit, name="new"),
     path("cities/<slug:code>/scenarios/compare/", views.compare, name="compare"),
     path("cities/<slug:code>/scenarios/<slug:slug>/", views.scenario_detail, name="detail"),

@@ -247,3 +247,21 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
         "city": city, "scenarios": scenarios, "a": a, "b": b, "result": result,
         "milestones": milestones,
     })
+
+
+@login_required
+@require_POST
+def inventory_prefill(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Fill the inventory's cells that the energy app has measured for its year."""
+    city = places.get_city(code, request.user)
+    _refuse_unless_editor(request, city)
+    inventory = get_object_or_404(Inventory, city=city, pk=pk)
+    try:
+        cells = services.prefill_from_energy(request.user, inventory)
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+    else:
+        messages.success(request, ngettext(
+            "%(n)s row filled from measured energy data.",
+            "%(n)s rows filled from measured energy data.", len(cells)) % {"n": len(cells)})
+    return redirect("scenarios:inventory-edit", city.code, inventory.pk)

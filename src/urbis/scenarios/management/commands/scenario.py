@@ -8,11 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from tqdm import tqdm
 
 from urbis.places.models import City
 from urbis.scenarios import services
-from urbis.scenarios.models import Scenario
+from urbis.scenarios.models import Inventory, Scenario
 
 
 class Command(BaseCommand):
@@ -26,10 +27,19 @@ class Command(BaseCommand):
         run.add_argument("--samples", type=int, default=2000, help="Monte Carlo samples")
         run.add_argument("--seed", type=int, default=None, help="seed, for a repeatable run")
 
+        prefill = sub.add_parser(
+            "prefill", help="fill an inventory's cells from the energy app's measured balance")
+        prefill.add_argument("city", help="city code, e.g. barcelona")
+        prefill.add_argument("year", type=int, help="the inventory's year")
+        prefill.add_argument("--kind", default="bei", choices=["bei", "mei"])
+
     def handle(self, *args: Any, **options: Any) -> None:
         city = City.objects.filter(code=options["city"]).first()
         if city is None:
             raise CommandError(f"No city with code {options['city']!r}.")
+        if options["action"] == "prefill":
+            self._prefill(city, options["year"], options["kind"])
+            return
         scenario = Scenario.objects.filter(city=city, slug=options["scenario"]).first()
         if scenario is None:
             known = ", ".join(city.scenarios.values_list("slug", flat=True)) or "none"
@@ -55,3 +65,18 @@ class Command(BaseCommand):
             f"{r['bands']['scenario'][0][last]:,.0f}–{r['bands']['scenario'][2][last]:,.0f}); "
             f"{run.samples} samples, seed {run.seed}, {run.seconds:.2f} s; stored as run {run.pk}."
         )
+
+    def _prefill(self, city: City, year: int, kind: str) -> None:
+        # A new inventory exists only if filling it succeeds.
+        try:
+            with transaction.atomic():
+                inventory = Inventory.objects.filter(city=city, year=year, kind=kind).first()
+                if inventory is None:
+                    inventory = Inventory.objects.create(city=city, year=year, kind=kind,
+                                                         source="Urbis energy balance")
+                cells = services.prefill_from_energy(None, inventory, operator=True)
+        except ValidationError as err:
+            raise CommandError("; ".join(err.messages)) from None
+        for sector, carrier, mwh in cells:
+            self.stdout.write(f"{sector}/{carrier}: {mwh:,.3f} MWh (from measured data)")
+        self.stdout.write(f"{len(cells)} rows of inventory {inventory} filled.")
