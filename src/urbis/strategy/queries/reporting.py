@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from urbis.strategy.models import (
     ActionStatus,
@@ -120,7 +121,7 @@ def reports(strategy: Strategy) -> QuerySet[ProgressReport]:
 def get_report(strategy: Strategy, pk: int) -> ProgressReport:
     report = strategy.reports.filter(pk=pk).first()
     if report is None:
-        raise Http404(f"No report {pk} for this strategy.")
+        raise Http404(_("No report %(pk)s for this strategy.") % {"pk": pk})
     return report
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urbis.people.permissions import Action as Can
 from urbis.people.permissions import can
@@ -55,7 +56,7 @@ def visible_strategies(user: Any = None, city: City | None = None) -> QuerySet[S
 def get_strategy(city: City, slug: str, user: Any = None) -> Strategy:
     strategy = visible_strategies(user, city).filter(slug=slug).first()
     if strategy is None:
-        raise Http404(f"No strategy {slug!r} in {city.name}.")
+        raise Http404(_("No strategy %(slug)r in %(city)s.") % {"slug": slug, "city": city.name})
     return strategy
 
 
@@ -67,7 +68,7 @@ def get_target(strategy: Strategy, pk: int) -> Target:
         .first()
     )
     if target is None:
-        raise Http404(f"No target {pk} in this strategy.")
+        raise Http404(_("No target %(pk)s in this strategy.") % {"pk": pk})
     return target
 
 
@@ -79,5 +80,5 @@ def get_action(strategy: Strategy, pk: int) -> Action:
         .first()
     )
     if action is None:
-        raise Http404(f"No action {pk} in this strategy.")
+        raise Http404(_("No action %(pk)s in this strategy.") % {"pk": pk})
     return action

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from urbis.errors import ImportRefused, RowError
 from urbis.people.permissions import Action as Can
@@ -37,14 +38,15 @@ def load_catalogue(path: Path | None = None) -> int:
     for number, row in enumerate(rows, start=2):
         code = (row.get("code") or "").strip()
         if not code:
-            errors.append(RowError(path.name, number, "code", "empty"))
+            errors.append(RowError(path.name, number, "code", _("empty")))
             continue
         if row.get("direction") not in Direction.values:
-            errors.append(RowError(path.name, number, "direction", "must be up or down"))
+            errors.append(RowError(path.name, number, "direction", _("must be up or down")))
         if row.get("theme") not in ThemeKind.values:
-            errors.append(RowError(path.name, number, "theme", f"unknown {row.get('theme')!r}"))
+            errors.append(RowError(path.name, number, "theme", _("unknown %(value)r")
+                                                               % {"value": row.get('theme')}))
         if row.get("framework") not in Framework.values:
-            errors.append(RowError(path.name, number, "framework", "unknown framework"))
+            errors.append(RowError(path.name, number, "framework", _("unknown framework")))
         clean.append(
             {
                 "code": code,
@@ -78,7 +80,7 @@ def create_indicator(
     require_unless_platform(by, Can.EDIT, city)
     slug = slugify(code)
     if not slug:
-        raise ValidationError({"code": "Give a code of letters, digits and hyphens."})
+        raise ValidationError({"code": _("Give a code of letters, digits and hyphens.")})
     if not slug.startswith(f"{city.code}-"):
         slug = f"{city.code}-{slug}"
     errors: dict[str, str] = {}

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from urbis.errors import ImportRefused, RowError
 from urbis.people.permissions import Action as Can
@@ -49,28 +50,30 @@ def upload_observations(
     prepared: list[tuple[Indicator, Area | None, dt.date, float, str]] = []
     seen: dict[tuple[str, str, dt.date], int] = {}
     if not rows:
-        errors.append(RowError(file, 1, "", "no rows"))
+        errors.append(RowError(file, 1, "", _("no rows")))
     for number, row in enumerate(rows, start=first_row):
         row_errors = len(errors)
         for column in OBSERVATION_COLUMNS:
             if column not in row:
-                errors.append(RowError(file, number, column, "column missing"))
+                errors.append(RowError(file, number, column, _("column missing")))
         if "date" not in row and "year" not in row:
-            errors.append(RowError(file, number, "date", "column missing (date or year)"))
+            errors.append(RowError(file, number, "date", _("column missing (date or year)")))
         if len(errors) > row_errors:
             continue
         code = str(row.get("indicator") or "").strip()
         indicator = indicators.get(code)
         if indicator is None:
             errors.append(
-                RowError(file, number, "indicator", f"no indicator {code!r} for {city.name}")
+                RowError(file, number, "indicator", _("no indicator %(code)r for %(city)s")
+                                                    % {"code": code, "city": city.name})
             )
         area_code = str(row.get("area_code") or "").strip()
         area = None
         if area_code:
             area = areas.get(area_code)
             if area is None:
-                errors.append(RowError(file, number, "area_code", f"no area {area_code!r}"))
+                errors.append(RowError(file, number, "area_code", _("no area %(area_code)r")
+                                                                  % {"area_code": area_code}))
         date_field = "date" if str(row.get("date") or "").strip() else "year"
         raw_date = str(row.get(date_field) or "").strip()
         date = None
@@ -78,7 +81,8 @@ def upload_observations(
             date = _parse_date(raw_date)
         except ValueError:
             errors.append(
-                RowError(file, number, date_field, f"not a date (YYYY-MM-DD) or year: {raw_date!r}")
+                RowError(file, number, date_field,
+                         _("not a date (YYYY-MM-DD) or year: %(raw)r") % {"raw": raw_date})
             )
         raw_value = str(row.get("value") if row.get("value") is not None else "").strip()
         value = None
@@ -87,19 +91,21 @@ def upload_observations(
             if value is not None and not math.isfinite(value):
                 raise ValueError
         except ValueError:
-            errors.append(RowError(file, number, "value", f"not a number: {raw_value!r}"))
+            errors.append(RowError(file, number, "value", _("not a number: %(raw_value)r")
+                                                          % {"raw_value": raw_value}))
         else:
             if value is None:
-                errors.append(RowError(file, number, "value", "empty"))
+                errors.append(RowError(file, number, "value", _("empty")))
         source = str(row.get("source") or "").strip()
         if len(source) > 600:
-            errors.append(RowError(file, number, "source", "longer than 600 characters"))
+            errors.append(RowError(file, number, "source", _("longer than 600 characters")))
         if indicator is not None and date is not None:
             key = (code, area_code, date)
             if key in seen:
                 errors.append(
-                    RowError(file, number, date_field, f"same indicator, place and date as row "
-                             f"{seen[key]}")
+                    RowError(file, number, date_field,
+                             _("same indicator, place and date as row %(row)s")
+                             % {"row": seen[key]})
                 )
             seen[key] = number
         if len(errors) == row_errors:
@@ -124,7 +130,7 @@ def upload_observations_csv(*, by: Any, city: City, data: bytes | str, file: str
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportRefused(
-                [RowError(file, 0, "", f"not UTF-8 text (byte {exc.start})")]
+                [RowError(file, 0, "", _("not UTF-8 text (byte %(start)s)") % {"start": exc.start})]
             ) from exc
     else:
         text = data
@@ -135,6 +141,6 @@ def upload_observations_csv(*, by: Any, city: City, data: bytes | str, file: str
         missing.append("date")
     if missing:
         raise ImportRefused(
-            [RowError(file, 1, c, "column missing from the header") for c in missing]
+            [RowError(file, 1, c, _("column missing from the header")) for c in missing]
         )
     return upload_observations(by=by, city=city, rows=list(reader), file=file)

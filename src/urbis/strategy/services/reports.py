@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urbis.people.permissions import Action as Can
 from urbis.people.permissions import require_unless_platform
@@ -28,11 +29,11 @@ def publish_report(
 
     require_unless_platform(by, Can.EDIT, strategy.city)
     if not isinstance(period_start, dt.date) or not isinstance(period_end, dt.date):
-        raise ValidationError({"period_start": "Give the period as two dates."})
+        raise ValidationError({"period_start": _("Give the period as two dates.")})
     if period_end < period_start:
-        raise ValidationError({"period_end": "The period ends before it starts."})
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
     if period_start > timezone.localdate():
-        raise ValidationError({"period_start": "The period has not started yet."})
+        raise ValidationError({"period_start": _("The period has not started yet.")})
     title = title.strip() or (
         f"{strategy.title}: progress {period_start:%Y-%m-%d} – {period_end:%Y-%m-%d}"
     )

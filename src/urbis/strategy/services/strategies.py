@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from urbis.people.permissions import Action as Can
 from urbis.people.permissions import require_unless_platform
@@ -44,7 +45,7 @@ def save_strategy(
     """Create (``strategy=None``) or update a strategy. Publication needs an administrator."""
     require_unless_platform(by, Can.EDIT, city)
     if strategy is not None and strategy.city_id != city.pk:
-        raise ValidationError({"strategy": "This strategy belongs to another city."})
+        raise ValidationError({"strategy": _("This strategy belongs to another city.")})
     creating = strategy is None
     strategy = strategy or Strategy(city=city)
     before = {} if creating else _snapshot(strategy, STRATEGY_FIELDS)
@@ -52,7 +53,7 @@ def save_strategy(
         require_unless_platform(by, Can.ADMINISTER, city)
     for name, value in fields.items():
         if name not in {*STRATEGY_FIELDS, "slug"}:
-            raise ValidationError({name: "Not a field of a strategy."})
+            raise ValidationError({name: _("Not a field of a strategy.")})
         setattr(strategy, name, value)
     if not strategy.slug:
         strategy.slug = slugify(strategy.title)[:100]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from urbis.people.models import Organisation
 from urbis.people.permissions import Action as Can
@@ -41,9 +42,10 @@ def _departments(city: City, items: Iterable[Any]) -> list[Organisation]:
             **({"pk": item} if str(item).isdigit() else {"slug": item})
         ).first()
         if org is None:
-            raise ValidationError({"departments": f"No organisation {item!r}."})
+            raise ValidationError({"departments": _("No organisation %(item)r.") % {"item": item}})
         if org.city_id not in (None, city.pk):
-            raise ValidationError({"departments": f"{org} belongs to another city."})
+            raise ValidationError({"departments": _("%(org)s belongs to another city.")
+                                                  % {"org": org}})
         result.append(org)
     return result
 
@@ -105,14 +107,14 @@ def save_target(
     """Create (``target=None``) or update a target; every changed field goes to the history."""
     require_unless_platform(by, Can.EDIT, strategy.city)
     if target is not None and target.strategy_id != strategy.pk:
-        raise ValidationError({"target": "This target belongs to another strategy."})
+        raise ValidationError({"target": _("This target belongs to another strategy.")})
     creating = target is None
     target = target or Target(strategy=strategy)
     before = {} if creating else _snapshot(target, TARGET_FIELDS)
     departments = fields.pop("departments", None)
     for name, value in fields.items():
         if _field_name(name) not in {*TARGET_SCALARS, "order"}:
-            raise ValidationError({name: "Not a field of a target."})
+            raise ValidationError({name: _("Not a field of a target.")})
         setattr(target, name, value)
     if creating and "direction" not in fields and target.indicator_id:
         indicator = Indicator.objects.filter(pk=target.indicator_id).first()
