@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from urbis.people.api_auth import write_auth
@@ -329,7 +330,7 @@ def zone_observation(request: HttpRequest, code: str, slug: str,
     zone = _zone_for(request, code, slug)
     indicator = Indicator.objects.filter(code=body.indicator).first()
     if indicator is None:
-        raise Http404("No such indicator")
+        raise Http404(_("No such indicator"))
     services.add_zone_observation(by=request.user, zone=zone, indicator=indicator,
                                   date=body.date, value=body.value, source=body.source)
     return Status(201, _zone_out(_zone_for(request, code, slug)))
@@ -639,7 +640,7 @@ def add_procedure(request: HttpRequest, code: str, slug: str, body: ProcedureIn)
     if shop is None:
         from django.http import Http404
 
-        raise Http404("No such one-stop shop")
+        raise Http404(_("No such one-stop shop"))
     p = services.add_procedure(by=request.user, shop=shop, **body.dict())
     return Status(201, {"name": p.name, "days_saved": p.days_saved})
 

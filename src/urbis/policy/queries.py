@@ -77,7 +77,7 @@ def filter_barriers(qs: QuerySet[Barrier], *, level: str = "", status: str = "",
 def get_barrier(slug: str, user: Any = None) -> Barrier:
     barrier = visible_barriers(user).filter(slug=slug).first()
     if barrier is None:
-        raise Http404("No such barrier")
+        raise Http404(_("No such barrier"))
     return barrier
 
 
@@ -150,7 +150,7 @@ def visible_zones(city: City, user: Any = None) -> QuerySet[InnovationZone]:
 def get_zone(city: City, slug: str, user: Any = None) -> InnovationZone:
     zone = visible_zones(city, user).filter(slug=slug).first()
     if zone is None:
-        raise Http404("No such innovation zone")
+        raise Http404(_("No such innovation zone"))
     return zone
 
 
@@ -221,7 +221,7 @@ def visible_commitments(city: City, user: Any = None) -> QuerySet[Commitment]:
 def get_commitment(city: City, slug: str, user: Any = None) -> Commitment:
     commitment = visible_commitments(city, user).filter(slug=slug).first()
     if commitment is None:
-        raise Http404("No such commitment")
+        raise Http404(_("No such commitment"))
     return commitment
 
 
@@ -351,7 +351,7 @@ def visible_checks(city: City, user: Any = None) -> QuerySet[FitnessCheck]:
 def get_check(city: City, slug: str, user: Any = None) -> FitnessCheck:
     check = visible_checks(city, user).filter(slug=slug).first()
     if check is None:
-        raise Http404("No such fitness check")
+        raise Http404(_("No such fitness check"))
     return check
 
 

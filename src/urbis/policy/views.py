@@ -324,7 +324,7 @@ def shop_procedure(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     city = places.get_city(code, request.user)
     shop = queries.visible_shops(city, request.user).filter(slug=slug).first()
     if shop is None:
-        raise Http404("No such one-stop shop")
+        raise Http404(_("No such one-stop shop"))
     return _form_page(
         request, city, forms.ProcedureForm(request.POST or None),
         _("Procedure of %(name)s") % {"name": shop.name},

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
+from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -53,11 +54,12 @@ def parse(data: Any) -> BaseGeometry:
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = data.get("geometry")
     if not isinstance(data, dict) or "type" not in data:
-        raise ZoneGeometryError("the boundary must be a GeoJSON Polygon or MultiPolygon object")
+        raise ZoneGeometryError(_("the boundary must be a GeoJSON Polygon or MultiPolygon object"))
     try:
         geometry = shape(data)
     except Exception as exc:  # shapely raises several types for malformed coordinates
-        raise ZoneGeometryError(f"the boundary is not valid GeoJSON: {exc}") from None
+        raise ZoneGeometryError(_("the boundary is not valid GeoJSON: %(exc)s")
+                                % {"exc": exc}) from None
     problem = check(geometry)
     if problem:
         raise ZoneGeometryError(problem)
