@@ -45,6 +45,8 @@ def test_invalid_answers_name_the_item(answers: list[object], item: int) -> None
     with pytest.raises(sus.SusAnswerError) as caught:
         sus.score(answers)
     assert caught.value.item == item
+    assert caught.value.code == ("count" if item == 0 else "not_whole" if answers[item - 1] in (
+        "4", True, 3.5) else "out_of_range")
 
 
 def test_summary_of_several_questionnaires() -> None:

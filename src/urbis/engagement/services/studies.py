@@ -9,6 +9,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from urbis.engagement import uploads
 from urbis.engagement.models import (
@@ -103,6 +104,20 @@ def respond_to_concept(*, by: Any, study: Study, rating: int, comment: str = "")
         raise ValidationError({"study": _("You have already answered this study.")}) from None
 
 
+def _sus_refusal(exc: sus.SusAnswerError) -> str:
+    """The engine's refusal of SUS answers in the reader's language."""
+    if exc.code == "count":
+        given = exc.value if isinstance(exc.value, int) else 0
+        return ngettext("The questionnaire has %(items)d items; %(n)d answer was given.",
+                        "The questionnaire has %(items)d items; %(n)d answers were given.",
+                        given) % {"items": sus.ITEMS, "n": given}
+    if exc.code == "not_whole":
+        return _("Item %(item)d: not a whole number (%(value)s).") % {"item": exc.item,
+                                                                     "value": exc.value}
+    return _("Item %(item)d: answer from 1 to 5, not %(value)s.") % {"item": exc.item,
+                                                                    "value": exc.value}
+
+
 def submit_usability_session(
     *,
     by: Any,
@@ -117,7 +132,7 @@ def submit_usability_session(
         score = sus.score(sus_answers)
     except sus.SusAnswerError as exc:
         field = f"sus_answers.{exc.item}" if exc.item else "sus_answers"
-        raise ValidationError({field: exc.reason}) from None
+        raise ValidationError({field: _sus_refusal(exc)}) from None
     tasks = {t.pk: t for t in study.tasks.all()}
     seen: set[int] = set()
     errors: dict[str, str] = {}

@@ -32,23 +32,32 @@ STATEMENTS = (
 
 
 class SusAnswerError(ValueError):
-    """The answers are not ten whole numbers from 1 to 5; ``item`` is 1-based (0: the count)."""
+    """The answers are not ten whole numbers from 1 to 5; ``item`` is 1-based (0: the count).
 
-    def __init__(self, item: int, reason: str):
+    ``code`` (``count``, ``not_whole``, ``out_of_range``) and ``value`` (the count of answers or
+    the answer refused) let the application word the refusal in the reader's language; the
+    message is the developer's English."""
+
+    def __init__(self, item: int, reason: str, *, code: str = "", value: object = None):
         self.item = item
         self.reason = reason
+        self.code = code
+        self.value = value
         super().__init__(f"item {item}: {reason}" if item else reason)
 
 
 def validate(answers: Sequence[object]) -> list[int]:
     if len(answers) != ITEMS:
-        raise SusAnswerError(0, f"the questionnaire has {ITEMS} items, got {len(answers)} answers")
+        raise SusAnswerError(0, f"the questionnaire has {ITEMS} items, got {len(answers)} answers",
+                             code="count", value=len(answers))
     clean = []
     for number, answer in enumerate(answers, start=1):
         if isinstance(answer, bool) or not isinstance(answer, int):
-            raise SusAnswerError(number, f"not a whole number: {answer!r}")
+            raise SusAnswerError(number, f"not a whole number: {answer!r}", code="not_whole",
+                                 value=answer)
         if not 1 <= answer <= 5:
-            raise SusAnswerError(number, f"must be from 1 to 5, got {answer}")
+            raise SusAnswerError(number, f"must be from 1 to 5, got {answer}",
+                                 code="out_of_range", value=answer)
         clean.append(answer)
     return clean
 
