@@ -127,3 +127,73 @@ def test_group_estimates_equal_the_estimate_on_each_group_alone():
             assert (got.share, got.low, got.high) == pytest.approx(
                 (expected.share, expected.low, expected.high)
             )
+
+
+def _sized_sample(effects, sizes, rng):
+    """One simulated city per effect, with its own number of respondents."""
+    cities = [simulate.make_city(f"c{i:02d}", ["d1"], e, rng) for i, e in enumerate(effects)]
+    parts = [simulate.draw([city], n, 1, rng) for city, n in zip(cities, sizes, strict=True)]
+    return (np.concatenate([p.answers[:, 0] for p in parts]),
+            np.concatenate([p.city for p in parts]),
+            {"age": np.concatenate([p.age for p in parts]),
+             "sex": np.concatenate([p.sex for p in parts])})
+
+
+def test_multilevel_pools_small_cities_toward_the_mean_and_errs_less():
+    """Simulated truth: 12 cities whose attitudes (log-odds) are drawn from N(0, 0.3²); six have
+    40 respondents, six have 2,000. Over repeated draws the partially pooled estimates of the
+    small cities are closer to the truth than the fixed ones; the large cities hardly move."""
+    rng = np.random.default_rng(20)
+    sizes = [40] * 6 + [2000] * 6
+    squared = {"fixed": 0.0, "multilevel": 0.0}
+    spread = {"fixed": 0.0, "multilevel": 0.0}
+    runs = 40
+    for _ in range(runs):
+        truth = rng.normal(0.0, 0.3, len(sizes))
+        y, city, covariates = _sized_sample(truth, sizes, rng)
+        centred_truth = truth - truth.mean()
+        for model in ("fixed", "multilevel"):
+            result = compare(y, city, covariates, model=model)
+            assert result.model == model
+            effect = np.array([e.effect for e in result.cities])
+            centred = effect - effect.mean()
+            squared[model] += float(np.sum((centred[:6] - centred_truth[:6]) ** 2))
+            spread[model] += float(np.std(centred[:6]))
+            if model == "multilevel":
+                kept = np.array([e.own_weight for e in result.cities])
+                assert kept[:6].max() < kept[6:].min()  # the small cities move most
+                assert kept[6:].min() > 0.85  # a city of 2,000 keeps its own estimate
+                assert result.between_city_sd is not None
+            else:
+                assert result.cities[0].own_weight is None and result.between_city_sd is None
+    # Mean squared error of the small cities' estimates: partial pooling at least a third lower.
+    assert squared["multilevel"] < 0.67 * squared["fixed"], squared
+    assert spread["multilevel"] < spread["fixed"]
+
+
+def test_multilevel_pools_everything_when_cities_do_not_differ():
+    rng = np.random.default_rng(3)
+    y, city, covariates = _sized_sample([0.0] * 8, [300] * 8, rng)
+    fixed = compare(y, city, covariates)
+    pooled = compare(y, city, covariates, model="multilevel")
+    assert pooled.between_city_sd is not None and pooled.between_city_sd < 0.1
+    spread_fixed = np.ptp([e.effect for e in fixed.cities])
+    spread_pooled = np.ptp([e.effect for e in pooled.cities])
+    assert spread_pooled < 0.5 * spread_fixed
+    assert not any(p.differs for p in pooled.pairs)
+
+
+def test_unknown_model_is_refused():
+    with pytest.raises(ComparisonError, match="model 'bayes'"):
+        compare([0, 1], ["a", "b"], {}, model="bayes")
+
+
+def test_cities_compare_without_covariates():
+    # Shares 1/4 and 3/4: with no covariate the adjusted share is the sample share.
+    y = [1, 0, 0, 0, 1, 1, 1, 0]
+    city = ["a"] * 4 + ["b"] * 4
+    for model in ("fixed", "multilevel"):
+        result = compare(y, city, {}, model=model)
+        if model == "fixed":
+            assert [e.adjusted_share for e in result.cities] == pytest.approx([0.25, 0.75])
+        assert result.cities[1].effect > result.cities[0].effect
