@@ -29,8 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -103,21 +102,39 @@ def count_attempt(
     model: type[Any], key: str, limit: tuple[int, int], now: dt.datetime | None = None
 ) -> int | None:
     """Count one attempt under ``key`` in ``model``'s table (a model with ``key``,
-    ``window_start`` and ``count``). Returns ``None`` if it was counted, or the seconds until the
-    window ends if ``key`` is already at its limit. The check and the increment are one
-    conditional UPDATE, so concurrent requests cannot both slip under the limit."""
+    ``window_start`` and ``count``, unique on the first two). Returns ``None`` if it was counted,
+    or the seconds until the window ends if ``key`` is already at its limit.
+
+    One statement does it all: it creates the window's counter at 1, or adds 1 to it only while
+    it is under the limit, and returns the row only if it counted. A single statement is atomic
+    on its own, so concurrent requests cannot both slip under the limit, and it commits at once:
+    a refused or failed action still counts as an attempt, and the counter's row is locked for
+    no longer than the statement (every request from one address shares that row)."""
     now = now or _now()
     count, seconds = limit
-    window = window_start(seconds, now)
-    # Its own transaction: a refused or failed action still counts as an attempt.
-    with transaction.atomic():
-        model.objects.bulk_create(
-            [model(key=key, window_start=window, count=0)], ignore_conflicts=True
-        )
-        updated = model.objects.filter(key=key, window_start=window, count__lt=count).update(
-            count=F("count") + 1
-        )
-    return None if updated else _remaining(seconds, now)
+    if count <= 0:
+        return _remaining(seconds, now)
+    window = model._meta.get_field("window_start").get_db_prep_value(
+        window_start(seconds, now), connection
+    )
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    key_col = qn(model._meta.get_field("key").column)
+    window_col = qn(model._meta.get_field("window_start").column)
+    count_col = qn(model._meta.get_field("count").column)
+    # INSERT ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING: PostgreSQL and SQLite (3.35+);
+    # a conflicting row that the WHERE leaves alone is not returned.
+    # Only quoted identifiers from the model are interpolated; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({key_col}, {window_col}, {count_col}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({key_col}, {window_col}) "
+        f"DO UPDATE SET {count_col} = {table}.{count_col} + 1 "
+        f"WHERE {table}.{count_col} < %s RETURNING {count_col}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, window, count])
+        counted = cursor.fetchone() is not None
+    return None if counted else _remaining(seconds, now)
 
 
 def seconds_to_wait(

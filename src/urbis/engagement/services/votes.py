@@ -1,18 +1,24 @@
 """Casting and withdrawing votes.
 
 The unique constraint on (idea, account) is what stops a double vote, not a prior read; the
-idea's ``vote_count`` moves by ``F()`` updates inside the same transaction as the Vote row, so a
-refused insert rolls the increment back. The counter UPDATE runs first and only matches an idea
-that can still be voted on, which also makes it the lock a merge waits for (see
-:func:`urbis.engagement.services.curation.merge_ideas`)."""
+idea's ``vote_count`` moves inside the same transaction as the Vote row, so a refused insert
+rolls the increment back. The counter UPDATE runs first and only matches an idea that can still
+be voted on, which also makes it the lock a merge waits for (see
+:func:`urbis.engagement.services.curation.merge_ideas`).
+
+A vote is the platform's busiest write (docs/PERFORMANCE.md, "Votes"), so casting one costs two
+statements in one transaction: the counter UPDATE returns the new total (no read afterwards),
+and the vote INSERT skips a duplicate with ``ON CONFLICT DO NOTHING`` and says whether it
+stored a row (no failed statement to recover from). Both are plain SQL that PostgreSQL and
+SQLite (3.35 or later) understand alike."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,10 +36,40 @@ from urbis.people.models import User
 from urbis.people.permissions import Action, require
 
 
-def _votable(idea: Idea) -> Q:
-    return Q(pk=idea.pk, is_hidden=False) & ~Q(
-        status__in=[IdeaStatus.DUPLICATE, IdeaStatus.REJECTED]
-    )
+def _count_vote(idea: Idea) -> int | None:
+    """Add one to ``idea``'s total if it can still be voted on (not hidden, not merged away or
+    rejected); returns the new total, or ``None`` if it cannot. Holds the idea's row lock until
+    the transaction ends."""
+    qn = connection.ops.quote_name
+    field = Idea._meta.get_field
+    total = qn(field("vote_count").column)
+    # Only quoted identifiers from the models are interpolated here; every value is a parameter.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(Idea._meta.db_table)} SET {total} = {total} + 1 "  # noqa: S608
+            f"WHERE {qn(field('id').column)} = %s AND NOT {qn(field('is_hidden').column)} "
+            f"AND {qn(field('status').column)} NOT IN (%s, %s) RETURNING {total}",
+            [idea.pk, IdeaStatus.DUPLICATE.value, IdeaStatus.REJECTED.value],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _store_vote(idea: Idea, process: Process, by: Any) -> bool:
+    """Insert ``by``'s vote for ``idea``; ``False`` if the unique constraint already holds one
+    (a second click, even one running at the same moment: it waits for the first to commit)."""
+    qn = connection.ops.quote_name
+    field = Vote._meta.get_field
+    columns = ", ".join(qn(field(f).column) for f in ("idea", "process", "user", "created_at"))
+    created = field("created_at").get_db_prep_value(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(Vote._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT ({qn(field('idea').column)}, {qn(field('user').column)}) DO NOTHING "
+            f"RETURNING {qn(field('id').column)}",
+            [idea.pk, process.pk, by.pk, created],
+        )
+        return cursor.fetchone() is not None
 
 
 def _require_voting_open(by: Any, idea: Idea, *, withdrawing: bool = False) -> Process:
@@ -55,40 +91,38 @@ def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
     """Support ``idea``; returns the new vote total. One vote per account and idea."""
     process = _require_voting_open(by, idea)
     ratelimits.hit("vote", user=by, ip=ip)
-    try:
-        with transaction.atomic():
-            if process.vote_cap:
-                # Serialise this person's votes so two parallel clicks cannot both pass the cap.
-                User.objects.select_for_update().filter(pk=by.pk).first()
-                used = Vote.objects.filter(process=process, user=by).count()
-                if used >= process.vote_cap:
-                    raise ValidationError(
-                        {"vote": ngettext("You have used the %(n)d vote of this process.",
-                                          "You have used all %(n)d votes of this process.",
-                                          process.vote_cap) % {"n": process.vote_cap}}
-                    )
-            updated = Idea.objects.filter(_votable(idea)).update(vote_count=F("vote_count") + 1)
-            if not updated:
-                raise ValidationError({"vote": _("This idea cannot be supported.")})
-            Vote.objects.create(idea=idea, process=process, user=by)
-            if process.support_threshold:
-                reached = Idea.objects.filter(
-                    pk=idea.pk,
-                    vote_count__gte=process.support_threshold,
-                    threshold_reached_at__isnull=True,
-                ).update(threshold_reached_at=timezone.now())
-                if reached:
-                    notify(
-                        _city_moderators(process.city),
-                        ngettext("%(title)s reached %(n)d vote: the city owes it an answer.",
-                                 "%(title)s reached %(n)d votes: the city owes it an answer.",
-                                 process.support_threshold)
-                        % {"title": idea.title, "n": process.support_threshold},
-                        idea.get_absolute_url(),
-                    )
-    except IntegrityError:
-        raise ValidationError({"vote": _("You have already supported this idea.")}) from None
-    return Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
+    with transaction.atomic():
+        if process.vote_cap:
+            # Serialise this person's votes so two parallel clicks cannot both pass the cap.
+            User.objects.select_for_update().filter(pk=by.pk).first()
+            used = Vote.objects.filter(process=process, user=by).count()
+            if used >= process.vote_cap:
+                raise ValidationError(
+                    {"vote": ngettext("You have used the %(n)d vote of this process.",
+                                      "You have used all %(n)d votes of this process.",
+                                      process.vote_cap) % {"n": process.vote_cap}}
+                )
+        total = _count_vote(idea)
+        if total is None:
+            raise ValidationError({"vote": _("This idea cannot be supported.")})
+        if not _store_vote(idea, process, by):
+            raise ValidationError({"vote": _("You have already supported this idea.")})
+        if process.support_threshold and total >= process.support_threshold:
+            reached = Idea.objects.filter(
+                pk=idea.pk,
+                vote_count__gte=process.support_threshold,
+                threshold_reached_at__isnull=True,
+            ).update(threshold_reached_at=timezone.now())
+            if reached:
+                notify(
+                    _city_moderators(process.city),
+                    ngettext("%(title)s reached %(n)d vote: the city owes it an answer.",
+                             "%(title)s reached %(n)d votes: the city owes it an answer.",
+                             process.support_threshold)
+                    % {"title": idea.title, "n": process.support_threshold},
+                    idea.get_absolute_url(),
+                )
+    return total
 
 
 def withdraw_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:

@@ -1,0 +1,102 @@
+"""How much database work one vote costs (issue 16, docs/PERFORMANCE.md "Votes"): the number of
+statements is pinned, so that a change that adds a query to the busiest write shows up here.
+
+Counted without the SAVEPOINT/RELEASE statements that the test's own transaction adds around
+each ``atomic`` block (in production an ``atomic`` block is one BEGIN/COMMIT)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from urbis.engagement import ratelimits, services
+from urbis.engagement.models import Idea, RateCounter, Vote
+from urbis.people import services as people
+
+
+def _statements(ctx: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"] for q in ctx.captured_queries
+        if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))
+    ]
+
+
+def test_casting_a_vote_is_four_statements(idea: Idea, make_user: Callable[..., Any]) -> None:
+    voter = make_user()
+    with CaptureQueriesContext(connection) as ctx:
+        assert services.cast_vote(by=voter, idea=idea, ip="192.0.2.1") == 1
+    statements = _statements(ctx)
+    # one upsert per rate-limit counter (account, address), the counter UPDATE that returns the
+    # new total, the vote INSERT; no read-back of the total, no separate insert-then-update
+    assert len(statements) == 4, "\n".join(statements)
+    assert [s.split()[0] for s in statements] == ["INSERT", "INSERT", "UPDATE", "INSERT"]
+
+
+def test_a_second_click_is_the_same_four_statements_and_stores_nothing(
+    idea: Idea, make_user: Callable[..., Any]
+) -> None:
+    voter = make_user()
+    services.cast_vote(by=voter, idea=idea)
+    with CaptureQueriesContext(connection) as ctx, pytest.raises(
+        ValidationError, match="already supported"
+    ):
+        services.cast_vote(by=voter, idea=idea, ip="192.0.2.1")
+    assert len(_statements(ctx)) == 4
+    idea.refresh_from_db()
+    assert (idea.vote_count, Vote.objects.filter(idea=idea).count()) == (1, 1)
+
+
+def test_a_vote_request_through_the_api_is_seven_statements(
+    idea: Idea, make_idea: Callable[..., Idea], make_user: Callable[..., Any]
+) -> None:
+    voter = make_user()
+    token = people.issue_api_token(user=voter, label="test")
+    client = Client()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    other = make_idea(title="Another idea to warm up with")
+    assert client.post(f"/api/v1/ideas/{other.pk}/vote", **auth).status_code == 201
+    url = f"/api/v1/ideas/{idea.pk}/vote"
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, **auth)
+    assert response.status_code == 201 and response.json()["votes"] == 1
+    # the token look-up and its last-used stamp, the idea with its process and city, and the
+    # four statements of the vote itself
+    assert len(_statements(ctx)) == 7, "\n".join(_statements(ctx))
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.post(url, **auth)
+    assert again.status_code == 422 and "already supported" in again.json()["detail"]
+    assert len(_statements(ctx)) == 7
+
+
+def test_a_counter_stops_at_its_limit_and_refuses(db: Any, settings: Any) -> None:
+    settings.URBIS_RATE_LIMITS = {"vote:user": (2, 600), "vote:ip": (3, 600)}
+
+    class Someone:
+        pk = 42
+
+    ratelimits.hit("vote", user=Someone(), ip="192.0.2.7")
+    ratelimits.hit("vote", user=Someone(), ip="192.0.2.7")
+    for _ in range(2):
+        with pytest.raises(ratelimits.RateLimited) as refused:
+            ratelimits.hit("vote", user=Someone(), ip="192.0.2.7")
+        assert 1 <= refused.value.retry_after <= 600
+    counts = dict(RateCounter.objects.values_list("key", "count"))
+    # the account's counter stays at its limit; a request refused for the account is not
+    # counted against the address
+    assert counts == {"vote:user:42": 2, "vote:ip:192.0.2.7": 2}
+
+
+def test_a_limit_of_zero_refuses_everything(db: Any, settings: Any) -> None:
+    settings.URBIS_RATE_LIMITS = {"vote:user": (0, 600)}
+
+    class Someone:
+        pk = 43
+
+    with pytest.raises(ratelimits.RateLimited):
+        ratelimits.hit("vote", user=Someone())
