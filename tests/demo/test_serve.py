@@ -1,8 +1,9 @@
-"""`urbis demo` serves on 127.0.0.1 with a job worker beside it, and stops both cleanly on
-SIGTERM."""
+"""`urbis demo` serves on 127.0.0.1 with a job worker beside it, which loads the energy readings
+after the first page; the demo stops both cleanly on SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -59,6 +60,23 @@ def test_demo_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
                     break
                 time.sleep(0.5)
         assert "Barcelona" in body and "Paris" in body
+        # The first page came before the energy readings: the worker loads them meanwhile,
+        # and every page says so until they are stored.
+        assert "The demo's energy readings" in body
+        home = f"http://127.0.0.1:{port}/"
+        load_deadline = time.monotonic() + 900
+        while time.monotonic() < load_deadline and server.poll() is None:
+            with urllib.request.urlopen(home, timeout=10) as answer:
+                page = answer.read().decode()
+            if "The demo's energy readings" not in page:
+                break
+            assert "failed" not in page, page
+            time.sleep(2)
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/v1/energy/seasons", timeout=10
+        ) as answer:
+            seasons = json.load(answer)
+        assert "energy-neutral-neighbourhoods-2025-26" in [s["slug"] for s in seasons], seasons
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/api/v1/cities/paris/areas?format=geojson", timeout=10
         ) as answer:

@@ -153,15 +153,31 @@ def place_steps() -> list[Step]:
     return result
 
 
-def steps() -> list[Step]:
-    """The whole load, as named steps, so the CLI can show progress. Each app with a ``demo``
-    module adds its own steps after places and people."""
+def quick_steps() -> list[Step]:
+    """What the first page needs, loaded before the demo serves: places, people and each app's
+    ``steps()`` (seconds each)."""
     result = place_steps()
     result.append(("organisations", _load_organisations))
     result.append(("demo admin", ensure_admin))
     for module in app_modules("demo"):
         result.extend(module.steps())
     return result
+
+
+def slow_steps() -> list[Step]:
+    """Steps of a minute or more (the energy readings), declared by an app's ``demo`` module as
+    ``slow_steps()``. ``urbis demo`` hands them to the job worker once it serves, so the first
+    page does not wait for them; no quick step may depend on them."""
+    result: list[Step] = []
+    for module in app_modules("demo"):
+        result.extend(getattr(module, "slow_steps", list)())
+    return result
+
+
+def steps() -> list[Step]:
+    """The whole load, as named steps, so the CLI can show progress: the quick steps, then the
+    slow ones."""
+    return quick_steps() + slow_steps()
 
 
 def _city_row(code: str) -> dict[str, str] | None:

@@ -89,6 +89,12 @@ PV_WITHOUT_METER = {"barcelona": ("B02", "B15", "B44"), "paris": ("7510602", "75
 
 
 def steps() -> list[tuple[str, Callable[[], None]]]:
+    return []
+
+
+def slow_steps() -> list[tuple[str, Callable[[], None]]]:
+    """A minute or more each (a year of modelled hourly readings per city, two years of measured
+    daily ones): ``urbis demo`` lets the job worker load them after the server is up."""
     result: list[tuple[str, Callable[[], None]]] = []
     for code in CITY_SETTINGS:
         result.append((f"energy: {code} readings", partial(load_city, code)))

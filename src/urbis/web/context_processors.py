@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from urbis.demo import services as demo_services
 from urbis.web.sections import site_links
 
 
@@ -16,6 +17,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "TILE_ATTRIBUTION": settings.TILE_ATTRIBUTION,
         "BASEMAP_PMTILES_URL": basemap_pmtiles_url(),
         "site_links": SimpleLazyObject(lambda: site_links(request)),
+        "demo_loading": SimpleLazyObject(demo_services.loading_state),
     }
 
 

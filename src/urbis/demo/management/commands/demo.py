@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.core.servers.basehttp import get_internal_wsgi_application, run
 from tqdm import tqdm
 
-from urbis.demo import loader
+from urbis.demo import loader, services
 
 
 class Command(BaseCommand):
@@ -31,7 +31,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        steps = loader.steps()
+        # Serving, the slow steps (the energy readings) wait for the worker, so the first page
+        # comes as soon as everything else is loaded; without serving, everything loads here.
+        serve = not options["no_serve"]
+        steps = loader.quick_steps() if serve else loader.steps()
         with tqdm(total=len(steps), unit="step", desc="Loading demo data") as bar:
             for label, step in steps:
                 bar.set_postfix_str(label)
@@ -39,8 +42,13 @@ class Command(BaseCommand):
                 bar.update()
         email, password = loader.admin_credentials()
         self.stdout.write(self.style.SUCCESS(f"Demo admin: {email}  password: {password}"))
-        if options["no_serve"]:
+        if not serve:
             return
+        if loader.slow_steps():
+            services.start_loading()
+            self.stdout.write(
+                "The energy readings load in the background; every page says how far it has come."
+            )
         self._serve(options["host"], options["port"])
 
     def _serve(self, host: str, port: int) -> None:
