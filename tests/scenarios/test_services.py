@@ -124,3 +124,20 @@ def test_cli_runs_and_stores(scenario: Any, capsys: Any) -> None:
     assert ScenarioRun.objects.filter(scenario=scenario, seed=1, samples=100).exists()
     with pytest.raises(CommandError, match="known: pla-clima"):
         call_command("scenario", "run", "barcelona", "nope")
+
+
+def test_a_city_without_its_own_electricity_factor_uses_the_national_one(
+        barcelona: Any, inventory: Any) -> None:
+    from urbis.scenarios.models import Scenario
+
+    sc = Scenario.objects.create(city=barcelona, inventory=inventory, slug="national",
+                                 title="National factor", end_year=2030)
+    factors = {f.carrier: f for f in queries.engine_factors(barcelona)}
+    assert barcelona.country == "ES"
+    assert factors["electricity"].by_year == {2015: 0.26}
+    assert "Red Eléctrica de España" in factors["electricity"].source
+    run = services.run_scenario(None, sc, samples=20, seed=1, operator=True)
+    row = next(r for r in run.result["inventory"]["rows"]
+               if (r["sector"], r["carrier"]) == ("tertiary_buildings", "electricity"))
+    assert row["t_co2"] == pytest.approx(900_000 * 0.26, abs=1)
+    assert "national factor: Red Eléctrica de España" in row["how"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from urbis.engines import scenario as engine
 from urbis.people.permissions import Action, can
@@ -38,7 +39,7 @@ def visible_scenarios(city: City, user: Any = None) -> QuerySet[Scenario]:
 def get_scenario(city: City, slug: str, user: Any = None) -> Scenario:
     scenario = visible_scenarios(city, user).filter(slug=slug).first()
     if scenario is None:
-        raise Http404("No such scenario")
+        raise Http404(_("No such scenario"))
     return scenario
 
 
@@ -78,6 +79,11 @@ def engine_factors(city: City) -> tuple[engine.EmissionFactor, ...]:
     for default in engine.default_factors():
         if default.carrier not in own:
             out.append(default)
+    if "electricity" not in own and city.country:
+        # No factor of the city's own: the national one where one was found published.
+        national = engine.national_electricity_factor(city.country)
+        if national is not None:
+            out.append(national)
     return tuple(out)
 
 

@@ -58,35 +58,39 @@ def import_inventory_csv(
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ImportRefused([RowError(file_name, 0, "", "the file is not UTF-8 text")]) \
+            raise ImportRefused([RowError(file_name, 0, "", _("the file is not UTF-8 text"))]) \
                 from None
     reader = csv.DictReader(io.StringIO(data))
     missing = [c for c in ("sector", "carrier", "energy_mwh") if c not in (reader.fieldnames or [])]
     if missing:
-        raise ImportRefused([RowError(file_name, 1, c, "column missing") for c in missing])
+        raise ImportRefused([RowError(file_name, 1, c, _("column missing")) for c in missing])
     errors: list[RowError] = []
     rows: dict[tuple[str, str], tuple[float, str]] = {}
     for number, row in enumerate(reader, start=2):
         sector, carrier = (row.get("sector") or "").strip(), (row.get("carrier") or "").strip()
         if sector not in engine.SECTORS:
-            errors.append(RowError(file_name, number, "sector", f"unknown sector {sector!r}"))
+            errors.append(RowError(file_name, number, "sector", _("unknown sector %(sector)r")
+                                                                % {"sector": sector}))
         if carrier not in engine.CARRIERS:
-            errors.append(RowError(file_name, number, "carrier", f"unknown carrier {carrier!r}"))
+            errors.append(RowError(file_name, number, "carrier", _("unknown carrier %(carrier)r")
+                                                                 % {"carrier": carrier}))
         raw = (row.get("energy_mwh") or "").strip()
         try:
             mwh = float(raw)
         except ValueError:
-            errors.append(RowError(file_name, number, "energy_mwh", f"not a number: {raw!r}"))
+            errors.append(RowError(file_name, number, "energy_mwh", _("not a number: %(raw)r")
+                                                                    % {"raw": raw}))
             continue
         if not mwh >= 0 or mwh == float("inf"):
-            errors.append(RowError(file_name, number, "energy_mwh", "must be a number ≥ 0"))
+            errors.append(RowError(file_name, number, "energy_mwh", _("must be a number ≥ 0")))
             continue
         if (sector, carrier) in rows:
             errors.append(RowError(file_name, number, "carrier",
-                                   f"{sector}/{carrier} appears twice"))
+                                   _("%(sector)s/%(carrier)s appears twice")
+                                   % {"sector": sector, "carrier": carrier}))
         rows[(sector, carrier)] = (mwh, (row.get("source") or "").strip()[:600])
     if not rows and not errors:
-        errors.append(RowError(file_name, 2, "", "the file has no rows"))
+        errors.append(RowError(file_name, 2, "", _("the file has no rows")))
     if errors:
         raise ImportRefused(errors)
     with transaction.atomic():

@@ -25,6 +25,8 @@ from .factors import (
     factor_rows,
     inventory_emissions,
     local_electricity_factor,
+    national_electricity_factor,
+    national_factor_rows,
 )
 from .model import (
     CARRIERS,
@@ -70,6 +72,8 @@ __all__ = [
     "factor_rows",
     "inventory_emissions",
     "local_electricity_factor",
+    "national_electricity_factor",
+    "national_factor_rows",
     "monte_carlo",
     "project",
     "shapley_by_subsets",

@@ -109,3 +109,72 @@ def local_electricity_factor(
                  + green_purchases_t_co2) / tce
         how = "[(TCE − LPE − GEP) × NEEFE + CO2LPE + CO2GEP] / TCE"
     return Figure(value, "t CO2/MWh", how + " (Covenant of Mayors SEAP template, technical annex)")
+
+
+@dataclass(frozen=True)
+class NationalFactor:
+    country: str
+    year: int
+    t_co2e_per_mwh: float
+    basis: str
+    publisher: str
+    document: str
+    read_from: str
+    verification: str
+    licence: str
+
+    @property
+    def citation(self) -> str:
+        return f"{self.publisher}, {self.document} ({self.year}; {self.verification})"
+
+
+def national_factor_rows(path: Path | None = None) -> list[NationalFactor]:
+    """The shipped national electricity factors: only figures found published, each with where
+    it was read (docs/DATA.md). A country or year not in the file has no figure."""
+    path = path or DATA / "national_electricity_factors.csv"
+    rows: list[NationalFactor] = []
+    problems = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for number, row in enumerate(csv.DictReader(fh), start=2):
+            where = f"{path.name} row {number}"
+            country = (row.get("country") or "").strip()
+            if len(country) != 2 or not country.isalpha() or not country.isupper():
+                problems.append((where, "country", f"not an ISO 3166-1 alpha-2 code: {country!r}"))
+            try:
+                year = int(row.get("year") or "")
+                value = float(row.get("t_co2e_per_mwh") or "")
+            except ValueError:
+                problems.append((where, "t_co2e_per_mwh", "year or value is not a number"))
+                continue
+            if not 0 <= value < 2:
+                problems.append((where, "t_co2e_per_mwh", f"{value} is outside 0–2 t/MWh"))
+            for fld in ("publisher", "document", "read_from", "licence"):
+                if not (row.get(fld) or "").strip():
+                    problems.append((where, fld, "missing: every figure names its source"))
+            rows.append(NationalFactor(country, year, value, row["basis"], row["publisher"],
+                                       row["document"], row["read_from"], row["verification"],
+                                       row["licence"]))
+    seen = set()
+    for r in rows:
+        if (r.country, r.year) in seen:
+            problems.append((path.name, "year", f"{r.country} {r.year} given twice"))
+        seen.add((r.country, r.year))
+    if problems:
+        raise ScenarioInputError(problems)
+    return rows
+
+
+def national_electricity_factor(country: str,
+                                path: Path | None = None) -> EmissionFactor | None:
+    """The country's shipped electricity factor as a path over the years published (held at
+    the nearest published year outside them), or None when nothing was found published."""
+    mine = [r for r in national_factor_rows(path) if r.country == country.upper()]
+    if not mine:
+        return None
+    mine.sort(key=lambda r: r.year)
+    return EmissionFactor(
+        "electricity", mine[-1].t_co2e_per_mwh,
+        by_year={r.year: r.t_co2e_per_mwh for r in mine},
+        source="national factor: " + "; ".join(r.citation for r in mine),
+        edition=", ".join(str(r.year) for r in mine),
+    )
