@@ -11,6 +11,7 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -37,19 +38,23 @@ def check(upload: IO[bytes], name: str, field: str = "attachments") -> CheckedFi
     original = (name or "file").replace("/", "_").replace("\\", "_")[-200:]
     if len(data) > MAX_BYTES:
         raise ValidationError(
-            {field: f"{original}: larger than {MAX_BYTES // (1024 * 1024)} MB."}
+            {field: _("%(original)s: larger than %(mb)s MB.")
+                    % {"original": original, "mb": MAX_BYTES // (1024 * 1024)}}
         )
     if not data:
-        raise ValidationError({field: f"{original}: the file is empty."})
+        raise ValidationError({field: _("%(original)s: the file is empty.")
+                                      % {"original": original}})
     token = secrets.token_hex(12)
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
-            raise ValidationError({field: f"{original}: not a complete PDF document."})
+            raise ValidationError({field: _("%(original)s: not a complete PDF document.")
+                                          % {"original": original}})
         active = pdf_active_content(data)
         if active:
-            raise ValidationError({field: f"{original}: the PDF contains {active}, which could "
-                                          "run when it is opened; save or print it to a plain "
-                                          "PDF without scripts or actions and upload that."})
+            raise ValidationError({field: _(
+                "%(original)s: the PDF contains %(active)s, which could run when it is opened; "
+                "save or print it to a plain PDF without scripts or actions and upload that."
+            ) % {"original": original, "active": active}})
         return CheckedFile(ContentFile(data, name=f"{token}.pdf"), "pdf", "application/pdf",
                            original, len(data))
     try:
@@ -59,13 +64,16 @@ def check(upload: IO[bytes], name: str, field: str = "attachments") -> CheckedFi
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(
-            {field: f"{original}: only images (PNG, JPEG, GIF, WebP) and PDF documents are "
-                    "accepted, and this file is neither."}
+            {field: _("%(original)s: only images (PNG, JPEG, GIF, WebP) and PDF documents are "
+                      "accepted, and this file is neither.") % {"original": original}}
         ) from None
     if image_format not in IMAGE_FORMATS:
-        raise ValidationError({field: f"{original}: image format {image_format} not accepted."})
+        raise ValidationError({field: _("%(original)s: image format %(image_format)s not accepted.")
+                                      % {"original": original, "image_format": image_format}})
     if width * height > MAX_PIXELS:
-        raise ValidationError({field: f"{original}: the image is too large ({width}×{height})."})
+        raise ValidationError({field: _("%(original)s: the image is too large "
+                                        "(%(width)s×%(height)s).")
+                                      % {"original": original, "width": width, "height": height}})
     extension, content_type = IMAGE_FORMATS[image_format]
     return CheckedFile(ContentFile(data, name=f"{token}.{extension}"), "image", content_type,
                        original, len(data))

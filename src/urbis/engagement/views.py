@@ -317,7 +317,7 @@ def idea_moderate(request: HttpRequest, code: str, idea_id: int) -> HttpResponse
                  _("Links to the strategy updated.")),
     }
     if op not in operations:
-        raise Http404("Unknown moderation operation.")
+        raise Http404(_("Unknown moderation operation."))
     if op == "answer" and not queries.speaks_for_city(by, the_city):
         raise PermissionDenied
     work, done = operations[op]
@@ -326,7 +326,7 @@ def idea_moderate(request: HttpRequest, code: str, idea_id: int) -> HttpResponse
 
 def _merge(by: Any, duplicate: Any, into: str) -> Any:
     if not str(into).isdigit():
-        raise ValidationError({"into": "Give the number of the original idea."})
+        raise ValidationError({"into": _("Give the number of the original idea.")})
     target = queries.get_idea(duplicate.process.city, int(into), by)
     return services.merge_ideas(by=by, duplicate=duplicate, into=target)
 
@@ -335,7 +335,7 @@ def _link(by: Any, the_idea: Any, action_id: str, unlink: bool) -> Any:
     from urbis.engagement import links
 
     if not str(action_id).isdigit():
-        raise ValidationError({"action": "Choose an action of the strategy."})
+        raise ValidationError({"action": _("Choose an action of the strategy.")})
     return links.link_action(by=by, idea=the_idea, action_id=int(action_id), unlink=unlink)
 
 
