@@ -26,6 +26,10 @@ def test_demo_surveys_recover_the_simulated_difference(client_for: Callable[...,
     truth = demo.CITY_EFFECT["barcelona"] - demo.CITY_EFFECT["paris"]
     assert pair["low"] < truth < pair["high"]
     assert pair["differs"] is True
+    multilevel = comparison.result["multilevel"]
+    assert multilevel["model"] == "multilevel" and multilevel["between_city_sd"] is not None
+    for city in comparison.result["cities"]:
+        assert 0 < city["pooled_share"] < 1 and 0 <= city["pooled_own_weight"] <= 1
     client = client_for(None)
     api = client.get("/api/v1/insight/comparisons/energy-concern.v1").json()
     assert api["simulated"] is True and "simulated" in api["note"]
@@ -39,3 +43,6 @@ def test_demo_surveys_recover_the_simulated_difference(client_for: Callable[...,
         assert "Simulated respondents." in page.content.decode(), url
     chart = client.get("/insight/comparisons/energy-concern.v1/").content.decode()
     assert 'id="comparison-data"' in chart and "<table" in chart
+    assert "Multilevel (partial pooling)" in chart
+    assert "random intercept" in client.get(
+        "/cities/paris/surveys/attitudes-2026/results/").content.decode()

@@ -441,10 +441,17 @@ def compute_comparison(
         simulated |= survey.is_simulated
     if len(set(city)) < 2:
         return None
+    covariates = {"age": np.array(age), "sex": np.array(sex)}
     result = comparison_engine.compare(
-        np.array(outcome), np.array(city), {"age": np.array(age), "sex": np.array(sex)},
-        weights=np.array(weights),
+        np.array(outcome), np.array(city), covariates, weights=np.array(weights),
     )
+    # Beside the fixed city effects: the city as a random intercept (partial pooling), which
+    # draws a city with few answers toward the others' mean.
+    pooled = comparison_engine.compare(
+        np.array(outcome), np.array(city), covariates, weights=np.array(weights),
+        model="multilevel",
+    )
+    pooled_by_city = {e.city: e for e in pooled.cities}
     y = np.array(outcome)
     c = np.array(city)
     ww = np.array(weights)
@@ -455,11 +462,15 @@ def compute_comparison(
         cities.append({"city": e.city, "name": names[e.city], "n": e.n,
                        "raw_share": e.raw_share, "low": d.low, "high": d.high,
                        "adjusted_share": e.adjusted_share, "effect": e.effect,
-                       "effect_se": e.effect_se, "small_sample": e.n < estimates.SMALL_SAMPLE})
+                       "effect_se": e.effect_se, "small_sample": e.n < estimates.SMALL_SAMPLE,
+                       "pooled_share": pooled_by_city[e.city].adjusted_share,
+                       "pooled_own_weight": pooled_by_city[e.city].own_weight})
     return {
         "question": version.key, "text": version.text, "positive": version.positive,
         "simulated": simulated, "alpha": result.alpha, "n": result.n,
-        "covariates": result.covariates, "cities": cities,
+        "covariates": result.covariates, "cities": cities, "model": result.model,
+        "multilevel": {"model": pooled.model, "between_city_sd": pooled.between_city_sd,
+                       "differs": [[p.city_a, p.city_b] for p in pooled.pairs if p.differs]},
         "pairs": [
             {"city_a": p.city_a, "city_b": p.city_b, "log_odds": p.log_odds, "low": p.low,
              "high": p.high, "p_value": p.p_value, "p_adjusted": p.p_adjusted,
