@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -259,7 +260,7 @@ def energy_balance(request: HttpRequest, code: str, filters: Query[BalanceFilter
     city = places.get_city(code, request.user)
     year = _year(city, filters.year)
     if filters.format not in (None, "json", "geojson", "csv"):
-        raise ValidationError("format must be json, geojson or csv")
+        raise ValidationError(_("format must be json, geojson or csv"))
     try:
         if filters.format == "geojson" or (
             filters.format is None and GEOJSON in request.headers.get("Accept", "")
@@ -272,7 +273,7 @@ def energy_balance(request: HttpRequest, code: str, filters: Query[BalanceFilter
         queries.check_params(level=filters.level, sector=filters.sector,
                              carrier=filters.carrier, month=filters.month)
         if filters.level == "street":
-            raise queries.BadQuery("level=street is available as GeoJSON only (format=geojson)")
+            raise queries.BadQuery(_("level=street is available as GeoJSON only (format=geojson)"))
         rows = queries.balance_table(
             city, level=filters.level, year=year, month=filters.month, sector=filters.sector,
             carrier=filters.carrier,
@@ -368,7 +369,7 @@ def area_profile(
         places.get_area(city, area_code)
     the_year = _year(city, filters.year)
     if the_year is None:
-        raise ValidationError("No readings stored for this city.")
+        raise ValidationError(_("No readings stored for this city."))
     try:
         return queries.hourly_profile(city, area_code, the_year, filters.week)
     except queries.BadQuery as exc:
@@ -516,7 +517,7 @@ def remove_pv_installation(request: HttpRequest, code: str, installation_id: int
     city = places.get_city(code, request.user)
     installation = queries.pv_installations(city).filter(pk=installation_id).first()
     if installation is None:
-        raise Http404("No such PV installation.")
+        raise Http404(_("No such PV installation."))
     services.remove_pv_installation(request.user, installation)
     return Status(204, None)
 

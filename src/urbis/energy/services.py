@@ -424,7 +424,8 @@ def import_pv_installations(
     ):
         name = (row["name"] or "").strip()
         if (area.code, name) in seen:
-            reason = f"{name!r} in {area.code} already given in row {seen[area.code, name]}"
+            reason = _("%(name)r in %(area)s already given in row %(row)s") % {
+                "name": name, "area": area.code, "row": seen[area.code, name]}
             errors.append(RowError(file, row_number, "name", reason))
             continue
         seen[area.code, name] = row_number
@@ -455,7 +456,8 @@ def _pv_row(
     try:
         capacity = float(raw_capacity.replace(",", "."))
     except ValueError:
-        errors.append(RowError(file, row_number, "capacity_kwp", f"not a number: {raw_capacity!r}"))
+        errors.append(RowError(file, row_number, "capacity_kwp", _("not a number: %(raw_capacity)r")
+                                                                 % {"raw_capacity": raw_capacity}))
         capacity = 0.0
     raw_year = (row.get("commissioned_year") or "").strip()
     year = None
@@ -464,7 +466,7 @@ def _pv_row(
             year = int(raw_year)
         except ValueError:
             errors.append(RowError(file, row_number, "commissioned_year",
-                                   f"not a year: {raw_year!r}"))
+                                   _("not a year: %(raw_year)r") % {"raw_year": raw_year}))
     if len(errors) > before:
         return None
     return {
