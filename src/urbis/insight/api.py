@@ -277,7 +277,7 @@ def pilot_create(request: HttpRequest, code: str, body: PilotIn) -> Any:
     if origin_id is not None:
         origin = queries.initiatives(city).filter(pk=origin_id).first()
         if origin is None:
-            raise ValidationError({"origin": "no hack-day initiative of this city has this id"})
+            raise ValidationError({"origin": _("no hack-day initiative of this city has this id")})
     return Status(201, _pilot_out(services.create_pilot(by=request.user, city=city,
                                                         origin=origin, **data)))
 
@@ -359,10 +359,10 @@ def hack_day_create(request: HttpRequest, code: str, body: HackDayIn) -> Any:
     try:
         data["held_on"] = dt.date.fromisoformat(body.held_on)
     except ValueError:
-        raise ValidationError({"held_on": "a date, YYYY-MM-DD"}) from None
+        raise ValidationError({"held_on": _("a date, YYYY-MM-DD")}) from None
     data["lab"] = city.living_labs.filter(slug=body.lab).first() if body.lab else None
     if body.lab and data["lab"] is None:
-        raise ValidationError({"lab": f"no living lab {body.lab!r} in this city"})
+        raise ValidationError({"lab": _("no living lab %(lab)r in this city") % {"lab": body.lab}})
     found = services.save_hack_day(by=request.user, city=city, **data)
     return Status(201, _hack_day_out(queries.get_hack_day(city, found.slug)))
 

@@ -296,7 +296,7 @@ def get_pilot(city: Any, slug: str) -> Any:
         "city", "lab", "origin__hack_day", "evaluation_indicator", "evaluation_area"
     ).filter(city=city, slug=slug).first()
     if found is None:
-        raise Http404(f"No pilot {slug!r} in {city.code}.")
+        raise Http404(_("No pilot %(slug)r in %(city)s.") % {"slug": slug, "city": city.code})
     return found
 
 
@@ -317,7 +317,7 @@ def get_lab(city: Any, slug: str) -> Any:
 
     found = LivingLab.objects.select_related("city").filter(city=city, slug=slug).first()
     if found is None:
-        raise Http404(f"No living lab {slug!r} in {city.code}.")
+        raise Http404(_("No living lab %(slug)r in %(city)s.") % {"slug": slug, "city": city.code})
     return found
 
 
@@ -333,7 +333,7 @@ def hack_days(city: Any) -> QuerySet[Any]:
 def get_hack_day(city: Any, slug: str) -> Any:
     found = hack_days(city).filter(slug=slug).first()
     if found is None:
-        raise Http404(f"No hack day {slug!r} in {city.code}.")
+        raise Http404(_("No hack day %(slug)r in %(city)s.") % {"slug": slug, "city": city.code})
     return found
 
 
@@ -418,7 +418,8 @@ def get_partnership(follower: Any, pk: int) -> Any:
     found = Partnership.objects.select_related("mentor", "follower").filter(
         follower=follower, pk=pk).first()
     if found is None:
-        raise Http404(f"No partnership {pk} followed by {follower.code}.")
+        raise Http404(_("No partnership %(pk)s followed by %(follower)s.")
+                      % {"pk": pk, "follower": follower.code})
     return found
 
 
