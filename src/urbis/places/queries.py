@@ -109,16 +109,25 @@ def areas_for_choice(city: City, level: str) -> list[Area]:
     return by_name(Area.objects.filter(city=city, level=level).only("code", "name", "level"))
 
 
-def get_area(city: City, code: str) -> Area:
-    area = (
+def get_area(city: City, code: str, *, with_geometry: bool = True) -> Area:
+    areas = (
         Area.objects.filter(city=city, code=code)
         .select_related("parent__city", "city")
         .defer("city__boundary", "parent__geometry", "parent__city__boundary")
-        .first()
     )
+    if not with_geometry:
+        areas = areas.defer("geometry")
+    area = areas.first()
     if area is None:
         raise Http404(f"No area {code!r} in {city.name}.")
     return area
+
+
+def area_children(area: Area) -> QuerySet[Area]:
+    """The areas that are part of ``area``, by code, for links: without their geometries, and
+    each knowing its city without a query of its own (through the city's related manager), so
+    a district's page costs one query for its neighbourhoods, not one more per link."""
+    return area.city.areas.filter(parent=area).defer("geometry").order_by("code")
 
 
 def area_feature(area: Area, *, url: str | None = None) -> dict[str, Any]:

@@ -39,7 +39,8 @@ def city(request: HttpRequest, code: str) -> HttpResponse:
 
 def area(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
     the_city = queries.get_city(code, request.user)
-    the_area = queries.get_area(the_city, area_code)
+    # The boundary is drawn from its own GeoJSON address, not from this page.
+    the_area = queries.get_area(the_city, area_code, with_geometry=False)
     return render(
         request,
         "places/area.html",
@@ -47,7 +48,7 @@ def area(request: HttpRequest, code: str, area_code: str) -> HttpResponse:
             "city": the_city,
             "area": the_area,
             "area_km2": the_area.area_m2 / 1_000_000 if the_area.area_m2 else None,
-            "children": list(the_area.children.order_by("code")),
+            "children": list(queries.area_children(the_area)),
             "geojson_url": reverse("places:area-geojson", args=[the_city.code, the_area.code]),
             "area_sections": render_sections("area", request, the_area),
         },
