@@ -60,3 +60,27 @@ def test_a_feature_is_encoded_once_and_as_geojson() -> None:
                 bbox=(1, 2, 1, 2))
     assert "bbox" not in json.loads(point.feature_json())
     assert Row(id="t", properties={"x": 1}).shape() is None
+
+
+def test_the_check_for_changed_areas_reads_an_index_only(barcelona: Any) -> None:
+    """places' layers ask on every request whether a city's areas changed; the open-data
+    migration's index answers that without reading the boundaries."""
+    from django.db import connection
+    from django.db.models import Count, Max
+    from django.test.utils import CaptureQueriesContext
+
+    from urbis.places.models import Area
+
+    with CaptureQueriesContext(connection) as queries:
+        Area.objects.filter(city=barcelona, level="neighbourhood").aggregate(
+            stamp=Max("updated_at"), n=Count("pk"))
+    sql = queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row) for row in cursor.fetchall())
+            assert "COVERING INDEX opendata_area_version" in plan, plan
+        else:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                           ["opendata_area_version"])
+            assert "(city_id, level, updated_at)" in cursor.fetchone()[0]
