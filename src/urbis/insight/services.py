@@ -441,16 +441,13 @@ def compute_comparison(
         simulated |= survey.is_simulated
     if len(set(city)) < 2:
         return None
-    covariates = {"age": np.array(age), "sex": np.array(sex)}
-    result = comparison_engine.compare(
-        np.array(outcome), np.array(city), covariates, weights=np.array(weights),
-    )
     # Beside the fixed city effects: the city as a random intercept (partial pooling), which
-    # draws a city with few answers toward the others' mean.
-    pooled = comparison_engine.compare(
-        np.array(outcome), np.array(city), covariates, weights=np.array(weights),
-        model="multilevel",
+    # draws a city with few answers toward the others' mean; both from one fit.
+    fits = comparison_engine.compare_models(
+        np.array(outcome), np.array(city), {"age": np.array(age), "sex": np.array(sex)},
+        weights=np.array(weights),
     )
+    result, pooled = fits["fixed"], fits["multilevel"]
     pooled_by_city = {e.city: e for e in pooled.cities}
     y = np.array(outcome)
     c = np.array(city)

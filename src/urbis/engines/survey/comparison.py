@@ -126,8 +126,24 @@ def compare(
     covariate) with the count of yes and no in each: the same likelihood, and the same estimates,
     as one row per respondent, at a fraction of the cost.
     """
-    if model not in MODELS:
-        raise ComparisonError(f"model {model!r} is not one of {', '.join(MODELS)}")
+    return compare_models(outcome, city, covariates, weights=weights, alpha=alpha,
+                          models=(model,))[model]
+
+
+def compare_models(
+    outcome: Sequence[int] | np.ndarray,
+    city: Sequence[str] | np.ndarray,
+    covariates: dict[str, Sequence[str] | np.ndarray],
+    *,
+    weights: Sequence[float] | np.ndarray | None = None,
+    alpha: float = ALPHA,
+    models: Sequence[str] = MODELS,
+) -> dict[str, Comparison]:
+    """:func:`compare` under each of ``models``, from one fit (the multilevel estimate starts
+    from the fixed one)."""
+    for model in models:
+        if model not in MODELS:
+            raise ComparisonError(f"model {model!r} is not one of {', '.join(MODELS)}")
     y = np.asarray(outcome, dtype=float)
     n = y.size
     if n == 0:
@@ -163,9 +179,9 @@ def compare(
         fit = GLM(endog, x, family=Binomial()).fit()
     params = np.asarray(fit.params)
     cov = np.asarray(fit.cov_params())
-    effect = np.concatenate([[0.0], params[1:k]])
-    effect_cov = np.zeros((k, k))
-    effect_cov[1:, 1:] = cov[1:k, 1:k]
+    fixed_effect = np.concatenate([[0.0], params[1:k]])
+    fixed_cov = np.zeros((k, k))
+    fixed_cov[1:, 1:] = cov[1:k, 1:k]
 
     # The pooled sample's composition: respondents in each covariate cell, all cities together.
     if coded:
@@ -178,67 +194,71 @@ def compare(
         base = design(np.zeros(1, dtype=int), np.zeros((0, 1), dtype=int))
         mix = np.ones(1)
     linear_base = base @ params
-    own_weight: np.ndarray | None = None
-    tau: float | None = None
-    if model == "multilevel":
-        effect, effect_cov, own_weight, tau = _partial_pooling(params, cov, k, mix @ base)
-
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
     if w.size != n:
         raise ComparisonError(f"{w.size} weights for {n} respondents")
     weighted_yes = np.bincount(city_code, weights=w * y, minlength=k)
     weighted_all = np.bincount(city_code, weights=w, minlength=k)
     counts = np.bincount(city_code, minlength=k)
-    estimates = []
-    adjusted = {}
-    raw = {}
-    for i, level in enumerate(levels):
-        raw[level] = float(weighted_yes[i] / weighted_all[i])
-        adjusted[level] = float(mix @ (1 / (1 + np.exp(-(linear_base + effect[i])))))
-        estimates.append(
-            CityEstimate(
-                city=level,
-                n=int(counts[i]),
-                raw_share=raw[level],
-                adjusted_share=adjusted[level],
-                effect=float(effect[i]),
-                effect_se=float(np.sqrt(effect_cov[i, i])),
-                own_weight=None if own_weight is None else float(own_weight[i]),
+    results = {}
+    for model in models:
+        own_weight: np.ndarray | None = None
+        tau: float | None = None
+        effect, effect_cov = fixed_effect, fixed_cov
+        if model == "multilevel":
+            effect, effect_cov, own_weight, tau = _partial_pooling(params, cov, k, mix @ base)
+        estimates = []
+        adjusted = {}
+        raw = {}
+        for i, level in enumerate(levels):
+            raw[level] = float(weighted_yes[i] / weighted_all[i])
+            adjusted[level] = float(mix @ (1 / (1 + np.exp(-(linear_base + effect[i])))))
+            estimates.append(
+                CityEstimate(
+                    city=level,
+                    n=int(counts[i]),
+                    raw_share=raw[level],
+                    adjusted_share=adjusted[level],
+                    effect=float(effect[i]),
+                    effect_se=float(np.sqrt(effect_cov[i, i])),
+                    own_weight=None if own_weight is None else float(own_weight[i]),
+                )
             )
-        )
-    z = float(norm.ppf(1 - alpha / 2))
-    rows = []
-    p_values = []
-    for i, j in combinations(range(k), 2):
-        diff = effect[i] - effect[j]
-        var = effect_cov[i, i] + effect_cov[j, j] - 2 * effect_cov[i, j]
-        se = float(np.sqrt(max(var, 0.0)))
-        p = float(2 * norm.sf(abs(diff) / se)) if se > 0 else 1.0
-        p_values.append(p)
-        rows.append((i, j, float(diff), se, p))
-    adjusted_p = holm(p_values)
-    pairs = []
-    for (i, j, diff, se, p), p_adj in zip(rows, adjusted_p, strict=True):
-        a, b = levels[i], levels[j]
-        raw_diff = raw[a] - raw[b]
-        adj_diff = adjusted[a] - adjusted[b]
-        pairs.append(
-            PairDifference(
-                city_a=a,
-                city_b=b,
-                log_odds=diff,
-                low=diff - z * se,
-                high=diff + z * se,
-                p_value=p,
-                p_adjusted=float(p_adj),
-                differs=bool(p_adj < alpha),
-                raw_difference=raw_diff,
-                adjusted_difference=adj_diff,
-                composition=raw_diff - adj_diff,
+        z = float(norm.ppf(1 - alpha / 2))
+        # All pairs at once: one call into scipy instead of one per pair (190 for 20 cities).
+        first, second = (np.array(side, dtype=int).reshape(-1)
+                         for side in zip(*combinations(range(k), 2), strict=True))
+        diffs = effect[first] - effect[second]
+        ses = np.sqrt(np.maximum(effect_cov[first, first] + effect_cov[second, second]
+                                 - 2 * effect_cov[first, second], 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_values = np.where(ses > 0, 2 * norm.sf(np.abs(diffs) / ses), 1.0)
+        rows = [(int(i), int(j), float(d), float(se), float(p))
+                for i, j, d, se, p in zip(first, second, diffs, ses, p_values, strict=True)]
+        adjusted_p = holm(p_values)
+        pairs = []
+        for (i, j, diff, se, p), p_adj in zip(rows, adjusted_p, strict=True):
+            a, b = levels[i], levels[j]
+            raw_diff = raw[a] - raw[b]
+            adj_diff = adjusted[a] - adjusted[b]
+            pairs.append(
+                PairDifference(
+                    city_a=a,
+                    city_b=b,
+                    log_odds=diff,
+                    low=diff - z * se,
+                    high=diff + z * se,
+                    p_value=p,
+                    p_adjusted=float(p_adj),
+                    differs=bool(p_adj < alpha),
+                    raw_difference=raw_diff,
+                    adjusted_difference=adj_diff,
+                    composition=raw_diff - adj_diff,
+                )
             )
-        )
-    return Comparison(estimates, pairs, alpha, n, list(covariates), model=model,
-                      between_city_sd=tau)
+        results[model] = Comparison(estimates, pairs, alpha, n, list(covariates), model=model,
+                                    between_city_sd=tau)
+    return results
 
 
 def _partial_pooling(
