@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,11 +81,28 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     @property
     def is_catalogue(self) -> bool:
         return self.city_id is None
+
+    # The catalogue's texts in the reader's language (urbis.datatext); a city's own indicator
+    # keeps the words the city gave it.
+    def _text(self, value: str) -> str:
+        return _gettext(value) if self.is_catalogue and value else value
+
+    @property
+    def label(self) -> str:
+        return self._text(self.name)
+
+    @property
+    def explanation(self) -> str:
+        return self._text(self.definition)
+
+    @property
+    def unit_label(self) -> str:
+        return self._text(self.unit)
 
 
 class Observation(models.Model):
