@@ -219,3 +219,38 @@ def test_network_figures_count_the_derived_flags(
     assert (after["actions_total"], after["actions_ppp"], after["actions_citizen"]) == (2, 1, 1)
     (entry,) = after["cities"]
     assert (entry["actions"], entry["ppp"], entry["citizen"]) == (2, 1, 1)
+
+
+def test_the_action_form_sets_a_ppp_partner_and_an_override(
+    action: Action, company: Organisation, departments: list[Organisation], barcelona: City,
+    make_user: Callable[..., Any], client_for: Callable[..., Any],
+) -> None:
+    editor = client_for(make_user("editor", barcelona))
+    url = PAGE + f"{action.pk}/edit/"
+    form = editor.get(url).content.decode()
+    # The override is a three-way choice, now "yes" (conftest set is_ppp=True).
+    assert '<option value="yes" selected>' in form
+    ppp_select = form.split('name="ppp_partners"', 1)[1].split("</select>", 1)[0]
+    assert "Solar Coop SL" in ppp_select and "Energy department" not in ppp_select
+    data = {"title": "Solar roofs", "horizon": "medium", "status": "in_progress",
+            "currency": "EUR", "partners": [departments[1].pk],
+            "ppp_partners": [company.pk], "ppp_agreement": "Concession 2024/17",
+            "is_ppp": "", "is_citizen_driven": "no"}
+    response = editor.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    action.refresh_from_db()
+    assert (action.is_ppp, action.is_citizen_driven) == (None, False)
+    got = queries.action_flags(action)
+    assert (got["ppp"]["value"], got["ppp"]["source"]) == (True, "derived")
+    assert (got["citizen_driven"]["value"], got["citizen_driven"]["source"]) == (
+        False, "override")
+    assert set(ActionPartner.objects.filter(action=action).values_list(
+        "organisation__slug", "role", "agreement")) == {
+        ("t-solar-coop", "ppp", "Concession 2024/17"), ("t-mobility", "partner", "")}
+    # A department offered as a PPP partner is refused by the form, nothing changes.
+    data["ppp_partners"] = [departments[0].pk]
+    assert editor.post(url, data).status_code == 200
+    assert ActionPartner.objects.filter(action=action, role="ppp").count() == 1
+    # Without the role the form is refused.
+    member = client_for(make_user("member", barcelona))
+    assert member.post(url, data).status_code == 403
