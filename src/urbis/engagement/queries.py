@@ -109,9 +109,9 @@ def processes(city: City, user: Any = None) -> QuerySet[Process]:
         listed_ideas(Idea.objects.filter(process=OuterRef("pk")), user, city)
         .order_by().values("process").annotate(n=Count("pk")).values("n")
     )
-    result = Process.objects.filter(city=city).annotate(
-        idea_count=Coalesce(Subquery(counted), 0)
-    )
+    # Through the city's related manager, each process knows its city without loading it
+    # again (with its boundary, a large GeoJSON document) for every link.
+    result = city.processes.annotate(idea_count=Coalesce(Subquery(counted), 0))
     if not may_see_private(user, city):
         result = result.filter(is_published=True)
     return result.order_by("-collecting_starts")
@@ -129,9 +129,11 @@ def get_process(city: City, slug: str, user: Any = None) -> Process:
 
 def _ideas_with_context() -> QuerySet[Idea]:
     # The city's boundary is a large GeoJSON document no idea page or vote needs.
+    # The area's link needs the area's city: joined here, or each page loads it (boundary
+    # and all) again.
     return Idea.objects.select_related(
-        "process__city", "area", "author", "organisation", "duplicate_of", "workshop"
-    ).defer("process__city__boundary", "area__geometry")
+        "process__city", "area__city", "author", "organisation", "duplicate_of", "workshop"
+    ).defer("process__city__boundary", "area__geometry", "area__city__boundary")
 
 
 def _check_visible(idea: Idea | None, user: Any, where: str) -> Idea:
@@ -336,7 +338,7 @@ def notifications(user: Any, *, unread_only: bool = False) -> QuerySet[Notificat
 
 
 def workshops(city: City, user: Any = None) -> QuerySet[Workshop]:
-    result = Workshop.objects.filter(city=city).select_related("process")
+    result = city.workshops.select_related("process__city").defer("process__city__boundary")
     if not may_see_private(user, city):
         result = result.filter(is_published=True, process__is_published=True)
     return result.annotate(
@@ -377,7 +379,7 @@ def workshop_places(workshop: Workshop, user: Any = None) -> dict[str, Any]:
 
 
 def studies(city: City, user: Any = None) -> QuerySet[Study]:
-    result = Study.objects.filter(city=city)
+    result = city.studies.all()
     if not may_see_private(user, city):
         result = result.filter(is_published=True)
     return result.order_by("-opens")
