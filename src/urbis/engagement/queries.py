@@ -123,7 +123,7 @@ def get_process(city: City, slug: str, user: Any = None) -> Process:
         .defer("city__boundary").first()
     )
     if process is None or not (process.is_published or may_see_private(user, city)):
-        raise Http404(f"No process {slug!r} in {city.name}.")
+        raise Http404(_("No process %(slug)r in %(city)s.") % {"slug": slug, "city": city.name})
     return process
 
 
@@ -138,12 +138,12 @@ def _ideas_with_context() -> QuerySet[Idea]:
 
 def _check_visible(idea: Idea | None, user: Any, where: str) -> Idea:
     if idea is None:
-        raise Http404(f"No idea here ({where}).")
+        raise Http404(_("No idea here (%(where)s).") % {"where": where})
     city = idea.process.city
     if not (idea.process.is_published or may_see_private(user, city)):
-        raise Http404(f"No idea {idea.pk} in {city.name}.")
+        raise Http404(_("No idea %(idea)s in %(city)s.") % {"idea": idea.pk, "city": city.name})
     if idea.is_hidden and not is_moderator(user, city):
-        raise Http404("This idea was hidden by a moderator.")
+        raise Http404(_("This idea was hidden by a moderator."))
     return idea
 
 
@@ -349,7 +349,8 @@ def workshops(city: City, user: Any = None) -> QuerySet[Workshop]:
 def get_workshop(city: City, workshop_id: int, user: Any = None) -> Workshop:
     workshop = workshops(city, user).filter(pk=workshop_id).first()
     if workshop is None:
-        raise Http404(f"No workshop {workshop_id} in {city.name}.")
+        raise Http404(_("No workshop %(workshop_id)s in %(city)s.")
+                      % {"workshop_id": workshop_id, "city": city.name})
     return workshop
 
 
@@ -388,7 +389,8 @@ def studies(city: City, user: Any = None) -> QuerySet[Study]:
 def get_study(city: City, study_id: int, user: Any = None) -> Study:
     study = studies(city, user).filter(pk=study_id).first()
     if study is None:
-        raise Http404(f"No study {study_id} in {city.name}.")
+        raise Http404(_("No study %(study_id)s in %(city)s.")
+                      % {"study_id": study_id, "city": city.name})
     return study
 
 

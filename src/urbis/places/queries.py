@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from pyuca import Collator
 
 from urbis.people.models import Membership
@@ -43,7 +44,7 @@ def visible_cities(user: Any = None, *, with_boundary: bool = False) -> QuerySet
 def get_city(code: str, user: Any = None) -> City:
     city = City.objects.defer("boundary").filter(code=code).first()
     if city is None or not (city.is_published or can(user, Action.VIEW_PRIVATE, city)):
-        raise Http404(f"No city with code {code!r}.")
+        raise Http404(_("No city with code %(code)r.") % {"code": code})
     return city
 
 
@@ -119,7 +120,7 @@ def get_area(city: City, code: str, *, with_geometry: bool = True) -> Area:
         areas = areas.defer("geometry")
     area = areas.first()
     if area is None:
-        raise Http404(f"No area {code!r} in {city.name}.")
+        raise Http404(_("No area %(code)r in %(city)s.") % {"code": code, "city": city.name})
     return area
 
 
