@@ -162,8 +162,8 @@ def stored_files(city: City) -> list[Any]:
     return list_files(data_dir(), city.code)
 
 
-def catalogue_key(city: City) -> str:
-    hashes = sorted(f.file_hash for f in stored_files(city))
+def catalogue_key(city: City, records: list[StoredFile] | None = None) -> str:
+    hashes = sorted(f.file_hash for f in (stored_files(city) if records is None else records))
     return hashlib.sha256(
         json.dumps([hashes, _areas_signature(city), city.time_zone]).encode()
     ).hexdigest()[:20]
@@ -222,7 +222,7 @@ def balance(city: City, *, refresh: bool = False) -> EnergyBalance:
     merged hourly cubes) and spliced into the previous cached balance; ``refresh`` with an
     unchanged set of files recomputes everything."""
     records = stored_files(city)
-    key = catalogue_key(city)
+    key = catalogue_key(city, records)
     path = _cache_dir(city) / f"balance-{key}.parquet"
     memo_key = (city.code, "balance:" + key)
     if not refresh:
@@ -237,10 +237,10 @@ def balance(city: City, *, refresh: bool = False) -> EnergyBalance:
             return cube
     state = _cache_state(city, records)
     previous = _previous_balance(city, key, state)
-    cube = None
+    updated: EnergyBalance | None = None
     if previous is not None:
         try:
-            cube = update_balance(
+            updated = update_balance(
                 previous[0],
                 data_dir(),
                 city.code,
@@ -250,8 +250,10 @@ def balance(city: City, *, refresh: bool = False) -> EnergyBalance:
                 tz=city.time_zone,
             )
         except pl.exceptions.PolarsError:
-            cube = None  # a cached balance of an older layout: recompute it all
-    if cube is None:
+            updated = None  # a cached balance of an older layout: recompute it all
+    if updated is not None:
+        cube = updated
+    else:
         cube = energy_balance(
             data_dir(), city.code, area_index(city), engine=runner(), tz=city.time_zone
         )

@@ -308,15 +308,22 @@ def _write_atomically(table: pa.Table, target: Path) -> None:
 def _build_merged(
     data_dir: str | os.PathLike[str], city: str, year: int, records: list[StoredFile]
 ) -> pa.Table:
-    """The merged cube of ``year`` from the cubes of ``records`` (building missing ones)."""
+    """The merged cube of ``year`` from the cubes of ``records`` (building missing ones),
+    folded in a few files at a time so that memory holds the merged cube and a handful of
+    file cubes, whatever the number of files."""
     ensure_cubes(data_dir, city, [year])
-    return merge_cubes(
-        [
-            pq.read_table(cube_path(data_dir, city, year, r.file_hash))
-            for r in records
-            if year in record_years(r)
-        ]
-    )
+    paths = [
+        cube_path(data_dir, city, year, r.file_hash) for r in records if year in record_years(r)
+    ]
+    merged = merge_cubes([])
+    for start in range(0, len(paths), _FOLD_FILES):
+        batch = [pq.read_table(p) for p in paths[start : start + _FOLD_FILES]]
+        merged = merge_cubes([merged, *batch])
+    return merged
+
+
+#: File cubes added to a merged cube at a time when it is built from scratch.
+_FOLD_FILES = 8
 
 
 def merged_cubes(
@@ -568,14 +575,14 @@ def remove_file(data_dir: str | os.PathLike[str], city: str, file_hash: str) -> 
         after = [r for r in before if r.file_hash != file_hash]
         # The merged cubes without this file are written first: if that fails, the file is
         # still stored and the previous merged cubes still match the catalogue.
-        new_keys = {}
+        new_keys: dict[int, str | None] = {}
         for year in years:
-            new_keys[year] = merged_key(after, year)
+            new_key = new_keys[year] = merged_key(after, year)
             cube = cube_path(data_dir, city, year, file_hash)
-            if new_keys[year] is None or not cube.is_file():
+            if new_key is None or not cube.is_file():
                 continue  # no file left in that year, or no cube to subtract: built on read
             table = _merged_after(data_dir, city, year, before, subtract=pq.read_table(cube))
-            _write_atomically(table, merged_path(data_dir, city, year, new_keys[year]))
+            _write_atomically(table, merged_path(data_dir, city, year, new_key))
         record_path.unlink()  # uncommit first: readers stop seeing the parts at once
         for year, kind in parts:
             part_path(data_dir, city, year, file_hash, kind).unlink(missing_ok=True)
