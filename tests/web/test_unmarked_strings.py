@@ -37,6 +37,7 @@ SINKS: dict[str, tuple[int, str | None]] = {
     "CommandError": (0, None),              # management commands (see ALLOWED)
     "problem_response": (2, "detail"),      # urbis.problems: the API's error bodies
     "add_error": (1, "error"),              # form.add_error(field, error)
+    "notify": (1, "text"),                  # engagement: in-site notification and e-mail
     # Urbis's own errors (urbis.errors and each app's): see `grep -rn "^class .*Error"`.
     "RowError": (3, "reason"),              # urbis.errors.RowError(file, row, field, reason)
     "ImportRefused": (0, "errors"),         # a list of RowError, checked through RowError
