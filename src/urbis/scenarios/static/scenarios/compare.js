@@ -28,4 +28,5 @@
       }
     }
   });
+  canvas.dataset.drawn = "3";
 })();

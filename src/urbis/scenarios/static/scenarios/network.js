@@ -16,4 +16,5 @@
     options: { animation: false, indexAxis: "y",
       scales: { x: { title: { display: true, text: canvas.dataset.unit } } } }
   });
+  canvas.dataset.drawn = String(datasets.length);
 })();
