@@ -261,3 +261,34 @@ def test_questionnaire_builder_page(bank: None, barcelona: Any, make_user: Calla
     survey = Survey.objects.get(slug="mobility-2027")
     assert [(i.version.key, i.required) for i in survey.items.all()] == [
         ("mobility-main-mode.v1", True), ("trust-city-climate.v1", False)]
+
+
+def test_results_page_shows_the_latest_fit_in_the_readers_language(
+    open_survey: Survey, make_user: Callable[..., Any], barcelona: Any
+) -> None:
+    """The per-question tables are cached per stored fit and language: a new fit or another
+    language never gets a stale copy."""
+    import re
+
+    from django.test import Client
+
+    for district, answer in (("Nord", "5"), ("Sud", "1")):
+        _answer(open_survey, make_user(), {"energy-concern.v1": answer}, district=district)
+    editor = make_user("editor", barcelona)
+    services.refresh_results(by=editor, survey=open_survey)
+    url = f"/cities/barcelona/surveys/{open_survey.slug}/results/"
+
+    def sud_answers(language: str) -> tuple[str, str]:
+        page = Client(HTTP_ACCEPT_LANGUAGE=language).get(url).content.decode()
+        found = re.search(r'<th scope="row">Sud</th><td>(\d+)', page)
+        assert found is not None
+        return found.group(1), page
+
+    count, page = sud_answers("en")
+    assert count == "1" and "Weighted share" in page
+    _answer(open_survey, make_user(), {"energy-concern.v1": "4"}, district="Sud")
+    services.refresh_results(by=editor, survey=open_survey)
+    count, _page = sud_answers("en")
+    assert count == "2"
+    _count, german = sud_answers("de")
+    assert "Gewichteter Anteil" in german and "Weighted share" not in german

@@ -25,9 +25,11 @@ METHOD_DIFFERENCE_IN_DIFFERENCES = "difference-in-differences"
 class EvaluationError(ValueError):
     """The evaluation cannot be computed; ``field`` names what is missing or wrong."""
 
-    def __init__(self, field: str, reason: str):
+    def __init__(self, field: str, reason: str, code: str = "", **params: object):
         self.field = field
         self.reason = reason
+        self.code = code  # for a caller that words the reason in the reader's language
+        self.params = params
         super().__init__(f"{field}: {reason}")
 
 
@@ -70,7 +72,8 @@ class Evaluation:
 def _check_period(name: str, period: Period) -> None:
     start, end = period
     if end < start:
-        raise EvaluationError(name, f"ends ({end}) before it starts ({start})")
+        raise EvaluationError(name, f"ends ({end}) before it starts ({start})", "order",
+                              start=start, end=end)
 
 
 def _change(name: str, observations: Iterable[Observation], before: Period,
@@ -78,10 +81,10 @@ def _change(name: str, observations: Iterable[Observation], before: Period,
     rows = list(observations)
     early = [v for d, v in rows if before[0] <= d <= before[1]]
     late = [v for d, v in rows if after[0] <= d <= after[1]]
-    if not early:
-        raise EvaluationError(name, f"no observation between {before[0]} and {before[1]}")
-    if not late:
-        raise EvaluationError(name, f"no observation between {after[0]} and {after[1]}")
+    for values, (start, end) in ((early, before), (late, after)):
+        if not values:
+            raise EvaluationError(name, f"no observation between {start} and {end}", "empty",
+                                  start=start, end=end)
     return Change(name=name, before_mean=sum(early) / len(early),
                   after_mean=sum(late) / len(late), before_n=len(early), after_n=len(late))
 
@@ -101,7 +104,7 @@ def evaluate(
     _check_period("before", before)
     _check_period("after", after)
     if after[0] <= before[1]:
-        raise EvaluationError("after", "must start after the before period ends")
+        raise EvaluationError("after", "must start after the before period ends", "overlap")
     if direction not in (None, "up", "down"):
         raise EvaluationError("direction", f"{direction!r} is neither 'up' nor 'down'")
     own = _change(pilot_name, pilot, before, after)
