@@ -100,3 +100,28 @@ def test_a_limit_of_zero_refuses_everything(db: Any, settings: Any) -> None:
 
     with pytest.raises(ratelimits.RateLimited):
         ratelimits.hit("vote", user=Someone())
+
+
+def test_the_vote_endpoints_keep_the_idea_pages_visibility_rules(
+    idea: Idea, make_idea: Callable[..., Idea], make_process: Callable[..., Any],
+    make_user: Callable[..., Any], barcelona: Any,
+) -> None:
+    """The vote endpoints load the idea with less (issue 16) but see what the idea page sees."""
+    citizen = Client()
+    citizen.force_login(make_user())
+    moderator = Client()
+    moderator.force_login(make_user("moderator", barcelona))
+    Idea.objects.filter(pk=idea.pk).update(is_hidden=True)
+    draft = make_idea(the_process=make_process(), title="An idea in a withdrawn process")
+    type(draft.process).objects.filter(pk=draft.process_id).update(is_published=False)
+
+    def post(client: Client, target: Idea) -> int:
+        return client.post(f"/api/v1/ideas/{target.pk}/vote", content_type="application/json",
+                           HTTP_X_CSRFTOKEN=client.cookies.get("csrftoken", "")).status_code
+
+    for target in (idea, draft):
+        assert post(citizen, target) == 404
+        assert citizen.delete(f"/api/v1/ideas/{target.pk}/vote").status_code == 404
+    # the moderator sees the hidden idea, and still cannot support it
+    assert post(moderator, idea) == 422
+    assert Vote.objects.count() == 0

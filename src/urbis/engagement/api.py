@@ -185,7 +185,7 @@ def edit_idea(request: HttpRequest, idea_id: int, payload: IdeaEditIn) -> dict[s
              summary="Support an idea")
 @_limited
 def vote(request: HttpRequest, idea_id: int) -> Any:
-    idea = _idea(request, idea_id)
+    idea = queries.get_idea_to_vote_on(idea_id, request.user)
     total = services.cast_vote(by=request.user, idea=idea, ip=client_ip(request))
     return Status(201, {"idea": idea.pk, "votes": total, "voted": True})
 
@@ -194,7 +194,7 @@ def vote(request: HttpRequest, idea_id: int) -> Any:
                summary="Withdraw support")
 @_limited
 def unvote(request: HttpRequest, idea_id: int) -> Any:
-    idea = _idea(request, idea_id)
+    idea = queries.get_idea_to_vote_on(idea_id, request.user)
     total = services.withdraw_vote(by=request.user, idea=idea, ip=client_ip(request))
     return {"idea": idea.pk, "votes": total, "voted": False}
 
