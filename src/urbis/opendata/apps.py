@@ -1,4 +1,5 @@
 from importlib.util import find_spec
+from typing import Any
 
 from django.apps import AppConfig, apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -16,7 +17,7 @@ class OpendataConfig(AppConfig):
         publishing = {config.label for config in apps.get_app_configs()
                       if find_spec(f"{config.name}.layers") is not None}
 
-        def changed(sender: type, **kwargs: object) -> None:
+        def changed(sender: Any, **kwargs: object) -> None:
             if sender._meta.app_label in publishing:
                 catalog.invalidate()
 

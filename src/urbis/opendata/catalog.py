@@ -341,7 +341,7 @@ def document(request: HttpRequest, cities: Iterable[City] | None, fmt: str) -> t
     whole = _key("document", fmt, context, stamps)
     hit = cache.get(whole)
     if hit is not None:
-        return hit  # type: ignore[no-any-return]
+        return hit
     keys = [_key("city", context, stamp) for stamp in stamps]
     found = cache.get_many(keys)
     head = _graph()

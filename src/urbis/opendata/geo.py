@@ -26,7 +26,7 @@ def _round(coords: Any) -> Any:
 def _ring(ring: Any) -> list[list[float]]:
     # Rounded in NumPy and turned into Python floats in one call: per-coordinate Python work
     # made preparing a city's 5,000 boundaries take over a minute.
-    return np.round(shapely.get_coordinates(ring), DECIMALS).tolist()  # type: ignore[no-any-return]
+    return np.round(shapely.get_coordinates(ring), DECIMALS).tolist()
 
 
 def _polygon(polygon: Any) -> list[list[list[float]]]:
