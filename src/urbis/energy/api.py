@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from urbis.energy import queries, services
+from urbis.energy import queries, reasons, services
 from urbis.energy.models import EnergyUpload
 from urbis.people.api_auth import write_auth
 from urbis.places import queries as places
@@ -380,7 +380,8 @@ def _upload_out(request: HttpRequest, upload: EnergyUpload) -> dict[str, Any]:
     return {
         "id": upload.pk, "city": upload.city.code, "file_name": upload.file_name,
         "status": upload.status, "file_hash": upload.file_hash, "rows": upload.rows,
-        "meters": upload.meters, "years": upload.years, "errors": upload.errors,
+        "meters": upload.meters, "years": upload.years,
+        "errors": reasons.errors_in_language(upload.errors),
         "errors_truncated": upload.errors_truncated,
         "message": upload.message if upload.is_finished else "",
         "url": request.build_absolute_uri(

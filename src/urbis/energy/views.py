@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from urbis.energy import queries, services
+from urbis.energy import queries, reasons, services
 from urbis.energy.models import InitiativeKind
 from urbis.engines.energy import CARRIERS, SECTORS
 from urbis.errors import ImportRefused
@@ -221,7 +221,9 @@ def upload_status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
              "job": job.as_dict() if job else None}
         )
     return render(
-        request, "energy/upload_status.html", {"city": city, "upload": upload, "job": job}
+        request, "energy/upload_status.html",
+        {"city": city, "upload": upload, "job": job,
+         "errors": reasons.errors_in_language(upload.errors)},
     )
 
 

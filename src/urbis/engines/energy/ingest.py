@@ -14,6 +14,7 @@ import pyarrow as pa
 from . import store
 from .areas import AreaIndex
 from .model import DEFAULT_MAX_POWER_KW, Area, IngestReport, ReadingError, StoredFile
+from .model import READING_REASONS as R
 from .readers import estimate_rows, file_kind, input_columns, read_input, utf8_problem
 from .slices import Slice, cut
 from .validate import ROW_COLUMN, InputFrame, column_problems, validate
@@ -117,7 +118,7 @@ def ingest_file(
                 if check.errors or check.overlaps:
                     return rejected(*check.report())
                 if check.rows == 0:
-                    return rejected([ReadingError(name, 0, "*", "file holds no readings")])
+                    return rejected([ReadingError(name, 0, "*", R["no_readings"])])
                 say("committing")
                 meter_ids = sorted(check.meter_ids)
                 record = StoredFile(
@@ -143,20 +144,15 @@ _READ_ERRORS = (pl.exceptions.PolarsError, pa.ArrowException, OSError, ValueErro
 def _file_problem(source: Path, name: str) -> ReadingError | None:
     """What makes the file as a whole unreadable, said so that its sender can act on it."""
     if source.stat().st_size == 0:
-        return ReadingError(name, 0, "*", "the file is empty (0 bytes)")
+        return ReadingError(name, 0, "*", R["empty_file"])
     kind = file_kind(source)
     if kind != "parquet" and name.lower().endswith(".parquet"):
-        return ReadingError(
-            name, 0, "*", "not a Parquet file (it does not start with the Parquet signature)"
-        )
+        return ReadingError(name, 0, "*", R["not_parquet"])
     if kind != "parquet":
         bad = utf8_problem(source)
         if bad is not None:
             row, byte = bad
-            return ReadingError(
-                name, row, "*",
-                f"not UTF-8 text (byte {byte}); save the file as UTF-8 and send it again",
-            )
+            return ReadingError(name, row, "*", R["not_utf8"].format(byte))
     return None
 
 
@@ -164,7 +160,7 @@ def _unreadable(name: str, exc: Exception) -> ReadingError:
     # Parsers quote the rest of the file after a stray quote: keep the report readable.
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     reason = first if len(first) <= 200 else first[:200] + "…"
-    return ReadingError(name, 0, "*", f"cannot read file: {reason}")
+    return ReadingError(name, 0, "*", R["unreadable"].format(reason))
 
 
 class _Checker:
@@ -290,9 +286,8 @@ def _overlaps(
                     name,
                     int(row["_row"]),
                     "timestamp",
-                    f"reading of meter {row['meter_id']} ({row['flow']}) at {row['ts']} UTC is "
-                    f"already stored by {record.source_name} ({record.file_hash[:12]}); "
-                    "remove that file first to replace its readings",
+                    R["already_stored"].format(row["meter_id"], row["flow"], row["ts"],
+                                               record.source_name, record.file_hash[:12]),
                 )
             )
         if len(errors) >= max_errors:

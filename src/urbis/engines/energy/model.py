@@ -68,6 +68,48 @@ class Area:
     name: str = ""
 
 
+#: Every reason the engine gives for refusing a reading file, by a stable code: English with
+#: ``{}`` for each value, in order (``str.format`` or ``polars.format``). Applications that
+#: show a reason to a person word it in the reader's language from the code and the values
+#: (``urbis.energy.reasons``); the engine itself stays free of translation.
+READING_REASONS: dict[str, str] = {
+    "missing_column": "missing column",
+    "missing_location_column": "missing column: give area_code or lon and lat",
+    "reserved_column": "reserved column name; rename or drop this column",
+    "unknown_resolution_argument": "unknown resolution argument {}",
+    "missing_timestamp": "missing timestamp",
+    "no_time_zone": "timestamp has no time zone and no tz argument was given",
+    "no_utc_offset": "timestamp has no UTC offset and no tz argument was given",
+    "ambiguous_local_time": "local time is ambiguous or does not exist in {} (DST change)",
+    "not_a_timestamp": "not a timestamp (expected ISO 8601, e.g. 2024-01-01T00:00:00+01:00)",
+    "missing_meter_id": "missing meter id",
+    "unknown_unit": "unknown unit '{}' (use Wh, kWh or MWh)",
+    "unknown_code": "unknown {} '{}' (one of {})",
+    "not_a_number": "not a number",
+    "not_finite": "not a finite number",
+    "negative_value": "negative value (give production as flow=production, not as negative "
+                      "consumption)",
+    "unknown_resolution": "unknown resolution '{}' (15min, hourly, daily or annual)",
+    "resolution_not_inferred": "cannot infer the resolution of this meter's readings; add a "
+                               "resolution column",
+    "absurd_value": "absurd value: {} kWh in one {} interval exceeds {} kW",
+    "misaligned_timestamp": "timestamp is not at the start of its {} interval",
+    "unknown_area_code": "unknown area code '{}'",
+    "missing_area_code": "missing area code",
+    "no_longitude": "no area code and no valid longitude",
+    "no_latitude": "no area code and no valid latitude",
+    "outside_areas": "location ({}, {}) lies in no known area",
+    "duplicate_reading": "duplicate reading: same meter, flow and timestamp as row {}",
+    "no_readings": "file holds no readings",
+    "empty_file": "the file is empty (0 bytes)",
+    "not_parquet": "not a Parquet file (it does not start with the Parquet signature)",
+    "not_utf8": "not UTF-8 text (byte {}); save the file as UTF-8 and send it again",
+    "unreadable": "cannot read file: {}",
+    "already_stored": "reading of meter {} ({}) at {} UTC is already stored by {} ({}); remove "
+                      "that file first to replace its readings",
+}
+
+
 @dataclass(frozen=True)
 class ReadingError:
     """One problem in an input file.

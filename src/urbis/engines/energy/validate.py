@@ -21,6 +21,7 @@ from .model import (
     UNIT_TO_KWH,
     ReadingError,
 )
+from .model import READING_REASONS as R
 
 REQUIRED_COLUMNS = ("meter_id", "timestamp", "value", "unit", "flow", "sector", "carrier")
 
@@ -41,13 +42,13 @@ ROW_COLUMN = "_row"
 
 def column_problems(columns: set[str], resolution: str | None) -> list[tuple[str, str]]:
     """``(field, reason)`` for what is wrong with a file's columns as a whole."""
-    problems = [(name, "missing column") for name in REQUIRED_COLUMNS if name not in columns]
+    problems = [(name, R["missing_column"]) for name in REQUIRED_COLUMNS if name not in columns]
     if "area_code" not in columns and not {"lon", "lat"} <= columns:
-        problems.append(("area_code", "missing column: give area_code or lon and lat"))
+        problems.append(("area_code", R["missing_location_column"]))
     if ROW_COLUMN in columns:
-        problems.append((ROW_COLUMN, "reserved column name; rename or drop this column"))
+        problems.append((ROW_COLUMN, R["reserved_column"]))
     if resolution is not None and resolution not in RESOLUTION_HOURS:
-        problems.append(("resolution", f"unknown resolution argument {resolution!r}"))
+        problems.append(("resolution", R["unknown_resolution_argument"].format(repr(resolution))))
     return problems
 
 
@@ -170,20 +171,20 @@ def _parse_timestamps(frame: pl.DataFrame, tz: str | None) -> tuple[pl.Expr, pl.
     raw = pl.col("timestamp")
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
         utc = raw.dt.convert_time_zone("UTC")
-        return utc, pl.when(utc.is_null()).then(pl.lit("missing timestamp"))
+        return utc, pl.when(utc.is_null()).then(pl.lit(R["missing_timestamp"]))
     if isinstance(dtype, pl.Datetime | pl.Date):
         naive = raw.cast(pl.Datetime("us"))
         if tz is None:
             return pl.lit(None, pl.Datetime("us", "UTC")), pl.lit(
-                "timestamp has no time zone and no tz argument was given"
+                R["no_time_zone"]
             )
         local = naive.dt.replace_time_zone(tz, ambiguous="null", non_existent="null")
         utc = local.dt.convert_time_zone("UTC")
         reason = (
             pl.when(naive.is_null())
-            .then(pl.lit("missing timestamp"))
+            .then(pl.lit(R["missing_timestamp"]))
             .when(utc.is_null())
-            .then(pl.lit(f"local time is ambiguous or does not exist in {tz} (DST change)"))
+            .then(pl.lit(R["ambiguous_local_time"].format(tz)))
         )
         return utc, reason
     # A meter file repeats the same few thousand timestamps for every meter: parse each
@@ -196,7 +197,7 @@ def _parse_timestamps(frame: pl.DataFrame, tz: str | None) -> tuple[pl.Expr, pl.
     )
     reason_text = (
         pl.when(text.is_null())
-        .then(pl.lit("missing timestamp"))
+        .then(pl.lit(R["missing_timestamp"]))
         .otherwise(
             text.replace_strict(
                 parsed["text"], parsed["reason"], default=None, return_dtype=pl.String
@@ -226,18 +227,18 @@ def _parse_timestamp_text(raw: pl.Expr, tz: str | None) -> tuple[pl.Expr, pl.Exp
             tz, ambiguous="null", non_existent="null"
         ).dt.convert_time_zone("UTC")
     utc = pl.when(has_offset).then(aware).otherwise(local_utc)
-    bad_format = "not a timestamp (expected ISO 8601, e.g. 2024-01-01T00:00:00+01:00)"
+    bad_format = R["not_a_timestamp"]
     reason = (
         pl.when(text.is_null() | (text == ""))
-        .then(pl.lit("missing timestamp"))
+        .then(pl.lit(R["missing_timestamp"]))
         .when(has_offset & aware.is_null())
         .then(pl.lit(bad_format))
         .when(~has_offset & naive.is_null())
         .then(pl.lit(bad_format))
         .when(~has_offset & pl.lit(tz is None))
-        .then(pl.lit("timestamp has no UTC offset and no tz argument was given"))
+        .then(pl.lit(R["no_utc_offset"]))
         .when(utc.is_null())
-        .then(pl.lit(f"local time is ambiguous or does not exist in {tz} (DST change)"))
+        .then(pl.lit(R["ambiguous_local_time"].format(tz)))
     )
     return utc.alias("utc"), reason.alias("reason")
 
@@ -324,36 +325,35 @@ def validate(
         work,
         pl.col("meter_id").is_null() | (pl.col("meter_id") == ""),
         "meter_id",
-        "missing meter id",
+        R["missing_meter_id"],
     )
     out.add(work, pl.col("ts_reason").is_not_null(), "timestamp", pl.col("ts_reason"))
     out.add(
         work,
         pl.col("factor").is_null(),
         "unit",
-        pl.format("unknown unit '{}' (use Wh, kWh or MWh)", pl.col("unit").fill_null("")),
+        pl.format(R["unknown_unit"], pl.col("unit").fill_null("")),
     )
     for name, allowed in (("flow", FLOWS), ("sector", SECTORS), ("carrier", CARRIERS)):
         out.add(
             work,
             ~pl.col(name).is_in(allowed) | pl.col(name).is_null(),
             name,
-            pl.format(
-                f"unknown {name} '{{}}' (one of {', '.join(allowed)})", pl.col(name).fill_null("")
-            ),
+            pl.format(R["unknown_code"], pl.lit(name), pl.col(name).fill_null(""),
+                      pl.lit(", ".join(allowed))),
         )
-    out.add(work, pl.col("value").is_null(), "value", "not a number")
+    out.add(work, pl.col("value").is_null(), "value", R["not_a_number"])
     out.add(
         work,
         pl.col("value").is_not_null() & ~pl.col("value").is_finite(),
         "value",
-        "not a finite number",
+        R["not_finite"],
     )
     out.add(
         work,
         pl.col("value") < 0,
         "value",
-        "negative value (give production as flow=production, not as negative consumption)",
+        R["negative_value"],
     )
     work = work.drop("unit", "factor", "value", "ts_reason")
     if res_known:
@@ -361,10 +361,7 @@ def validate(
             work,
             pl.col("resolution").is_null(),
             "resolution",
-            pl.format(
-                "unknown resolution '{}' (15min, hourly, daily or annual)",
-                pl.col("resolution_raw").fill_null(""),
-            ),
+            pl.format(R["unknown_resolution"], pl.col("resolution_raw").fill_null("")),
         )
     else:
         inferable = work.filter(
@@ -378,7 +375,7 @@ def validate(
             undetermined,
             pl.col("resolution").is_null() & pl.col("ts").is_not_null(),
             "resolution",
-            "cannot infer the resolution of this meter's readings; add a resolution column",
+            R["resolution_not_inferred"],
         )
     work = work.drop("resolution_raw")
 
@@ -390,9 +387,7 @@ def validate(
         pl.col("kwh") > hours * max_power_kw,
         "value",
         pl.format(
-            f"absurd value: {{}} kWh in one {{}} interval exceeds {max_power_kw:g} kW",
-            pl.col("kwh"),
-            pl.col("resolution"),
+            R["absurd_value"], pl.col("kwh"), pl.col("resolution"), pl.lit(f"{max_power_kw:g}")
         ),
     )
     minute = pl.col("ts").dt.minute()
@@ -404,7 +399,7 @@ def validate(
         work,
         misaligned,
         "timestamp",
-        pl.format("timestamp is not at the start of its {} interval", pl.col("resolution")),
+        pl.format(R["misaligned_timestamp"], pl.col("resolution")),
     )
 
     work = _place(work, areas, has_area, has_point, out)
@@ -433,7 +428,7 @@ def _place(
             work,
             given & ~pl.col("area_code").is_in(known),
             "area_code",
-            pl.format("unknown area code '{}'", pl.col("area_code")),
+            pl.format(R["unknown_area_code"], pl.col("area_code")),
         )
     codes = pl.Enum(sorted(areas.areas))
     if has_area:
@@ -447,12 +442,12 @@ def _place(
         work = work.with_columns(area_code=pl.lit(None, codes), _code_given=pl.lit(False))
     needs_point = pl.col("area_code").is_null() & ~pl.col("_code_given")
     if not has_point:
-        out.add(work, needs_point, "area_code", "missing area code")
+        out.add(work, needs_point, "area_code", R["missing_area_code"])
         return work.drop("_code_given")
     bad_lon = needs_point & (pl.col("lon").is_null() | (pl.col("lon").abs() > 180))
     bad_lat = needs_point & (pl.col("lat").is_null() | (pl.col("lat").abs() > 90))
-    out.add(work, bad_lon, "lon", "no area code and no valid longitude")
-    out.add(work, bad_lat, "lat", "no area code and no valid latitude")
+    out.add(work, bad_lon, "lon", R["no_longitude"])
+    out.add(work, bad_lat, "lat", R["no_latitude"])
     # Locate each distinct point once: meters repeat their coordinates on every reading.
     found = _locate_points(work, needs_point & ~bad_lon & ~bad_lat, areas, codes)
     if found is not None:
@@ -465,7 +460,7 @@ def _place(
             & (pl.col("lon").abs() <= 180)
             & (pl.col("lat").abs() <= 90),
             "lon",
-            pl.format("location ({}, {}) lies in no known area", pl.col("lon"), pl.col("lat")),
+            pl.format(R["outside_areas"], pl.col("lon"), pl.col("lat")),
         )
     return work.drop("_code_given")
 
@@ -497,7 +492,7 @@ def _check_duplicates(work: pl.DataFrame, out: _Collector) -> None:
         duplicated,
         pl.col(ROW_COLUMN) != pl.col("_first"),
         "timestamp",
-        pl.format("duplicate reading: same meter, flow and timestamp as row {}", pl.col("_first")),
+        pl.format(R["duplicate_reading"], pl.col("_first")),
     )
 
 
