@@ -73,9 +73,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("engines/", "WeightingError"): "insight shows it inside its own translated sentence",
     ("engines/", "ComparisonError"): "engine: developer's English",
     ("engines/", "EnergyEngineError"): "engine: a wrong call (unknown engine or argument)",
-    # Not yet worded by the energy app: a refused meter-reading file lists these reasons in
-    # English (issue 16 follow-up: give ReadingError a code and values, as SusAnswerError has).
-    ("engines/", "ReadingError"): "KNOWN GAP: energy upload errors are English",
+    ("engines/", "ReadingError"): "from READING_REASONS, worded by urbis.energy.reasons",
     ("energy/engine.py", "EnergyEngineError"): "a carrier already refused by "
                                                "energy.queries.check_params (BadQuery)",
     # Management commands are the operator's console, in English like the log.
