@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 
 from urbis.demo.loader import DATA
-from urbis.energy import demo_data, engine, measured, services
+from urbis.energy import demo_data, engine, measured, measured_paris, services
 from urbis.energy.models import EnergyUpload, InitiativeKind, Season
 from urbis.places.models import Area, AreaLevel, City
 
@@ -98,6 +98,7 @@ def slow_steps() -> list[tuple[str, Callable[[], None]]]:
     result: list[tuple[str, Callable[[], None]]] = []
     for code in CITY_SETTINGS:
         result.append((f"energy: {code} readings", partial(load_city, code)))
+    result.append(("energy: paris measured district heat", measured_paris.load_demo))
     result.append(("energy: competition season", load_competition))
     return result
 

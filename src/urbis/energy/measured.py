@@ -77,7 +77,19 @@ BARCELONA_ELECTRICITY = Dataset(
     obtained_from="public copy in GitHub repository mireiacuenca/TFG, commit 9d379be",
 )
 
-DATASETS = {d.key: d for d in (BARCELONA_ELECTRICITY,)}
+PARIS_DISTRICT_HEAT = Dataset(
+    key="paris-district-heat-by-iris",
+    city="paris",
+    carrier="heat",
+    zones=frozenset(f"751{n:02d}" for n in range(1, 21)),
+    title="Données locales de consommation d'énergie, chaleur et froid par IRIS (2021-12 edition)",
+    publisher="SDES, Ministère de la Transition écologique (from the heat network operators)",
+    licence="Licence Ouverte / Etalab 2.0",
+    obtained_from="public copy in GitHub repository JadSamain/TBR_GRM_JSA_SAE6_DevDecisionnel, "
+                  "commit 3dba083",
+)
+
+DATASETS = {d.key: d for d in (BARCELONA_ELECTRICITY, PARIS_DISTRICT_HEAT)}
 
 
 @dataclass(frozen=True)
