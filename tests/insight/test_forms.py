@@ -283,3 +283,41 @@ def test_pilot_form_lists_areas_without_a_query_per_option(
         assert editor.get("/cities/barcelona/pilots/p/edit/").status_code == 200
     # Two area lists (pilot area, comparison areas): a query per option would be 2 × areas.
     assert len(queries.captured_queries) < areas, len(queries.captured_queries)
+
+
+def test_insight_pages_never_load_a_city_boundary(
+    records: dict[str, Any], barcelona: Any, paris: Any, client_for: Callable[..., Any],
+) -> None:
+    """A city's boundary is a large GeoJSON no insight page draws; loading it with every
+    survey, pilot or partnership made the pages several times slower."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from urbis.insight import demo
+    from urbis.insight.models import LivingLab
+
+    for _label, step in demo.steps():
+        step()
+    lab = LivingLab.objects.create(city=barcelona, slug="lab", name="Lab", host="City")
+    pilot = records["pilot"]
+    pilot.lab = lab
+    pilot.origin = services.add_initiative(by=None, operator=True, hack_day=records["hack"],
+                                           title="Idea")
+    pilot.save()
+    services.adopt_pilot(by=None, operator=True, pilot=pilot, city=paris, slug="p-copy",
+                         is_illustrative=True)
+    client = client_for(None)
+    for url in ("/cities/barcelona/surveys/attitudes-2026/results/",
+                "/cities/barcelona/surveys/attitudes-2026/",
+                "/cities/barcelona/insight/", "/cities/paris/insight/",
+                "/cities/barcelona/pilots/p/", "/cities/paris/pilots/p-copy/",
+                "/cities/barcelona/labs/lab/", "/cities/barcelona/hack-days/h/",
+                "/insight/case-studies/", "/insight/case-studies/existing/",
+                "/api/v1/cities/barcelona/surveys/attitudes-2026/results",
+                "/api/v1/cities/barcelona/pilots/p", "/api/v1/cities/barcelona/hack-days",
+                "/api/v1/insight/spread", "/api/v1/cities/paris/partnerships"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        loaded = [q["sql"][:120] for q in queries.captured_queries
+                  if '"places_city"."boundary"' in q["sql"]]
+        assert loaded == [], url

@@ -11,7 +11,8 @@ from urbis.insight.models import Answer, Response
 
 
 def export(user: Any) -> dict[str, Any]:
-    responses = Response.objects.filter(user=user).select_related("survey__city")
+    responses = Response.objects.filter(user=user).select_related("survey__city").defer(
+        "survey__city__boundary")
     answers: dict[int, dict[str, Any]] = {}
     for a in Answer.objects.filter(response__user=user).select_related("item__version__question"):
         answers.setdefault(a.response_id, {})[a.item.version.key] = a.value

@@ -18,10 +18,14 @@ from urbis.insight.models import Comparison, QuestionVersion, Survey
 from urbis.people.permissions import Action, can, cities_where
 
 DATA = Path(__file__).resolve().parent / "data"
+# A city's boundary is a large GeoJSON that no insight page draws: never load it alongside.
+NO_BOUNDARY = ("city__boundary",)
+PILOT_NO_BOUNDARY = ("city__boundary", "lab__city__boundary",
+                     "origin__hack_day__city__boundary")
 
 
 def visible_surveys(city: Any, user: Any) -> QuerySet[Survey]:
-    surveys = Survey.objects.filter(city=city).select_related("city")
+    surveys = Survey.objects.filter(city=city).select_related("city").defer(*NO_BOUNDARY)
     if can(user, Action.VIEW_PRIVATE, city):
         return surveys
     return surveys.filter(is_published=True)
@@ -243,7 +247,7 @@ def case_studies(
 
     from urbis.insight.models import CaseStudy
 
-    found = CaseStudy.objects.select_related("city")
+    found = CaseStudy.objects.select_related("city").defer(*NO_BOUNDARY)
     if q:
         found = found.filter(
             Q(title__icontains=q) | Q(place_name__icontains=q) | Q(problem__icontains=q)
@@ -261,7 +265,8 @@ def case_studies(
 def get_case_study(slug: str) -> Any:
     from urbis.insight.models import CaseStudy
 
-    found = CaseStudy.objects.select_related("city").filter(slug=slug).first()
+    found = CaseStudy.objects.select_related("city").defer(*NO_BOUNDARY).filter(
+        slug=slug).first()
     if found is None:
         raise Http404(_("No case study %(slug)r.") % {"slug": slug})
     return found
@@ -273,7 +278,8 @@ def spread() -> list[dict[str, Any]]:
     from urbis.insight.models import Replication
 
     concepts: dict[tuple[int, str], dict[str, Any]] = {}
-    for r in Replication.objects.select_related("origin_city", "adopter_city", "copy"):
+    for r in Replication.objects.select_related("origin_city", "adopter_city", "copy").defer(
+            "origin_city__boundary", "adopter_city__boundary"):
         key = (r.origin_city_id, r.origin_title)
         entry = concepts.setdefault(key, {"title": r.origin_title, "origin": r.origin_city.name,
                                           "adopters": [], "illustrative": False})
@@ -286,15 +292,16 @@ def spread() -> list[dict[str, Any]]:
 def city_pilots(city: Any) -> QuerySet[Any]:
     from urbis.insight.models import Pilot
 
-    return Pilot.objects.filter(city=city).select_related("lab", "origin__hack_day")
+    return Pilot.objects.filter(city=city).select_related(
+        "city", "lab__city", "origin__hack_day__city").defer(*PILOT_NO_BOUNDARY)
 
 
 def get_pilot(city: Any, slug: str) -> Any:
     from urbis.insight.models import Pilot
 
     found = Pilot.objects.select_related(
-        "city", "lab", "origin__hack_day", "evaluation_indicator", "evaluation_area"
-    ).filter(city=city, slug=slug).first()
+        "city", "lab__city", "origin__hack_day__city", "evaluation_indicator", "evaluation_area"
+    ).defer(*PILOT_NO_BOUNDARY, "evaluation_area__geometry").filter(city=city, slug=slug).first()
     if found is None:
         raise Http404(_("No pilot %(slug)r in %(city)s.") % {"slug": slug, "city": city.code})
     return found
@@ -307,15 +314,18 @@ def lineage(pilot: Any) -> dict[str, Any]:
     from urbis.insight.models import Replication
 
     adopted_from = Replication.objects.filter(copy=pilot).select_related(
-        "origin__city", "origin_city").first()
-    adopters = Replication.objects.filter(origin=pilot).select_related("adopter_city", "copy")
+        "origin__city", "origin_city").defer("origin__city__boundary",
+                                             "origin_city__boundary").first()
+    adopters = Replication.objects.filter(origin=pilot).select_related(
+        "adopter_city", "copy__city").defer("adopter_city__boundary", "copy__city__boundary")
     return {"initiative": pilot.origin, "adopted_from": adopted_from, "adopters": list(adopters)}
 
 
 def get_lab(city: Any, slug: str) -> Any:
     from urbis.insight.models import LivingLab
 
-    found = LivingLab.objects.select_related("city").filter(city=city, slug=slug).first()
+    found = LivingLab.objects.select_related("city").defer(*NO_BOUNDARY).filter(
+        city=city, slug=slug).first()
     if found is None:
         raise Http404(_("No living lab %(slug)r in %(city)s.") % {"slug": slug, "city": city.code})
     return found
@@ -324,10 +334,13 @@ def get_lab(city: Any, slug: str) -> Any:
 def hack_days(city: Any) -> QuerySet[Any]:
     from django.db.models import Prefetch
 
-    from urbis.insight.models import HackDay, HackDayInitiative
+    from urbis.insight.models import HackDay, HackDayInitiative, Pilot
 
-    return HackDay.objects.filter(city=city).select_related("lab", "city").prefetch_related(
-        Prefetch("initiatives", HackDayInitiative.objects.prefetch_related("pilots__city")))
+    pilots = Pilot.objects.select_related("city").defer(*NO_BOUNDARY)
+    return HackDay.objects.filter(city=city).select_related(
+        "lab__city", "city").defer(*NO_BOUNDARY, "lab__city__boundary").prefetch_related(
+        Prefetch("initiatives", HackDayInitiative.objects.prefetch_related(
+            Prefetch("pilots", pilots))))
 
 
 def get_hack_day(city: Any, slug: str) -> Any:
@@ -408,14 +421,15 @@ def partnerships(city: Any) -> QuerySet[Any]:
     from urbis.insight.models import Partnership
 
     return Partnership.objects.filter(Q(mentor=city) | Q(follower=city)).select_related(
-        "mentor", "follower")
+        "mentor", "follower").defer("mentor__boundary", "follower__boundary")
 
 
 def get_partnership(follower: Any, pk: int) -> Any:
     """A partnership of ``follower`` as the follower city (the side that records and edits it)."""
     from urbis.insight.models import Partnership
 
-    found = Partnership.objects.select_related("mentor", "follower").filter(
+    found = Partnership.objects.select_related("mentor", "follower").defer(
+        "mentor__boundary", "follower__boundary").filter(
         follower=follower, pk=pk).first()
     if found is None:
         raise Http404(_("No partnership %(pk)s followed by %(follower)s.")
@@ -448,7 +462,8 @@ def mentor_suggestions(city: Any, user: Any = None) -> list[dict[str, Any]]:
     result = []
     targets = Target.objects.filter(
         strategy__city=city, indicator__city__isnull=True
-    ).select_related("indicator", "strategy__city", "area")
+    ).select_related("indicator", "strategy__city", "area").defer(
+        "strategy__city__boundary", "area__geometry")
     for target in targets:
         status = target_status(target, user=user)
         if status["status"] not in ("off_track", "at_risk"):
@@ -519,7 +534,8 @@ def others_did(action: Any) -> list[Any]:
     match = Q(actions=action)
     if kind:
         match |= Q(theme=kind) & ~Q(city_id=action.strategy.city_id)
-    return list(CaseStudy.objects.filter(match).select_related("city").distinct()[:10])
+    return list(CaseStudy.objects.filter(match).select_related("city").defer(
+        *NO_BOUNDARY).distinct()[:10])
 
 
 def network_participation(user: Any = None) -> list[dict[str, Any]]:

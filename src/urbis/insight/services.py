@@ -407,7 +407,8 @@ def compute_comparison(
     if version.kind == QuestionKind.NUMBER or not version.positive:
         return None
     surveys = list(
-        Survey.objects.filter(items__version=version, is_published=True).select_related("city")
+        Survey.objects.filter(items__version=version, is_published=True).select_related(
+            "city").defer("city__boundary")
     )
     outcome: list[int] = []
     city: list[str] = []
