@@ -104,6 +104,12 @@ def test_demo_practices_search_and_pages(client_for: Callable[..., Any]) -> None
     page = client.get("/insight/case-studies/barcelona-superblocks/").content.decode()
     assert "doi.org/10.1016/j.envint.2019.105132" in page
     assert client.get("/insight/case-studies/?q=budget").status_code == 200
+    lab = client.get("/cities/barcelona/labs/urban-lab/").content.decode()
+    assert "Open energy data (illustrative demo event)" in lab and "(illustrative)" in lab
+    hack = client.get("/cities/barcelona/hack-days/energy-data-hack/").content.decode()
+    assert "Illustrative record:" in hack and "Map of roofs suited to solar panels" in hack
+    assert "Adopted by Paris" in client.get(
+        "/cities/barcelona/pilots/poblenou-superblock/").content.decode()
 
 
 def test_api_writes_refused_without_the_role(

@@ -120,7 +120,8 @@ def load_city(code: str) -> None:
 
 def load_practices() -> None:
     """Published case studies with their sources, the cities' living labs, the Poblenou
-    superblock pilot, and an ILLUSTRATIVE adoption of it by Paris (labelled so)."""
+    superblock pilot, and an ILLUSTRATIVE adoption of it by Paris and an ILLUSTRATIVE hack day
+    in Barcelona's lab (labelled so)."""
     from urbis.insight.models import CaseStudy, LivingLab, Pilot
 
     barcelona = City.objects.filter(code="barcelona").first()
@@ -192,8 +193,19 @@ def load_practices() -> None:
     if not Pilot.objects.filter(city=paris, slug="superblock-illustrative").exists():
         services.adopt_pilot(by=None, operator=True, pilot=pilot, city=paris,
                              slug="superblock-illustrative", is_illustrative=True)
-    from urbis.insight.models import Partnership
+    from urbis.insight.models import HackDay, Partnership
 
+    if not HackDay.objects.filter(city=barcelona, slug="energy-data-hack").exists():
+        lab = LivingLab.objects.get(city=barcelona, slug="urban-lab")
+        hack = services.save_hack_day(
+            by=None, operator=True, city=barcelona, slug="energy-data-hack",
+            theme="Open energy data (illustrative demo event)", held_on=dt.date(2026, 3, 14),
+            participants=40, lab=lab, is_illustrative=True,
+            outputs="Illustrative demo record: shows how a hack day's initiatives are recorded "
+                    "and can become pilots.")
+        services.add_initiative(by=None, operator=True, hack_day=hack,
+                                title="Map of roofs suited to solar panels",
+                                summary="Illustrative demo initiative.")
     if not Partnership.objects.filter(mentor=barcelona, follower=paris).exists():
         services.create_partnership(
             by=None, operator=True, mentor=barcelona, follower=paris, theme="mobility",

@@ -60,7 +60,8 @@ class CaseStudyForm(forms.Form):
 
     def __init__(self, *args: Any, methods: list[dict[str, Any]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = [("", _("None"))] + [
+        method: Any = self.fields["method"]
+        method.choices = [("", _("None"))] + [
             (m["code"], m["name"]) for m in methods]
 
     def to_service(self) -> dict[str, Any]:
@@ -88,10 +89,10 @@ class PilotForm(forms.Form):
     indicators = forms.CharField(label=_("Indicators followed"), required=False,
                                  widget=_text(), help_text=_("One per line."))
     budget_eur = forms.IntegerField(label=_("Budget (EUR)"), min_value=0, required=False)
-    lab = forms.ModelChoiceField(label=_("Living lab"), queryset=None,
-                                 required=False)
-    origin = forms.ModelChoiceField(label=_("Grew out of the hack-day initiative"),
-                                    queryset=None, required=False)
+    lab: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Living lab"), queryset=None, required=False)
+    origin: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Grew out of the hack-day initiative"), queryset=None, required=False)
     partners = forms.CharField(label=_("Partners"), max_length=2000, required=False,
                                widget=_text(2))
     evaluation = forms.CharField(label=_("Evaluation against the indicators"), required=False,
@@ -101,13 +102,13 @@ class PilotForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=500, required=False)
     is_illustrative = forms.BooleanField(label=_("Illustrative (not a documented pilot)"),
                                          required=False)
-    evaluation_indicator = forms.ModelChoiceField(
+    evaluation_indicator: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Indicator to compare before and after"), queryset=None,
         required=False)
-    evaluation_area = forms.ModelChoiceField(
+    evaluation_area: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Pilot area"), queryset=None, required=False,
         help_text=_("Empty: the whole city."))
-    comparison_areas = forms.ModelMultipleChoiceField(
+    comparison_areas: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Comparison areas"), queryset=None, required=False,
         help_text=_("Optional: areas without the pilot, for a difference-in-differences."))
     before_start = forms.DateField(label=_("Before the pilot: from"), required=False,
@@ -161,8 +162,8 @@ class HackDayForm(forms.Form):
     participants = forms.IntegerField(label=_("Number of participants"), min_value=0)
     outputs = forms.CharField(label=_("Outputs"), max_length=4000, required=False,
                               widget=_text())
-    lab = forms.ModelChoiceField(label=_("Living lab"), queryset=None,
-                                 required=False)
+    lab: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Living lab"), queryset=None, required=False)
     source = forms.CharField(label=_("Source"), max_length=500, required=False)
     is_illustrative = forms.BooleanField(label=_("Illustrative (not a documented event)"),
                                          required=False)
@@ -197,7 +198,8 @@ def parse_meetings(text: str) -> list[dict[str, str]]:
 
 
 class PartnershipForm(forms.Form):
-    mentor = forms.ModelChoiceField(label=_("Mentor city"), queryset=None)
+    mentor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Mentor city"), queryset=None)
     theme = forms.CharField(label=_("Theme"), max_length=40)
     goals = forms.CharField(label=_("Goals"), max_length=4000, widget=_text())
     started_on = forms.DateField(label=_("Started on"), widget=_date_widget())

@@ -548,6 +548,11 @@ def _required(errors: dict[str, str], **values: Any) -> None:
             errors[name] = _("This field is required.")
 
 
+def _others(rows: Any, record: Any) -> Any:
+    """``rows`` without ``record`` itself (when a record is being changed, not created)."""
+    return rows if record is None else rows.exclude(pk=record.pk)
+
+
 def _check_slug(slug: str, errors: dict[str, str]) -> None:
     if slug in RESERVED_SLUGS:
         errors["slug"] = _("“%(slug)s” is reserved; choose another short name.") % {"slug": slug}
@@ -576,8 +581,7 @@ def save_case_study(
     _required(errors, slug=slug, title=title, place_name=place_name, theme=theme,
               problem=problem, what_was_done=what_was_done, results=results)
     _check_slug(slug, errors)
-    if slug and CaseStudy.objects.filter(slug=slug).exclude(
-            pk=case.pk if case is not None else None).exists():
+    if slug and _others(CaseStudy.objects.filter(slug=slug), case).exists():
         errors["slug"] = _("A case study called %(slug)s exists.") % {"slug": slug}
     if method and method not in {m["code"] for m in methods()}:
         errors["method"] = _("Not a method of the catalogue.")
@@ -662,8 +666,7 @@ def save_pilot(
     errors: dict[str, str] = {}
     _required(errors, slug=slug, title=title, theme=theme, goals=goals)
     _check_slug(slug, errors)
-    if slug and Pilot.objects.filter(city=city, slug=slug).exclude(
-            pk=pilot.pk if pilot is not None else None).exists():
+    if slug and _others(Pilot.objects.filter(city=city, slug=slug), pilot).exists():
         errors["slug"] = _("This city already has a pilot called %(slug)s.") % {"slug": slug}
     if budget_eur is not None and (not isinstance(budget_eur, int) or budget_eur < 0):
         errors["budget_eur"] = _("A whole number of euros, 0 or more.")
@@ -723,8 +726,7 @@ def save_hack_day(
     errors: dict[str, str] = {}
     _required(errors, slug=slug, theme=theme, held_on=held_on)
     _check_slug(slug, errors)
-    if slug and HackDay.objects.filter(city=city, slug=slug).exclude(
-            pk=hack_day.pk if hack_day is not None else None).exists():
+    if slug and _others(HackDay.objects.filter(city=city, slug=slug), hack_day).exists():
         errors["slug"] = _("This city already has a hack day called %(slug)s.") % {"slug": slug}
     if not isinstance(participants, int) or isinstance(participants, bool) or participants < 0:
         errors["participants"] = _("A whole number of participants, 0 or more.")
@@ -834,9 +836,8 @@ def save_partnership(
     elif mentor.pk == follower.pk:
         errors["mentor"] = _("A city cannot mentor itself.")
     _required(errors, theme=theme, goals=goals, started_on=started_on)
-    if mentor is not None and Partnership.objects.filter(
-            mentor=mentor, follower=follower, theme=theme).exclude(
-            pk=partnership.pk if partnership is not None else None).exists():
+    if mentor is not None and _others(Partnership.objects.filter(
+            mentor=mentor, follower=follower, theme=theme), partnership).exists():
         errors["theme"] = _("These cities already have a partnership on this theme.")
     clean_meetings = _check_meetings(meetings if meetings is not None else [], errors)
     document_errors: dict[str, str] = {}

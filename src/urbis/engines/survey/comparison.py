@@ -84,7 +84,7 @@ class Comparison:
     between_city_sd: float | None = None  # multilevel: τ, on the log-odds scale
 
 
-def holm(p_values: Sequence[float]) -> np.ndarray:
+def holm(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
     """Holm's step-down adjusted p-values.
 
     ``statsmodels.stats.multitest.multipletests`` gives the same numbers but runs a full garbage
