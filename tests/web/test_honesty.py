@@ -59,7 +59,7 @@ def test_energy_map_of_demo_files_says_modelled(barcelona: Any, energy_dir: Path
 
 
 BUNDLED = ("demo/data", "demo/boundaries", "engines/scenario/data", "strategy/catalogue",
-           "policy/data")
+           "policy/data", "engagement/data")
 
 
 def test_every_bundled_data_file_is_listed_on_the_data_sources_page() -> None:
