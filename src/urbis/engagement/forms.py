@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from urbis.engagement import sus_wordings
 from urbis.engagement.models import Category, IdeaKind, IdeaStatus
 from urbis.engagement.services import BODY_MAX, TITLE_MAX, TITLE_MIN
-from urbis.engines.survey.sus import STATEMENTS
 from urbis.places.models import City
 from urbis.places.queries import areas_for_choice
 
@@ -126,11 +128,16 @@ LIKERT = [(str(n), str(n)) for n in range(1, 6)]
 
 
 class UsabilityForm(forms.Form):
-    """One row per task (completed? seconds) and the ten SUS statements."""
+    """One row per task (completed? seconds) and the ten SUS statements, in the published
+    wording of the reader's language or else in Brooke's English (``sus_wordings``); the page
+    cites ``sus_wording.source``. Each statement carries its own ``lang``, since it may differ
+    from the page's."""
 
     def __init__(self, *args: Any, tasks: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tasks = tasks
+        self.sus_wording, self.sus_in_reader_language = sus_wordings.for_language(get_language())
+        wording = self.sus_wording
         for task in tasks:
             self.fields[f"task_{task.pk}_success"] = forms.BooleanField(
                 label=_("Task %(n)s completed") % {"n": task.order}, required=False
@@ -139,11 +146,12 @@ class UsabilityForm(forms.Form):
                 label=_("Task %(n)s time in seconds") % {"n": task.order},
                 min_value=0, max_value=86_400,
             )
-        for n, statement in enumerate(STATEMENTS, start=1):
+        scale = format_html('1 = <span lang="{}">{}</span>, 5 = <span lang="{}">{}</span>',
+                            wording.language, wording.disagree, wording.language, wording.agree)
+        for n, statement in enumerate(wording.items, start=1):
             self.fields[f"sus_{n}"] = forms.TypedChoiceField(
-                label=f"{n}. {_(statement)}", choices=LIKERT, coerce=int,
-                widget=forms.RadioSelect,
-                help_text=_("1 = strongly disagree, 5 = strongly agree"),
+                label=format_html('{}. <span lang="{}">{}</span>', n, wording.language, statement),
+                choices=LIKERT, coerce=int, widget=forms.RadioSelect, help_text=scale,
             )
         self.fields["comment"] = forms.CharField(
             label=_("Comment"), required=False, max_length=5_000,
