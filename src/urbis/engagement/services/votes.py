@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,19 +36,26 @@ from urbis.people.models import User
 from urbis.people.permissions import Action, require
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    """The quoted column name of ``model``'s field ``name``, for the hand-written SQL below."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return connection.ops.quote_name(field.column)
+
+
 def _count_vote(idea: Idea) -> int | None:
     """Add one to ``idea``'s total if it can still be voted on (not hidden, not merged away or
     rejected); returns the new total, or ``None`` if it cannot. Holds the idea's row lock until
     the transaction ends."""
-    qn = connection.ops.quote_name
-    field = Idea._meta.get_field
-    total = qn(field("vote_count").column)
+    table = connection.ops.quote_name(Idea._meta.db_table)
+    total = _column(Idea, "vote_count")
     # Only quoted identifiers from the models are interpolated here; every value is a parameter.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {qn(Idea._meta.db_table)} SET {total} = {total} + 1 "  # noqa: S608
-            f"WHERE {qn(field('id').column)} = %s AND NOT {qn(field('is_hidden').column)} "
-            f"AND {qn(field('status').column)} NOT IN (%s, %s) RETURNING {total}",
+            f"UPDATE {table} SET {total} = {total} + 1 "  # noqa: S608
+            f"WHERE {_column(Idea, 'id')} = %s AND NOT {_column(Idea, 'is_hidden')} "
+            f"AND {_column(Idea, 'status')} NOT IN (%s, %s) RETURNING {total}",
             [idea.pk, IdeaStatus.DUPLICATE.value, IdeaStatus.REJECTED.value],
         )
         row = cursor.fetchone()
@@ -58,15 +65,14 @@ def _count_vote(idea: Idea) -> int | None:
 def _store_vote(idea: Idea, process: Process, by: Any) -> bool:
     """Insert ``by``'s vote for ``idea``; ``False`` if the unique constraint already holds one
     (a second click, even one running at the same moment: it waits for the first to commit)."""
-    qn = connection.ops.quote_name
-    field = Vote._meta.get_field
-    columns = ", ".join(qn(field(f).column) for f in ("idea", "process", "user", "created_at"))
-    created = field("created_at").get_db_prep_value(timezone.now(), connection)
+    table = connection.ops.quote_name(Vote._meta.db_table)
+    columns = ", ".join(_column(Vote, f) for f in ("idea", "process", "user", "created_at"))
+    created = Vote._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {qn(Vote._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s) "  # noqa: S608
-            f"ON CONFLICT ({qn(field('idea').column)}, {qn(field('user').column)}) DO NOTHING "
-            f"RETURNING {qn(field('id').column)}",
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT ({_column(Vote, 'idea')}, {_column(Vote, 'user')}) DO NOTHING "
+            f"RETURNING {_column(Vote, 'id')}",
             [idea.pk, process.pk, by.pk, created],
         )
         return cursor.fetchone() is not None
