@@ -1,18 +1,28 @@
-"""Concurrent vote casting through the HTTP API against PostgreSQL, side by side with a naive
-read-then-write counter, with a check afterwards that no vote was lost or doubled.
+"""Concurrent vote casting through the HTTP API against PostgreSQL: the product's vote path side
+by side with its previous version and with a naive read-then-write counter, with a check
+afterwards that no vote was lost or doubled.
 
     .venv/bin/python bench/votes.py                       # defaults: 3 server workers, 4 clients
-    .venv/bin/python bench/votes.py --workers 4 --clients 6 --voters 300 --ideas 30
-    .venv/bin/python bench/votes.py --json bench/results/votes.json
+    .venv/bin/python bench/votes.py --voters 200 --ideas 20 --votes-per-voter 5 --clients 8 \
+        --workers 3 --json bench/results/votes.json
+    .venv/bin/python bench/votes.py --worker-class gthread --threads 4 --paths constraint,previous
 
 What it does, all on 127.0.0.1:
 
 1. starts a throwaway PostgreSQL cluster (scripts/pg-test-cluster), migrates, and creates a city,
-   a process open for voting, ``--ideas`` ideas and ``--voters`` accounts with API tokens;
-2. serves Urbis with gunicorn (``--workers`` sync worker processes);
-3. runs the same workload twice, once per vote path:
+   one process open for voting per path that stores real votes, ``--ideas`` ideas in each and
+   ``--voters`` accounts with API tokens;
+2. serves Urbis with gunicorn (``--workers`` processes of ``--worker-class`` with ``--threads``);
+3. runs the same workload once per vote path (``--paths``):
    - ``constraint``: the real API, ``POST /api/v1/ideas/{id}/vote`` (unique constraint on
-     (idea, account); total moved by an F() update in the same transaction);
+     (idea, account); the counter UPDATE returns the new total and the vote INSERT skips a
+     duplicate with ON CONFLICT DO NOTHING, in one transaction; each rate-limit counter is one
+     upsert);
+   - ``previous``: the same endpoint as it was before issue 16's rework, mounted by this file on
+     the product's API (same middleware, token, idea look-up and problem documents): each
+     rate-limit counter in a transaction of its own (insert-or-ignore, then a conditional
+     UPDATE), the Vote INSERT with IntegrityError as the duplicate signal, then a SELECT of the
+     total; so old and new are timed side by side under the same load;
    - ``naive``: a view this file adds to the server (same middleware, same token, idea,
      permission, phase and rate-limit checks), which checks "has this account voted?" with a
      SELECT, INSERTs the vote, then reads the idea's counter and writes it back + 1 — what a
@@ -23,11 +33,14 @@ What it does, all on 127.0.0.1:
    clients were told had succeeded: lost (total below the successes) and doubled (more rows than
    distinct voters) votes are counted.
 
+Besides rates and latencies it reports the CPU time per request of the gunicorn workers, of the
+PostgreSQL server and of the clients (from /proc, per round): on a shared machine the rates
+follow the other work running, the CPU cost of a request much less so.
+
 Request loops are bounded by count (every client sends its share once) and by time
-(``--max-seconds`` per path). Both paths hit the same database-backed rate limiter; the per-IP
+(``--max-seconds`` per path). Every path hits the same database-backed rate limiter; the per-IP
 vote limit is raised because every client here shares 127.0.0.1. Results go to
-docs/PERFORMANCE.md by hand.
-"""
+docs/PERFORMANCE.md by hand."""
 
 from __future__ import annotations
 
@@ -51,6 +64,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 NAIVE_PREFIX = "/bench/naive-vote/"
+PREVIOUS_PREFIX = "/bench-previous"
+PATHS = ("constraint", "previous", "naive")
+PROCESS_SLUGS = {"constraint": "bench", "previous": "bench-previous"}
 
 
 # ----------------------------------------------------------------------------- server side
@@ -103,6 +119,82 @@ def _naive_vote(request: Any, idea_id: int) -> Any:
     return JsonResponse({"idea": idea_id, "votes": votes + 1}, status=201)
 
 
+def _previous_router() -> Any:
+    """The product's vote endpoint as it was before the vote path was reworked (commit f5319db:
+    each rate-limit counter in its own transaction of INSERT-or-ignore then a conditional
+    UPDATE; the idea's counter UPDATE, the Vote INSERT under the unique constraint with
+    IntegrityError as the duplicate signal, then a SELECT of the new total). Mounted on the same
+    NinjaAPI as the product's routes (same middleware, token check, idea lookup, problem
+    documents), so that the old and the new path can be timed side by side on one busy machine.
+    The bench process has no vote cap and no support threshold, so their branches are left out."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+    from django.db.models import F, Q
+    from django.http import HttpRequest
+    from ninja import Router, Status
+
+    from urbis.engagement import queries
+    from urbis.engagement.models import Idea, IdeaStatus, RateCounter, Vote
+    from urbis.engagement.ratelimits import RateLimited, client_ip, limits
+    from urbis.engagement.schemas import VoteOut
+    from urbis.engagement.services.votes import _require_voting_open
+    from urbis.people.api_auth import write_auth
+    from urbis.people.ratelimits import _remaining, window_start
+    from urbis.problems import problem_response
+
+    def count_attempt(key: str, limit: tuple[int, int]) -> int | None:
+        from django.utils import timezone
+
+        now = timezone.now()
+        count, seconds = limit
+        window = window_start(seconds, now)
+        with transaction.atomic():
+            RateCounter.objects.bulk_create(
+                [RateCounter(key=key, window_start=window, count=0)], ignore_conflicts=True
+            )
+            updated = RateCounter.objects.filter(
+                key=key, window_start=window, count__lt=count
+            ).update(count=F("count") + 1)
+        return None if updated else _remaining(seconds, now)
+
+    def hit(user: Any, ip: str | None) -> None:
+        table = limits()
+        for name, key in (("vote:user", f"vote:user:{user.pk}"), ("vote:ip", f"vote:ip:{ip}")):
+            wait = count_attempt(key, table[name])
+            if wait is not None:
+                raise RateLimited("vote", wait)
+
+    def cast_vote(by: Any, idea: Any, ip: str | None) -> int:
+        process = _require_voting_open(by, idea)
+        hit(by, ip)
+        votable = Q(pk=idea.pk, is_hidden=False) & ~Q(
+            status__in=[IdeaStatus.DUPLICATE, IdeaStatus.REJECTED]
+        )
+        try:
+            with transaction.atomic():
+                if not Idea.objects.filter(votable).update(vote_count=F("vote_count") + 1):
+                    raise ValidationError({"vote": "This idea cannot be supported."})
+                Vote.objects.create(idea=idea, process=process, user=by)
+        except IntegrityError:
+            raise ValidationError({"vote": "You have already supported this idea."}) from None
+        return int(Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk))
+
+    router = Router()
+
+    @router.post("/ideas/{idea_id}/vote", response={201: VoteOut}, auth=write_auth)
+    def vote(request: HttpRequest, idea_id: int) -> Any:
+        try:
+            idea = queries.get_idea_by_id(idea_id, request.user)
+            total = cast_vote(request.user, idea, client_ip(request))
+        except RateLimited as exc:
+            response = problem_response(request, 429, str(exc))
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return Status(201, {"idea": idea.pk, "votes": total, "voted": True})
+
+    return router
+
+
 def _server_application() -> Any:
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "urbis.settings")
@@ -118,6 +210,10 @@ def _server_application() -> Any:
     settings.URBIS_RATE_LIMITS = {"vote:ip": (10_000_000, 600)}
     # Half the requests are refused double clicks (422): expected here, so not logged.
     logging.getLogger("django.request").setLevel(logging.ERROR)
+    # The previous vote path joins the product's API before its URLs are built.
+    from urbis.api import api
+
+    api.add_router(PREVIOUS_PREFIX, _previous_router())
     # This module becomes the URL configuration: the naive route, then every Urbis URL.
     globals()["urlpatterns"] = [
         path(NAIVE_PREFIX.strip("/") + "/<int:idea_id>", csrf_exempt(_naive_vote)),
@@ -148,8 +244,11 @@ def _setup_django(env: dict[str, str]) -> None:
     django.setup()
 
 
-def _prepare(voters: int, ideas: int) -> tuple[list[int], list[str]]:
-    """City, process, ideas and accounts, written straight through the ORM (this is set-up)."""
+def _prepare(voters: int, ideas: int) -> tuple[dict[str, list[int]], list[str]]:
+    """City, one process per path that stores real votes (``constraint`` and ``previous``, so
+    that each path's totals can be checked on their own), ``ideas`` ideas in each, and accounts,
+    written straight through the ORM (this is set-up). Returns each path's idea ids (the naive
+    path counts in tables of its own, keyed by the constraint path's ids) and the tokens."""
     import datetime as dt
 
     from django.core.management import call_command
@@ -164,26 +263,29 @@ def _prepare(voters: int, ideas: int) -> tuple[list[int], list[str]]:
     call_command("migrate", interactive=False, verbosity=0)
     city = upsert_city(code="bench", name="Bench City", country="ES")
     now = timezone.now()
-    process = Process.objects.create(
-        city=city,
-        slug="bench",
-        title="Bench process",
-        collecting_starts=now - dt.timedelta(days=1),
-        collecting_ends=now + dt.timedelta(days=1),
-        voting_starts=now - dt.timedelta(days=1),
-        voting_ends=now + dt.timedelta(days=1),
-        closes=now + dt.timedelta(days=2),
-    )
-    idea_ids = [
-        Idea.objects.create(
-            process=process,
-            title=f"Idea {n}",
-            body="Body " * 5,
-            body_html="<p>Body</p>",
-            category="energy",
-        ).pk
-        for n in range(ideas)
-    ]
+    idea_ids: dict[str, list[int]] = {}
+    for path, slug in PROCESS_SLUGS.items():
+        process = Process.objects.create(
+            city=city,
+            slug=slug,
+            title=f"Bench process ({path})",
+            collecting_starts=now - dt.timedelta(days=1),
+            collecting_ends=now + dt.timedelta(days=1),
+            voting_starts=now - dt.timedelta(days=1),
+            voting_ends=now + dt.timedelta(days=1),
+            closes=now + dt.timedelta(days=2),
+        )
+        idea_ids[path] = [
+            Idea.objects.create(
+                process=process,
+                title=f"Idea {n}",
+                body="Body " * 5,
+                body_html="<p>Body</p>",
+                category="energy",
+            ).pk
+            for n in range(ideas)
+        ]
+    idea_ids["naive"] = idea_ids["constraint"]
     users = User.objects.bulk_create(
         [User(email=f"voter{n}@bench.invalid", password="!") for n in range(voters)]
     )
@@ -198,7 +300,7 @@ def _prepare(voters: int, ideas: int) -> tuple[list[int], list[str]]:
         )
         cursor.executemany(
             "INSERT INTO bench_naive_counter (idea_id, votes) VALUES (%s, 0)",
-            [[i] for i in idea_ids],
+            [[i] for i in idea_ids["naive"]],
         )
     return idea_ids, tokens
 
@@ -213,21 +315,52 @@ def _client(args: tuple[str, list[tuple[str, int]], str, float]) -> dict[str, An
     latencies: list[float] = []
     accepted: list[tuple[str, int]] = []
     codes: dict[int, int] = {}
+    cpu_started = time.process_time()
     for token, idea_id in work:
         if time.time() > deadline:
             break
-        url = (
-            f"{base}/api/v1/ideas/{idea_id}/vote"
-            if path == "constraint"
-            else (f"{base}{NAIVE_PREFIX}{idea_id}")
-        )
+        url = {
+            "constraint": f"{base}/api/v1/ideas/{idea_id}/vote",
+            "previous": f"{base}/api/v1{PREVIOUS_PREFIX}/ideas/{idea_id}/vote",
+            "naive": f"{base}{NAIVE_PREFIX}{idea_id}",
+        }[path]
         started = time.perf_counter()
         response = session.post(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
         latencies.append(time.perf_counter() - started)
         codes[response.status_code] = codes.get(response.status_code, 0) + 1
         if response.status_code == 201:
             accepted.append((token, idea_id))
-    return {"latencies": latencies, "accepted": accepted, "codes": codes}
+    return {
+        "latencies": latencies,
+        "accepted": accepted,
+        "codes": codes,
+        "cpu_seconds": time.process_time() - cpu_started,
+    }
+
+
+def _cpu_seconds(parent: int) -> float:
+    """User + system CPU seconds used so far by the children of process ``parent`` (the gunicorn
+    workers, or the PostgreSQL server's backends and helpers), read from /proc: the live
+    children's own times plus what the parent has collected from children that ended."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(pid: str) -> list[str]:
+        # after the ")" that closes the command name: state, ppid, ..., utime (11), stime (12),
+        # cutime (13), cstime (14), counted from 0
+        return (Path("/proc") / pid / "stat").read_text().rsplit(")", 1)[1].split()
+
+    own = stat(str(parent))
+    total = int(own[13]) + int(own[14])
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = stat(entry.name)
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == parent:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -239,21 +372,33 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _run_path(
-    path: str, base: str, pairs: list[tuple[str, int]], clients: int, max_seconds: float
+    path: str,
+    base: str,
+    pairs: list[tuple[str, int]],
+    clients: int,
+    max_seconds: float,
+    watched: dict[str, int],
+    idea_ids: dict[str, list[int]],
 ) -> dict[str, Any]:
     # Clients go in twos; both of a two send the same list in the same order, so every vote
     # arrives twice at about the same moment.
     groups = max(1, clients // 2)
-    shares = [pairs[g::groups] for g in range(groups)]
+    ids = idea_ids[path]
+    work = [(token, ids[index]) for token, index in pairs]
+    shares = [work[g::groups] for g in range(groups)]
     jobs = []
     deadline = time.time() + max_seconds
     for share in shares:
         jobs.append((base, share, path, deadline))
         jobs.append((base, share, path, deadline))
-    started = time.perf_counter()
     with mp.get_context("spawn").Pool(len(jobs)) as pool:
+        pool.map(time.sleep, [0] * len(jobs))  # the clients start before the clock does
+        cpu_before = {name: _cpu_seconds(pid) for name, pid in watched.items()}
+        started = time.perf_counter()
         results = pool.map(_client, jobs)
-    elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        cpu = {name: _cpu_seconds(pid) - cpu_before[name] for name, pid in watched.items()}
+    cpu["clients"] = sum(r["cpu_seconds"] for r in results)
     codes: dict[int, int] = {}
     for r in results:
         for code, n in r["codes"].items():
@@ -264,6 +409,7 @@ def _run_path(
         "latencies": [x for r in results for x in r["latencies"]],
         "codes": codes,
         "accepted_pairs": [tuple(a) for r in results for a in r["accepted"]],
+        "cpu_seconds": cpu,
     }
 
 
@@ -275,6 +421,8 @@ def _merge_runs(path: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
     for p in parts:
         for code, n in p["codes"].items():
             codes[code] = codes.get(code, 0) + n
+    cpu = {name: sum(p["cpu_seconds"][name] for p in parts) for name in parts[0]["cpu_seconds"]}
+    requests = len(latencies) or 1
     return {
         "path": path,
         "rounds": len(parts),
@@ -286,6 +434,8 @@ def _merge_runs(path: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
         "p50_ms": _percentile(latencies, 0.50) * 1000,
         "p99_ms": _percentile(latencies, 0.99) * 1000,
         "codes": codes,
+        # CPU milliseconds per request: load-independent, unlike the rates on a shared machine.
+        "cpu_ms_per_request": {name: 1000 * seconds / requests for name, seconds in cpu.items()},
         "latencies": latencies,
         "accepted_pairs": accepted,
     }
@@ -300,9 +450,10 @@ def _check(result: dict[str, Any], token_user: dict[str, int]) -> dict[str, Any]
     succeeded: dict[int, int] = {}
     for _token, idea_id in result["accepted_pairs"]:
         succeeded[idea_id] = succeeded.get(idea_id, 0) + 1
-    if result["path"] == "constraint":
-        totals = dict(Idea.objects.filter(process__slug="bench").values_list("id", "vote_count"))
-        rows = list(Vote.objects.filter(process__slug="bench").values_list("idea_id", "user_id"))
+    if result["path"] in PROCESS_SLUGS:
+        slug = PROCESS_SLUGS[result["path"]]
+        totals = dict(Idea.objects.filter(process__slug=slug).values_list("id", "vote_count"))
+        rows = list(Vote.objects.filter(process__slug=slug).values_list("idea_id", "user_id"))
     else:
         with connection.cursor() as cursor:
             cursor.execute("SELECT idea_id, votes FROM bench_naive_counter")
@@ -339,10 +490,22 @@ def main() -> int:
     parser.add_argument("--ideas", type=int, default=20)
     parser.add_argument("--votes-per-voter", type=int, default=5)
     parser.add_argument("--max-seconds", type=float, default=120.0, help="time bound per path")
-    parser.add_argument("--rounds", type=int, default=4, help="turns the two paths take")
+    parser.add_argument("--rounds", type=int, default=4, help="turns the paths take")
+    parser.add_argument(
+        "--paths", default=",".join(PATHS),
+        help="comma-separated paths to run, of: " + ", ".join(PATHS),
+    )
+    parser.add_argument(
+        "--worker-class", default="sync", help="gunicorn worker class (sync, gthread)"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
+    paths = [p.strip() for p in args.paths.split(",") if p.strip()]
+    if not paths or set(paths) - set(PATHS):
+        parser.error(f"--paths takes names of: {', '.join(PATHS)}")
 
+    load_at_start = os.getloadavg()
     cluster = Path(tempfile.mkdtemp(prefix="urbis-bench-pg."))
     data_dir = Path(tempfile.mkdtemp(prefix="urbis-bench-data."))
     url = subprocess.run(
@@ -374,10 +537,11 @@ def main() -> int:
 
         token_user = {t: user_for_token(t).pk for t in tokens}  # type: ignore[union-attr]
         rng = random.Random(2026)  # noqa: S311 - a reproducible workload, not a secret
+        # (token, idea number): each path votes on its own ideas with the same numbers.
         pairs = [
-            (token, idea_id)
+            (token, index)
             for token in tokens
-            for idea_id in rng.sample(idea_ids, min(args.votes_per_voter, len(idea_ids)))
+            for index in rng.sample(range(args.ideas), min(args.votes_per_voter, args.ideas))
         ]
         rng.shuffle(pairs)
 
@@ -390,6 +554,10 @@ def main() -> int:
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(args.workers),
+                "--worker-class",
+                args.worker_class,
+                "--threads",
+                str(args.threads),
                 "--chdir",
                 str(ROOT / "bench"),
                 "--log-level",
@@ -401,14 +569,20 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         _wait_for(base)
 
-        # The paths take turns in rounds, each round on its own slice of the workload, so that
-        # noise on a shared machine falls on both alike.
-        runs: dict[str, list[dict[str, Any]]] = {"constraint": [], "naive": []}
+        postmaster = int((cluster / "data" / "postmaster.pid").read_text().split()[0])
+        watched = {"server": server.pid, "database": postmaster}
+
+        # The paths take turns in rounds, each round on its own slice of the workload and in a
+        # rotated order, so that noise on a shared machine falls on every path alike.
+        runs: dict[str, list[dict[str, Any]]] = {path: [] for path in paths}
         for number in range(args.rounds):
             share = pairs[number::args.rounds]
-            for path in (("constraint", "naive") if number % 2 == 0 else ("naive", "constraint")):
+            for path in paths[number % len(paths):] + paths[: number % len(paths)]:
                 runs[path].append(
-                    _run_path(path, base, share, args.clients, args.max_seconds / args.rounds)
+                    _run_path(
+                        path, base, share, args.clients, args.max_seconds / args.rounds,
+                        watched, idea_ids,
+                    )
                 )
         results = {}
         for path, parts in runs.items():
@@ -423,16 +597,21 @@ def main() -> int:
             "unique_votes_sent": len(pairs),
             "requests_per_path": 2 * len(pairs),
             "results": results,
-            "throughput_ratio_constraint_over_naive": (
-                results["constraint"]["requests_per_second"]
-                / results["naive"]["requests_per_second"]
-            ),
+            "load_average": {"start": load_at_start, "end": os.getloadavg()},
+            "throughput_ratio_constraint_over": {
+                other: (
+                    results["constraint"]["requests_per_second"]
+                    / results[other]["requests_per_second"]
+                )
+                for other in results
+                if other != "constraint" and "constraint" in results
+            },
         }
         _print(report)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(report, indent=2))
-        return 0 if results["constraint"]["check"]["ok"] else 1
+        return 0 if all(results[p]["check"]["ok"] for p in results if p != "naive") else 1
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
@@ -463,29 +642,33 @@ def _wait_for(base: str) -> None:
 
 
 def _print(report: dict[str, Any]) -> None:
+    settings = report["settings"]
     print(
         f"\n{report['unique_votes_sent']} distinct votes, each sent twice at once "
         f"({report['requests_per_path']} requests per path); "
-        f"{report['settings']['workers']} gunicorn workers, "
-        f"{report['settings']['clients']} client processes, {report['machine']['cpus']} CPUs\n"
+        f"{settings['workers']} gunicorn {settings['worker_class']} workers x "
+        f"{settings['threads']} threads, {settings['clients']} client processes, "
+        f"{report['machine']['cpus']} CPUs; load average at start "
+        f"{report['load_average']['start'][0]:.1f}, at end {report['load_average']['end'][0]:.1f}\n"
     )
     print(
-        "| path | requests/s | votes stored/s | p50 ms | p99 ms | succeeded | stored total "
-        "| stored rows | lost | doubled | check |"
+        "| path | requests/s | votes stored/s | p50 ms | p99 ms | CPU ms/request (server, "
+        "database, clients) | succeeded | stored total | stored rows | lost | doubled | check |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in report["results"].items():
         c = r["check"]
+        cpu = r["cpu_ms_per_request"]
         print(
             f"| {name} | {r['requests_per_second']:.0f} | {r['accepted_per_second']:.0f} | "
-            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {c['succeeded']} | {c['stored_total']} | "
+            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+            f"{cpu['server']:.1f}, {cpu['database']:.1f}, {cpu['clients']:.1f} | "
+            f"{c['succeeded']} | {c['stored_total']} | "
             f"{c['stored_rows']} | {c['lost_updates']} | {c['doubled']} | "
             f"{'ok' if c['ok'] else 'WRONG'} |"
         )
-    print(
-        f"\nthroughput ratio constraint / naive: "
-        f"{report['throughput_ratio_constraint_over_naive']:.2f}"
-    )
+    for other, ratio in report["throughput_ratio_constraint_over"].items():
+        print(f"\nthroughput ratio constraint / {other}: {ratio:.2f}")
     for name, r in report["results"].items():
         print(f"{name}: HTTP status counts {r['codes']}")
 
