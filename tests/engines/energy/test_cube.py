@@ -170,6 +170,7 @@ def test_a_failed_commit_leaves_neither_readings_nor_cube(tmp_path, areas, monke
         )
     assert list_files(data, "bcn") == []
     assert not [p for p in readings_root(data).rglob("*") if p.is_file() and "lock" not in p.name]
+    assert not [p for p in cubes_root(data).rglob("*") if p.is_file()]  # nor a merged cube
 
 
 def test_demo_like_city_cubes_equal_readings(tmp_path):
