@@ -44,22 +44,28 @@ def test_a_repeated_request_is_served_from_the_cache(client: Any, barcelona: Any
     assert "http://testserver/ogc/collections/paris-districts" in names
 
 
-def test_a_new_layer_shows_at_once(client: Any, barcelona: Any) -> None:
+def test_a_new_layer_shows_at_once(client: Any, barcelona: Any,
+                                   django_capture_on_commit_callbacks: Any) -> None:
     from urbis.policy import services
 
     before = _graph(client)
     assert (URIRef(DATASET + "innovation-zones"), RDF.type, DCAT.Dataset) not in before
-    services.save_zone(by=None, city=barcelona, operator=True, title="Superilla",
-                       concept="Car-free streets", area_codes=["B07"],
-                       start_date=dt.date(2024, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_zone(by=None, city=barcelona, operator=True, title="Superilla",
+                           concept="Car-free streets", area_codes=["B07"],
+                           start_date=dt.date(2024, 1, 1))
     after = _graph(client)
     assert (URIRef(DATASET + "innovation-zones"), RDF.type, DCAT.Dataset) in after
 
 
-def test_a_bulk_update_without_signals_shows_at_once(client: Any, barcelona: Any) -> None:
+def test_a_bulk_update_without_signals_shows_after_the_recheck(
+    client: Any, barcelona: Any, settings: Any
+) -> None:
     """places' figures are saved by a bulk update (no model signal): the layer's own
-    modification date, part of the key, catches it."""
+    modification date, part of the key and asked again after the recheck time, catches it."""
     from urbis.places import services
+
+    settings.OPEN_DATA_CATALOG_RECHECK_SECONDS = 0
 
     before = _graph(client)
     modified = before.value(URIRef(DATASET + "neighbourhoods"), DCTERMS.modified)
@@ -72,8 +78,9 @@ def test_a_bulk_update_without_signals_shows_at_once(client: Any, barcelona: Any
     assert after.value(URIRef(DATASET + "neighbourhoods"), DCTERMS.modified) != modified
 
 
-def test_a_deletion_the_modification_date_misses_shows_at_once(client: Any,
-                                                              barcelona: Any) -> None:
+def test_a_deletion_the_modification_date_misses_shows_at_once(
+    client: Any, barcelona: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     """Deleting the oldest observation leaves the layer's modification date (its newest
     observation) as it was; the generation raised on delete makes the catalogue new."""
     from urbis.strategy.models import Indicator, Observation
@@ -86,7 +93,8 @@ def test_a_deletion_the_modification_date_misses_shows_at_once(client: Any,
     Observation.objects.create(indicator=indicator, city=barcelona,
                                date=dt.date(2024, 12, 31), value=2, source="Test")
     assert _start(_graph(client), "indicator-observations") == "1990-01-01"
-    old.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        old.delete()
     assert _start(_graph(client), "indicator-observations") != "1990-01-01"
 
 
@@ -95,3 +103,19 @@ def test_the_cache_tells_languages_and_addresses_apart(client: Any, barcelona: A
     other = client.get("/catalog?city=barcelona", HTTP_HOST="127.0.0.1").content.decode()
     assert "http://testserver/" in local and "http://testserver/" not in other
     assert "http://127.0.0.1/" in other
+
+
+def test_the_generation_moves_only_when_the_write_commits(
+    barcelona: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from urbis.strategy.models import Indicator
+
+    before = catalog.generation()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        Indicator.objects.create(code="barcelona-test-gen", name="Gen", unit="MW",
+                                 direction="up", theme="energy", city=barcelona)
+        assert catalog.generation() == before
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert catalog.generation() > before

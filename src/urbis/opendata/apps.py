@@ -19,7 +19,7 @@ class OpendataConfig(AppConfig):
 
         def changed(sender: Any, **kwargs: object) -> None:
             if sender._meta.app_label in publishing:
-                catalog.invalidate()
+                catalog.invalidate_on_commit()
 
         # Connected per model: a receiver for every model would stop Django's fast bulk
         # deletes everywhere.
