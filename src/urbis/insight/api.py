@@ -250,21 +250,6 @@ def pilot_list(request: HttpRequest, code: str) -> Any:
     return [_pilot_out(p) for p in queries.city_pilots(places.get_city(code, request.user))]
 
 
-@router.get("/cities/{code}/pilots/{slug}",
-            summary="A pilot with its lineage and its observational before/after evaluation")
-def pilot_detail(request: HttpRequest, code: str, slug: str) -> Any:
-    city = places.get_city(code, request.user)
-    found = queries.get_pilot(city, slug)
-    lineage = queries.lineage(found)
-    came_from = lineage["adopted_from"]
-    return {**_pilot_out(found),
-            "adopted_from": {"city": came_from.origin_city.code, "title": came_from.origin_title}
-            if came_from else None,
-            "adopted_by": [{"city": r.adopter_city.code, "still_running": r.copy_id is not None}
-                           for r in lineage["adopters"]],
-            "evaluation": _json_dates(queries.pilot_evaluation(found, request.user))}
-
-
 @router.post("/cities/{code}/pilots", response={201: dict}, auth=write_auth,
              summary="Record a pilot (editors)")
 def pilot_create(request: HttpRequest, code: str, body: PilotIn) -> Any:
@@ -294,6 +279,22 @@ def pilot_adopt(request: HttpRequest, code: str, body: AdoptIn) -> Any:
     origin = get_object_or_404(Pilot, city=origin_city, slug=body.origin_slug)
     return Status(201, _pilot_out(services.adopt_pilot(by=request.user, pilot=origin, city=city,
                                                        slug=body.slug)))
+
+
+# After "/pilots/adopt": the first registered pattern that matches a path serves it.
+@router.get("/cities/{code}/pilots/{slug}",
+            summary="A pilot with its lineage and its observational before/after evaluation")
+def pilot_detail(request: HttpRequest, code: str, slug: str) -> Any:
+    city = places.get_city(code, request.user)
+    found = queries.get_pilot(city, slug)
+    lineage = queries.lineage(found)
+    came_from = lineage["adopted_from"]
+    return {**_pilot_out(found),
+            "adopted_from": {"city": came_from.origin_city.code, "title": came_from.origin_title}
+            if came_from else None,
+            "adopted_by": [{"city": r.adopter_city.code, "still_running": r.copy_id is not None}
+                           for r in lineage["adopters"]],
+            "evaluation": _json_dates(queries.pilot_evaluation(found, request.user))}
 
 
 @router.delete("/cities/{code}/pilots/{slug}", response={204: None}, auth=write_auth,
