@@ -68,3 +68,30 @@ def test_workshop_page_loads_the_city_of_its_process_once(
     # The process's link is joined to the workshop's query; only the outcome ideas' links
     # (a list of the engagement page itself) may still read a city.
     assert len(_loads_boundary(page)) <= workshop.outcomes.count()
+
+
+@pytest.fixture
+def policy_demo(barcelona: City, paris: City) -> None:
+    from urbis.demo import loader
+
+    steps = dict(loader.quick_steps())
+    for name in ("organisations", "policy: organisations", "policy: regulatory barriers",
+                 "policy: fitness checks"):
+        steps[name]()
+
+
+def test_barrier_page_reads_no_city_boundary_for_endorsements_or_ratings(
+    policy_demo: None, client: Client
+) -> None:
+    from urbis.policy.models import Barrier
+
+    barrier = Barrier.objects.get(slug="eu-renewable-energy-communities")
+    assert barrier.endorsements.exists()
+    sql = _queries(client, f"/barriers/{barrier.slug}/")
+    # Endorsing organisations' cities and the cities' ratings of the rule (policy.queries)
+    # load no boundary. (The page's own lists of raising cities and actions, in policy.views,
+    # still read it: not this test's concern.)
+    loading = _loads_boundary(sql)
+    assert not [q for q in loading if "policy_endorsement" in q or "policy_assessment" in q]
+    listing = _queries(client, "/barriers/")
+    assert _loads_boundary(listing) == []

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,9 @@ from urbis.policy.models import (
 from urbis.strategy import queries as strategy_queries
 from urbis.strategy.models import Action as StrategyAction
 from urbis.strategy.models import ActionStatus, FundingSource
+
+# Cities for links and names: never their boundary, a large GeoJSON document.
+_CITIES = City.objects.defer("boundary")
 
 AGREED_OR_LATER = (BarrierStatus.AGREED, BarrierStatus.PROPOSAL_SUBMITTED,
                    BarrierStatus.CHANGED, BarrierStatus.REJECTED)
@@ -89,14 +92,15 @@ def ranked_barriers(qs: QuerySet[Barrier]) -> list[Barrier]:
                           distinct=True),
         n_disputing=Count("endorsements", filter=Q(endorsements__stance=Stance.DISPUTES),
                           distinct=True),
-    ).prefetch_related("city_links__city")
+    ).prefetch_related(Prefetch("city_links__city", queryset=_CITIES))
     return sorted(annotated, key=lambda b: (-getattr(b, "n_cities", 0),
                                             -getattr(b, "n_endorsing", 0), b.title))
 
 
 def stance_summary(barrier: Barrier) -> dict[str, Any]:
     """'Agreed upon by cities, industry and other stakeholders' as a count and a list."""
-    rows = list(barrier.endorsements.select_related("organisation", "organisation__city"))
+    rows = list(barrier.endorsements.select_related("organisation", "organisation__city")
+                .defer("organisation__city__boundary"))
     by_kind: dict[str, int] = defaultdict(int)
     for e in rows:
         if e.stance == Stance.ENDORSES:
@@ -283,7 +287,7 @@ def visible_bundles(city: City, user: Any = None) -> list[dict[str, Any]]:
     (the gap is budgeted minus secured)."""
     out = []
     for bundle in _city_visible(ProjectBundle, city, user).prefetch_related(
-            "actions__funding", "actions__strategy__city"):
+            "actions__funding", Prefetch("actions__strategy__city", queryset=_CITIES)):
         actions = list(bundle.actions.all())
         budgeted = sum((a.budget or Decimal(0) for a in actions), Decimal(0))
         secured = sum((f.amount or Decimal(0) for a in actions for f in a.funding.all()),
@@ -371,6 +375,7 @@ def compare_rule(barrier: Barrier) -> list[Assessment]:
         return []
     return list(Assessment.objects.filter(barrier=barrier, fitness_check__is_published=True)
                 .select_related("fitness_check__city")
+                .defer("fitness_check__city__boundary")
                 .order_by("fitness_check__city__name", "domain"))
 
 
