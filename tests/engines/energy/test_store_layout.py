@@ -86,3 +86,21 @@ def rewrite_as_before_the_split(data_dir, city: str) -> None:
         legacy = json.loads(path.read_text())
         del legacy["parts"], legacy["estimate"]
         path.write_text(json.dumps(legacy))
+
+
+def test_catalogue_records_are_parsed_once_and_reread_when_replaced(tmp_path, areas):
+    """Every request lists a city's stored files; a record (which also lists its file's
+    meters) is parsed once and reused while its file is unchanged, and read again when it
+    is replaced: the same bytes withdrawn and stored again have a new time of ingestion."""
+    data = tmp_path / "d"
+    path = write_csv(tmp_path / "r.csv", READINGS, HEADER)
+    report = ingest_file(path, city="bcn", areas=areas, data_dir=data)
+    (first,) = list_files(data, "bcn")
+    (again,) = list_files(data, "bcn")
+    assert again is first  # not parsed a second time
+    assert remove_file(data, "bcn", report.file_hash)
+    assert list_files(data, "bcn") == []
+    assert ingest_file(path, city="bcn", areas=areas, data_dir=data).status == "stored"
+    (renewed,) = list_files(data, "bcn")
+    assert renewed.file_hash == first.file_hash
+    assert renewed.ingested_at != first.ingested_at

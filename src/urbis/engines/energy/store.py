@@ -135,20 +135,43 @@ def city_lock(data_dir: str | os.PathLike[str], city: str) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+#: Catalogue records already read, by path, with the identity of the file they were read
+#: from: a record is never changed in place (it is written under a temporary name and
+#: renamed), so an unchanged (inode, modification time, size) means an unchanged record.
+_records: dict[Path, tuple[tuple[int, int, int], StoredFile]] = {}
+
+
+def _read_record(path: Path) -> StoredFile | None:
+    """One catalogue record, read again only if its file changed; ``None`` if it is gone."""
+    try:
+        stat = path.stat()
+        identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        known = _records.get(path)
+        if known is not None and known[0] == identity:
+            return known[1]
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        _records.pop(path, None)
+        return None  # withdrawn while the folder was listed
+    data["years"] = tuple(data["years"])
+    data.pop("meter_ids", None)
+    data["parts"] = tuple((int(y), str(k)) for y, k in data.get("parts", ()))
+    # Records written before the flag existed: PV estimates were recognisable by name.
+    data.setdefault("estimate", data["source_name"].startswith(ESTIMATE_SOURCE_PREFIX))
+    record = StoredFile(**data)
+    _records[path] = (identity, record)
+    return record
+
+
 def list_files(data_dir: str | os.PathLike[str], city: str) -> list[StoredFile]:
-    """The committed input files of a city, oldest first."""
+    """The committed input files of a city, oldest first.
+
+    Every page and API request lists them (the balance cache is keyed on them); a record,
+    which also lists its file's meters, is parsed once, not on every listing."""
     folder = _catalogue_dir(data_dir, city)
     if not folder.is_dir():
         return []
-    records = []
-    for path in folder.glob("*.json"):
-        data = json.loads(path.read_text())
-        data["years"] = tuple(data["years"])
-        data.pop("meter_ids", None)
-        data["parts"] = tuple((int(y), str(k)) for y, k in data.get("parts", ()))
-        # Records written before the flag existed: PV estimates were recognisable by name.
-        data.setdefault("estimate", data["source_name"].startswith(ESTIMATE_SOURCE_PREFIX))
-        records.append(StoredFile(**data))
+    records = [r for path in folder.glob("*.json") if (r := _read_record(path)) is not None]
     return sorted(records, key=lambda r: (r.ingested_at, r.file_hash))
 
 
