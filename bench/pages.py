@@ -167,6 +167,8 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="urbis-bench-pages-"))
+    # Run as root, the cluster belongs to the 'postgres' user, who must reach its directory.
+    work.chmod(0o755)
     pg_dir = work / "pg"
     database_url = f"sqlite:///{work / 'urbis.sqlite3'}"
     if args.postgres:
@@ -175,6 +177,12 @@ def main() -> None:
             [str(ROOT / "scripts" / "pg-test-cluster"), "start", str(pg_dir)],
             check=True, capture_output=True, text=True,
         ).stdout.strip()
+        # The throwaway cluster has only its maintenance database; the demo needs its own.
+        import psycopg
+
+        server, _, name = database_url.rpartition("/")
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
     try:
         _setup(work / "data", database_url)
         from django.test import Client
