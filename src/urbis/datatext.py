@@ -90,6 +90,8 @@ def render() -> str:
     ]
     for text, path in msgids().items():
         lines.append(f"    # Translators: shipped data text from {path}")
+        if "%" in text:  # e.g. the unit "% of trips": a percent sign, not a format
+            lines.append("    # xgettext:no-python-format")
         lines.append(f"    _({text!r}),")
     lines.append(")")
     return "\n".join(lines) + "\n"

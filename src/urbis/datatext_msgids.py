@@ -103,12 +103,14 @@ MSGIDS = (
     # Translators: shipped data text from strategy/catalogue/indicators.csv
     _("Debt service expenditure as a share of the municipality's own-source revenue."),
     # Translators: shipped data text from strategy/catalogue/indicators.csv
+    # xgettext:no-python-format
     _('% of own-source revenue'),
     # Translators: shipped data text from strategy/catalogue/indicators.csv
     _('Voter participation in last municipal election'),
     # Translators: shipped data text from strategy/catalogue/indicators.csv
     _('Votes cast in the last municipal election as a share of eligible voters.'),
     # Translators: shipped data text from strategy/catalogue/indicators.csv
+    # xgettext:no-python-format
     _('% of eligible voters'),
     # Translators: shipped data text from strategy/catalogue/indicators.csv
     _('Women as a percentage of total elected to city-level office'),
@@ -255,6 +257,7 @@ MSGIDS = (
     # Translators: shipped data text from strategy/catalogue/indicators.csv
     _("Trips made entirely on foot as a share of all trips in the city (the survey's own definition of a trip)."),
     # Translators: shipped data text from strategy/catalogue/indicators.csv
+    # xgettext:no-python-format
     _('% of trips'),
     # Translators: shipped data text from strategy/catalogue/indicators.csv
     _('Share of trips by public transport'),

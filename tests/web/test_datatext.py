@@ -49,3 +49,15 @@ def test_the_catalogue_page_names_indicators_in_the_readers_language(
     page = Client(HTTP_ACCEPT_LANGUAGE=language).get("/indicators/").content.decode()
     assert escape(translated) in page
     assert escape(catalogue.name) not in page
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "nl", "es"])
+def test_the_methods_toolbox_reads_in_the_readers_language(db: Any, language: str) -> None:
+    from urbis.insight import queries
+
+    method = queries.get_method("participatory-budgeting")
+    with translation.override(language):
+        name, purpose = translation.gettext(method["name"]), translation.gettext(method["purpose"])
+    assert name != method["name"] and purpose != method["purpose"]
+    page = Client(HTTP_ACCEPT_LANGUAGE=language).get("/insight/methods/").content.decode()
+    assert escape(name) in page and escape(purpose) in page
