@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from urbis.engines.scenario import CARRIERS, SECTORS
+from urbis.scenarios.models import LeverKind
 
 SECTOR_LABELS: dict[str, Promise] = {
     "municipal_buildings": _("Municipal buildings and facilities"),
@@ -46,3 +49,24 @@ def sector_choices(blank: bool = False) -> list[tuple[str, Promise | str]]:
 def carrier_choices(blank: bool = False) -> list[tuple[str, Promise | str]]:
     head: list[tuple[str, Promise | str]] = [("", "—")] if blank else []
     return head + [(c, CARRIER_LABELS[c]) for c in CARRIERS]
+
+
+#: A stored run names each wedge's lever by the engine's class name; readers see the lever's name.
+LEVER_LABELS: dict[str, Promise | str] = {
+    "Efficiency": LeverKind.EFFICIENCY.label,
+    "FuelSwitch": LeverKind.FUEL_SWITCH.label,
+    "LocalProduction": LeverKind.LOCAL_PRODUCTION.label,
+    "ActivityChange": LeverKind.ACTIVITY_CHANGE.label,
+}
+
+
+def labelled_wedges(wedges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The run's wedges with ``kind_label``, the lever's name in the reader's language."""
+    return [{**w, "kind_label": LEVER_LABELS.get(w.get("kind", ""), w.get("kind", ""))}
+            for w in wedges]
+
+
+def labelled_inventory_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The run's inventory rows with ``sector_label`` and ``carrier_label``."""
+    return [{**r, "sector_label": SECTOR_LABELS.get(r["sector"], r["sector"]),
+             "carrier_label": CARRIER_LABELS.get(r["carrier"], r["carrier"])} for r in rows]

@@ -19,7 +19,7 @@ from urbis.people.permissions import Action, can, require
 from urbis.places import queries as places
 from urbis.scenarios import queries, services
 from urbis.scenarios.forms import InventoryForm, InventoryRowFormSet, MeasureForm, ScenarioForm
-from urbis.scenarios.labels import SECTOR_LABELS
+from urbis.scenarios.labels import SECTOR_LABELS, labelled_inventory_rows, labelled_wedges
 from urbis.scenarios.models import Inventory, Measure
 
 
@@ -91,6 +91,9 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             "action__strategy__city__boundary", "action__strategy__city__bbox"),
         "can_edit": can_edit,
         "chart": {**run.result, "observations": observations} if run else None,
+        "wedges": labelled_wedges(run.result["wedges"]) if run else [],
+        "inventory_rows": labelled_inventory_rows(
+            run.result.get("inventory", {}).get("rows", [])) if run else [],
         "observations": observations,
     })
 
