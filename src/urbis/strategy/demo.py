@@ -293,7 +293,9 @@ def load_catalogue() -> None:
     services.load_catalogue()
 
 
-def _load_organisations(content: DepartmentsFile) -> None:
+def _load_organisations(content: DepartmentsFile | None = None) -> None:
+    if content is None:  # as the policy browser test calls it, before the policy demo
+        content = read_data_file(DEMO_DATA / "departments.toml", DepartmentsFile)
     for org in content.organisations:
         if not Organisation.objects.filter(slug=org.slug, name=org.name, kind=org.kind).exists():
             people.upsert_organisation(
