@@ -22,7 +22,8 @@
     options: {
       animation: false, parsing: false,
       scales: {
-        x: { type: "linear", ticks: { precision: 0 },
+        // Years are not quantities: 2030, never "2,030".
+        x: { type: "linear", ticks: { precision: 0, callback: function (v) { return String(v); } },
              title: { display: true, text: canvas.dataset.yearLabel } },
         y: { title: { display: true, text: data.unit } }
       }

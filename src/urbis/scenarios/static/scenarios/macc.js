@@ -16,6 +16,13 @@
       borderColor: palette[k % palette.length], backgroundColor: palette[k % palette.length] + "66",
       fill: "origin", pointRadius: 0, borderWidth: 2 };
   });
+  // A fixed-size chart (see below), as wide as its column allows: on a phone the page would
+  // otherwise scroll sideways.
+  var room = canvas.parentElement.clientWidth;
+  if (room && room < canvas.width) {
+    canvas.height = Math.round(Math.max(room * 0.9, canvas.height * room / canvas.width));
+    canvas.width = room;
+  }
   new Chart(canvas, {
     type: "line",
     data: { datasets: datasets },

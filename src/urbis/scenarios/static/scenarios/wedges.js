@@ -26,9 +26,10 @@
     borderWidth: 2, borderDash: [6, 4], pointRadius: 0, fill: false });
   datasets.push({ label: canvas.dataset.bandLabel, data: points(data.bands.scenario[0]),
     borderColor: "#6b7280", borderWidth: 1, borderDash: [2, 3], pointRadius: 0, fill: false });
+  // The band's upper edge fills down to its lower edge: one band, one legend entry.
   datasets.push({ label: canvas.dataset.bandLabel, data: points(data.bands.scenario[2]),
     borderColor: "#6b7280", borderWidth: 1, borderDash: [2, 3], pointRadius: 0, fill: "-1",
-    backgroundColor: "rgba(107,114,128,0.12)" });
+    backgroundColor: "rgba(107,114,128,0.12)", hideInLegend: true });
   data.targets.forEach(function (t) {
     datasets.push({ label: canvas.dataset.targetLabel + ": " + t.title, type: "scatter",
       data: [{ x: t.year, y: t.t_co2 }], pointStyle: "rectRot", pointRadius: 7,
@@ -44,11 +45,17 @@
     data: { datasets: datasets },
     options: {
       animation: false, parsing: false,
+      // On a phone the legend would leave the lines a sliver: a taller chart there.
+      aspectRatio: canvas.parentElement.clientWidth < 600 ? 0.6 : 2,
       scales: {
-        x: { type: "linear", ticks: { precision: 0 }, title: { display: true, text: "year" } },
+        // Years are not quantities: 2030, never "2,030".
+        x: { type: "linear", ticks: { precision: 0, callback: function (v) { return String(v); } },
+             title: { display: true, text: canvas.dataset.yearLabel } },
         y: { title: { display: true, text: data.unit }, beginAtZero: true }
       },
-      plugins: { legend: { position: "bottom" } }
+      plugins: { legend: { position: "bottom", labels: { filter: function (item, chart) {
+        return !chart.datasets[item.datasetIndex].hideInLegend;
+      } } } }
     }
   });
   // Lets tests (and readers of the DOM) know the chart was drawn, and with how many series.
