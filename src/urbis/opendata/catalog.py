@@ -327,7 +327,14 @@ def invalidate(**_: Any) -> None:
 
 def invalidate_on_commit(**_: Any) -> None:
     """Raise the generation when the current transaction commits: raised earlier, a request
-    could cache the state before the commit under the new generation."""
+    could cache the state before the commit under the new generation. Once per transaction:
+    a demo load saves thousands of rows in one."""
+    from django.db import connection
+
+    if connection.in_atomic_block and any(
+        entry[1] is invalidate for entry in connection.run_on_commit
+    ):
+        return
     transaction.on_commit(invalidate)
 
 
