@@ -356,7 +356,7 @@ def _fingerprints(chosen: list[City], context: tuple[Any, ...]) -> list[tuple[An
     hit = cache.get(key)
     now = time.time()
     if hit is not None and now - hit[0] < recheck:
-        return hit[1]  # type: ignore[no-any-return]
+        return hit[1]
     found = [fingerprint(city) for city in chosen]
     cache.set(key, (now, found), TIMEOUT)
     return found
