@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -203,6 +204,8 @@ def main() -> None:
         if args.postgres:
             subprocess.run([str(ROOT / "scripts" / "pg-test-cluster"), "stop", str(pg_dir)],
                            check=False)
+        # A run leaves a demo's data directory of a few hundred MB; --json keeps the figures.
+        shutil.rmtree(work, ignore_errors=True)
 
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(f"{engine}: {len(pages)} pages and {len(apis)} API lists, {args.repeat} requests "
