@@ -43,3 +43,50 @@ def test_observed_emissions_say_their_unit_once_and_right(scenario: Any, client_
     assert "Emissions (t)" in cells
     assert "3,600,000 t published in Mt CO2e" in cells
     assert not any("(Mt CO2e)" in c for c in cells)
+
+
+def _browser_post_data(html: str) -> dict[str, str]:
+    """What a browser sends for the page's main form unchanged: each input's value, each
+    select's selected option or else its first one (checkboxes only when checked)."""
+    from html.parser import HTMLParser
+
+    data: dict[str, str] = {}
+
+    class Form(HTMLParser):
+        select: str | None = None
+        first: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            name = a.get("name") or ""
+            if tag == "input" and name and a.get("type") not in ("checkbox", "file"):
+                data[name] = a.get("value") or ""
+            elif tag == "input" and a.get("type") == "checkbox" and "checked" in a:
+                data[name] = a.get("value") or "on"
+            elif tag == "select":
+                self.select, self.first = name, None
+            elif tag == "option" and self.select:
+                if self.first is None:
+                    self.first = a.get("value") or ""
+                    data[self.select] = self.first
+                if "selected" in a:
+                    data[self.select] = a.get("value") or ""
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "select":
+                self.select = None
+
+    Form().feed(html[html.index('<form method="post" class="form"'):])
+    return data
+
+
+def test_inventory_saves_unchanged_with_its_empty_rows(inventory: Any, make_user: Any,
+                                                       client_for: Any, barcelona: Any) -> None:
+    """Saving the inventory as shown refused the three empty rows: 'This field is required.'"""
+    client = client_for(make_user("editor", barcelona))
+    url = f"/cities/barcelona/scenarios/inventories/{inventory.pk}/"
+    page = client.get(url).content.decode()
+    answer = client.post(url, _browser_post_data(page))
+    errors = re.findall(r'class="error"[^>]*>([^<]*)', answer.content.decode())
+    assert answer.status_code == 302, errors
+    assert inventory.rows.count() == 5

@@ -37,15 +37,15 @@ class ScenarioForm(forms.ModelForm):
 
 
 class MeasureForm(forms.ModelForm):
-    sector = forms.ChoiceField(label=_("sector"), required=False,
+    sector = forms.ChoiceField(label=_("Sector"), required=False,
                                choices=sector_choices(blank=True))
-    carrier = forms.ChoiceField(label=_("carrier"), required=False,
+    carrier = forms.ChoiceField(label=_("Carrier"), required=False,
                                 choices=carrier_choices(blank=True),
                                 help_text=_("The carrier cut or replaced."))
-    to_sector = forms.ChoiceField(label=_("to sector"), required=False,
+    to_sector = forms.ChoiceField(label=_("To sector"), required=False,
                                   choices=sector_choices(blank=True),
                                   help_text=_("Activity change: where the activity goes."))
-    to_carrier = forms.ChoiceField(label=_("to carrier"), required=False,
+    to_carrier = forms.ChoiceField(label=_("To carrier"), required=False,
                                    choices=carrier_choices(blank=True),
                                    help_text=_("Fuel switch or activity change: the new "
                                                "carrier."))
@@ -64,6 +64,10 @@ class MeasureForm(forms.ModelForm):
                            "runs."),
             "ceiling": _("The largest share ever adopted (0–1)."),
             "ramp_years": _("Years from the start year to full effect."),
+            "uncertainty_group": _("Optional. Measures with the same word here depend on the "
+                                   "same uncertain driver (e.g. \"energy prices\"): the Monte "
+                                   "Carlo runs draw their ranges together."),
+            "order": _("Where the measure comes in the scenario's lists (smallest first)."),
         }
 
     def __init__(self, *args: Any, city: City, **kwargs: Any) -> None:
@@ -96,10 +100,12 @@ class InventoryForm(forms.ModelForm):
 
 
 class InventoryRowForm(forms.Form):
-    sector = forms.ChoiceField(label=_("sector"), choices=sector_choices())
-    carrier = forms.ChoiceField(label=_("carrier"), choices=carrier_choices())
-    energy_mwh = forms.FloatField(label=_("final energy (MWh)"), min_value=0)
-    source = forms.CharField(label=_("source"), max_length=600, required=False)
+    # A blank first choice: the empty rows at the end are left out when saving, as a browser
+    # sends the first option of a select (a sector without energy would be refused).
+    sector = forms.ChoiceField(label=_("Sector"), choices=sector_choices(blank=True))
+    carrier = forms.ChoiceField(label=_("Carrier"), choices=carrier_choices(blank=True))
+    energy_mwh = forms.FloatField(label=_("Final energy (MWh)"), min_value=0)
+    source = forms.CharField(label=_("Source"), max_length=600, required=False)
 
 
 InventoryRowFormSet = forms.formset_factory(InventoryRowForm, extra=3, can_delete=True)
