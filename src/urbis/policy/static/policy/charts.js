@@ -17,7 +17,10 @@
           return { label: s.label, data: s.data, backgroundColor: colours[s.key] };
         })
       },
-      options: { animation: false, indexAxis: "y", aspectRatio: 3, scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } },
+      options: { animation: false, indexAxis: "y", aspectRatio: 3,
+                 scales: { x: { stacked: true, ticks: { precision: 0 },
+                                title: { display: true, text: canvas.dataset.xLabel } },
+                           y: { stacked: true } },
                  plugins: { legend: { position: "bottom" } } }
     });
   }
@@ -34,7 +37,9 @@
           datasets: [{ label: s.unit, data: s.points.map(function (p) { return p.value; }),
                        borderColor: "#1d4ed8", backgroundColor: "#1d4ed8", stepped: true, pointRadius: 3 }]
         },
-        options: { animation: false, aspectRatio: 5, scales: { y: { beginAtZero: true } },
+        // The legend is hidden (one series), so the y axis names the unit.
+        options: { animation: false, aspectRatio: 5,
+                   scales: { y: { beginAtZero: true, title: { display: true, text: s.unit } } },
                    plugins: { legend: { display: false } } }
       });
     });
