@@ -90,3 +90,13 @@ def test_inventory_saves_unchanged_with_its_empty_rows(inventory: Any, make_user
     errors = re.findall(r'class="error"[^>]*>([^<]*)', answer.content.decode())
     assert answer.status_code == 302, errors
     assert inventory.rows.count() == 5
+
+
+def test_builder_shows_capital_costs_with_thousands_separators(scenario: Any, make_user: Any,
+                                                               client_for: Any,
+                                                               barcelona: Any) -> None:
+    """'50000000' in the measures table: an editor had to count the zeros."""
+    html = client_for(make_user("editor", barcelona)).get(
+        "/cities/barcelona/scenarios/pla-clima/edit/").content.decode()
+    cells = _cells(html, "Each measure is a lever")
+    assert "50,000,000" in cells and "50000000" not in cells
