@@ -34,3 +34,22 @@ def test_action_and_policy_pages_fit_a_phone(browser: Any, live_server: Any) -> 
         wide[path] = page.evaluate(WIDE)
     context.close()
     assert {p: w for p, w in wide.items() if w > 0} == {}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_target_chart_names_its_year_axis_in_the_readers_language(browser: Any,
+                                                                   live_server: Any) -> None:
+    from tests.strategy.test_browser import _barcelona_with_strategy
+
+    city, target = _barcelona_with_strategy()
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{live_server.url}/cities/barcelona/strategy/climate/")
+    canvas = page.locator(f'canvas[data-target-chart="{target.pk}"]')
+    canvas.wait_for()
+    title = page.evaluate("(c) => Chart.getChart(c).options.scales.x.title.text",
+                          canvas.element_handle())
+    context.close()
+    assert title == "Jahr"

@@ -7,12 +7,12 @@
   // Axis bounds come with the data (strategy/queries.py chart_bounds): whole years with a
   // year's margin, and a padded value range. The value bounds are only suggested so that
   // Chart.js may round them out to tidy tick values.
-  function scales(data) {
+  function scales(data, canvas) {
     var bounds = data.bounds || {};
     var x = {
       type: "linear",
       ticks: { precision: 0, callback: function (v) { return String(Math.round(v)); } },
-      title: { display: true, text: "year" }
+      title: { display: true, text: canvas.dataset.yearLabel || "year" }
     };
     var y = { title: { display: true, text: data.unit } };
     if (bounds.x) { x.min = bounds.x.min; x.max = bounds.x.max; }
@@ -35,7 +35,7 @@
       },
       options: {
         animation: false, parsing: false,
-        scales: scales(data),
+        scales: scales(data, canvas),
         plugins: { legend: { position: "bottom" } }
       }
     });
@@ -52,7 +52,7 @@
       },
       options: {
         animation: false, parsing: false,
-        scales: scales(data),
+        scales: scales(data, canvas),
         plugins: { legend: { position: "bottom" } }
       }
     });
