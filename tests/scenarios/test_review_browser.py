@@ -45,6 +45,13 @@ def test_scenario_pages_fit_a_phone_and_years_read_as_years(
         wide[path] = page.evaluate(WIDE)
     page.goto(f"{live_server.url}/network/")
     wide["/network/"] = page.evaluate(WIDE)
+    # German compounds ("Grenzvermeidungskostenkurve") are longer than a phone is wide.
+    german = page.context.browser.new_context(locale="de-DE",
+                                              viewport={"width": 390, "height": 800})
+    de_page = german.new_page()
+    de_page.goto(base + "plan/")
+    wide["plan/ (de)"] = de_page.evaluate(WIDE)
+    german.close()
     assert {p: w for p, w in wide.items() if w > 0} == {}
 
     page.goto(base + "plan/")
