@@ -100,3 +100,12 @@ def test_builder_shows_capital_costs_with_thousands_separators(scenario: Any, ma
         "/cities/barcelona/scenarios/pla-clima/edit/").content.decode()
     cells = _cells(html, "Each measure is a lever")
     assert "50,000,000" in cells and "50000000" not in cells
+
+
+def test_scenario_page_has_no_style_attribute(scenario: Any, client_for: Any) -> None:
+    """The Content-Security-Policy blocks style attributes: the MACC chart's
+    'max-width:100%' was never applied (the chart overflowed phones) and logged a violation."""
+    services.run_scenario(None, scenario, samples=50, seed=1, operator=True)
+    answer = client_for(None).get("/cities/barcelona/scenarios/pla-clima/")
+    assert "'unsafe-inline'" not in answer.headers["Content-Security-Policy"]
+    assert " style=" not in answer.content.decode()
