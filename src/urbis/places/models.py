@@ -167,7 +167,12 @@ class Area(models.Model):
             # One code per city across levels, so an area's address needs no level.
             models.UniqueConstraint(fields=["city", "code"], name="unique_area_code_per_city"),
         ]
-        indexes = [models.Index(fields=["city", "level"])]
+        indexes = [
+            # With updated_at, the open-data layers' per-request "did this city's areas change"
+            # check (newest updated_at and count per city and level) reads the index alone, not
+            # every row with its boundary (150 ms for a city of 5,000 areas on SQLite).
+            models.Index(fields=["city", "level", "updated_at"], name="area_version"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city.name})"
