@@ -109,3 +109,22 @@ def test_scenario_page_has_no_style_attribute(scenario: Any, client_for: Any) ->
     answer = client_for(None).get("/cities/barcelona/scenarios/pla-clima/")
     assert "'unsafe-inline'" not in answer.headers["Content-Security-Policy"]
     assert " style=" not in answer.content.decode()
+
+
+def test_german_measure_column_is_not_called_an_indicator(scenario: Any, make_user: Any,
+                                                          client_for: Any,
+                                                          barcelona: Any) -> None:
+    """'Measure' (a lever) was translated as the word for an indicator's measure (Kenngröße),
+    and the delete buttons' column as the language switch's 'Change' (Wechseln)."""
+    from django.utils import translation
+
+    client = client_for(make_user("editor", barcelona))
+    services.run_scenario(None, scenario, samples=50, seed=1, operator=True)
+    with translation.override("de"):
+        edit = client.get("/cities/barcelona/scenarios/pla-clima/edit/",
+                          HTTP_ACCEPT_LANGUAGE="de").content.decode()
+        detail = client.get("/cities/barcelona/scenarios/pla-clima/",
+                            HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    headers = _cells(edit, "Each measure is a lever")[:8]
+    assert "Kenngröße" not in headers + _cells(detail, "Shapley")[:5]
+    assert "Wechseln" not in headers
