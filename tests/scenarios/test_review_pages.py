@@ -128,3 +128,22 @@ def test_german_measure_column_is_not_called_an_indicator(scenario: Any, make_us
     headers = _cells(edit, "Each measure is a lever")[:8]
     assert "Kenngröße" not in headers + _cells(detail, "Shapley")[:5]
     assert "Wechseln" not in headers
+
+
+def test_central_projection_is_not_called_a_median(scenario: Any, client_for: Any) -> None:
+    """The line 'with the measures' is the run with every uncertain value at its most likely
+    (services.run_scenario stores proj.total), not the median of the Monte Carlo runs."""
+    from urbis.scenarios.models import Scenario
+
+    services.run_scenario(None, scenario, samples=50, seed=1, operator=True)
+    Scenario.objects.create(city=scenario.city, inventory=scenario.inventory, slug="other",
+                            title="Other", end_year=2040, is_published=True)
+    services.run_scenario(None, Scenario.objects.get(slug="other"), samples=50, seed=1,
+                          operator=True)
+    client = client_for(None)
+    detail = client.get("/cities/barcelona/scenarios/pla-clima/").content.decode()
+    assert "with the measures (median)" not in detail
+    assert "with the measures (central values)" in detail
+    compare = client.get("/cities/barcelona/scenarios/compare/?a=pla-clima&b=other")
+    assert "median of the deterministic run" not in compare.content.decode()
+    assert "central projection" in compare.content.decode()
