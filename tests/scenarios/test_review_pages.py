@@ -131,7 +131,7 @@ def test_german_measure_column_is_not_called_an_indicator(scenario: Any, make_us
 
 
 def test_central_projection_is_not_called_a_median(scenario: Any, client_for: Any) -> None:
-    """The line 'with the measures' is the run with every uncertain value at its most likely
+    """The line 'with the measures' is the run with every uncertain input at its median
     (services.run_scenario stores proj.total), not the median of the Monte Carlo runs."""
     from urbis.scenarios.models import Scenario
 
