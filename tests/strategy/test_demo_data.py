@@ -77,6 +77,15 @@ def _row(obj: models.Model, cache: dict[Any, Any]) -> dict[str, Any]:
     return row
 
 
+def unordered_impacts(row: dict[str, Any]) -> dict[str, Any]:
+    """An action's history lists its targets in whatever order the database returns them
+    (SQLite and PostgreSQL differ), so the list is compared sorted."""
+    if row.get("field") == "impacts":
+        for key in ("old_value", "new_value"):
+            row[key] = "; ".join(sorted(row[key].split("; "))) if row[key] else row[key]
+    return row
+
+
 def canonical_dump(labels: list[str], **filters: dict[str, Any]) -> dict[str, list[str]]:
     """Every row of the named models, without ids and timestamps, foreign keys by natural key,
     sorted, so that two loads of the same content compare equal whatever order they ran in."""
@@ -94,6 +103,7 @@ def canonical_dump(labels: list[str], **filters: dict[str, Any]) -> dict[str, li
                                if m._meta.model_name == obj.model), None)
                 if target is not None and (o := target.objects.filter(pk=obj.object_id).first()):
                     row["object_id"] = _ref(o, cache)
+                row = unordered_impacts(row)
             out.append(json.dumps(row, sort_keys=True, ensure_ascii=False))
         dump[label] = sorted(out)
     return dump
