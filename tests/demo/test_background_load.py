@@ -57,7 +57,7 @@ def test_pages_say_the_load_waits_then_runs_then_nothing_once_done(
     assert "wait for the job worker to load them" in waiting
 
     run_worker()
-    assert "step 1 of 1: organisations" in seen[0]
+    assert "loading in the background (step 1 of 1)" in seen[0]
     assert Organisation.objects.filter(slug="paris-climate-agency").exists()
     assert "The demo's energy readings" not in client.get("/").content.decode()
     assert cache.get(services.LOADING_KEY) is None
@@ -75,6 +75,7 @@ def test_a_failed_load_is_shown_with_its_reason_and_how_to_retry(
     run_worker()
     page = client.get("/").content.decode()
     assert "Loading the demo's energy readings failed" in page
+    assert 'role="alert"' in page
     assert "disk full" in page and "urbis demo" in page
     # It stays on every page until a new load succeeds.
     assert "failed" in client.get("/data-sources/").content.decode()
