@@ -61,15 +61,19 @@ def check_params(
     month: int = 0,
 ) -> None:
     if level not in engine.LEVELS:
-        raise BadQuery(f"level must be one of {', '.join(engine.LEVELS)}")
+        raise BadQuery(_("level must be one of %(choices)s")
+                       % {"choices": ', '.join(engine.LEVELS)})
     if measure not in MEASURE_FIELDS:
-        raise BadQuery(f"measure must be one of {', '.join(MEASURE_FIELDS)}")
+        raise BadQuery(_("measure must be one of %(choices)s")
+                       % {"choices": ', '.join(MEASURE_FIELDS)})
     if sector != "all" and sector not in SECTORS:
-        raise BadQuery(f"sector must be 'all' or one of {', '.join(SECTORS)}")
+        raise BadQuery(_("sector must be 'all' or one of %(choices)s")
+                       % {"choices": ', '.join(SECTORS)})
     if carrier != "all" and carrier not in CARRIERS:
-        raise BadQuery(f"carrier must be 'all' or one of {', '.join(CARRIERS)}")
+        raise BadQuery(_("carrier must be 'all' or one of %(choices)s")
+                       % {"choices": ', '.join(CARRIERS)})
     if not 0 <= month <= 12:
-        raise BadQuery("month must be 0 (whole year) or 1–12")
+        raise BadQuery(_("month must be 0 (whole year) or 1–12"))
 
 
 def years(city: City) -> list[int]:
@@ -138,14 +142,17 @@ def _area_info(city: City) -> dict[str, dict[str, Any]]:
             "parent": None,
         }
     }
-    for area in Area.objects.filter(city=city).select_related("parent").defer("geometry"):
-        info[area.code] = {
-            "name": area.name,
-            "population": area.population,
-            "households": area.households,
-            "floor_area_m2": area.floor_area_m2,
-            "url": _area_energy_url(city, area.code),
-            "parent": area.parent.code if area.parent else None,
+    # Only the columns shown: an area's geometry (and its parent's, through a join) is a
+    # large JSON document whose decoding made up most of the balance API's time.
+    fields = ("code", "name", "population", "households", "floor_area_m2", "parent__code")
+    for row in Area.objects.filter(city=city).values(*fields):
+        info[row["code"]] = {
+            "name": row["name"],
+            "population": row["population"],
+            "households": row["households"],
+            "floor_area_m2": row["floor_area_m2"],
+            "url": _area_energy_url(city, row["code"]),
+            "parent": row["parent__code"],
         }
     return info
 
@@ -368,7 +375,8 @@ def week_start(year: int, week: int, time_zone: str = "UTC") -> dt.datetime:
     try:
         day = dt.date.fromisocalendar(year, week, 1)
     except ValueError as exc:
-        raise BadQuery(f"no ISO week {week} in {year}") from exc
+        raise BadQuery(_("no ISO week %(week)s in %(year)s")
+                       % {"week": week, "year": year}) from exc
     return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(time_zone))
 
 
@@ -433,7 +441,7 @@ def uploads_for(city: City, user: Any) -> QuerySet[EnergyUpload]:
 def get_upload(city: City, pk: int, user: Any) -> EnergyUpload:
     upload = uploads_for(city, user).filter(pk=pk).first()
     if upload is None:
-        raise Http404("No such upload.")
+        raise Http404(_("No such upload."))
     return upload
 
 
@@ -527,7 +535,7 @@ def areas_free_to_enter(season: Season) -> list[Area]:
 def get_season(slug: str, user: Any = None) -> Season:
     season = visible_seasons(user).filter(slug=slug).first()
     if season is None:
-        raise Http404(f"No season {slug!r}.")
+        raise Http404(_("No season %(slug)r.") % {"slug": slug})
     return season
 
 
@@ -542,7 +550,7 @@ def season_entries(season: Season) -> QuerySet[Entry]:
 def get_entry(season: Season, pk: int) -> Entry:
     entry = season_entries(season).filter(pk=pk).first()
     if entry is None:
-        raise Http404("No such entry.")
+        raise Http404(_("No such entry."))
     return entry
 
 

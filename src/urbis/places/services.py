@@ -302,7 +302,8 @@ def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
     seen: dict[str, int] = {}
     for row_number, row, area in rows_by_area(rows, FLOOR_AREA_COLUMNS, city, file, errors):
         if area.code in seen:
-            reason = f"area {area.code!r} already given in row {seen[area.code]}"
+            reason = _("area %(code)r already given in row %(row)s") % {
+                "code": area.code, "row": seen[area.code]}
             errors.append(RowError(file, row_number, "code", reason))
             continue
         seen[area.code] = row_number
@@ -317,7 +318,7 @@ def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
                                                                           % {"raw": raw}))
             else:
                 if not math.isfinite(value) or value <= 0:
-                    reason = f"must be above 0 m², not {raw}"
+                    reason = _("must be above 0 m², not %(raw)s") % {"raw": raw}
                     errors.append(RowError(file, row_number, "floor_area_m2", reason))
         date = _date(row, "reference_date", row_number, file, errors)
         if raw and not (row["reference_date"] or "").strip():
