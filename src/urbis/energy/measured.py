@@ -236,11 +236,7 @@ def ingest(
     Years already stored (by file name) are skipped, so running it again stores nothing new.
     Returns the uploads of this run.
     """
-    from urbis.energy import services
-
-    years = sorted(set(years))
-    stored = {f.source_name for f in engine.stored_files(city)}
-    todo = [y for y in years if file_name(dataset, y) not in stored]
+    todo = years_to_store(city, dataset, years)
     if not todo:
         return []
     rows = read_zone_file(path, dataset, years=todo)
@@ -252,29 +248,45 @@ def ingest(
                 RowError(path.name, 0, "postcode", _("no polygon for postcode %(v)s") % {"v": z})
                 for z in unplaced
             ])
+    return [
+        store_year(city, dataset, year,
+                   readings_csv([r for r in rows if r.day.year == year], dataset,
+                                city_code=city.code, fractions=fractions or None),
+                   source=source, user=user, refresh_balance=refresh_balance)
+        for year in todo
+    ]
+
+
+def years_to_store(city: City, dataset: Dataset, years: Iterable[int]) -> list[int]:
+    """The years of ``dataset`` not yet stored for ``city`` (matched by file name), in order."""
+    stored = {f.source_name for f in engine.stored_files(city)}
+    return [y for y in sorted(set(years)) if file_name(dataset, y) not in stored]
+
+
+def store_year(city: City, dataset: Dataset, year: int, data: bytes, *, source: str,
+               user: Any, refresh_balance: bool) -> EnergyUpload:
+    """Store one year's readings file of a measured dataset through the normal ingestion path;
+    a refused file raises ImportRefused with the engine's row errors and stores nothing."""
+    from urbis.energy import services
+
     out_dir = engine.data_dir() / "energy" / "measured"
     out_dir.mkdir(parents=True, exist_ok=True)
-    uploads = []
-    for year in todo:
-        data = readings_csv([r for r in rows if r.day.year == year], dataset,
-                            city_code=city.code, fractions=fractions or None)
-        target = out_dir / file_name(dataset, year)
-        target.write_bytes(data)
-        try:
-            upload = services.ingest_path(
-                city, target, time_zone=city.time_zone, user=user, source=source,
-                refresh_balance=refresh_balance,
-            )
-        finally:
-            target.unlink(missing_ok=True)
-        if upload.status == EnergyUpload.Status.REJECTED:
-            raise ImportRefused([
-                RowError(target.name, int(e.get("row", 0)), str(e.get("field", "")),
-                         str(e.get("reason", "")))
-                for e in upload.errors
-            ])
-        uploads.append(upload)
-    return uploads
+    target = out_dir / file_name(dataset, year)
+    target.write_bytes(data)
+    try:
+        upload = services.ingest_path(
+            city, target, time_zone=city.time_zone, user=user, source=source,
+            refresh_balance=refresh_balance,
+        )
+    finally:
+        target.unlink(missing_ok=True)
+    if upload.status == EnergyUpload.Status.REJECTED:
+        raise ImportRefused([
+            RowError(target.name, int(e.get("row", 0)), str(e.get("field", "")),
+                     str(e.get("reason", "")))
+            for e in upload.errors
+        ])
+    return upload
 
 
 # --- Provenance: measured, modelled or estimated, per area and year --------------------------

@@ -158,35 +158,16 @@ def ingest(
     Years already stored (by file name) are skipped, so running it again stores nothing new.
     Returns the uploads of this run.
     """
-    from urbis.energy import services
-
-    todo_years = sorted(set(years))
-    stored = {f.source_name for f in engine.stored_files(city)}
-    todo = [y for y in todo_years if measured.file_name(dataset, y) not in stored]
+    todo = measured.years_to_store(city, dataset, years)
     if not todo:
         return []
     rows = read_iris_file(path, dataset, years=todo)
-    out_dir = engine.data_dir() / "energy" / "measured"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    uploads = []
-    for year in todo:
-        target = out_dir / measured.file_name(dataset, year)
-        target.write_bytes(readings_csv([r for r in rows if r.year == year], dataset))
-        try:
-            upload = services.ingest_path(
-                city, target, time_zone=city.time_zone, user=user, source=source,
-                refresh_balance=refresh_balance,
-            )
-        finally:
-            target.unlink(missing_ok=True)
-        if upload.status == EnergyUpload.Status.REJECTED:
-            raise ImportRefused([
-                RowError(target.name, int(e.get("row", 0)), str(e.get("field", "")),
-                         str(e.get("reason", "")))
-                for e in upload.errors
-            ])
-        uploads.append(upload)
-    return uploads
+    return [
+        measured.store_year(city, dataset, year,
+                            readings_csv([r for r in rows if r.year == year], dataset),
+                            source=source, user=user, refresh_balance=refresh_balance)
+        for year in todo
+    ]
 
 
 #: The bundled file (docs/DATA.md, "Energy") and the years the demo stores from it.
