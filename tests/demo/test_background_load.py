@@ -22,9 +22,9 @@ from urbis.people.models import Organisation
 @pytest.fixture
 def clean_flag() -> Iterator[None]:
     # The cache table outlives a transactional test's flush.
-    cache.delete(services.LOADING_KEY)
+    services.finished_loading()
     yield
-    cache.delete(services.LOADING_KEY)
+    services.finished_loading()
 
 
 def test_the_energy_readings_are_slow_steps_and_nothing_quick_needs_them() -> None:
