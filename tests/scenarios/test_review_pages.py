@@ -125,7 +125,11 @@ def test_german_measure_column_is_not_called_an_indicator(scenario: Any, make_us
                           HTTP_ACCEPT_LANGUAGE="de").content.decode()
         detail = client.get("/cities/barcelona/scenarios/pla-clima/",
                             HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    headers = _cells(edit, "Each measure is a lever")[:8]
+        # The captions are translated too: find the tables by their German captions.
+        lever_caption = translation.gettext(
+            "Each measure is a lever on the inventory, linked to an action of the strategy")[:25]
+    assert lever_caption.startswith("Jede"), lever_caption
+    headers = _cells(edit, lever_caption)[:8]
     assert "Kenngröße" not in headers + _cells(detail, "Shapley")[:5]
     assert "Wechseln" not in headers
 
