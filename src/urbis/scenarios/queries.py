@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -269,11 +269,17 @@ def network_reductions(user: Any = None) -> list[dict[str, Any]]:
     from urbis.places.queries import visible_cities
 
     cities = {c.pk: c for c in visible_cities(user)}
-    scenarios = (Scenario.objects.filter(city_id__in=list(cities), is_published=True)
-                 .select_related("inventory").order_by("city__name", "slug"))
+    latest = (ScenarioRun.objects.filter(scenario=OuterRef("pk"))
+              .order_by("-created_at", "-pk").values("pk")[:1])
+    scenarios = list(Scenario.objects.filter(city_id__in=list(cities), is_published=True)
+                     .annotate(latest_run_id=Subquery(latest))
+                     .select_related("inventory").order_by("city__name", "slug"))
+    # Every scenario's latest run in one query (not one query per scenario).
+    runs = ScenarioRun.objects.in_bulk([s.latest_run_id for s in scenarios
+                                        if s.latest_run_id is not None])
     out = []
     for s in scenarios:
-        run = latest_run(s)
+        run = runs.get(s.latest_run_id)
         if run is None:
             continue
         r = run.result
