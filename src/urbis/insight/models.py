@@ -330,6 +330,12 @@ class HackDayInitiative(models.Model):
     hack_day = models.ForeignKey(HackDay, on_delete=models.CASCADE, related_name="initiatives")
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=2000, blank=True)
+    # The engagement idea it was turned into (by ``services.initiative_to_idea``): the idea page
+    # shows where it came from, the hack-day page where it went.
+    idea = models.OneToOneField(
+        "engagement.Idea", verbose_name=_("idea it became"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         ordering = ["hack_day", "pk"]
