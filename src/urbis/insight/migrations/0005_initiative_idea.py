@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engagement', '0005_notification_codes'),
+        ('engagement', '0004_moderation_details'),
         ('insight', '0004_hackdays_pilot_evaluation'),
     ]
 
