@@ -100,7 +100,8 @@ class Scenario(models.Model):
     end_year = models.PositiveSmallIntegerField(_("last year"), default=2050)
     population_growth = models.FloatField(
         _("yearly growth of demand in business as usual"), default=0.0,
-        help_text=_("0.005 = +0.5 % a year, applied to every sector"))
+        help_text=_("0.005 = +0.5 % a year, applied to every sector that no driver below "
+                    "moves"))
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -116,6 +117,60 @@ class Scenario(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("scenarios:detail", args=[self.city.code, self.slug])
+
+
+class DriverKind(models.TextChoices):
+    POPULATION = "population", _("Population")
+    HOUSEHOLDS = "households", _("Households")
+    FLOOR_AREA = "floor_area", _("Floor area")
+    JOBS = "jobs", _("Jobs")
+    VEHICLE_KM = "vehicle_km", _("Vehicle-km")
+    ACTIVITY = "activity", _("Other activity")
+
+
+class Driver(models.Model):
+    """A business-as-usual driver of a scenario: either a constant yearly ``growth_rate`` or a
+    path of values by year (``points``, interpolated between given years, held flat after the
+    last). It scales the final energy of the ``sectors`` it names by its index on the
+    inventory's year; a sector no driver names follows the scenario's ``population_growth``."""
+
+    scenario = models.ForeignKey(Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE,
+                                 related_name="drivers")
+    kind = models.CharField(_("driver"), max_length=20, choices=DriverKind.choices)
+    unit = models.CharField(_("unit"), max_length=60, blank=True,
+                            help_text=_("Of the path's values, e.g. inhabitants or m²."))
+    growth_rate = models.FloatField(_("yearly growth"), null=True, blank=True,
+                                    help_text=_("0.01 = +1 % a year. Leave empty to give a "
+                                                "path of values by year instead."))
+    sectors = models.JSONField(_("sectors it moves"), default=list)
+    source = models.CharField(_("source"), max_length=600, blank=True)
+
+    class Meta:
+        ordering = ["scenario", "kind"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "kind"],
+                                               name="scenarios_driver_unique_kind")]
+        verbose_name = _("business-as-usual driver")
+        verbose_name_plural = _("business-as-usual drivers")
+
+    def __str__(self) -> str:
+        return f"{self.scenario}: {self.get_kind_display()}"
+
+
+class DriverPoint(models.Model):
+    driver = models.ForeignKey(Driver, verbose_name=_("driver"), on_delete=models.CASCADE,
+                               related_name="points")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.FloatField(_("value"))
+
+    class Meta:
+        ordering = ["driver", "year"]
+        constraints = [models.UniqueConstraint(fields=["driver", "year"],
+                                               name="scenarios_driverpoint_unique_year")]
+        verbose_name = _("driver value")
+        verbose_name_plural = _("driver values")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value:g}"
 
 
 class LeverKind(models.TextChoices):
