@@ -130,7 +130,7 @@ def test_hide_idea_and_comment_with_reason(
     services.hide_idea(by=moderator, idea=idea, reason="Advertising")
     assert Report.objects.get(idea=idea).resolved_at is not None
     assert idea.author is not None
-    assert idea.author.engagement_notifications.filter(text__contains="Advertising").exists()
+    assert idea.author.engagement_notifications.filter(params__reason="Advertising").exists()
     with pytest.raises(Exception, match="hidden"):
         queries.get_idea(idea.process.city, idea.pk, make_user())
     assert queries.get_idea(idea.process.city, idea.pk, moderator).is_hidden

@@ -96,7 +96,7 @@ def test_support_threshold_is_recorded(
     services.cast_vote(by=make_user(), idea=idea)
     idea.refresh_from_db()
     assert idea.threshold_reached_at is not None
-    assert moderator.engagement_notifications.filter(text__contains="owes it an answer").exists()
+    assert "owes it an answer" in moderator.engagement_notifications.get().message
 
 
 def test_no_vote_on_rejected_hidden_or_merged_ideas(

@@ -343,8 +343,8 @@ def follow_process(request: HttpRequest, code: str, slug: str) -> dict[str, Any]
 @paginate(Pagination)
 def my_notifications(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {"id": n.pk, "text": n.text, "url": n.url, "created_at": n.created_at,
-         "read": n.read_at is not None}
+        {"id": n.pk, "text": n.message, "code": n.code, "params": n.params, "url": n.url,
+         "created_at": n.created_at, "read": n.read_at is not None}
         for n in queries.notifications(request.user)
     ]
 

@@ -55,8 +55,8 @@ def export(user: Any) -> dict[str, Any]:
             {"idea": f.idea_id, "process": f.process_id} for f in Follow.objects.filter(user=user)
         ],
         "notifications": [
-            {"text": n.text, "url": n.url, "created_at": when(n.created_at),
-             "read_at": when(n.read_at)}
+            {"text": n.message, "code": n.code, "params": n.params, "url": n.url,
+             "created_at": when(n.created_at), "read_at": when(n.read_at)}
             for n in Notification.objects.filter(user=user)
         ],
         "workshop_registrations": [

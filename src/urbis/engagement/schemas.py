@@ -149,7 +149,9 @@ class EventOut(Schema):
 
 class NotificationOut(Schema):
     id: int
-    text: str
+    text: str = Field(description="the notification, in the language of the request")
+    code: str = Field(description="what happened, as a code; empty for rows kept only as text")
+    params: dict[str, Any] = Field(description="the values the text is worded from")
     url: str
     created_at: dt.datetime
     read: bool

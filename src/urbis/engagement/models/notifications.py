@@ -36,7 +36,12 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="engagement_notifications"
     )
-    text = models.CharField(max_length=300)
+    # What happened as a code and its values (``urbis.engagement.notices``), worded in the
+    # reader's language when shown or e-mailed. ``text`` is kept only for rows written before
+    # codes existed that migration 0005 could not read; they are shown as stored.
+    code = models.CharField(max_length=40, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    text = models.CharField(max_length=300, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -46,7 +51,14 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:
-        return self.text
+        return self.message
+
+    @property
+    def message(self) -> str:
+        """The notification in the active language."""
+        from urbis.engagement.notices import wording
+
+        return wording(self.code, self.params, self.text)
 
 
 class RateCounter(models.Model):

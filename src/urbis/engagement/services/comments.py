@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from urbis.engagement import ratelimits
+from urbis.engagement import notices, ratelimits
 from urbis.engagement.models import (
     Comment,
     Idea,
@@ -59,15 +59,13 @@ def add_comment(
             is_official=official,
         )
         notify(
-            _idea_followers(idea),
-            _("New comment on %(title)s") % {"title": idea.title},
+            _idea_followers(idea), notices.NEW_COMMENT, {"title": idea.title},
             idea.get_absolute_url() + f"#comment-{comment.pk}",
             exclude=by,
         )
         if parent is not None and parent.author is not None:
             notify(
-                [parent.author],
-                _("Reply to your comment on %(title)s") % {"title": idea.title},
+                [parent.author], notices.REPLY, {"title": idea.title},
                 idea.get_absolute_url() + f"#comment-{comment.pk}",
                 exclude=by,
             )

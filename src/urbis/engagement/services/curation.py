@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from urbis.engagement import history
+from urbis.engagement import history, notices
 from urbis.engagement.models import (
     Comment,
     Follow,
@@ -60,9 +60,8 @@ def set_status(*, by: Any, idea: Idea, status: str, reason: str = "") -> Idea:
         _log(locked, ModerationEvent.Kind.STATUS, history.status_changed(old, status, reason),
              by=by)
         notify(
-            _idea_followers(locked),
-            _("%(title)s is now: %(status)s")
-            % {"title": locked.title, "status": locked.get_status_display()},
+            _idea_followers(locked), notices.STATUS_CHANGED,
+            {"title": locked.title, "status": locked.status},
             locked.get_absolute_url(),
             exclude=by,
         )
@@ -91,8 +90,7 @@ def answer(*, by: Any, idea: Idea, text: str) -> Idea:
         )
         _log(locked, ModerationEvent.Kind.ANSWER, history.answered(text, first=first), by=by)
         notify(
-            _idea_followers(locked),
-            _("The city answered %(title)s") % {"title": locked.title},
+            _idea_followers(locked), notices.ANSWERED, {"title": locked.title},
             locked.get_absolute_url(),
             exclude=by,
         )
@@ -147,9 +145,7 @@ def merge_ideas(*, by: Any, duplicate: Idea, into: Idea) -> Idea:
         _log(target, ModerationEvent.Kind.MERGE,
              history.merged_in(dup.pk, dup.title, moved, dropped), by=by)
         notify(
-            _idea_followers(dup),
-            _("%(title)s was merged into %(target)s") % {"title": dup.title,
-                                                         "target": target.title},
+            _idea_followers(dup), notices.MERGED, {"title": dup.title, "target": target.title},
             target.get_absolute_url(),
             exclude=by,
         )
@@ -178,9 +174,7 @@ def hide_idea(*, by: Any, idea: Idea, reason: str, hidden: bool = True) -> Idea:
         if hidden and locked.author is not None:
             # The author is told what was hidden and why (a statement of reasons).
             notify(
-                [locked.author],
-                _("Your idea %(title)s was hidden by a moderator: %(reason)s")
-                % {"title": locked.title, "reason": reason},
+                [locked.author], notices.IDEA_HIDDEN, {"title": locked.title, "reason": reason},
                 locked.get_absolute_url(),
             )
     return locked
@@ -203,9 +197,8 @@ def hide_comment(*, by: Any, comment: Comment, reason: str, hidden: bool = True)
              history.comment_hidden(comment.pk, reason, hidden=hidden), by=by, comment=comment)
         if hidden and comment.author is not None:
             notify(
-                [comment.author],
-                _("Your comment on %(title)s was hidden by a moderator: %(reason)s")
-                % {"title": comment.idea.title, "reason": reason},
+                [comment.author], notices.COMMENT_HIDDEN,
+                {"title": comment.idea.title, "reason": reason},
                 comment.idea.get_absolute_url(),
             )
     comment.refresh_from_db()

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from urbis.engagement import ratelimits, uploads
+from urbis.engagement import notices, ratelimits, uploads
 from urbis.engagement.models import (
     Attachment,
     Category,
@@ -126,8 +126,7 @@ def submit_idea(
         Follow.objects.get_or_create(user=by, idea=idea)
         followers = [f.user for f in Follow.objects.filter(process=process).select_related("user")]
         notify(
-            followers,
-            _("New idea in %(process)s: %(title)s") % {"process": process.title, "title": title},
+            followers, notices.NEW_IDEA, {"process": process.title, "title": title},
             idea.get_absolute_url(),
             exclude=by,
         )

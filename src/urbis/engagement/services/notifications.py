@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from urbis.engagement import notices
 from urbis.engagement.models import (
     Follow,
     Idea,
@@ -17,26 +18,29 @@ from urbis.engagement.models import (
     Process,
 )
 from urbis.engagement.services.common import _require_signed_in
+from urbis.engagement.tasks import send_notification_mails
 from urbis.jobs.services import enqueue
-from urbis.jobs.tasks import send_mails
 from urbis.people.models import User
 
 
-def notify(users: Iterable[User], text: str, url: str = "", *, exclude: Any = None) -> int:
-    """An in-site notification for each user, and an e-mail job queued in the same
-    transaction (sent by `urbis worker` once it commits; the console backend by default)."""
+def notify(users: Iterable[User], code: str, params: dict[str, Any], url: str = "", *,
+           exclude: Any = None) -> int:
+    """An in-site notification for each user, stored as a code of ``urbis.engagement.notices``
+    and its values (worded in the reader's language when shown), and an e-mail job queued in
+    the same transaction (sent by `urbis worker` once it commits; the console backend by
+    default) that words each mail when it is sent."""
+    notices.check(code, params)
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
     if exclude is not None and getattr(exclude, "pk", None) in recipients:
         recipients.pop(exclude.pk)
     if not recipients:
         return 0
-    text = text[:300]
-    Notification.objects.bulk_create(
-        [Notification(user=u, text=text, url=url[:300]) for u in recipients.values()]
+    notes = Notification.objects.bulk_create(
+        [Notification(user=u, code=code, params=params, url=url[:300])
+         for u in recipients.values()]
     )
-    enqueue(send_mails, [
-        [text[:120], f"{text}\n\n{url}\n", None, [u.email]] for u in recipients.values()
-    ])
+    # SQLite and PostgreSQL both return the new rows' ids from a bulk insert.
+    enqueue(send_notification_mails, [n.pk for n in notes])
     return len(recipients)
 
 

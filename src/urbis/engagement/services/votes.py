@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from urbis.engagement import ratelimits
+from urbis.engagement import notices, ratelimits
 from urbis.engagement.models import (
     Idea,
     IdeaStatus,
@@ -121,11 +121,8 @@ def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
             ).update(threshold_reached_at=timezone.now())
             if reached:
                 notify(
-                    _city_moderators(process.city),
-                    ngettext("%(title)s reached %(n)d vote: the city owes it an answer.",
-                             "%(title)s reached %(n)d votes: the city owes it an answer.",
-                             process.support_threshold)
-                    % {"title": idea.title, "n": process.support_threshold},
+                    _city_moderators(process.city), notices.SUPPORT_REACHED,
+                    {"title": idea.title, "n": process.support_threshold},
                     idea.get_absolute_url(),
                 )
     return total

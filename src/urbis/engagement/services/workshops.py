@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from urbis.engagement import notices
 from urbis.engagement.models import (
     Idea,
     IdeaKind,
@@ -108,8 +109,7 @@ def _release(workshop: Workshop, registration: Registration | None) -> Registrat
     waiting.status = Registration.Status.CONFIRMED
     waiting.save(update_fields=["status"])
     notify(
-        [waiting.user],
-        _("A place is free for you at %(title)s") % {"title": workshop.title},
+        [waiting.user], notices.WORKSHOP_PLACE, {"title": workshop.title},
         workshop.get_absolute_url(),
     )
     return waiting
