@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,3 +34,88 @@ class ImportRefused(Exception):
         head = ngettext("%(n)d error; nothing was stored:", "%(n)d errors; nothing was stored:",
                         len(errors)) % {"n": len(errors)}
         super().__init__(f"{head}\n{shown}{more}")
+
+
+# ---------------------------------------------------------------- API input (pydantic) errors
+
+def _plural(singular: str, plural: str, key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda ctx: ngettext(singular, plural, int(ctx[key])) % ctx
+
+
+#: pydantic error ``type`` → its message in the active language, from the error's ``ctx``.
+#: A type not listed keeps pydantic's English message.
+_INPUT_REASONS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "missing": lambda ctx: _("Field required"),
+    "extra_forbidden": lambda ctx: _("Extra inputs are not permitted"),
+    "string_type": lambda ctx: _("Input should be a valid string"),
+    "string_too_short": _plural("String should have at least %(min_length)s character",
+                                "String should have at least %(min_length)s characters",
+                                "min_length"),
+    "string_too_long": _plural("String should have at most %(max_length)s character",
+                               "String should have at most %(max_length)s characters",
+                               "max_length"),
+    "string_pattern_mismatch": lambda ctx: _("String should match pattern '%(pattern)s'") % ctx,
+    "int_type": lambda ctx: _("Input should be a valid integer"),
+    "int_parsing": lambda ctx: _(
+        "Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": lambda ctx: _(
+        "Input should be a valid integer, got a number with a fractional part"),
+    "float_type": lambda ctx: _("Input should be a valid number"),
+    "float_parsing": lambda ctx: _(
+        "Input should be a valid number, unable to parse string as a number"),
+    "finite_number": lambda ctx: _("Input should be a finite number"),
+    "decimal_type": lambda ctx: _("Decimal input should be an integer, float, string or "
+                                  "Decimal object"),
+    "decimal_parsing": lambda ctx: _("Input should be a valid decimal"),
+    "bool_type": lambda ctx: _("Input should be a valid boolean"),
+    "bool_parsing": lambda ctx: _(
+        "Input should be a valid boolean, unable to interpret input"),
+    "greater_than": lambda ctx: _("Input should be greater than %(gt)s") % ctx,
+    "greater_than_equal": lambda ctx: _(
+        "Input should be greater than or equal to %(ge)s") % ctx,
+    "less_than": lambda ctx: _("Input should be less than %(lt)s") % ctx,
+    "less_than_equal": lambda ctx: _("Input should be less than or equal to %(le)s") % ctx,
+    "multiple_of": lambda ctx: _("Input should be a multiple of %(multiple_of)s") % ctx,
+    "too_short": _plural("%(field_type)s should have at least %(min_length)s item",
+                         "%(field_type)s should have at least %(min_length)s items",
+                         "min_length"),
+    "too_long": _plural("%(field_type)s should have at most %(max_length)s item",
+                        "%(field_type)s should have at most %(max_length)s items",
+                        "max_length"),
+    "list_type": lambda ctx: _("Input should be a valid list"),
+    "dict_type": lambda ctx: _("Input should be a valid dictionary"),
+    "model_type": lambda ctx: _("Input should be an object"),
+    "model_attributes_type": lambda ctx: _("Input should be an object"),
+    "date_type": lambda ctx: _("Input should be a valid date"),
+    "date_parsing": lambda ctx: _("Input should be a valid date in the format YYYY-MM-DD"),
+    "date_from_datetime_parsing": lambda ctx: _(
+        "Input should be a valid date or datetime"),
+    "datetime_type": lambda ctx: _("Input should be a valid datetime"),
+    "datetime_parsing": lambda ctx: _("Input should be a valid datetime"),
+    "datetime_from_date_parsing": lambda ctx: _("Input should be a valid datetime or date"),
+    "time_parsing": lambda ctx: _("Input should be in a valid time format"),
+    "enum": lambda ctx: _("Input should be %(expected)s") % ctx,
+    "literal_error": lambda ctx: _("Input should be %(expected)s") % ctx,
+    "url_type": lambda ctx: _("URL input should be a string or URL"),
+    "url_parsing": lambda ctx: _("Input should be a valid URL"),
+    "url_scheme": lambda ctx: _("URL scheme should be %(expected_schemes)s") % ctx,
+    "uuid_parsing": lambda ctx: _("Input should be a valid UUID"),
+    "json_invalid": lambda ctx: _("Invalid JSON"),
+    "none_required": lambda ctx: _("Input should be None"),
+    # A validator's own message (ValueError) was already worded, in the request's language,
+    # by the code that raised it; pydantic only prefixes "Value error, ".
+    "value_error": lambda ctx: str(ctx["error"]),
+    "assertion_error": lambda ctx: str(ctx["error"]),
+}
+
+
+def input_reason(error: dict[str, Any]) -> str:
+    """One pydantic (or django-ninja) input error as a sentence in the active language;
+    a type not known here, or one without the values it needs, keeps pydantic's message."""
+    wording = _INPUT_REASONS.get(str(error.get("type", "")))
+    if wording is None:
+        return str(error.get("msg", ""))
+    try:
+        return wording(dict(error.get("ctx") or {}))
+    except (KeyError, TypeError, ValueError):
+        return str(error.get("msg", ""))
