@@ -19,7 +19,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from urbis.discovery import app_modules
-from urbis.errors import ImportRefused
+from urbis.errors import ImportRefused, input_reason
 from urbis.people.api_auth import InvalidToken
 from urbis.problems import document_problems, problem_response, refusing_nul
 
@@ -60,7 +60,7 @@ def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
     errors = [
         {
             "field": ".".join(str(part) for part in err.get("loc", [])),
-            "reason": err.get("msg", ""),
+            "reason": input_reason(err),  # in the request's language
         }
         for err in exc.errors
     ]
