@@ -16,13 +16,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from urbis.energy import queries, reasons, services
+from urbis.energy.forms import (
+    EnterForm,
+    InitiativeForm,
+    PvImportForm,
+    PvInstallationForm,
+    UploadForm,
+    apply_errors,
+)
 from urbis.energy.models import InitiativeKind
 from urbis.engines.energy import CARRIERS, SECTORS
 from urbis.errors import ImportRefused
 from urbis.jobs.services import job_for
 from urbis.people.permissions import Action, can
 from urbis.places import queries as places
-from urbis.places.models import Area, AreaLevel
+from urbis.places.models import AreaLevel
 
 MEASURES = [
     ("consumption", gettext_lazy("Consumption")),
@@ -178,32 +186,29 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
     refused = _editor_or_refuse(request, city)
     if refused is not None:
         return refused
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        file = request.FILES.get("file")
-        if file is None:
-            errors = {"file": [_("Choose a file.")]}
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            upload = services.start_upload(
+                request.user, city, file=file, file_name=file.name or "upload",
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
         else:
-            try:
-                upload = services.start_upload(
-                    request.user, city, file=file, file_name=file.name or "upload",
-                    time_zone=request.POST.get("time_zone", ""),
-                )
-            except ValidationError as exc:
-                errors = exc.message_dict
-            else:
-                return redirect(upload.get_absolute_url())
+            return redirect(upload.get_absolute_url())
     return render(
         request,
         "energy/upload.html",
         {
             "city": city,
-            "errors": errors,
+            "form": form,
             "uploads": queries.uploads_for(city, request.user)[:20],
             "stored": queries.stored_files(city, request.user),
-            "time_zone": request.POST.get("time_zone", "") if request.method == "POST" else "",
         },
-        status=422 if errors else 200,
+        status=422 if form.errors else 200,
     )
 
 
@@ -258,76 +263,58 @@ def pv_installations(request: HttpRequest, code: str) -> HttpResponse:
     """The city's PV register for everyone; editors add, import and remove installations."""
     city = places.get_city(code, request.user)
     editor = can(request.user, Action.EDIT, city)
-    errors: dict[str, list[str]] = {}
+    neighbourhoods = places.city_areas(city, level=AreaLevel.NEIGHBOURHOOD, with_geometry=False)
+    posted = request.method == "POST"
+    importing = posted and ("file" in request.FILES or request.POST.get("form") == "import")
+    add_form = PvInstallationForm(request.POST if posted and not importing else None,
+                                  neighbourhoods=neighbourhoods)
+    import_form = PvImportForm(request.POST if importing else None,
+                               request.FILES if importing else None)
     row_errors: list[Any] = []
-    form: dict[str, str] = {}
-    if request.method == "POST":
+    if posted:
         refused = _editor_or_refuse(request, city)
         if refused is not None:
             return refused
-        try:
-            if "file" in request.FILES:
-                count = _import_pv(request, city)
-                messages.success(request, ngettext(
-                    "%(count)s installation registered; the PV estimates were updated.",
-                    "%(count)s installations registered; the PV estimates were updated.",
-                    count,
-                ) % {"count": count})
-            else:
-                form = {k: request.POST.get(k, "").strip() for k in PV_FORM_FIELDS}
-                _add_pv(request, city, form)
-                messages.success(request, _("Installation saved; the PV estimates were "
-                                            "updated."))
-            return redirect(request.path)
-        except ImportRefused as exc:
-            row_errors = exc.errors
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        form: Any = import_form if importing else add_form
+        if form.is_valid():
+            try:
+                if importing:
+                    upload = form.cleaned_data["file"]
+                    count = services.import_pv_installations(
+                        request.user, city, upload.read(),
+                        file=Path(upload.name or "pv.csv").name,
+                    )
+                    messages.success(request, ngettext(
+                        "%(count)s installation registered; the PV estimates were updated.",
+                        "%(count)s installations registered; the PV estimates were updated.",
+                        count,
+                    ) % {"count": count})
+                else:
+                    data = form.cleaned_data
+                    services.add_pv_installation(
+                        request.user, places.get_area(city, data["area"]), name=data["name"],
+                        capacity_kwp=data["capacity_kwp"],
+                        commissioned_year=data["commissioned_year"], source=data["source"],
+                    )
+                    messages.success(request, _("Installation saved; the PV estimates were "
+                                                "updated."))
+                return redirect(request.path)
+            except ImportRefused as exc:
+                row_errors = exc.errors
+            except ValidationError as exc:
+                apply_errors(form, exc)
     return render(
         request,
         "energy/pv.html",
         {
             "city": city,
             "installations": queries.pv_installations(city),
-            "neighbourhoods": places.city_areas(
-                city, level=AreaLevel.NEIGHBOURHOOD, with_geometry=False
-            ),
             "editor": editor,
-            "errors": errors,
+            "add_form": add_form,
+            "import_form": import_form,
             "row_errors": row_errors,
-            "form": form,
         },
-        status=422 if errors or row_errors else 200,
-    )
-
-
-PV_FORM_FIELDS = ("area", "name", "capacity_kwp", "commissioned_year", "source")
-
-
-def _add_pv(request: HttpRequest, city: Any, form: dict[str, str]) -> None:
-    try:
-        area = places.get_area(city, form["area"])
-    except Http404:
-        raise ValidationError({"area": [_("Choose a neighbourhood.")]}) from None
-    try:
-        capacity = float(form["capacity_kwp"].replace(",", "."))
-    except ValueError:
-        raise ValidationError({"capacity_kwp": [_("Enter a number.")]}) from None
-    year = form["commissioned_year"]
-    if year and not year.isdigit():
-        raise ValidationError({"commissioned_year": [_("Enter a year.")]})
-    services.add_pv_installation(
-        request.user, area, name=form["name"], capacity_kwp=capacity,
-        commissioned_year=int(year) if year else None, source=form["source"],
-    )
-
-
-def _import_pv(request: HttpRequest, city: Any) -> int:
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise ValidationError({"file": [_("Choose a file.")]})
-    return services.import_pv_installations(
-        request.user, city, upload.read(), file=Path(upload.name or "pv.csv").name
+        status=422 if add_form.errors or import_form.errors or row_errors else 200,
     )
 
 
@@ -378,24 +365,23 @@ def entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     the_entry = queries.get_entry(the_season, pk)
     standing = next((s for s in queries.standings(the_season) if s["entry_id"] == pk), None)
     curve = queries.entry_curve(the_entry)
-    errors: dict[str, list[str]] = {}
     may_add = request.user.is_authenticated and (
         the_entry.created_by_id == request.user.pk
         or can(request.user, Action.EDIT, the_entry.area.city)
     )
+    form = InitiativeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        try:
-            services.add_initiative(
-                request.user, the_entry, kind=request.POST.get("kind", ""),
-                title=request.POST.get("title", ""),
-                description=request.POST.get("description", ""),
-            )
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
-            return redirect(the_entry.get_absolute_url())
+        if not may_add:
+            raise PermissionDenied(_("Only the team or the city's editors may add initiatives."))
+        if form.is_valid():
+            try:
+                services.add_initiative(request.user, the_entry, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect(the_entry.get_absolute_url())
     months = [
         {"month": m + 1, "baseline": curve["baseline"]["net_kwh"][m],
          "scoring": curve["scoring"]["net_kwh"][m]}
@@ -411,11 +397,10 @@ def entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "curve": curve,
             "months": months,
             "initiatives": list(the_entry.initiatives.all()),
-            "kinds": InitiativeKind.choices,
             "may_add": may_add,
-            "errors": errors,
+            "form": form,
         },
-        status=422 if errors else 200,
+        status=422 if form.errors else 200,
     )
 
 
@@ -423,28 +408,24 @@ def enter(request: HttpRequest, slug: str) -> HttpResponse:
     the_season = queries.get_season(slug, request.user)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    errors: dict[str, list[str]] = {}
-    areas = queries.areas_free_to_enter(the_season)
-    if request.method == "POST":
-        the_area = Area.objects.filter(pk=_int(request.POST.get("area"), 0) or 0).first()
+    form = EnterForm(request.POST if request.method == "POST" else None,
+                     areas=queries.areas_free_to_enter(the_season))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            if the_area is None:
-                raise ValidationError({"area": _("Choose a neighbourhood.")})
-            households = _int(request.POST.get("households"), None)
             new = services.enter(
-                request.user, the_season, the_area,
-                team_name=request.POST.get("team_name", ""),
-                members=request.POST.get("members", ""), households=households,
+                request.user, the_season, data["area"], team_name=data["team_name"],
+                members=data["members"], households=data["households"],
             )
         except ValidationError as exc:
-            errors = exc.message_dict
+            apply_errors(form, exc)
         else:
             return redirect(new.get_absolute_url())
     return render(
         request,
         "energy/enter.html",
-        {"season": the_season, "areas": areas, "errors": errors, "form": request.POST},
-        status=422 if errors else 200,
+        {"season": the_season, "form": form},
+        status=422 if form.errors else 200,
     )
 
 
