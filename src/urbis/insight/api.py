@@ -200,8 +200,10 @@ def _case_out(c: Any) -> dict[str, Any]:
 
 
 def _initiative_out(i: Any) -> dict[str, Any]:
+    idea = i.idea
     return {"id": i.pk, "title": i.title, "summary": i.summary, "hack_day": i.hack_day.slug,
-            "pilots": [{"city": p.city.code, "slug": p.slug} for p in i.pilots.all()]}
+            "pilots": [{"city": p.city.code, "slug": p.slug} for p in i.pilots.all()],
+            "idea": {"id": idea.pk, "url": idea.get_absolute_url()} if idea else None}
 
 
 def _pilot_out(p: Any) -> dict[str, Any]:
@@ -375,6 +377,33 @@ def initiative_create(request: HttpRequest, code: str, slug: str, body: Initiati
     found = queries.get_hack_day(city, slug)
     return Status(201, _initiative_out(services.add_initiative(
         by=request.user, hack_day=found, title=body.title, summary=body.summary)))
+
+
+class InitiativeIdeaIn(Schema):
+    process: str  # the engagement process's short name, in the hack day's city
+    title: str
+    body: str
+    category: str
+
+
+@router.post("/cities/{code}/hack-days/{slug}/initiatives/{pk}/idea", response={201: dict},
+             auth=write_auth,
+             summary="Turn a hack-day initiative into an engagement idea (editors)")
+def initiative_idea(request: HttpRequest, code: str, slug: str, pk: int,
+                    body: InitiativeIdeaIn) -> Any:
+    from django.core.exceptions import ValidationError
+
+    city = places.get_city(code, request.user)
+    found = queries.get_hack_day(city, slug)
+    initiative = queries.get_initiative(found, pk)
+    process = city.processes.filter(slug=body.process, is_published=True).first()
+    if process is None:
+        raise ValidationError({"process": _("no published process %(slug)r in this city")
+                               % {"slug": body.process}})
+    idea = services.initiative_to_idea(by=request.user, initiative=initiative, process=process,
+                                       title=body.title, body=body.body, category=body.category)
+    return Status(201, {"initiative": initiative.pk, "idea": idea.pk,
+                        "url": idea.get_absolute_url()})
 
 
 # --- mentoring -------------------------------------------------------------------------------

@@ -187,6 +187,30 @@ class InitiativeForm(forms.Form):
                               widget=_text(2))
 
 
+class InitiativeIdeaForm(forms.Form):
+    """An initiative turned into an idea of an engagement process; the idea's own rules
+    (lengths, category, an open process) are engagement's service's."""
+
+    process: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Engagement process"), queryset=None,
+        help_text=_("The idea is added to this process; it must be collecting ideas now."))
+    title = forms.CharField(label=_("Title of the idea"), max_length=200)
+    body = forms.CharField(label=_("Description"), widget=_text(5))
+    category = forms.ChoiceField(label=_("Category"))
+
+    def __init__(self, *args: Any, city: Any, **kwargs: Any):
+        from urbis.engagement.models import Category
+
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["process"].queryset = city.processes.filter(is_published=True).order_by(
+            "-collecting_starts")
+        fields["category"].choices = Category.choices
+
+    def to_service(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
 def parse_meetings(text: str) -> list[dict[str, str]]:
     """``YYYY-MM-DD note`` lines into ``{"date", "note"}`` (the service checks the dates)."""
     found = []

@@ -21,3 +21,13 @@ def action_sections(request: HttpRequest, action: Any) -> list[dict[str, Any]]:
     if not cases:
         return []
     return [{"template": "insight/_action_section.html", "case_studies": cases}]
+
+
+def idea_sections(request: HttpRequest, idea: Any) -> list[dict[str, Any]]:
+    from urbis.insight import queries
+
+    origin = queries.idea_origin(idea)
+    if origin is None:
+        return []
+    return [{"template": "insight/_idea_section.html", "initiative": origin,
+             "hack_day": origin.hack_day}]

@@ -339,7 +339,8 @@ def hack_days(city: Any) -> QuerySet[Any]:
     pilots = Pilot.objects.select_related("city").defer(*NO_BOUNDARY)
     return HackDay.objects.filter(city=city).select_related(
         "lab__city", "city").defer(*NO_BOUNDARY, "lab__city__boundary").prefetch_related(
-        Prefetch("initiatives", HackDayInitiative.objects.prefetch_related(
+        Prefetch("initiatives", HackDayInitiative.objects.select_related(
+            "idea__process__city").defer("idea__process__city__boundary").prefetch_related(
             Prefetch("pilots", pilots))))
 
 
@@ -348,6 +349,21 @@ def get_hack_day(city: Any, slug: str) -> Any:
     if found is None:
         raise Http404(_("No hack day %(slug)r in %(city)s.") % {"slug": slug, "city": city.code})
     return found
+
+
+def get_initiative(hack_day: Any, pk: int) -> Any:
+    found = next((i for i in hack_day.initiatives.all() if i.pk == pk), None)
+    if found is None:
+        raise Http404(_("No initiative %(id)s in this hack day.") % {"id": pk})
+    return found
+
+
+def idea_origin(idea: Any) -> Any:
+    """The hack-day initiative an engagement idea was turned from, or ``None``."""
+    from urbis.insight.models import HackDayInitiative
+
+    return HackDayInitiative.objects.filter(idea=idea).select_related(
+        "hack_day__city").defer("hack_day__city__boundary").first()
 
 
 def initiatives(city: Any) -> QuerySet[Any]:

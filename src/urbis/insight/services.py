@@ -764,6 +764,40 @@ def add_initiative(*, by: Any, hack_day: Any, title: str, summary: str = "",
                                             summary=summary.strip())
 
 
+def initiative_to_idea(
+    *, by: Any, initiative: Any, process: Any, title: str, body: str, category: str,
+) -> Any:
+    """Turn a hack-day initiative into an idea of one of its city's engagement processes (editors
+    of the city). The idea is created by engagement's own service (its checks, its author, its
+    notifications); the initiative keeps the idea, so each page links to the other. All or
+    nothing: a refused idea leaves the initiative as it was."""
+    from urbis.engagement import services as engagement
+    from urbis.insight.models import HackDayInitiative
+
+    city = initiative.hack_day.city
+    require(by, Action.EDIT, city)
+    errors: dict[str, str] = {}
+    if process is None:
+        errors["process"] = _("Choose a process of %(city)s.") % {"city": city.name}
+    elif process.city_id != city.pk:
+        errors["process"] = _("The process belongs to another city.")
+    if initiative.idea_id is not None:
+        errors["initiative"] = _("This initiative is already an idea.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        idea = engagement.submit_idea(by=by, process=process, title=title, body=body,
+                                      category=category)
+        # Guarded update: of two editors turning the same initiative at once, one wins and the
+        # other's idea is rolled back with its transaction.
+        linked = HackDayInitiative.objects.filter(pk=initiative.pk, idea__isnull=True).update(
+            idea=idea)
+        if not linked:
+            raise ValidationError({"initiative": _("This initiative is already an idea.")})
+    initiative.idea = idea
+    return idea
+
+
 def adopt_pilot(
     *, by: Any, pilot: Any, city: Any, slug: str | None = None, is_illustrative: bool = False,
     operator: bool = False,

@@ -22,6 +22,8 @@ urlpatterns = [
     path("cities/<slug:code>/hack-days/<slug:slug>/", views.hack_day, name="hack_day"),
     path("cities/<slug:code>/hack-days/<slug:slug>/edit/", views.hack_day_edit,
          name="hack_day_edit"),
+    path("cities/<slug:code>/hack-days/<slug:slug>/initiatives/<int:pk>/idea/",
+         views.initiative_idea, name="initiative_idea"),
     path("cities/<slug:code>/partnerships/new/", views.partnership_new,
          name="partnership_new"),
     path("cities/<slug:code>/partnerships/<int:pk>/edit/", views.partnership_edit,

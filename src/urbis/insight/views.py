@@ -300,6 +300,25 @@ def hack_day(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 
 
 @login_required
+def initiative_idea(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    """Turn a hack-day initiative into an idea of one of the city's engagement processes."""
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    found = queries.get_hack_day(city, slug)
+    initiative = queries.get_initiative(found, pk)
+    form = forms.InitiativeIdeaForm(
+        request.POST or None, city=city,
+        initial={"title": initiative.title, "body": initiative.summary})
+    return _form_page(
+        request, form, city=city,
+        heading=_("Turn “%(initiative)s” into an idea") % {"initiative": initiative.title},
+        success=_("The initiative is now an idea."),
+        save=lambda data: services.initiative_to_idea(by=request.user, initiative=initiative,
+                                                      **data),
+        done=lambda idea: idea.get_absolute_url())
+
+
+@login_required
 def hack_day_new(request: HttpRequest, code: str) -> HttpResponse:
     city = places.get_city(code, request.user)
     require(request.user, Action.EDIT, city)

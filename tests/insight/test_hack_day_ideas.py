@@ -1,0 +1,165 @@
+"""A hack-day initiative turned into an engagement idea: through engagement's own service, linked
+both ways (the idea page names the hack day, the hack-day page the idea), refused to users without
+the role, and all or nothing on bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from urbis.engagement.models import Idea
+from urbis.insight import services
+from urbis.insight.models import HackDayInitiative
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Sensors on school roofs show where heat pumps would fit best."
+FORM = {"title": "Heat-pump map", "body": BODY, "category": "energy"}
+
+
+def _process(city: Any, slug: str = "ideas", *, collecting: bool = True) -> Any:
+    from urbis.engagement import services as engagement
+
+    now = dt.datetime.now(dt.UTC)
+    start = now - dt.timedelta(days=5) if collecting else now - dt.timedelta(days=40)
+    return engagement.create_process(
+        by=None, city=city, slug=slug, title="Ideas for the city", collecting_starts=start,
+        collecting_ends=start + dt.timedelta(days=20), voting_starts=start,
+        voting_ends=start + dt.timedelta(days=25), closes=start + dt.timedelta(days=30))
+
+
+@pytest.fixture
+def initiative(barcelona: Any) -> Any:
+    hack = services.save_hack_day(by=None, operator=True, city=barcelona, slug="energy-hack",
+                                  theme="Energy data", held_on=dt.date(2026, 3, 14),
+                                  participants=42, is_illustrative=True)
+    return services.add_initiative(by=None, operator=True, hack_day=hack,
+                                   title="Heat-pump map", summary="Where heat pumps fit")
+
+
+def _state() -> tuple[Any, ...]:
+    return (Idea.objects.count(),
+            list(HackDayInitiative.objects.values_list("pk", "idea_id")))
+
+
+def test_an_editor_turns_an_initiative_into_an_idea_linked_both_ways(
+    initiative: Any, barcelona: Any, make_user: Callable[..., Any],
+    client_for: Callable[..., Any],
+) -> None:
+    process = _process(barcelona)
+    editor = make_user("editor", barcelona)
+    client = client_for(editor)
+    hack_url = "/cities/barcelona/hack-days/energy-hack/"
+    form_url = f"{hack_url}initiatives/{initiative.pk}/idea/"
+    assert form_url in client.get(hack_url).content.decode()
+    page = client.get(form_url)
+    assert page.status_code == 200 and 'value="Heat-pump map"' in page.content.decode()
+    done = client.post(form_url, {**FORM, "process": str(process.pk)})
+    assert done.status_code == 302
+    idea = Idea.objects.get()
+    assert done["Location"] == idea.get_absolute_url()
+    # Created by engagement's service: its author, its rendered text, its process.
+    assert (idea.process, idea.author, idea.title, idea.category) == (
+        process, editor, "Heat-pump map", "energy")
+    assert idea.body_html
+    initiative.refresh_from_db()
+    assert initiative.idea == idea
+    idea_page = client_for(None).get(idea.get_absolute_url()).content.decode()
+    assert hack_url in idea_page and "Energy data" in idea_page
+    hack_page = client_for(None).get(hack_url).content.decode()
+    assert idea.get_absolute_url() in hack_page
+    # Once an idea, the offer to turn it into one is gone, and a second turn is refused.
+    assert form_url not in client.get(hack_url).content.decode()
+    again = client.post(form_url, {**FORM, "process": str(process.pk)})
+    assert again.status_code == 422 and Idea.objects.count() == 1
+    listed = client_for(None).get("/api/v1/cities/barcelona/hack-days").json()
+    assert listed[0]["initiatives"][0]["idea"] == {"id": idea.pk,
+                                                   "url": idea.get_absolute_url()}
+
+
+def test_users_without_the_role_are_refused_and_nothing_is_written(
+    initiative: Any, barcelona: Any, paris: Any, make_user: Callable[..., Any],
+    client_for: Callable[..., Any],
+) -> None:
+    process = _process(barcelona)
+    before = _state()
+    form_url = f"/cities/barcelona/hack-days/energy-hack/initiatives/{initiative.pk}/idea/"
+    api_url = f"/api/v1/cities/barcelona/hack-days/energy-hack/initiatives/{initiative.pk}/idea"
+    api_body = {**FORM, "process": "ideas"}
+    anonymous = client_for(None)
+    response = anonymous.post(form_url, {**FORM, "process": str(process.pk)})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert anonymous.post(api_url, api_body,
+                          content_type="application/json").status_code == 401
+    for user in (make_user("member", barcelona), make_user("moderator", barcelona),
+                 make_user("editor", paris)):
+        client = client_for(user)
+        assert client.get(form_url).status_code == 403
+        assert client.post(form_url, {**FORM, "process": str(process.pk)}).status_code == 403
+        assert client.post(api_url, api_body,
+                           content_type="application/json").status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.initiative_to_idea(by=user, initiative=initiative, process=process,
+                                        **FORM)
+    assert _state() == before
+
+
+def test_bad_input_is_refused_on_its_field_and_nothing_is_half_written(
+    initiative: Any, barcelona: Any, paris: Any, make_user: Callable[..., Any],
+    client_for: Callable[..., Any],
+) -> None:
+    process = _process(barcelona)
+    closed = _process(barcelona, "closed", collecting=False)
+    elsewhere = _process(paris, "paris-ideas")
+    editor = make_user("editor", barcelona)
+    before = _state()
+    cases = [
+        ({"process": process, **FORM, "body": "Too short"}, "body"),  # engagement's rule
+        ({"process": process, **FORM, "category": "gardening"}, "category"),
+        ({"process": closed, **FORM}, "process"),  # not collecting ideas now
+        ({"process": elsewhere, **FORM}, "process"),  # another city's process
+    ]
+    for kwargs, field in cases:
+        with pytest.raises(ValidationError) as error:
+            services.initiative_to_idea(by=editor, initiative=initiative, **kwargs)
+        assert field in error.value.message_dict, (field, error.value.message_dict)
+    assert _state() == before
+    client = client_for(editor)
+    form_url = f"/cities/barcelona/hack-days/energy-hack/initiatives/{initiative.pk}/idea/"
+    bad = client.post(form_url, {**FORM, "body": "Too short", "process": str(process.pk)})
+    assert bad.status_code == 422
+    page = bad.content.decode()
+    body_field = page[page.index('for="id_body"'):][:1500]
+    assert 'class="error"' in body_field.split('for="id_category"')[0]
+    api_url = f"/api/v1/cities/barcelona/hack-days/energy-hack/initiatives/{initiative.pk}/idea"
+    for body, field in (({**FORM, "process": "nowhere"}, "process"),
+                        ({**FORM, "process": "paris-ideas"}, "process"),
+                        ({**FORM, "process": "ideas", "body": "short"}, "body")):
+        answer = client.post(api_url, body, content_type="application/json")
+        assert answer.status_code == 422, body
+        assert field in answer.content.decode()
+    assert _state() == before
+    made = client.post(api_url, {**FORM, "process": "ideas"}, content_type="application/json")
+    assert made.status_code == 201
+    assert made.json()["idea"] == Idea.objects.get().pk
+
+
+def test_a_failed_link_rolls_the_idea_back(
+    initiative: Any, barcelona: Any, make_user: Callable[..., Any],
+) -> None:
+    """Two editors turning the same initiative at once: the one who links second has their
+    idea rolled back instead of leaving an idea no initiative points to."""
+    process = _process(barcelona)
+    editor = make_user("editor", barcelona)
+    stale = HackDayInitiative.objects.select_related("hack_day__city").get(pk=initiative.pk)
+    services.initiative_to_idea(by=editor, initiative=initiative, process=process, **FORM)
+    assert stale.idea_id is None  # read before the first editor's idea was linked
+    with pytest.raises(ValidationError) as error:
+        services.initiative_to_idea(by=editor, initiative=stale, process=process,
+                                    **{**FORM, "title": "Heat-pump map, again"})
+    assert set(error.value.message_dict) == {"initiative"}
+    assert Idea.objects.count() == 1
