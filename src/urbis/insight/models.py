@@ -251,6 +251,13 @@ class CaseStudy(models.Model):
     lessons = models.TextField(_("lessons"), max_length=4000, blank=True)
     contact = models.CharField(_("contact"), max_length=300, blank=True)
     sources = models.JSONField(_("sources"), default=list)
+    # A short summary in one or more of the interface languages ({"es": "...", "en": "..."});
+    # ``summary_language`` is the one it was written in, shown when the reader's is missing.
+    summaries = models.JSONField(_("summaries"), default=dict, blank=True)
+    summary_language = models.CharField(
+        _("language of the original summary"), max_length=8, blank=True,
+        choices=settings.LANGUAGES,
+    )
     actions = models.ManyToManyField("strategy.Action", blank=True, related_name="case_studies")
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     created_by = models.ForeignKey(
