@@ -383,7 +383,7 @@ def _upload_out(request: HttpRequest, upload: EnergyUpload) -> dict[str, Any]:
         "meters": upload.meters, "years": upload.years,
         "errors": reasons.errors_in_language(upload.errors),
         "errors_truncated": upload.errors_truncated,
-        "message": upload.message if upload.is_finished else "",
+        "message": upload.status_line if upload.is_finished else "",
         "url": request.build_absolute_uri(
             reverse("api-1:energy_upload", args=[upload.city.code, upload.pk])
         ),

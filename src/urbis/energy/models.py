@@ -59,6 +59,11 @@ class EnergyUpload(models.Model):
     years = models.JSONField(_("years"), default=list, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     errors_truncated = models.BooleanField(_("more errors than shown"), default=False)
+    # What became of the upload, as a code and its values (``urbis.energy.outcomes``), worded
+    # in the reader's language when shown; ``message`` is the sentence an upload made before the
+    # codes was stored with, kept only where migration 0004 could not read it.
+    message_code = models.CharField(_("outcome"), max_length=16, blank=True)
+    message_values = models.JSONField(_("outcome values"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
     # Where a web or API upload waits for its background job; emptied when the job ends.
     pending_path = models.CharField(_("file awaiting processing"), max_length=500, blank=True)
@@ -85,6 +90,13 @@ class EnergyUpload(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINAL
+
+    @property
+    def status_line(self) -> str:
+        """What became of the upload, in the active language."""
+        from urbis.energy.outcomes import describe
+
+        return describe(self.message_code, self.message_values, self.message)
 
 
 class PvInstallation(models.Model):

@@ -22,9 +22,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from urbis.energy import engine
+from urbis.energy import engine, outcomes
 from urbis.energy.models import (
     BestPractice,
     EnergyUpload,
@@ -152,7 +151,7 @@ def process_upload(
     except Exception as exc:  # the job must always end with a status the page can show
         log.exception("energy upload %s failed", upload_id)
         upload.status = EnergyUpload.Status.FAILED
-        upload.message = _("Processing failed: %(error)s. Nothing was stored.") % {"error": exc}
+        outcomes.note(upload, outcomes.FAILED, error=str(exc))
         upload.finished_at = timezone.now()
         upload.save()
     finally:
@@ -207,16 +206,8 @@ def _record(upload: EnergyUpload, report: IngestReport) -> None:
         "duplicate": EnergyUpload.Status.DUPLICATE,
         "rejected": EnergyUpload.Status.REJECTED,
     }[report.status]
-    upload.message = {
-        "stored": _("%(readings)s of %(meters)s stored.") % {
-            "readings": ngettext("%(n)s reading", "%(n)s readings", report.rows)
-            % {"n": report.rows},
-            "meters": ngettext("%(n)s meter", "%(n)s meters", report.meters)
-            % {"n": report.meters},
-        },
-        "duplicate": _("This file was stored before; nothing was added."),
-        "rejected": _("The file has errors; nothing was stored."),
-    }[report.status]
+    outcomes.note(upload, report.status, **(
+        {"rows": report.rows, "meters": report.meters} if report.status == "stored" else {}))
     upload.finished_at = timezone.now()
     upload.save()
 
@@ -231,9 +222,7 @@ def fail_interrupted(upload_id: int, reason: str) -> None:
     if upload.pending_path:
         Path(upload.pending_path).unlink(missing_ok=True)
     upload.status = EnergyUpload.Status.FAILED
-    upload.message = _("%(reason)s Nothing was stored; upload the file again.") % {
-        "reason": reason
-    }
+    outcomes.note(upload, outcomes.INTERRUPTED, **outcomes.interrupted(reason))
     upload.pending_path = ""
     upload.finished_at = timezone.now()
     upload.save()
@@ -252,7 +241,7 @@ def resume_uploads() -> list[EnergyUpload]:
             done.append(process_upload(upload.pk))
         else:
             upload.status = EnergyUpload.Status.FAILED
-            upload.message = _("Interrupted; the file is gone. Nothing was stored; upload again.")
+            outcomes.note(upload, outcomes.FILE_GONE)
             upload.finished_at = timezone.now()
             upload.save()
             done.append(upload)
@@ -290,8 +279,9 @@ def withdraw_file(user: Any, city: City, file_hash: str) -> list[EnergyUpload]:
             upload.status = EnergyUpload.Status.WITHDRAWN
             upload.withdrawn_at = timezone.now()
             upload.withdrawn_by = user if getattr(user, "is_authenticated", False) else None
-            upload.message = _("Withdrawn: its readings are no longer in the balance.")
-            upload.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "message"])
+            outcomes.note(upload, outcomes.WITHDRAWN)
+            upload.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "message",
+                                       "message_code", "message_values"])
         # Last, so that a failure before it leaves both the store and the log untouched.
         if not remove_file(engine.data_dir(), city.code, file_hash):
             raise ValidationError(_("The file was withdrawn at the same time by someone else."))
@@ -338,7 +328,7 @@ def ingest_path(
         )
     except Exception as exc:
         upload.status = EnergyUpload.Status.FAILED
-        upload.message = _("Processing failed: %(error)s. Nothing was stored.") % {"error": exc}
+        outcomes.note(upload, outcomes.FAILED, error=str(exc))
         upload.finished_at = timezone.now()
         upload.save()
         raise
