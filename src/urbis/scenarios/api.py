@@ -3,7 +3,10 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -11,7 +14,7 @@ from urbis.jobs.services import job_for
 from urbis.people.api_auth import write_auth
 from urbis.places import queries as places
 from urbis.scenarios import queries, services
-from urbis.scenarios.models import Inventory
+from urbis.scenarios.models import Driver, Inventory
 
 router = Router(tags=["scenarios"])
 
@@ -129,3 +132,70 @@ def inventory_import(request: HttpRequest, code: str, year: int, file: File[Uplo
     inv = services.import_inventory_csv(request.user, city, year, file.read(),
                                         file_name=file.name or "inventory.csv", source=source)
     return Status(201, {"year": inv.year, "rows": inv.rows.count()})
+
+
+class DriverPointIO(Schema):
+    year: int
+    value: float
+
+
+class DriverIn(Schema):
+    unit: str = ""
+    growth_rate: float | None = None
+    points: list[DriverPointIO] = []
+    sectors: list[str] = []
+    source: str = ""
+
+
+class DriverOut(Schema):
+    kind: str
+    unit: str
+    growth_rate: float | None
+    points: list[DriverPointIO]
+    sectors: list[str]
+    source: str
+
+
+def _driver_out(d: Any) -> dict[str, Any]:
+    return {"kind": d.kind, "unit": d.unit, "growth_rate": d.growth_rate,
+            "points": [{"year": p.year, "value": p.value} for p in d.points.all()],
+            "sectors": list(d.sectors), "source": d.source}
+
+
+@router.get("/cities/{code}/scenarios/{slug}/drivers", response=list[DriverOut],
+            summary="A scenario's business-as-usual drivers: growth rate or path, and the "
+                    "sectors each moves")
+def driver_list(request: HttpRequest, code: str, slug: str) -> Any:
+    city = places.get_city(code, request.user)
+    scenario = queries.get_scenario(city, slug, request.user)
+    return [_driver_out(d) for d in scenario.drivers.prefetch_related("points")]
+
+
+@router.put("/cities/{code}/scenarios/{slug}/drivers/{kind}", response={200: DriverOut},
+            auth=write_auth,
+            summary="Create or replace a business-as-usual driver (editors; checked first, "
+                    "nothing stored when refused)")
+def driver_put(request: HttpRequest, code: str, slug: str, kind: str, body: DriverIn) -> Any:
+    city = places.get_city(code, request.user)
+    scenario = queries.get_scenario(city, slug, request.user)
+    existing = scenario.drivers.filter(kind=kind).first()
+    points: dict[int, float] = {}
+    for p in body.points:
+        if p.year in points:
+            raise ValidationError({"points": [_("Year %(year)s is given twice.")
+                                              % {"year": p.year}]})
+        points[p.year] = p.value
+    driver = services.save_driver(request.user, scenario, driver=existing, points=points,
+                                  kind=kind, unit=body.unit, growth_rate=body.growth_rate,
+                                  sectors=body.sectors, source=body.source)
+    return _driver_out(driver)
+
+
+@router.delete("/cities/{code}/scenarios/{slug}/drivers/{kind}", response={204: None},
+               auth=write_auth, summary="Delete a business-as-usual driver (editors)")
+def driver_delete(request: HttpRequest, code: str, slug: str, kind: str) -> Any:
+    city = places.get_city(code, request.user)
+    scenario = queries.get_scenario(city, slug, request.user)
+    driver = get_object_or_404(Driver, scenario=scenario, kind=kind)
+    services.delete_driver(request.user, driver)
+    return Status(204, None)

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from urbis.places.models import City
 from urbis.scenarios.labels import carrier_choices, sector_choices
-from urbis.scenarios.models import Inventory, InventoryKind, LeverKind, Measure, Scenario
+from urbis.scenarios.models import (
+    Driver,
+    DriverKind,
+    Inventory,
+    InventoryKind,
+    LeverKind,
+    Measure,
+    Scenario,
+)
 from urbis.strategy.models import Action, Strategy
 
 
@@ -109,3 +117,28 @@ class InventoryRowForm(forms.Form):
 
 
 InventoryRowFormSet = forms.formset_factory(InventoryRowForm, extra=3, can_delete=True)
+
+
+class DriverForm(forms.ModelForm):
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors it moves"), choices=sector_choices(),
+        widget=forms.SelectMultiple(attrs={"size": 9}),
+        help_text=_("A sector follows one driver; sectors no driver moves follow the "
+                    "scenario's general growth."))
+
+    class Meta:
+        model = Driver
+        fields = ["kind", "unit", "growth_rate", "sectors", "source"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind: Any = self.fields["kind"]
+        kind.choices = DriverKind.choices
+
+
+class DriverPointForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    value = forms.FloatField(label=_("Value"))
+
+
+DriverPointFormSet = forms.formset_factory(DriverPointForm, extra=4, can_delete=True)

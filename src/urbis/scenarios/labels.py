@@ -70,3 +70,21 @@ def labelled_inventory_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The run's inventory rows with ``sector_label`` and ``carrier_label``."""
     return [{**r, "sector_label": SECTOR_LABELS.get(r["sector"], r["sector"]),
              "carrier_label": CARRIER_LABELS.get(r["carrier"], r["carrier"])} for r in rows]
+
+
+def labelled_driver_rows(drivers: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The run's business-as-usual explanation, one row per sector: which driver moved it (its
+    name in the reader's language; the scenario's general growth where no driver names it)."""
+    from urbis.scenarios.models import DriverKind
+
+    if not drivers:
+        return []
+    kinds = dict(DriverKind.choices)
+    out = []
+    for row in drivers.get("sectors", []):
+        driver = row.get("driver")
+        label = kinds.get(driver) if driver in kinds else _("general growth of the scenario")
+        out.append({**row, "sector_label": SECTOR_LABELS.get(row["sector"], row["sector"]),
+                    "driver_label": label,
+                    "change_pct": 100 * (row["index_last"] - 1)})
+    return out

@@ -14,6 +14,7 @@ from urbis.engines import scenario as engine
 from urbis.people.permissions import Action, can
 from urbis.places.models import City
 from urbis.scenarios.models import (
+    Driver,
     EmissionFactor,
     Inventory,
     LeverKind,
@@ -116,15 +117,47 @@ def engine_scenario(scenario: Scenario, extra: list[Measure] | None = None,
                 **common, from_sector=m.sector, to_sector=m.to_sector,
                 to_carrier=m.to_carrier or "electricity", share=value,
                 intensity_ratio=m.intensity_ratio))
-    sectors = {s for s, _ in rows}
+    drivers, sector_drivers = engine_drivers(scenario, {s for s, _ in rows})
     return engine.Scenario(
         inventory=engine.Inventory(inv.year, rows, inv.local_production_mwh),
         factors=engine_factors(scenario.city),
         measures=tuple(measures),
-        drivers=(engine.Driver("demand", growth_rate=scenario.population_growth),),
-        sector_drivers=dict.fromkeys(sectors, "demand"),
+        drivers=drivers,
+        sector_drivers=sector_drivers,
         end_year=scenario.end_year,
     )
+
+
+#: The engine's name of the scenario's own growth rate, for sectors no driver names.
+GENERAL_DRIVER = "demand"
+
+
+def engine_drivers(scenario: Scenario, sectors: set[str],
+                   extra: Driver | None = None, extra_points: dict[int, float] | None = None,
+                   skip: int | None = None
+                   ) -> tuple[tuple[engine.Driver, ...], dict[str, str]]:
+    """The scenario's drivers as the engine's, and which driver moves each sector: a driver
+    moves the sectors it names; every other sector of ``sectors`` follows the scenario's
+    general growth rate. ``extra`` (with ``extra_points``): an unsaved driver to check;
+    ``skip``: a stored driver that ``extra`` replaces."""
+    stored = [d for d in scenario.drivers.prefetch_related("points") if skip is None
+              or d.pk != skip]
+    given: list[tuple[Driver, dict[int, float]]] = [
+        (d, {p.year: p.value for p in d.points.all()}) for d in stored]
+    if extra is not None:
+        given.append((extra, dict(extra_points or {})))
+    out = [engine.Driver(GENERAL_DRIVER, growth_rate=scenario.population_growth)]
+    by_sector: dict[str, str] = {}
+    for d, points in given:
+        if d.growth_rate is not None:
+            out.append(engine.Driver(d.kind, growth_rate=d.growth_rate))
+        else:
+            out.append(engine.Driver(d.kind, path=points or None))
+        for sector in d.sectors or []:
+            by_sector.setdefault(sector, d.kind)
+    for sector in sectors:
+        by_sector.setdefault(sector, GENERAL_DRIVER)
+    return tuple(out), by_sector
 
 
 def _tonnes_per_unit(unit: str) -> float | None:

@@ -21,6 +21,9 @@ from urbis.people.permissions import Action, require
 from urbis.places.models import City
 from urbis.scenarios import queries
 from urbis.scenarios.models import (
+    Driver,
+    DriverKind,
+    DriverPoint,
     Inventory,
     InventoryKind,
     InventoryRow,
@@ -227,6 +230,18 @@ def run_scenario(
                        "scenario_t": round(float(proj.cumulative.value or 0), 1)},
         "targets": targets,
         "how": proj.total.how,
+        # Business as usual: which driver moved which sector, and by how much (modelled).
+        "drivers": {
+            "general_growth": scenario.population_growth,
+            "given": [{"kind": d.kind, "unit": d.unit, "growth_rate": d.growth_rate,
+                       "points": [[p.year, p.value] for p in d.points.all()],
+                       "sectors": list(d.sectors), "source": d.source}
+                      for d in scenario.drivers.prefetch_related("points")],
+            "sectors": [{**row, "index_last": round(row["index_last"], 6),
+                         "mwh_first": round(row["mwh_first"], 3),
+                         "mwh_last": round(row["mwh_last"], 3)}
+                        for row in proj.driver_explanation()],
+        },
         # Per sector (summed over carriers), deterministic run; the totals are these summed
         # less the local production credit.
         "by_sector": {
@@ -569,3 +584,90 @@ def prefill_from_energy(user: Any, inventory: Inventory, *,
                 defaults={"energy_mwh": mwh, "source": source})
         _check_scenarios_of(inventory)
     return cells
+
+
+# --- Business-as-usual drivers ----------------------------------------------------------------
+
+DRIVER_FIELDS = ("kind", "unit", "growth_rate", "sectors", "source")
+
+
+def save_driver(user: Any, scenario: Scenario, *, driver: Driver | None = None,
+                points: dict[int, float] | None = None, **fields: Any) -> Driver:
+    """Create or change one business-as-usual driver of ``scenario``: a yearly growth rate or a
+    path (``points``: year → value, replacing the stored ones), and the sectors it moves. Every
+    field is checked first, then the whole scenario by the engine; nothing is stored if any is
+    refused. Errors name the field (``points`` for the path)."""
+    require(user, Action.EDIT, scenario.city)
+    if driver is not None and driver.scenario_id != scenario.pk:
+        raise ValidationError(_("The driver belongs to another scenario."))
+    target = driver or Driver(scenario=scenario)
+    for key, value in fields.items():
+        if key not in DRIVER_FIELDS:
+            raise TypeError(f"unknown driver field {key!r}")
+        setattr(target, key, value)
+    target.unit, target.source = target.unit or "", target.source or ""
+    target.sectors = list(target.sectors or [])
+    points = dict(points or {})
+    errors: dict[str, list[str]] = {}
+
+    def add(fld: str, message: str) -> None:
+        errors.setdefault(fld, []).append(message)
+
+    if target.kind not in DriverKind.values:
+        add("kind", _("Unknown driver."))
+    elif Driver.objects.filter(scenario=scenario, kind=target.kind).exclude(
+            pk=target.pk).exists():
+        add("kind", _("This scenario already has this driver; change that one."))
+    if not target.sectors:
+        add("sectors", _("Name at least one sector the driver moves."))
+    for sector in target.sectors:
+        if sector not in engine.SECTORS:
+            add("sectors", _("Unknown sector %(sector)r.") % {"sector": sector})
+    taken = {s: d for d in scenario.drivers.exclude(pk=target.pk) for s in d.sectors}
+    for sector in target.sectors:
+        if sector in taken:
+            add("sectors", _("%(sector)s is already moved by the driver %(driver)s; a sector "
+                             "follows one driver.")
+                % {"sector": sector, "driver": taken[sector].get_kind_display()})
+    if (target.growth_rate is None) == (not points):
+        add("growth_rate", _("Give either a yearly growth rate or a path of values by year, "
+                             "not both and not neither."))
+    if target.growth_rate is not None and not -0.2 <= target.growth_rate <= 0.2:
+        add("growth_rate", _("Between −0.2 and 0.2 (−20 % to +20 % a year)."))
+    if points:
+        first = scenario.inventory.year
+        if len(points) < 2:
+            add("points", _("A path needs values for at least two years."))
+        if min(points) > first:
+            add("points", _("The path needs a value for the inventory's year %(year)s or "
+                            "before, the year it is indexed on.") % {"year": first})
+        for year, value in sorted(points.items()):
+            if not 1990 <= year <= 2100:
+                add("points", _("Year %(year)s: between 1990 and 2100.") % {"year": year})
+            if not value > 0 or value == float("inf"):
+                add("points", _("Year %(year)s: the value must be a number above 0.")
+                    % {"year": year})
+    if errors:
+        raise ValidationError(errors)
+    target.full_clean(exclude=["scenario"], validate_constraints=False)
+    inventory_sectors = set(scenario.inventory.rows.values_list("sector", flat=True))
+    drivers, by_sector = queries.engine_drivers(scenario, inventory_sectors, extra=target,
+                                                extra_points=points, skip=target.pk)
+    spec = queries.engine_scenario(scenario)
+    try:
+        engine.validate(engine.Scenario(
+            inventory=spec.inventory, factors=spec.factors, measures=spec.measures,
+            drivers=drivers, sector_drivers=by_sector, end_year=spec.end_year))
+    except engine.ScenarioInputError as err:
+        raise ValidationError(_engine_problems(err)) from None
+    with transaction.atomic():
+        target.save()
+        target.points.all().delete()
+        DriverPoint.objects.bulk_create(DriverPoint(driver=target, year=y, value=v)
+                                        for y, v in sorted(points.items()))
+    return target
+
+
+def delete_driver(user: Any, driver: Driver) -> None:
+    require(user, Action.EDIT, driver.scenario.city)
+    driver.delete()

@@ -18,9 +18,21 @@ from urbis.jobs.services import job_for
 from urbis.people.permissions import Action, can, require
 from urbis.places import queries as places
 from urbis.scenarios import queries, services
-from urbis.scenarios.forms import InventoryForm, InventoryRowFormSet, MeasureForm, ScenarioForm
-from urbis.scenarios.labels import SECTOR_LABELS, labelled_inventory_rows, labelled_wedges
-from urbis.scenarios.models import Inventory, Measure
+from urbis.scenarios.forms import (
+    DriverForm,
+    DriverPointFormSet,
+    InventoryForm,
+    InventoryRowFormSet,
+    MeasureForm,
+    ScenarioForm,
+)
+from urbis.scenarios.labels import (
+    SECTOR_LABELS,
+    labelled_driver_rows,
+    labelled_inventory_rows,
+    labelled_wedges,
+)
+from urbis.scenarios.models import Driver, Inventory, Measure
 
 
 def scenario_list(request: HttpRequest, code: str) -> HttpResponse:
@@ -95,6 +107,7 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "inventory_rows": labelled_inventory_rows(
             run.result.get("inventory", {}).get("rows", [])) if run else [],
         "observations": observations,
+        "driver_rows": labelled_driver_rows(run.result.get("drivers")) if run else [],
     })
 
 
@@ -149,8 +162,12 @@ def scenario_edit(request: HttpRequest, code: str, slug: str | None = None) -> H
                 return redirect("scenarios:edit", city.code, saved.slug)
         status = 422
     measures = scenario.measures.select_related("action") if scenario else []
+    drivers = [{"driver": d, "points": list(d.points.all()),
+                "sectors": [SECTOR_LABELS.get(x, x) for x in d.sectors]}
+               for d in scenario.drivers.prefetch_related("points")] if scenario else []
     return render(request, "scenarios/edit.html", {
         "city": city, "scenario": scenario, "form": form, "measures": measures,
+        "drivers": drivers,
         "job": job_for(services.run_subject(scenario.pk)) if scenario else None,
     }, status=status)
 
@@ -268,3 +285,51 @@ def inventory_prefill(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "%(n)s row filled from measured energy data.",
             "%(n)s rows filled from measured energy data.", len(cells)) % {"n": len(cells)})
     return redirect("scenarios:inventory-edit", city.code, inventory.pk)
+
+
+@login_required
+def driver_edit(request: HttpRequest, code: str, slug: str,
+                pk: int | None = None) -> HttpResponse:
+    """Create or change a business-as-usual driver: a growth rate or a path of values by year,
+    and the sectors it moves."""
+    city = places.get_city(code, request.user)
+    _refuse_unless_editor(request, city)
+    scenario = queries.get_scenario(city, slug, request.user)
+    driver = get_object_or_404(Driver, scenario=scenario, pk=pk) if pk else None
+    data = request.POST or None
+    form = DriverForm(data, instance=driver)
+    initial = ([{"year": p.year, "value": p.value} for p in driver.points.all()]
+               if driver else [])
+    points = DriverPointFormSet(data, initial=initial, prefix="points")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and points.is_valid():
+            given = {p.cleaned_data["year"]: p.cleaned_data["value"] for p in points.forms
+                     if p.cleaned_data and not p.cleaned_data.get("DELETE")}
+            fields = {f: form.cleaned_data[f] for f in services.DRIVER_FIELDS}
+            try:
+                services.save_driver(request.user, scenario, driver=driver, points=given,
+                                     **fields)
+            except ValidationError as err:
+                _put_errors(form, err)
+            else:
+                messages.success(request, _("The driver is saved. Queue a run to see its "
+                                            "effect."))
+                return redirect("scenarios:edit", city.code, scenario.slug)
+        status = 422
+    return render(request, "scenarios/driver_form.html", {
+        "city": city, "scenario": scenario, "driver": driver, "form": form, "points": points,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def driver_delete(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    _refuse_unless_editor(request, city)
+    scenario = queries.get_scenario(city, slug, request.user)
+    driver = get_object_or_404(Driver, scenario=scenario, pk=pk)
+    services.delete_driver(request.user, driver)
+    messages.success(request, _("The driver %(name)s is deleted.")
+                     % {"name": driver.get_kind_display()})
+    return redirect("scenarios:edit", city.code, scenario.slug)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.special import ndtr
@@ -533,6 +534,28 @@ class Projection:
     bau_cumulative: Figure
     cumulative: Figure
     macc: tuple[MaccBar, ...]
+    # Business as usual: each sector's driver (None: held at the inventory) and its index on the
+    # inventory year (Y, S), the factor by which the driver moved the sector's final energy.
+    sector_drivers: tuple[str | None, ...] = ()
+    sector_index: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+
+    def driver_explanation(self) -> list[dict[str, Any]]:
+        """Which driver moved which sector in business as usual: the index in the last year and
+        the sector's final energy in the first and the last year (MWh)."""
+        out = []
+        for k, sector in enumerate(self.sectors):
+            first = float(self.bau_energy[0, k].sum())
+            last = float(self.bau_energy[-1, k].sum())
+            index = float(self.sector_index[-1, k]) if self.sector_index.size else 1.0
+            driver = self.sector_drivers[k] if self.sector_drivers else None
+            out.append({
+                "sector": sector, "driver": driver, "index_last": index,
+                "mwh_first": first, "mwh_last": last,
+                "how": (f"final energy {self.years[0]} × the index of {driver} in "
+                        f"{self.years[-1]} ({index:.4g}) = {last:,.1f} MWh" if driver else
+                        "no driver: held at the inventory's final energy"),
+            })
+        return out
 
     def wedge_sum(self) -> np.ndarray:
         if not self.measures:
@@ -625,6 +648,8 @@ def project(scenario: Scenario) -> Projection:
         cumulative=Figure(float(tot.sum()), T_CO2,
                           f"emissions with all measures summed {years[0]}–{years[-1]}"),
         macc=tuple(macc),
+        sector_drivers=tuple(scenario.sector_drivers.get(s) for s in comp.sectors),
+        sector_index=state.index[:, 0, :].T.copy(),
     )
 
 

@@ -90,6 +90,24 @@ def validate(scenario: Scenario) -> None:
             _check_number(problems, where, "growth_rate", d.growth_rate, -1, None)
         if d.path is not None and not any(v > 0 for v in d.path.values()):
             problems.append((where, "path", "needs at least one value > 0"))
+        elif d.path is not None:
+            if any(not v >= 0 for v in d.path.values()):
+                problems.append((where, "path", "a value is negative or not a number"))
+            else:
+                # The index divides by the path's value in the inventory's year (the nearest
+                # given year's value outside the path): it must be > 0.
+                years = sorted(d.path)
+                base = scenario.inventory.year
+                if base <= years[0] or base >= years[-1]:
+                    at_base = d.path[years[0] if base <= years[0] else years[-1]]
+                else:
+                    low = max(y for y in years if y <= base)
+                    high = min(y for y in years if y >= base)
+                    share = 0.0 if high == low else (base - low) / (high - low)
+                    at_base = d.path[low] + share * (d.path[high] - d.path[low])
+                if not at_base > 0:
+                    problems.append((where, "path",
+                                     f"the value in the inventory's year {base} must be > 0"))
     for sector, name in scenario.sector_drivers.items():
         if sector not in SECTORS:
             problems.append((f"sector driver {sector}", "sector", f"unknown sector {sector!r}"))
