@@ -226,6 +226,24 @@ def step_delivery(args: argparse.Namespace) -> dict[str, Any]:
     # covers the month only and is no fair comparison.
     index = AreaIndex(_areas())
     runner = DuckDBRunner(memory_limit=args.memory_limit)
+    checked: dict[str, float] = {}
+    if args.side_by_side:
+        # The same delivery through the full row-by-row check (the path before the one-pass
+        # ingest), into its own copy of the store, just before the one-pass ingest below.
+        other = work / "data-delivery-checked"
+        shutil.rmtree(other, ignore_errors=True)
+        if (work / "data").is_dir():
+            shutil.copytree(work / "data", other)
+        energy_balance(other, CITY, index, engine=runner)
+        start, cpu0 = time.perf_counter(), _cpu_seconds()
+        old = ingest_file(month, city=CITY, areas=index, data_dir=other, one_pass=False)
+        checked = {
+            "checked_ingest_seconds": time.perf_counter() - start,
+            "checked_ingest_cpu_seconds": _cpu_seconds() - cpu0,
+        }
+        if old.status != "stored":
+            raise SystemExit(f"checked ingest failed: {old.errors[:5]}")
+        shutil.rmtree(other)
     # The balance before the delivery, as the pages keep it (cubes built beforehand).
     previous = energy_balance(data, CITY, index, engine=runner)
     before = list_files(data, CITY)
@@ -270,6 +288,7 @@ def step_delivery(args: argparse.Namespace) -> dict[str, Any]:
         "balance_from_readings_cpu_seconds": median_cpu["readings"],
         "seconds": ingest_s + update_s,
         "cpu_seconds": ingest_cpu + update_cpu,
+        **checked,
         "same_figures": frames["cube"].to_polars().equals(readings)
         and updated.to_polars().equals(readings),
     }
@@ -429,6 +448,8 @@ def run_child(step: str, args: argparse.Namespace, **overrides: Any) -> dict[str
         "--spark-memory",
         args.spark_memory,
     ]
+    if args.side_by_side:
+        argv.append("--side-by-side")
     limit = overrides.get("memory_limit", args.memory_limit)
     if limit:
         argv += ["--memory-limit", limit]
@@ -566,6 +587,14 @@ def print_table(results: list[dict[str, Any]]) -> None:
                 f"{d['balance_from_cubes_cpu_seconds']:.2f}, from readings "
                 f"{d['balance_from_readings_cpu_seconds']:.2f}"
             )
+            if "checked_ingest_seconds" in d:
+                print(
+                    f"{'':>10}the same month through the full row-by-row check, just before: "
+                    f"{d['checked_ingest_seconds']:.2f} s, "
+                    f"{d['checked_ingest_cpu_seconds']:.2f} CPU-s; one pass "
+                    f"{d['checked_ingest_seconds'] / d['ingest_seconds']:.1f}x sooner, "
+                    f"{d['checked_ingest_cpu_seconds'] / d['ingest_cpu_seconds']:.1f}x less CPU"
+                )
         elif d:
             print(f"{res['meters']:>8} delivery {d['error']}")
 
@@ -597,6 +626,12 @@ def main() -> None:
         "--delivery-only",
         action="store_true",
         help="only the month's delivery, into an empty store if no year was stored before",
+    )
+    parser.add_argument(
+        "--side-by-side",
+        action="store_true",
+        help="with --delivery(-only): also ingest the month through the full row-by-row "
+        "check (one_pass=False) just before, into a copy of the store",
     )
     parser.add_argument("--json", default=None, help="write results to this JSON file")
     parser.add_argument("--child", choices=sorted(STEPS), help=argparse.SUPPRESS)

@@ -475,6 +475,13 @@ class PendingFile:
             _write_clustered(part, functools.partial(self._writer, key))
             del part
 
+    def append(self, key: tuple[int, str], table: pa.Table) -> None:
+        """Append rows already in store order (the columns of :data:`STORE_SCHEMA`, text
+        possibly dictionary-encoded, clustered as :func:`_write_clustered` clusters) to
+        the part ``(year, kind)``, one row group per :data:`ROW_GROUP_ROWS` rows."""
+        writer = self._writer(key, table.schema)
+        writer.write_table(table.cast(writer.schema), row_group_size=ROW_GROUP_ROWS)
+
     def _writer(self, key: tuple[int, str], schema: pa.Schema) -> pq.ParquetWriter:
         if key in self._parts:
             return self._parts[key][1]
@@ -491,9 +498,15 @@ class PendingFile:
         self._parts[key] = (tmp, writer)
         return writer
 
-    def commit(self, record: StoredFile, meter_ids: list[str]) -> None:
+    def commit(
+        self,
+        record: StoredFile,
+        meter_ids: list[str],
+        cubes_by_year: dict[int, pa.Table] | None = None,
+    ) -> None:
         """Make the file's readings visible: parts and cube parts into place, then the
-        catalogue record."""
+        catalogue record. ``cubes_by_year``: the file's cube of each year, when the writer
+        already summed it (else it is built from the parts written)."""
         renamed: list[Path] = []
         cubes: dict[int, Path] = {}
         merged: dict[int, Path] = {}
@@ -507,7 +520,8 @@ class PendingFile:
                 target = cube_path(self.data_dir, self.city, year, self.file_hash)
                 cubes[year] = target.with_name(f".tmp-{uuid.uuid4().hex}{CUBE_SUFFIX}.part")
                 tmp_parts = [tmp for (y, _), (tmp, _) in self._parts.items() if y == year]
-                cube = build_cube(tmp_parts)
+                given = (cubes_by_year or {}).get(year)
+                cube = given if given is not None else build_cube(tmp_parts)
                 write_cube(cube, cubes[year])
                 key = merged_key(after, year)
                 assert key is not None
