@@ -144,14 +144,14 @@ def test_a_job_left_running_by_a_killed_worker_is_failed_with_its_reason(
     lost.refresh_from_db()
     alive.refresh_from_db()
     mine.refresh_from_db()
-    assert mine.status == EnergyUpload.Status.FAILED and "again-3 stopped" in mine.message
+    assert mine.status == EnergyUpload.Status.FAILED and "again-3 stopped" in mine.status_line
     lost_job = jobs.job_for(f"energy.upload:{lost.pk}")
     alive_job = jobs.job_for(f"energy.upload:{alive.pk}")
     assert lost_job is not None and alive_job is not None
     assert lost_job.status == "FAILED"
     assert "WorkerLost" in lost_job.error and "dead-1 stopped while this job ran" in lost_job.error
-    assert lost.status == EnergyUpload.Status.FAILED and "dead-1" in lost.message
-    assert "upload the file again" in lost.message and not pending.exists()
+    assert lost.status == EnergyUpload.Status.FAILED and "dead-1" in lost.status_line
+    assert "upload the file again" in lost.status_line and not pending.exists()
     assert alive_job.status == "RUNNING" and alive.status == EnergyUpload.Status.RUNNING
     page = client.get(lost.get_absolute_url()).content.decode()
     assert "dead-1 stopped while this job ran" in page
