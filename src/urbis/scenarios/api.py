@@ -199,3 +199,37 @@ def driver_delete(request: HttpRequest, code: str, slug: str, kind: str) -> Any:
     driver = get_object_or_404(Driver, scenario=scenario, kind=kind)
     services.delete_driver(request.user, driver)
     return Status(204, None)
+
+
+class FactorIO(Schema):
+    carrier: str
+    year: int | None = None
+    t_co2_per_mwh: float
+    source: str = ""
+    edition: str = ""
+
+
+class FactorInUse(Schema):
+    carrier: str
+    origin: str | None
+    t_co2_per_mwh: float | None
+    by_year: list[tuple[int, float]]
+    source: str
+    edition: str
+
+
+@router.get("/cities/{code}/emission-factors", response=list[FactorInUse],
+            summary="The emission factor of each carrier (t CO2/MWh) a city's scenarios use, "
+                    "with its origin: city (entered by the city), national or default "
+                    "(fallbacks shipped as data), or null (none)")
+def factors_in_use(request: HttpRequest, code: str) -> Any:
+    return queries.factors_in_use(places.get_city(code, request.user))
+
+
+@router.put("/cities/{code}/emission-factors", response={200: list[FactorInUse]},
+            auth=write_auth,
+            summary="Replace the factors entered by the city (editors; all rows or none)")
+def factors_put(request: HttpRequest, code: str, body: list[FactorIO]) -> Any:
+    city = places.get_city(code, request.user)
+    services.save_factors(request.user, city, [row.dict() for row in body])
+    return queries.factors_in_use(city)

@@ -142,3 +142,14 @@ class DriverPointForm(forms.Form):
 
 
 DriverPointFormSet = forms.formset_factory(DriverPointForm, extra=4, can_delete=True)
+
+
+class FactorRowForm(forms.Form):
+    carrier = forms.ChoiceField(label=_("Carrier"), choices=carrier_choices(blank=True))
+    year = forms.IntegerField(label=_("Year (empty: every year)"), required=False)
+    t_co2_per_mwh = forms.FloatField(label=_("t CO2 per MWh"))
+    source = forms.CharField(label=_("Source"), max_length=600, required=False)
+    edition = forms.CharField(label=_("Edition"), max_length=200, required=False)
+
+
+FactorRowFormSet = forms.formset_factory(FactorRowForm, extra=3, can_delete=True)

@@ -88,3 +88,13 @@ def labelled_driver_rows(drivers: dict[str, Any] | None) -> list[dict[str, Any]]
                     "driver_label": label,
                     "change_pct": 100 * (row["index_last"] - 1)})
     return out
+
+
+def labelled_factors(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Factors in use with the carrier's name and the origin in the reader's language."""
+    origins = {"city": _("entered by the city"),
+               "national": _("national factor (fallback: the city has entered none)"),
+               "default": _("default factor (fallback: the city has entered none)"),
+               None: _("none: a scenario using this carrier is refused")}
+    return [{**r, "carrier_label": CARRIER_LABELS.get(r["carrier"], r["carrier"]),
+             "origin_label": origins.get(r["origin"], r["origin"])} for r in rows]

@@ -65,27 +65,56 @@ def _number(m: Measure) -> engine.model.Number:
                                           group=m.uncertainty_group or None)
 
 
-def engine_factors(city: City) -> tuple[engine.EmissionFactor, ...]:
-    """The city's own factors, then the shipped defaults for carriers the city has none for."""
+#: Where a factor in use comes from: entered for the city, or a fallback shipped as data.
+FACTOR_ORIGINS = ("city", "national", "default")
+
+
+def factors_with_origin(city: City) -> list[tuple[engine.EmissionFactor, str]]:
+    """The factors a city's scenarios use, each with its origin: the city's own (entered in the
+    builder), else the country's published electricity factor, else the shipped default."""
     own: dict[str, list[EmissionFactor]] = {}
     for f in EmissionFactor.objects.filter(city=city).order_by("carrier", "year"):
         own.setdefault(f.carrier, []).append(f)
-    out: list[engine.EmissionFactor] = []
+    out: list[tuple[engine.EmissionFactor, str]] = []
     for carrier, rows in own.items():
         path = {r.year: r.t_co2_per_mwh for r in rows if r.year is not None}
         plain = [r for r in rows if r.year is None]
         value = plain[0].t_co2_per_mwh if plain else rows[0].t_co2_per_mwh
-        out.append(engine.EmissionFactor(carrier, value, by_year=path or None,
-                                         source=rows[0].source, edition=rows[0].edition))
+        out.append((engine.EmissionFactor(carrier, value, by_year=path or None,
+                                          source=rows[0].source, edition=rows[0].edition),
+                    "city"))
     for default in engine.default_factors():
         if default.carrier not in own:
-            out.append(default)
+            out.append((default, "default"))
     if "electricity" not in own and city.country:
         # No factor of the city's own: the national one where one was found published.
         national = engine.national_electricity_factor(city.country)
         if national is not None:
-            out.append(national)
-    return tuple(out)
+            out.append((national, "national"))
+    return out
+
+
+def engine_factors(city: City) -> tuple[engine.EmissionFactor, ...]:
+    """The city's own factors, then the shipped defaults for carriers the city has none for."""
+    return tuple(f for f, _origin in factors_with_origin(city))
+
+
+def factors_in_use(city: City) -> list[dict[str, Any]]:
+    """Every carrier with the factor its scenarios use (t CO2/MWh; a path by year where given)
+    and where it comes from; a carrier with no factor at all has ``origin`` None."""
+    given = {f.carrier: (f, origin) for f, origin in factors_with_origin(city)}
+    out = []
+    for carrier in engine.CARRIERS:
+        f, origin = given.get(carrier, (None, None))
+        out.append({
+            "carrier": carrier, "origin": origin,
+            "t_co2_per_mwh": None if f is None or f.by_year else engine.model.central(
+                f.t_per_mwh),
+            "by_year": sorted((f.by_year or {}).items()) if f is not None else [],
+            "source": f.source if f is not None else "",
+            "edition": f.edition if f is not None else "",
+        })
+    return out
 
 
 def engine_scenario(scenario: Scenario, extra: list[Measure] | None = None,

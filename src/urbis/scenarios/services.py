@@ -24,6 +24,7 @@ from urbis.scenarios.models import (
     Driver,
     DriverKind,
     DriverPoint,
+    EmissionFactor,
     Inventory,
     InventoryKind,
     InventoryRow,
@@ -230,6 +231,9 @@ def run_scenario(
                        "scenario_t": round(float(proj.cumulative.value or 0), 1)},
         "targets": targets,
         "how": proj.total.how,
+        # The factor of each carrier used, and its origin (entered by the city or a fallback).
+        "factors": [f for f in queries.factors_in_use(scenario.city)
+                    if f["carrier"] in proj.carriers],
         # Business as usual: which driver moved which sector, and by how much (modelled).
         "drivers": {
             "general_growth": scenario.population_growth,
@@ -271,7 +275,7 @@ MEASURE_FIELDS = ("name", "action", "kind", "sector", "carrier", "to_sector", "t
                   "intensity_ratio", "start_year", "ramp_years", "ceiling", "capex_eur",
                   "opex_eur_per_year", "lifetime_years", "funding", "uncertainty_group", "order")
 # Short names that are pages of the scenarios app.
-RESERVED_SLUGS = frozenset({"new", "compare", "inventory", "inventories"})
+RESERVED_SLUGS = frozenset({"new", "compare", "inventory", "inventories", "factors"})
 # The engine's field names as the builder's form names them.
 _ENGINE_FIELD = {"cut": "value", "share": "value", "mwh_per_year": "value",
                  "from_carrier": "carrier", "from_sector": "sector",
@@ -671,3 +675,67 @@ def save_driver(user: Any, scenario: Scenario, *, driver: Driver | None = None,
 def delete_driver(user: Any, driver: Driver) -> None:
     require(user, Action.EDIT, driver.scenario.city)
     driver.delete()
+
+
+# --- A city's own emission factors ------------------------------------------------------------
+
+
+def save_factors(user: Any, city: City, rows: list[dict[str, Any]]) -> list[EmissionFactor]:
+    """Replace the emission factors entered for ``city`` (carrier, year or none for every year,
+    t CO2/MWh, source, edition). A carrier the city gives no factor for falls back to the
+    country's published electricity factor or the shipped default. Every row is checked first
+    and then every scenario of the city with the new factors; any refusal stores nothing.
+    Errors name the row (1 = the first row given) and the field."""
+    require(user, Action.EDIT, city)
+    errors: dict[str, list[str]] = {}
+
+    def add(number: int, fld: str, message: str) -> None:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            _("Row %(n)s, %(field)s: %(reason)s") % {"n": number, "field": fld,
+                                                    "reason": message})
+
+    seen: dict[tuple[str, int | None], int] = {}
+    plain: dict[str, int] = {}
+    by_year: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        carrier, year = row.get("carrier") or "", row.get("year")
+        value = row.get("t_co2_per_mwh")
+        if carrier not in engine.CARRIERS:
+            add(number, "carrier", _("unknown carrier %(carrier)r.") % {"carrier": carrier})
+        if value is None or not 0 <= value < float("inf"):
+            add(number, "t_co2_per_mwh", _("must be a number, 0 or more."))
+        if year is not None and not 1990 <= year <= 2100:
+            add(number, "year", _("between 1990 and 2100, or empty for every year."))
+        if not (row.get("source") or "").strip():
+            add(number, "source", _("say where the figure comes from."))
+        if (carrier, year) in seen:
+            add(number, "year", _("the same carrier and year as row %(m)s.")
+                % {"m": seen[(carrier, year)]})
+        seen.setdefault((carrier, year), number)
+        (plain if year is None else by_year).setdefault(carrier, number)
+    for carrier in sorted(set(plain) & set(by_year)):
+        add(max(plain[carrier], by_year[carrier]), "year",
+            _("%(carrier)s has a factor for every year and factors by year: give one or the "
+              "other.") % {"carrier": carrier})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        EmissionFactor.objects.filter(city=city).delete()
+        saved = EmissionFactor.objects.bulk_create(
+            EmissionFactor(city=city, carrier=r["carrier"], year=r.get("year"),
+                           t_co2_per_mwh=r["t_co2_per_mwh"],
+                           source=(r.get("source") or "").strip()[:600],
+                           edition=(r.get("edition") or "").strip()[:200])
+            for r in rows)
+        problems: dict[str, list[str]] = {}
+        for scenario in Scenario.objects.filter(city=city).select_related("city", "inventory"):
+            try:
+                spec = queries.engine_scenario(scenario)
+                engine.validate(spec)
+                engine.inventory_emissions(spec.inventory, spec.factors)
+            except engine.ScenarioInputError as err:
+                for fld, msgs in _engine_problems(err).items():
+                    problems.setdefault(fld, []).extend(f"{scenario.title}: {m}" for m in msgs)
+        if problems:
+            raise ValidationError(problems)  # leaving the block rolls the rows back
+    return saved

@@ -15,6 +15,7 @@ urlpatterns = [
          name="inventory-prefill"),
     path("cities/<slug:code>/scenarios/new/", views.scenario_edit, name="new"),
     path("cities/<slug:code>/scenarios/compare/", views.compare, name="compare"),
+    path("cities/<slug:code>/scenarios/factors/", views.factors, name="factors"),
     path("cities/<slug:code>/scenarios/<slug:slug>/", views.scenario_detail, name="detail"),
     path("cities/<slug:code>/scenarios/<slug:slug>/run", views.scenario_run, name="run"),
     path("cities/<slug:code>/scenarios/<slug:slug>/edit/", views.scenario_edit, name="edit"),

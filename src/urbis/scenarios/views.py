@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from urbis.scenarios import queries, services
 from urbis.scenarios.forms import (
     DriverForm,
     DriverPointFormSet,
+    FactorRowFormSet,
     InventoryForm,
     InventoryRowFormSet,
     MeasureForm,
@@ -29,6 +31,7 @@ from urbis.scenarios.forms import (
 from urbis.scenarios.labels import (
     SECTOR_LABELS,
     labelled_driver_rows,
+    labelled_factors,
     labelled_inventory_rows,
     labelled_wedges,
 )
@@ -108,6 +111,7 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             run.result.get("inventory", {}).get("rows", [])) if run else [],
         "observations": observations,
         "driver_rows": labelled_driver_rows(run.result.get("drivers")) if run else [],
+        "factor_rows": labelled_factors(run.result.get("factors", [])) if run else [],
     })
 
 
@@ -333,3 +337,37 @@ def driver_delete(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRe
     messages.success(request, _("The driver %(name)s is deleted.")
                      % {"name": driver.get_kind_display()})
     return redirect("scenarios:edit", city.code, scenario.slug)
+
+
+def factors(request: HttpRequest, code: str) -> HttpResponse:
+    """The emission factors a city's scenarios use, each with its origin (entered by the city,
+    or the national or default factor as a fallback); editors change the city's own here."""
+    city = places.get_city(code, request.user)
+    can_edit = can(request.user, Action.EDIT, city)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        _refuse_unless_editor(request, city)
+    data = request.POST or None
+    initial = [{"carrier": f.carrier, "year": f.year, "t_co2_per_mwh": f.t_co2_per_mwh,
+                "source": f.source, "edition": f.edition}
+               for f in city.emission_factors.all()] if can_edit else []
+    rows = FactorRowFormSet(data, initial=initial, prefix="factors")
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if rows.is_valid():
+            given = [r.cleaned_data for r in rows.forms
+                     if r.cleaned_data and not r.cleaned_data.get("DELETE")]
+            try:
+                services.save_factors(request.user, city, given)
+            except ValidationError as err:
+                errors = err.messages
+            else:
+                messages.success(request, _("The city's emission factors are saved."))
+                return redirect("scenarios:factors", city.code)
+        status = 422
+    return render(request, "scenarios/factors.html", {
+        "city": city, "can_edit": can_edit, "rows": rows, "errors": errors,
+        "in_use": labelled_factors(queries.factors_in_use(city)),
+    }, status=status)
