@@ -1,0 +1,75 @@
+"""The energy demo's content (the modelled cities' settings, illustrative PV installations, the
+competition season, its teams, initiatives and best practices) lives in data files: what it
+stores and the plan it models readings from stay exactly what they were when the content was
+Python code (a snapshot), and a broken file is refused with its name, the record and the field,
+storing nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tests.energy.conftest import readings
+from tests.strategy.test_demo_data import canonical_dump, check_snapshot
+from urbis.energy import demo
+from urbis.places.models import City
+
+pytestmark = pytest.mark.django_db
+
+SNAPSHOT = Path(__file__).with_name("demo_snapshot.json")
+ENERGY_MODELS = ["energy.PvInstallation", "energy.Season", "energy.Entry", "energy.Initiative",
+                 "energy.BestPractice"]
+
+
+def _season_end_as_rule(dump: dict[str, list[str]]) -> None:
+    """The season's last day follows the date the demo is loaded on (``demo.season_end``)."""
+    rows = []
+    for text in dump["energy.Season"]:
+        row = json.loads(text)
+        assert row["ends_on"] == str(demo.season_end(dt.date.today()))
+        row["ends_on"] = "<season_end(today)>"
+        rows.append(json.dumps(row, sort_keys=True, ensure_ascii=False))
+    dump["energy.Season"] = rows
+
+
+def _plan() -> dict[str, list[str]]:
+    """What the readings generator is given: each city's settings and, per neighbourhood, the
+    modelled change and PV capacity of the baseline and the scoring year."""
+    plan: dict[str, list[str]] = {"settings": [], "neighbourhoods": []}
+    for code in ("barcelona", "paris"):
+        tz, temperature, seed = demo.CITY_SETTINGS[code]
+        plan["settings"].append(json.dumps([code, tz, temperature, seed]))
+        city = City.objects.get(code=code)
+        for scoring in (False, True):
+            for n in demo.neighbourhoods(city, scoring=scoring):
+                plan["neighbourhoods"].append(
+                    json.dumps([code, scoring, dataclasses.asdict(n)], sort_keys=True,
+                               ensure_ascii=False))
+    return {k: sorted(v) for k, v in plan.items()}
+
+
+def test_demo_stores_what_it_always_stored(
+    barcelona: Any, paris: Any, energy_dir: Path, write_file: Any
+) -> None:
+    # Small readings for two of the teams' neighbourhoods, so that they are ranked and leave
+    # best practices (the demo's own readings take minutes to model).
+    for name, area, day in (("b24.csv", "B07", "2024-06-03"), ("b25.csv", "B07", "2025-06-02"),
+                            ("c24.csv", "B31", "2024-06-03"), ("c25.csv", "B31", "2025-06-02")):
+        text = readings(6, 24, area=area, start_day=day, prefix=name[:3], pv=False)
+        call_command("energy", "ingest", str(write_file(name, text)), "--city", "barcelona",
+                     verbosity=0, stdout=io.StringIO())
+    for city in (barcelona, paris):
+        demo._pv_installations(city)
+    demo.load_competition()
+    dump = canonical_dump(ENERGY_MODELS)
+    assert len(dump["energy.Entry"]) == 6 and len(dump["energy.BestPractice"]) == 2
+    _season_end_as_rule(dump)
+    dump.update(_plan())
+    check_snapshot(dump, SNAPSHOT)
