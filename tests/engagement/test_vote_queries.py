@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from urbis.engagement import ratelimits, services
 from urbis.engagement.models import Idea, RateCounter, Vote
 from urbis.people import services as people
+from urbis.people.models import ApiToken
 
 
 def _statements(ctx: CaptureQueriesContext) -> list[str]:
@@ -52,7 +53,7 @@ def test_a_second_click_is_the_same_four_statements_and_stores_nothing(
     assert (idea.vote_count, Vote.objects.filter(idea=idea).count()) == (1, 1)
 
 
-def test_a_vote_request_through_the_api_is_seven_statements(
+def test_a_vote_request_through_the_api_is_six_statements(
     idea: Idea, make_idea: Callable[..., Idea], make_user: Callable[..., Any]
 ) -> None:
     voter = make_user()
@@ -65,13 +66,37 @@ def test_a_vote_request_through_the_api_is_seven_statements(
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(url, **auth)
     assert response.status_code == 201 and response.json()["votes"] == 1
-    # the token look-up and its last-used stamp, the idea with its process and city, and the
-    # four statements of the vote itself
-    assert len(_statements(ctx)) == 7, "\n".join(_statements(ctx))
+    # the token with its account, the idea with its process and city, and the four statements
+    # of the vote itself; the token's last-used stamp was written by the first call and is not
+    # written again within its resolution (five minutes)
+    assert len(_statements(ctx)) == 6, "\n".join(_statements(ctx))
+    assert [s.split()[0] for s in _statements(ctx)] == [
+        "SELECT", "SELECT", "INSERT", "INSERT", "UPDATE", "INSERT"
+    ]
     with CaptureQueriesContext(connection) as ctx:
         again = client.post(url, **auth)
     assert again.status_code == 422 and "already supported" in again.json()["detail"]
-    assert len(_statements(ctx)) == 7
+    assert len(_statements(ctx)) == 6
+
+
+def test_vote_requests_in_a_row_stamp_the_token_once(
+    make_idea: Callable[..., Idea], make_user: Callable[..., Any], settings: Any
+) -> None:
+    settings.URBIS_TOKEN_LAST_USED_RESOLUTION_SECONDS = 300
+    token = people.issue_api_token(user=make_user(), label="test")
+    client = Client()
+    table = ApiToken._meta.db_table
+    with CaptureQueriesContext(connection) as ctx:
+        for n in range(3):
+            target = make_idea(title=f"Idea number {n} to support")
+            response = client.post(
+                f"/api/v1/ideas/{target.pk}/vote", HTTP_AUTHORIZATION=f"Bearer {token}"
+            )
+            assert response.status_code == 201
+    stamps = [q["sql"] for q in ctx.captured_queries
+              if q["sql"].startswith("UPDATE") and table in q["sql"]]
+    assert len(stamps) == 1, stamps
+    assert ApiToken.objects.get().last_used_at is not None
 
 
 def test_a_counter_stops_at_its_limit_and_refuses(db: Any, settings: Any) -> None:

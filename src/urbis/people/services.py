@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from urbis.people.models import ApiToken, Membership, Organisation, Role, User
 from urbis.people.permissions import Action, require_unless_platform
 from urbis.places.models import City
+from urbis.prepared import PreparedLookup
 
 
 def sign_up(*, email: str, password: str, display_name: str = "") -> User:
@@ -67,15 +71,38 @@ def issue_api_token(*, user: User, label: str) -> str:
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    api_token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+# The token with its account, by digest: every API call with a token runs it, so its SQL is
+# built once (urbis.prepared). A digest is 64 hexadecimal characters, so the marker is no digest.
+_TOKEN_BY_DIGEST: PreparedLookup[ApiToken] = PreparedLookup(
+    lambda digest: ApiToken.objects.select_related("user").filter(
+        digest=digest, revoked_at__isnull=True, user__is_active=True
+    ),
+    marker="(no digest)",
+)
+
+
+def token_last_used_resolution() -> dt.timedelta:
+    """How old a token's ``last_used_at`` may get before a call stamps it again
+    (``URBIS_TOKEN_LAST_USED_RESOLUTION_SECONDS``, 5 minutes by default; 0 stamps every call)."""
+    return dt.timedelta(seconds=getattr(settings, "URBIS_TOKEN_LAST_USED_RESOLUTION_SECONDS", 300))
+
+
+def user_for_token(token: str, now: dt.datetime | None = None) -> User | None:
+    """The active account an unrevoked API token belongs to, or ``None``.
+
+    The token's ``last_used_at`` (shown on the account's token page) is stamped only when it is
+    older than :func:`token_last_used_resolution`: a client sending many calls a second wrote the
+    same row on every one of them, and the two requests of a double click queued on its lock.
+    The UPDATE is conditional too, so of concurrent calls that all read an old stamp one writes."""
+    api_token = _TOKEN_BY_DIGEST.get(_digest(token))
     if api_token is None:
         return None
-    ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+    now = now or timezone.now()
+    stale = now - token_last_used_resolution()
+    if api_token.last_used_at is None or api_token.last_used_at <= stale:
+        ApiToken.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=api_token.pk
+        ).update(last_used_at=now)
     return api_token.user
 
 
