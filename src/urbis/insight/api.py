@@ -1,6 +1,7 @@
 """Insight API: surveys, answers, weighted results, cross-city comparisons, the methods
 catalogue and framework, inventories and participation. Thin: rules live in services/queries."""
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from ninja import Router, Schema, Status
 
 from urbis.insight import queries, services
 from urbis.people.api_auth import write_auth
+from urbis.people.permissions import Action, require
 from urbis.places import queries as places
 
 router = Router(tags=["insight"])
@@ -170,7 +172,12 @@ class CaseStudyIn(Schema):
     method: str = ""
     cost: str = ""
     lessons: str = ""
+    contact: str = ""
     is_illustrative: bool = False
+    # Language code → summary; the language the summary was written in. Left out when a case
+    # is changed (PUT): kept as they are.
+    summaries: dict[str, str] | None = None
+    summary_language: str | None = None
 
 
 class PilotIn(Schema):
@@ -183,6 +190,18 @@ class PilotIn(Schema):
     source: str = ""
     is_illustrative: bool = False
     origin: int | None = None  # id of the hack-day initiative it grew out of
+    lab: str | None = None  # the living lab's short name
+    partners: str = ""
+    evaluation: str = ""
+    decision: str = ""
+    # The observational evaluation: an indicator code, area codes of the city, two periods.
+    evaluation_indicator: str | None = None
+    evaluation_area: str | None = None
+    comparison_areas: list[str] = []
+    before_start: dt.date | None = None
+    before_end: dt.date | None = None
+    after_start: dt.date | None = None
+    after_end: dt.date | None = None
 
 
 class AdoptIn(Schema):
@@ -196,6 +215,9 @@ def _case_out(c: Any) -> dict[str, Any]:
             "place": c.place_name, "theme": c.theme, "method": c.method, "problem": c.problem,
             "what_was_done": c.what_was_done, "cost": c.cost, "results": c.results,
             "lessons": c.lessons, "sources": c.sources, "illustrative": c.is_illustrative,
+            "summaries": c.summaries, "summary_language": c.summary_language or None,
+            # In the request's language, or the original with a note saying which it is.
+            "summary": queries.case_summary(c),
             "url": c.get_absolute_url()}
 
 
@@ -210,7 +232,9 @@ def _pilot_out(p: Any) -> dict[str, Any]:
     origin = p.origin
     return {"slug": p.slug, "title": p.title, "city": p.city.code, "theme": p.theme,
             "goals": p.goals, "indicators": p.indicators, "budget_eur": p.budget_eur,
-            "decision": p.decision, "lab": p.lab.name if p.lab else None, "source": p.source,
+            "decision": p.decision, "lab": p.lab.name if p.lab else None,
+            "lab_slug": p.lab.slug if p.lab else None, "partners": p.partners,
+            "evaluation_text": p.evaluation, "source": p.source,
             "illustrative": p.is_illustrative,
             "origin": {"initiative": origin.pk, "title": origin.title,
                        "hack_day": origin.hack_day.slug} if origin else None,
@@ -243,8 +267,17 @@ def case_study_detail(request: HttpRequest, slug: str) -> Any:
              summary="Record a case study (editors of the documenting city)")
 def case_study_create(request: HttpRequest, code: str, body: CaseStudyIn) -> Any:
     city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
     return Status(201, _case_out(services.create_case_study(by=request.user, city=city,
                                                             **body.dict())))
+
+
+@router.put("/insight/case-studies/{slug}", response={200: dict}, auth=write_auth,
+            summary="Change a case study (editors of its city; summaries kept when left out)")
+def case_study_edit(request: HttpRequest, slug: str, body: CaseStudyIn) -> Any:
+    case = queries.get_case_study(slug)
+    return _case_out(services.save_case_study(by=request.user, city=case.city, case=case,
+                                              **body.dict()))
 
 
 @router.get("/cities/{code}/pilots", summary="A city's pilots")
@@ -252,21 +285,53 @@ def pilot_list(request: HttpRequest, code: str) -> Any:
     return [_pilot_out(p) for p in queries.city_pilots(places.get_city(code, request.user))]
 
 
+def _pilot_fields(city: Any, body: PilotIn) -> dict[str, Any]:
+    """The body with its references (initiative id, lab, indicator and area codes) looked up
+    in the city; every unknown one is named in one refusal."""
+    from django.core.exceptions import ValidationError
+
+    from urbis.places.models import Area
+    from urbis.strategy.models import Indicator
+
+    data = body.dict()
+    errors: dict[str, str] = {}
+    if body.origin is not None:
+        data["origin"] = queries.initiatives(city).filter(pk=body.origin).first()
+        if data["origin"] is None:
+            errors["origin"] = _("no hack-day initiative of this city has this id")
+    if body.lab:
+        data["lab"] = city.living_labs.filter(slug=body.lab).first()
+        if data["lab"] is None:
+            errors["lab"] = _("no living lab %(lab)r in this city") % {"lab": body.lab}
+    if body.evaluation_indicator:
+        data["evaluation_indicator"] = Indicator.objects.filter(
+            code=body.evaluation_indicator).first()
+        if data["evaluation_indicator"] is None:
+            errors["evaluation_indicator"] = _("no indicator with code %(code)r") % {
+                "code": body.evaluation_indicator}
+    areas = Area.objects.filter(city=city).defer("geometry")
+    if body.evaluation_area:
+        data["evaluation_area"] = areas.filter(code=body.evaluation_area).first()
+        if data["evaluation_area"] is None:
+            errors["evaluation_area"] = _("no area %(code)r in this city") % {
+                "code": body.evaluation_area}
+    found = {a.code: a for a in areas.filter(code__in=body.comparison_areas)}
+    missing = [c for c in body.comparison_areas if c not in found]
+    if missing:
+        errors["comparison_areas"] = _("no area %(code)r in this city") % {"code": missing[0]}
+    data["comparison_areas"] = [found[c] for c in body.comparison_areas if c in found]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
 @router.post("/cities/{code}/pilots", response={201: dict}, auth=write_auth,
              summary="Record a pilot (editors)")
 def pilot_create(request: HttpRequest, code: str, body: PilotIn) -> Any:
-    from django.core.exceptions import ValidationError
-
     city = places.get_city(code, request.user)
-    data = body.dict()
-    origin_id = data.pop("origin")
-    origin = None
-    if origin_id is not None:
-        origin = queries.initiatives(city).filter(pk=origin_id).first()
-        if origin is None:
-            raise ValidationError({"origin": _("no hack-day initiative of this city has this id")})
+    require(request.user, Action.EDIT, city)
     return Status(201, _pilot_out(services.create_pilot(by=request.user, city=city,
-                                                        origin=origin, **data)))
+                                                        **_pilot_fields(city, body))))
 
 
 @router.post("/cities/{code}/pilots/adopt", response={201: dict}, auth=write_auth,
@@ -297,6 +362,16 @@ def pilot_detail(request: HttpRequest, code: str, slug: str) -> Any:
             "adopted_by": [{"city": r.adopter_city.code, "still_running": r.copy_id is not None}
                            for r in lineage["adopters"]],
             "evaluation": _json_dates(queries.pilot_evaluation(found, request.user))}
+
+
+@router.put("/cities/{code}/pilots/{slug}", response={200: dict}, auth=write_auth,
+            summary="Change a pilot (editors of its city; the whole record is replaced)")
+def pilot_edit(request: HttpRequest, code: str, slug: str, body: PilotIn) -> Any:
+    city = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, city)
+    found = queries.get_pilot(city, slug)
+    return _pilot_out(services.save_pilot(by=request.user, city=city, pilot=found,
+                                          **_pilot_fields(city, body)))
 
 
 @router.delete("/cities/{code}/pilots/{slug}", response={204: None}, auth=write_auth,
@@ -409,17 +484,46 @@ def initiative_idea(request: HttpRequest, code: str, slug: str, pk: int,
 # --- mentoring -------------------------------------------------------------------------------
 
 
+class MeetingIn(Schema):
+    date: str
+    note: str = ""
+
+
 class PartnershipIn(Schema):
     mentor: str
     theme: str
     goals: str
     started_on: str
+    meetings: list[MeetingIn] = []
+    documents: list[SourceIn] = []
+    outcomes: str = ""
+    is_illustrative: bool = False
 
 
 def _partnership_out(p: Any) -> dict[str, Any]:
-    return {"mentor": p.mentor.code, "follower": p.follower.code, "theme": p.theme,
-            "goals": p.goals, "started_on": p.started_on.isoformat(), "outcomes": p.outcomes,
+    return {"id": p.pk, "mentor": p.mentor.code, "follower": p.follower.code,
+            "theme": p.theme, "goals": p.goals, "started_on": p.started_on.isoformat(),
+            "meetings": p.meetings, "documents": p.documents, "outcomes": p.outcomes,
             "illustrative": p.is_illustrative}
+
+
+def _partnership_fields(request: HttpRequest, body: PartnershipIn) -> dict[str, Any]:
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    errors: dict[str, str] = {}
+    data = body.dict()
+    try:
+        data["mentor"] = places.get_city(body.mentor, request.user)
+    except Http404:
+        errors["mentor"] = _("no city with code %(code)r") % {"code": body.mentor}
+    try:
+        data["started_on"] = dt.date.fromisoformat(body.started_on)
+    except ValueError:
+        errors["started_on"] = _("a date, YYYY-MM-DD")
+    if errors:
+        raise ValidationError(errors)
+    return data
 
 
 @router.get("/cities/{code}/partnerships", summary="A city's mentoring partnerships")
@@ -431,19 +535,21 @@ def partnership_list(request: HttpRequest, code: str) -> Any:
 @router.post("/cities/{code}/partnerships", response={201: dict}, auth=write_auth,
              summary="Record a partnership with a mentor city (editors of the follower city)")
 def partnership_create(request: HttpRequest, code: str, body: PartnershipIn) -> Any:
-    import datetime as dt
-
-    from django.core.exceptions import ValidationError
-
     follower = places.get_city(code, request.user)
-    mentor = places.get_city(body.mentor, request.user)
-    try:
-        started = dt.date.fromisoformat(body.started_on)
-    except ValueError:
-        raise ValidationError({"started_on": _("a date, YYYY-MM-DD")}) from None
-    return Status(201, _partnership_out(services.create_partnership(
-        by=request.user, mentor=mentor, follower=follower, theme=body.theme, goals=body.goals,
-        started_on=started)))
+    require(request.user, Action.EDIT, follower)
+    return Status(201, _partnership_out(services.save_partnership(
+        by=request.user, follower=follower, **_partnership_fields(request, body))))
+
+
+@router.put("/cities/{code}/partnerships/{pk}", response={200: dict}, auth=write_auth,
+            summary="Change a mentoring partnership (editors of the follower city)")
+def partnership_edit(request: HttpRequest, code: str, pk: int, body: PartnershipIn) -> Any:
+    follower = places.get_city(code, request.user)
+    require(request.user, Action.EDIT, follower)
+    found = queries.get_partnership(follower, pk)
+    return _partnership_out(services.save_partnership(
+        by=request.user, follower=follower, partnership=found,
+        **_partnership_fields(request, body)))
 
 
 @router.get("/cities/{code}/insight/mentors",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from urbis.insight.models import LivingLab, Pilot
@@ -57,22 +58,41 @@ class CaseStudyForm(forms.Form):
                               help_text=SOURCE_HELP)
     is_illustrative = forms.BooleanField(
         label=_("Illustrative (not a documented case)"), required=False)
+    summary_language = forms.ChoiceField(
+        label=_("Language the summary was written in"), required=False,
+        help_text=_("Readers whose language has no summary see this one, with a note."))
 
     def __init__(self, *args: Any, methods: list[dict[str, Any]], **kwargs: Any):
+        from django.conf import settings
+
         super().__init__(*args, **kwargs)
         method: Any = self.fields["method"]
         method.choices = [("", _("None"))] + [
             (m["code"], m["name"]) for m in methods]
+        language: Any = self.fields["summary_language"]
+        language.choices = [("", _("No summary"))] + list(settings.LANGUAGES)
+        for code, name in settings.LANGUAGES:
+            self.fields[f"summary_{code}"] = forms.CharField(
+                label=format_lazy(_("Summary in {language}"), language=name),
+                max_length=2000, required=False, widget=_text(3))
 
     def to_service(self) -> dict[str, Any]:
+        from django.conf import settings
+
         data = dict(self.cleaned_data)
         data["sources"] = parse_links(data["sources"])
+        data["summaries"] = {code: data.pop(f"summary_{code}") for code, _name
+                             in settings.LANGUAGES if data.get(f"summary_{code}", "").strip()}
+        for code, _name in settings.LANGUAGES:
+            data.pop(f"summary_{code}", None)
         return data
 
     @staticmethod
     def initial_from(case: Any) -> dict[str, Any]:
         initial = {name: getattr(case, name) for name in CaseStudyForm.base_fields}
         initial["sources"] = show_links(case.sources)
+        for code, text in case.summaries.items():
+            initial[f"summary_{code}"] = text
         return initial
 
 

@@ -351,6 +351,24 @@ def get_hack_day(city: Any, slug: str) -> Any:
     return found
 
 
+def case_summary(case: Any, language: str | None = None) -> dict[str, Any] | None:
+    """The case study's summary for a reader of ``language`` (the active one by default): in
+    that language when given, else the original, saying which language it is in."""
+    from django.utils import translation
+
+    if not case.summaries:
+        return None
+    wanted = (language or translation.get_language() or "en").split("-")[0]
+    if wanted in case.summaries:
+        return {"text": case.summaries[wanted], "language": wanted, "fallback": False,
+                "note": ""}
+    original = case.summary_language
+    name = translation.get_language_info(original)["name_translated"]
+    return {"text": case.summaries[original], "language": original, "fallback": True,
+            "note": _("This summary is only available in its original language, %(language)s.")
+            % {"language": name}}
+
+
 def get_initiative(hack_day: Any, pk: int) -> Any:
     found = next((i for i in hack_day.initiatives.all() if i.pk == pk), None)
     if found is None:

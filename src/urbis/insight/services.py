@@ -558,15 +558,53 @@ def _check_slug(slug: str, errors: dict[str, str]) -> None:
         errors["slug"] = _("“%(slug)s” is reserved; choose another short name.") % {"slug": slug}
 
 
+SUMMARY_MAX = 2000
+
+
+def _check_summaries(
+    summaries: Any, language: str, errors: dict[str, str]
+) -> dict[str, str]:
+    """Summaries by interface language; empty ones are dropped. With any summary, the language
+    it was written in must be one of them (it is what a reader of another language sees)."""
+    from django.conf import settings
+
+    codes = [code for code, _name in settings.LANGUAGES]
+    if not isinstance(summaries, dict):
+        errors["summaries"] = _("Summaries map a language code to a text.")
+        return {}
+    clean: dict[str, str] = {}
+    for code, text in summaries.items():
+        if code not in codes:
+            errors["summaries"] = _("Unknown language %(code)s; use one of %(codes)s.") % {
+                "code": code, "codes": ", ".join(codes)}
+            continue
+        if not isinstance(text, str):
+            errors["summaries"] = _("The %(code)s summary must be a text.") % {"code": code}
+            continue
+        if len(text.strip()) > SUMMARY_MAX:
+            errors["summaries"] = _("The %(code)s summary: at most %(n)s characters.") % {
+                "code": code, "n": SUMMARY_MAX}
+            continue
+        if text.strip():
+            clean[code] = text.strip()
+    if clean and language not in clean:
+        errors["summary_language"] = _(
+            "Choose the language the summary was written in, among those given.")
+    elif not clean and language:
+        errors["summary_language"] = _("There is no summary in this language.")
+    return clean
+
+
 def save_case_study(
     *, by: Any, city: Any, case: Any = None, slug: str, title: str, place_name: str, theme: str,
     problem: str, what_was_done: str, results: str, sources: Any, method: str = "",
     cost: str = "", lessons: str = "", contact: str = "", is_illustrative: bool = False,
-    operator: bool = False,
+    summaries: Any = None, summary_language: str | None = None, operator: bool = False,
 ) -> Any:
     """Record a case study (``case`` None) or change one, by an editor of ``city`` (the city
     that documents it; an existing case keeps its city). A real case needs at least one source;
-    one without is only accepted as illustrative."""
+    one without is only accepted as illustrative. ``summaries`` (language code → text) and
+    ``summary_language`` left ``None`` keep what a changed case has."""
     from urbis.insight.models import CaseStudy
     from urbis.insight.queries import methods
 
@@ -588,12 +626,18 @@ def save_case_study(
     clean_sources = _check_sources(sources, errors)
     if not clean_sources and not is_illustrative and "sources" not in errors:
         errors["sources"] = _("A real case study needs its source; otherwise mark it illustrative.")
+    if summaries is None:
+        summaries = case.summaries if case is not None else {}
+    if summary_language is None:
+        summary_language = case.summary_language if case is not None else ""
+    clean_summaries = _check_summaries(summaries, summary_language, errors)
     if errors:
         raise ValidationError(errors)
     fields = {"slug": slug, "title": title, "place_name": place_name, "theme": theme,
               "method": method, "problem": problem, "what_was_done": what_was_done,
               "cost": cost, "results": results, "lessons": lessons, "contact": contact,
-              "sources": clean_sources, "is_illustrative": is_illustrative}
+              "sources": clean_sources, "is_illustrative": is_illustrative,
+              "summaries": clean_summaries, "summary_language": summary_language}
     if case is None:
         return CaseStudy.objects.create(
             city=city, created_by=by if getattr(by, "is_authenticated", False) else None,

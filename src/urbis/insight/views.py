@@ -130,7 +130,7 @@ def case_study(request: HttpRequest, slug: str) -> HttpResponse:
     found = queries.get_case_study(slug)
     method = next((m for m in queries.methods() if m["code"] == found.method), None)
     return render(request, "insight/case_study.html", {
-        "case": found, "method": method,
+        "case": found, "method": method, "summary": queries.case_summary(found),
         "can_edit": found.city is not None and can(request.user, Action.EDIT, found.city)})
 
 
