@@ -23,7 +23,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pyogrio
 import shapely
-from shapely.geometry import shape
 
 from urbis.opendata import provider
 from urbis.opendata.registry import LICENCE_BASE, LICENCES, Hints, Layer, Row
@@ -55,6 +54,12 @@ def _rows(collection: provider.Collection) -> list[Row]:
     return list(collection.layer.rows(collection.city, Hints()))
 
 
+def _shape(row: Row) -> Any:
+    # Not row.shape(): that keeps the shape with the row, and an export would leave a
+    # shape of every boundary of the city in memory.
+    return shapely.from_geojson(row.geometry_json)
+
+
 def arrow_table(layer: Layer, rows: list[Row], *, geometry: bool) -> pa.Table:
     """The rows as an Arrow table typed by the layer's fields; with ``geometry``, a WKB column
     ``geometry`` is added (the GeoParquet / GeoPackage geometry)."""
@@ -69,16 +74,14 @@ def arrow_table(layer: Layer, rows: list[Row], *, geometry: bool) -> pa.Table:
         for f in layer.fields
     ]
     if geometry:
-        wkb = [
-            shapely.to_wkb(shape(r.geometry)) if r.geometry is not None else None for r in rows
-        ]
+        wkb = [shapely.to_wkb(_shape(r)) if r.geometry_type is not None else None for r in rows]
         columns["geometry"] = pa.array(wkb, type=pa.binary())
         schema_fields.append(pa.field("geometry", pa.binary()))
     return pa.Table.from_pydict(columns, schema=pa.schema(schema_fields))
 
 
 def _geoparquet_metadata(layer: Layer, rows: list[Row]) -> bytes:
-    kinds = sorted({r.geometry["type"] for r in rows if r.geometry is not None})
+    kinds = sorted({r.geometry_type for r in rows if r.geometry_type is not None})
     boxes = [r.bbox for r in rows if r.bbox is not None]
     meta: dict[str, Any] = {
         "version": "1.1.0",
@@ -103,7 +106,7 @@ def write(layer: Layer, rows: list[Row], fmt: str, path: Path) -> None:
             for r in rows:
                 values = [_csv_value(r.properties.get(n)) for n in names]
                 if layer.geometry:
-                    values.append(shape(r.geometry).wkt if r.geometry is not None else "")
+                    values.append(_shape(r).wkt if r.geometry_type is not None else "")
                 writer.writerow(values)
     elif fmt == "parquet":
         table = arrow_table(layer, rows, geometry=layer.geometry is not None)
@@ -125,10 +128,13 @@ def write(layer: Layer, rows: list[Row], fmt: str, path: Path) -> None:
             handle.write('{"type": "FeatureCollection", "features": [')
             for i, r in enumerate(rows):
                 handle.write(",\n" if i else "\n")
-                handle.write(json.dumps({
-                    "type": "Feature", "id": r.id, "geometry": r.geometry,
-                    "properties": {k: provider.json_value(v) for k, v in r.properties.items()},
-                }, ensure_ascii=False))
+                # The geometry's text as the row keeps it (decoding it only to encode it
+                # again cost a second for 5,000 boundaries).
+                handle.write("".join((
+                    '{"type": "Feature", "id": ', json.dumps(r.id, ensure_ascii=False),
+                    ', "geometry": ', r.geometry_json or "null", ', "properties": ',
+                    json.dumps({k: provider.json_value(v) for k, v in r.properties.items()},
+                               ensure_ascii=False), "}")))
             handle.write("\n]}\n")
     elif fmt == "gpkg":
         table = arrow_table(layer, rows, geometry=True)

@@ -3,6 +3,7 @@ counter-clockwise), coordinates at no more than 7 decimals (about 1 cm), with th
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Hashable, Mapping
 from typing import Any
@@ -11,8 +12,11 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
+from urbis.opendata.registry import Geometry
+
 DECIMALS = 7
-_cache: dict[Hashable, tuple[dict[str, Any], tuple[float, float, float, float]]] = {}
+Box = tuple[float, float, float, float]
+_cache: dict[Hashable, tuple[Geometry, Box]] = {}
 _lock = threading.Lock()
 _CACHE_SIZE = 20_000
 
@@ -42,21 +46,35 @@ def _coordinates(geom: Any) -> Any:
     return _round(mapping(geom)["coordinates"])
 
 
-def clean(
-    geometry: Mapping[str, Any], key: Hashable | None = None
-) -> tuple[dict[str, Any], tuple[float, float, float, float]]:
-    """``geometry`` wound by the right-hand rule and rounded, with its bbox. ``key`` (e.g. an
-    area's id and modification time) lets a boundary be prepared once, not on every request."""
+def _prepare(geometry: Mapping[str, Any]) -> tuple[dict[str, Any], Box]:
+    geom = shapely.orient_polygons(shape(geometry), exterior_cw=False)
+    data = {"type": geom.geom_type, "coordinates": _coordinates(geom)}
+    minx, miny, maxx, maxy = geom.bounds
+    return data, (round(minx, DECIMALS), round(miny, DECIMALS),
+                  round(maxx, DECIMALS), round(maxy, DECIMALS))
+
+
+def clean(geometry: Mapping[str, Any], key: Hashable | None = None) -> tuple[dict[str, Any], Box]:
+    """``geometry`` wound by the right-hand rule and rounded, with its bbox. With ``key``, as
+    :func:`clean_json` keeps it (decoded again here)."""
+    if key is not None:
+        encoded, bbox = clean_json(geometry, key)
+        return json.loads(encoded.json), bbox
+    return _prepare(geometry)
+
+
+def clean_json(geometry: Mapping[str, Any], key: Hashable | None = None) -> tuple[Geometry, Box]:
+    """:func:`clean`, encoded (what a :class:`~urbis.opendata.registry.Row` keeps). ``key``
+    (e.g. an area's id and modification time) lets a boundary be prepared once, not each time
+    a layer reads its rows again; the cache keeps text, which the garbage collector does not
+    walk (the nested lists of thousands of boundaries made its full passes take a second)."""
     if key is not None:
         with _lock:
             hit = _cache.get(key)
         if hit is not None:
             return hit
-    geom = shapely.orient_polygons(shape(geometry), exterior_cw=False)
-    data = {"type": geom.geom_type, "coordinates": _coordinates(geom)}
-    minx, miny, maxx, maxy = geom.bounds
-    result = (data, (round(minx, DECIMALS), round(miny, DECIMALS),
-                     round(maxx, DECIMALS), round(maxy, DECIMALS)))
+    data, bbox = _prepare(geometry)
+    result = (Geometry(data["type"], json.dumps(data, ensure_ascii=False)), bbox)
     if key is not None:
         with _lock:
             if len(_cache) >= _CACHE_SIZE:

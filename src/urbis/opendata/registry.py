@@ -68,40 +68,89 @@ class Field:
             raise ValueError(f"field {self.name}: type {self.type!r} is not one of {TYPES}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """A GeoJSON geometry already encoded (``json``, default separators) with its ``type``:
+    what :func:`urbis.opendata.geo.clean_json` gives, and what a :class:`Row` keeps."""
+
+    type: str
+    json: str
+
+
 class Row:
     """One feature or table row: a stable id, its properties (keyed by field name) and, for a
-    spatial layer, a GeoJSON geometry in WGS84 longitude/latitude."""
+    spatial layer, a GeoJSON geometry in WGS84 longitude/latitude (a mapping, or a
+    :class:`Geometry` already encoded).
 
-    id: str
-    properties: Mapping[str, Any]
-    geometry: Mapping[str, Any] | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    # Filled on first use and kept with the row: a layer that keeps its rows between requests
-    # (places does, until an area changes) encodes each feature and builds each shape once.
-    _json: list[str] = field(default_factory=list, compare=False, repr=False)
-    _shape: list[Any] = field(default_factory=list, compare=False, repr=False)
+    The geometry is kept as its GeoJSON text, not as nested lists: places keeps a city's rows
+    between requests, and the lists of 5,000 boundaries (1.6 million objects) made each full
+    garbage collection of a worker take a second, inside whichever request it fell on.
+    ``geometry`` decodes the text when asked (a page of features, an export)."""
+
+    __slots__ = ("id", "properties", "bbox", "_geometry", "_json", "_shape")
+
+    def __init__(self, id: str, properties: Mapping[str, Any],
+                 geometry: Mapping[str, Any] | Geometry | None = None,
+                 bbox: tuple[float, float, float, float] | None = None) -> None:
+        self.id = id
+        self.properties = properties
+        self.bbox = bbox
+        if geometry is not None and not isinstance(geometry, Geometry):
+            geometry = Geometry(str(geometry["type"]),
+                                json.dumps(geometry, ensure_ascii=False))
+        self._geometry: Geometry | None = geometry
+        # Filled on first use and kept with the row: a layer that keeps its rows between
+        # requests encodes each feature and builds each shape once.
+        self._json: str | None = None
+        self._shape: Any = None
+
+    @property
+    def geometry(self) -> dict[str, Any] | None:
+        """The geometry as a GeoJSON mapping (decoded on each call), or ``None``."""
+        return json.loads(self._geometry.json) if self._geometry is not None else None
+
+    @property
+    def geometry_type(self) -> str | None:
+        return self._geometry.type if self._geometry is not None else None
+
+    @property
+    def geometry_json(self) -> str | None:
+        return self._geometry.json if self._geometry is not None else None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Row):
+            return NotImplemented
+        return (self.id, self.properties, self.geometry_json, self.bbox) == (
+            other.id, other.properties, other.geometry_json, other.bbox)
+
+    __hash__ = None  # type: ignore[assignment]  # properties are a mutable mapping
+
+    def __repr__(self) -> str:
+        return f"Row(id={self.id!r}, properties={self.properties!r}, " \
+               f"geometry_type={self.geometry_type!r}, bbox={self.bbox!r})"
 
     def feature_json(self) -> str:
         """The row as a GeoJSON Feature (RFC 7946), encoded: dates as ISO 8601 text, the
-        bbox beside any geometry other than a point."""
-        if not self._json:
-            feature: dict[str, Any] = {"type": "Feature", "id": self.id,
-                                       "geometry": self.geometry,
-                                       "properties": dict(self.properties)}
-            if self.bbox is not None and self.geometry is not None \
-                    and self.geometry["type"] != "Point":
-                feature["bbox"] = list(self.bbox)
-            self._json.append(json.dumps(feature, ensure_ascii=False, default=_json_value))
-        return self._json[0]
+        bbox beside any geometry other than a point. Joined from the geometry's text, which
+        is not decoded."""
+        if self._json is None:
+            parts = ['{"type": "Feature", "id": ', json.dumps(self.id, ensure_ascii=False),
+                     ', "geometry": ', self.geometry_json or "null",
+                     ', "properties": ', json.dumps(dict(self.properties), ensure_ascii=False,
+                                                    default=_json_value)]
+            if self.bbox is not None and self.geometry_type not in (None, "Point"):
+                parts += [', "bbox": ', json.dumps(list(self.bbox))]
+            parts.append("}")
+            self._json = "".join(parts)
+        return self._json
 
     def shape(self) -> Any:
-        """The geometry as a shapely geometry (``None`` for a table row)."""
-        if not self._shape:
-            from shapely.geometry import shape
+        """The geometry as a shapely geometry (``None`` for a table row), kept with the row."""
+        if self._shape is None and self._geometry is not None:
+            import shapely
 
-            self._shape.append(shape(self.geometry) if self.geometry is not None else None)
-        return self._shape[0]
+            self._shape = shapely.from_geojson(self._geometry.json)
+        return self._shape
 
 
 def _json_value(value: Any) -> Any:

@@ -215,7 +215,7 @@ def _feature(request: HttpRequest, c: Collection, row: Row) -> dict[str, Any]:
         "geometry": row.geometry,
         "properties": {k: provider.json_value(v) for k, v in row.properties.items()},
     }
-    if row.bbox is not None and row.geometry is not None and row.geometry["type"] != "Point":
+    if row.bbox is not None and row.geometry_type not in (None, "Point"):
         feature["bbox"] = list(row.bbox)
     return feature
 

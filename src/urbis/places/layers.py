@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
-from urbis.opendata.geo import clean
+from urbis.opendata.geo import clean_json
 from urbis.opendata.registry import Field, Hints, Layer, Row, default_licence, licence_in, register
 from urbis.places.models import Area, City
 from urbis.places.queries import city_areas
@@ -81,7 +81,7 @@ def _rows(level: str) -> Any:
 
 def _read(city: City, level: str) -> Iterator[Row]:
     for area in city_areas(city, level=level):
-        geometry, bbox = clean(area.geometry, key=("area", area.pk, area.updated_at))
+        geometry, bbox = clean_json(area.geometry, key=("area", area.pk, area.updated_at))
         yield Row(
             id=area.code,
             geometry=geometry,
