@@ -87,3 +87,21 @@ def test_network_dashboard_shows_each_citys_modelled_reduction(scenario: Any, cl
     scenario.save()
     page = client_for(None).get("/network/").content.decode()
     assert "Modelled emission reductions of the cities" not in page
+
+
+def test_per_sector_comparison_is_a_chart_with_its_table(scenario: Any, bau: Any,
+                                                         client_for: Any) -> None:
+    services.run_scenario(None, scenario, samples=20, seed=1, operator=True)
+    services.run_scenario(None, bau, samples=20, seed=1, operator=True)
+    page = client_for(None).get("/cities/barcelona/scenarios/compare/?a=bau&b=pla-clima")
+    text = page.content.decode()
+    chart = page.context["sector_chart"]
+    assert 'id="compare-sectors-chart"' in text and 'id="compare-sectors-data"' in text
+    assert "(modelled)" in text.split('id="compare-sectors-chart"')[1].split(">")[0]
+    # The chart's bars are the per-sector figures of the last common year, in the table's order.
+    body = client_for(None).get(
+        "/api/v1/cities/barcelona/scenarios-compare?a=bau&b=pla-clima").json()
+    assert chart["year"] == body["years"][-1] == 2040
+    assert chart["a"] == [row["values"][-1]["a"] for row in body["sectors"]]
+    assert chart["b"] == [row["values"][-1]["b"] for row in body["sectors"]]
+    assert "Residential buildings" in chart["labels"] and len(chart["labels"]) == 4

@@ -267,9 +267,21 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
             milestones.append({"label": labels.get(row["sector"], row["sector"]),
                                "cells": cells})
         result["shown_years"] = shown
+        # The per-sector chart: both scenarios in the last year both runs cover.
+        last = years[-1]
+        k = years.index(last)
+        sector_chart = {
+            "year": last, "unit": result["unit"],
+            "labels": [str(labels.get(row["sector"], row["sector"]))
+                       for row in result["sectors"]],
+            "a": [row["values"][k]["a"] for row in result["sectors"]],
+            "b": [row["values"][k]["b"] for row in result["sectors"]],
+        }
+    else:
+        sector_chart = None
     return render(request, "scenarios/compare.html", {
         "city": city, "scenarios": scenarios, "a": a, "b": b, "result": result,
-        "milestones": milestones,
+        "milestones": milestones, "sector_chart": sector_chart,
     })
 
 

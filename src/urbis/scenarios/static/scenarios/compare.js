@@ -31,3 +31,25 @@
   });
   canvas.dataset.drawn = "3";
 })();
+
+// Each sector's modelled emissions under the two scenarios in the last common year (the local
+// production credit as a negative bar); the page's per-sector table has the same figures.
+(function () {
+  "use strict";
+  var canvas = document.getElementById("compare-sectors-chart");
+  var source = document.getElementById("compare-sectors-data");
+  if (!canvas || !source || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  new Chart(canvas, {
+    type: "bar",
+    data: { labels: data.labels, datasets: [
+      { label: canvas.dataset.aLabel, data: data.a, backgroundColor: "#1d4ed8" },
+      { label: canvas.dataset.bLabel, data: data.b, backgroundColor: "#b91c1c" }
+    ] },
+    options: {
+      animation: false, indexAxis: "y",
+      scales: { x: { title: { display: true, text: canvas.dataset.xLabel } } }
+    }
+  });
+  canvas.dataset.drawn = "2";
+})();
