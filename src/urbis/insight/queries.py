@@ -409,8 +409,12 @@ def pilot_evaluation(pilot: Any, user: Any) -> dict[str, Any] | None:
     city = pilot.city
     area = pilot.evaluation_area
 
+    sources: set[str] = set()
+
     def points(where: Any) -> list[tuple[Any, float]]:
-        return [(o.date, o.value) for o in observations(indicator, city, area=where, user=user)]
+        found = list(observations(indicator, city, area=where, user=user))
+        sources.update(o.source for o in found if o.source)
+        return [(o.date, o.value) for o in found]
 
     own_name = area.name if area is not None else city.name
     others = list(pilot.comparison_areas.order_by("name"))
@@ -420,11 +424,15 @@ def pilot_evaluation(pilot: Any, user: Any) -> dict[str, Any] | None:
             "after": [pilot.after_start, pilot.after_end],
             "comparison_areas": [a.name for a in others], "observational": True,
             "note": OBSERVATIONAL_NOTE}
+    own_points = points(area)
+    other_points = {a.name: points(a) for a in others}
+    # Where the measured values come from, as the observations name it.
+    base["sources"] = sorted(sources)
     try:
         result = beforeafter.evaluate(
-            points(area), before=(pilot.before_start, pilot.before_end),
+            own_points, before=(pilot.before_start, pilot.before_end),
             after=(pilot.after_start, pilot.after_end),
-            comparisons={a.name: points(a) for a in others}, direction=indicator.direction,
+            comparisons=other_points, direction=indicator.direction,
             pilot_name=own_name)
     except beforeafter.EvaluationError as error:
         if error.code == "empty":
