@@ -35,7 +35,7 @@ def test_origins_city_then_national_then_default(scenario: Scenario, barcelona: 
     assert 'data-carrier="natural_gas" data-origin="default"' in page
     EmissionFactor.objects.filter(city=barcelona).delete()
     assert barcelona.country == "ES"
-    assert _origins(barcelona)["electricity"] == "national"  # REE's figure, shipped as data
+    assert _origins(barcelona)["electricity"] == "national"  # the published series, shipped as data
     page = client_for(None).get(PAGE).content.decode()
     assert 'data-carrier="electricity" data-origin="national"' in page
 

@@ -134,10 +134,12 @@ def test_a_city_without_its_own_electricity_factor_uses_the_national_one(
                                  title="National factor", end_year=2030)
     factors = {f.carrier: f for f in queries.engine_factors(barcelona)}
     assert barcelona.country == "ES"
-    assert factors["electricity"].by_year == {2015: 0.26}
-    assert "Red Eléctrica de España" in factors["electricity"].source
+    # The published yearly series (Ember via Our World in Data) covers Spain, 2005–2024.
+    path = factors["electricity"].by_year
+    assert min(path) == 2005 and max(path) == 2024 and path[2020] == 0.1991
+    assert "Our World in Data" in factors["electricity"].source
     run = services.run_scenario(None, sc, samples=20, seed=1, operator=True)
     row = next(r for r in run.result["inventory"]["rows"]
                if (r["sector"], r["carrier"]) == ("tertiary_buildings", "electricity"))
-    assert row["t_co2"] == pytest.approx(900_000 * 0.26, abs=1)
-    assert "national factor: Red Eléctrica de España" in row["how"]
+    assert row["t_co2"] == pytest.approx(900_000 * 0.1991, abs=1)  # the inventory's year, 2020
+    assert "national factor: Ember" in row["how"]

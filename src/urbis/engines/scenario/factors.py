@@ -164,17 +164,42 @@ def national_factor_rows(path: Path | None = None) -> list[NationalFactor]:
     return rows
 
 
+#: Published yearly series (one value per country and year, one basis for all its years); a
+#: country in it takes its factor from it rather than from the single figures above.
+YEARLY_SERIES = DATA / "national_electricity_intensity_yearly.csv"
+
+
 def national_electricity_factor(country: str,
                                 path: Path | None = None) -> EmissionFactor | None:
     """The country's shipped electricity factor as a path over the years published (held at
-    the nearest published year outside them), or None when nothing was found published."""
-    mine = [r for r in national_factor_rows(path) if r.country == country.upper()]
+    the nearest published year outside them), or None when nothing was found published.
+    Without ``path``: the yearly series where it covers the country (one source and basis for
+    every year), else the single published figures."""
+    if path is None:
+        mine = [r for r in national_factor_rows(YEARLY_SERIES) if r.country == country.upper()]
+        if not mine:
+            mine = [r for r in national_factor_rows() if r.country == country.upper()]
+    else:
+        mine = [r for r in national_factor_rows(path) if r.country == country.upper()]
     if not mine:
         return None
     mine.sort(key=lambda r: r.year)
+    cited: dict[tuple[str, str, str], list[int]] = {}
+    for r in mine:
+        cited.setdefault((r.publisher, r.document, r.verification), []).append(r.year)
     return EmissionFactor(
         "electricity", mine[-1].t_co2e_per_mwh,
         by_year={r.year: r.t_co2e_per_mwh for r in mine},
-        source="national factor: " + "; ".join(r.citation for r in mine),
-        edition=", ".join(str(r.year) for r in mine),
+        source="national factor: " + "; ".join(
+            f"{publisher}, {document} ({_years(years)}; {verification})"
+            for (publisher, document, verification), years in cited.items()),
+        edition=_years([r.year for r in mine]),
     )
+
+
+def _years(years: list[int]) -> str:
+    """2015; 2005–2024 for an unbroken run; else the years listed."""
+    ys = sorted(years)
+    if len(ys) > 2 and ys == list(range(ys[0], ys[-1] + 1)):
+        return f"{ys[0]}–{ys[-1]}"
+    return ", ".join(str(y) for y in ys)
