@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from urbis.energy import engine, services
-from urbis.energy.demo_data import cell_centre
+from urbis.energy.demo_readings import cell_centre
 
 HEADER = "meter_id;timestamp;value;unit;flow;sector;carrier;area_code;lon;lat"
 

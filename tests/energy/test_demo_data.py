@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from django.core.management import call_command
 from tests.energy.conftest import readings
 from tests.strategy.test_demo_data import canonical_dump, check_snapshot
 from urbis.energy import demo
+from urbis.energy.demo import DemoDataError
+from urbis.energy.models import PvInstallation, Season
 from urbis.places.models import City
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +47,9 @@ def _plan() -> dict[str, list[str]]:
     modelled change and PV capacity of the baseline and the scoring year."""
     plan: dict[str, list[str]] = {"settings": [], "neighbourhoods": []}
     for code in ("barcelona", "paris"):
-        tz, temperature, seed = demo.CITY_SETTINGS[code]
-        plan["settings"].append(json.dumps([code, tz, temperature, seed]))
+        settings = next(c for c in demo.read_cities().cities if c.code == code)
+        plan["settings"].append(json.dumps([code, settings.time_zone,
+                                            settings.mean_temperature_c, settings.seed]))
         city = City.objects.get(code=code)
         for scoring in (False, True):
             for n in demo.neighbourhoods(city, scoring=scoring):
@@ -73,3 +77,34 @@ def test_demo_stores_what_it_always_stored(
     _season_end_as_rule(dump)
     dump.update(_plan())
     check_snapshot(dump, SNAPSHOT)
+
+
+def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    data = tmp_path / "demo_data"
+    shutil.copytree(demo.DEMO_DATA, data)
+    text = (data / name).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    (data / name).write_text(text.replace(old, new), encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), [
+    ("competition.toml", "households = 15_500", 'households = "15,500"',
+     "competition.toml: entrants[1], field 'households': Input should be a valid integer"),
+    ("competition.toml", "consumption_fall = 0.04", "fall = 0.04",
+     "competition.toml: entrants[2], field 'fall': Extra inputs are not permitted"),
+    ("competition.toml", 'kind = "heat", title = "Bombes', 'kind = "heating", title = "Bombes',
+     "competition.toml: entrants[2] 'B58', field 'initiatives.0.kind': unknown kind 'heating'"),
+    ("cities.toml", "seed = 75056", "seed = 75056.5",
+     "cities.toml: cities[1], field 'seed': Input should be a valid integer"),
+])
+def test_a_broken_file_is_refused_naming_file_record_and_field_and_stores_nothing(
+    barcelona: Any, paris: Any, tmp_path: Path, name: str, old: str, new: str, message: str,
+) -> None:
+    data = _broken_copy(tmp_path, name, old, new)
+    for read in (demo.steps, demo.slow_steps):
+        with pytest.raises(DemoDataError) as refused:
+            read(data)
+        assert str(refused.value).startswith(f"{data / message.split(':')[0]}:"), refused.value
+        assert message.split(": ", 1)[1] in str(refused.value)
+    assert not Season.objects.exists() and not PvInstallation.objects.exists()

@@ -88,7 +88,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("opendata/registry.py", "ValueError"): "a layer declared wrongly in code",
     ("opendata/exports.py", "ValueError"): "an export format no view offers",
     ("web/security.py", "ValueError"): "a bad URBIS_TILE_URL setting, at start-up",
-    ("energy/demo_data.py", "ValueError"): "demo generator called with impossible sizes",
+    ("energy/demo_readings.py", "ValueError"): "demo generator called with impossible sizes",
     ("people/models.py", "ValueError"): "create_user called without an e-mail in code",
     ("places/services.py", "ValueError"): "import_areas called with an unknown level in code",
     ("scenarios/queries.py", "ValueError"): "compare() given two cities' scenarios; its callers "

@@ -1,4 +1,12 @@
-"""Demo energy data for Barcelona and Paris, and a running competition season.
+"""Demo energy data for Barcelona and Paris, and a running competition season, read from the data
+files in ``demo_data/``.
+
+The content lives in ``demo_data/cities.toml`` (how each city's readings are modelled, and the
+illustrative PV installations) and ``demo_data/competition.toml`` (the season, its teams, their
+initiatives and the best practices' lessons); each file's ``[about]`` table says what in it is
+real and what is illustrative. This module reads and checks the files (a bad file is refused
+with its name, the record and the field, before anything is stored), models the readings with
+``demo_readings`` and calls the services.
 
 Idempotent: readings files are generated deterministically and the engine stores a file it has
 seen before only once (the step skips generation when its files are already in the store);
@@ -11,71 +19,115 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import numpy as np
+import pydantic
 import shapely
 
 from urbis.demo.loader import DATA
-from urbis.energy import demo_data, engine, measured, measured_paris, services
+from urbis.energy import demo_readings, engine, measured, measured_paris, services
 from urbis.energy.models import EnergyUpload, InitiativeKind, Season
 from urbis.places.models import Area, AreaLevel, City
+from urbis.strategy.demo import About, DemoDataError, Record, read_data_file, refuse
 
-BASELINE_YEAR = 2024
-SCORING_YEAR = 2025
-SEASON_SLUG = "energy-neutral-neighbourhoods-2025-26"
-SEASON_FIRST_END = dt.date(2026, 12, 31)
+DEMO_DATA = Path(__file__).with_name("demo_data")
+
+__all__ = ["DEMO_DATA", "DemoDataError", "load_city", "load_competition", "neighbourhoods",
+           "season_end", "slow_steps", "steps"]
 
 
-def season_end(today: dt.date) -> dt.date:
-    """The demo season's last day: 31 December 2026, or the end of the current year once
-    that has passed, so that a demo loaded in any later year still shows a running season
-    (the issue's "done when"). Loading the demo again in a later year moves only this date."""
-    return max(SEASON_FIRST_END, dt.date(today.year, 12, 31))
+# ---------------------------------------------------------------- what the files hold
 
-CITY_SETTINGS = {
-    # time zone, modelled annual mean temperature (°C) for the gas shape, seed
-    "barcelona": ("Europe/Madrid", 16.0, 8019),
-    "paris": ("Europe/Paris", 12.5, 75056),
-}
 
-# Illustrative teams (names and text are examples, not real groups): (city, area code,
-# modelled consumption fall, metered PV kWp in the scoring year, members, initiatives).
-# Each team declares a household count when it enters; these counts are illustrative too
-# (HOUSEHOLDS), since no per-neighbourhood household figure is loaded for the demo cities.
-ENTRANTS: tuple[tuple[str, str, float, float, str, tuple[tuple[str, str, str], ...]], ...] = (
-    ("barcelona", "B07", 0.12, 2500.0,
-     "Associació de veïns (example)\nCooperativa energètica del barri (example)",
-     ((InitiativeKind.COOPERATIVE, "Cooperativa solar de terrats",
-       "Neighbours pool roofs of housing blocks into one community solar scheme (example)."),
-      (InitiativeKind.RETROFIT, "Rehabilitem l'escala",
-       "Block-by-block façade insulation with shared contractors (example)."))),
-    ("barcelona", "B31", 0.07, 1200.0,
-     "Escola del barri (example)\nComerciants del mercat (example)",
-     ((InitiativeKind.SOLAR, "Sostre solar al mercat",
-       "PV canopy on the municipal market roof, shared with nearby homes (example)."),
-      (InitiativeKind.BEHAVIOUR, "Hores verdes",
-       "Households shift washing and charging to the solar hours (example)."))),
-    ("barcelona", "B58", 0.04, 600.0, "Centre cívic (example)",
-     ((InitiativeKind.HEAT, "Bombes de calor a l'escola",
-       "Gas boilers of two schools replaced by heat pumps (example)."),)),
-    ("paris", "7511103", 0.10, 1800.0,
-     "Conseil de quartier (example)\nCoopérative citoyenne d'énergie (example)",
-     ((InitiativeKind.COOPERATIVE, "Toits partagés",
-       "A citizen cooperative rents school and gym roofs for solar panels (example)."),
-      (InitiativeKind.RETROFIT, "Copropriétés en rénovation",
-       "Joint energy audits and retrofit loans for condominiums (example)."))),
-    ("paris", "7510204", 0.05, 700.0, "Association de commerçants (example)",
-     ((InitiativeKind.BEHAVIOUR, "Vitrines éteintes la nuit",
-       "Shops switch off window lighting after closing time (example)."),)),
-    ("paris", "7511803", 0.08, 1500.0, "Bailleur social et locataires (example)",
-     ((InitiativeKind.HEAT, "Réseau de chaleur étendu",
-       "Social housing blocks connected to the district heating network (example)."),
-      (InitiativeKind.MOBILITY, "Recharge solaire",
-       "Shared e-bike and car charging under a solar canopy (example)."))),
-)
+class CityData(Record):
+    code: str
+    time_zone: str
+    mean_temperature_c: float
+    seed: int
+    pv_without_meter: list[str] = []
 
-HOUSEHOLDS = {"B07": 19_000, "B31": 15_500, "B58": 1_000, "7511103": 21_000,
-              "7510204": 5_200, "7511803": 12_000}
+
+class PvData(Record):
+    name: str = pydantic.Field(pattern=r"\{area\}")
+    capacity_kwp: float = pydantic.Field(gt=0)
+    commissioned_year: int
+    source: str
+
+
+class CitiesFile(Record):
+    about: About
+    cities: list[CityData]
+    pv_installation: PvData
+
+
+class InitiativeData(Record):
+    kind: str
+    title: str
+    description: str
+
+
+class EntrantData(Record):
+    city: str
+    area: str
+    consumption_fall: float
+    pv_kwp: float = pydantic.Field(ge=0)
+    households: int = pydantic.Field(gt=0)
+    members: list[str]
+    initiatives: list[InitiativeData]
+
+
+class SeasonData(Record):
+    slug: str
+    name: str
+    description: str
+    starts_on: dt.date
+    first_ends_on: dt.date
+    baseline_year: int
+    scoring_year: int
+    households_source: str
+    initiatives_started_on: dt.date
+    best_practice_lessons: str
+
+
+class CompetitionFile(Record):
+    about: About
+    season: SeasonData
+    team_names: dict[str, str]
+    entrants: list[EntrantData]
+
+
+def read_cities(data: Path = DEMO_DATA) -> CitiesFile:
+    return read_data_file(data / "cities.toml", CitiesFile)
+
+
+def read_competition(data: Path = DEMO_DATA) -> CompetitionFile:
+    path = data / "competition.toml"
+    content = read_data_file(path, CompetitionFile)
+    for i, entrant in enumerate(content.entrants):
+        record = f"entrants[{i}] {entrant.area!r}"
+        if entrant.city not in content.team_names:
+            raise refuse(path, record, "city", f"no team name for {entrant.city!r} in "
+                                               "[team_names]")
+        for j, initiative in enumerate(entrant.initiatives):
+            if initiative.kind not in InitiativeKind.values:
+                raise refuse(path, record, f"initiatives.{j}.kind",
+                             f"unknown kind {initiative.kind!r} (one of "
+                             f"{', '.join(InitiativeKind.values)})")
+    return content
+
+
+def _settings(code: str, data: Path = DEMO_DATA) -> CityData:
+    return next(c for c in read_cities(data).cities if c.code == code)
+
+
+def season_end(today: dt.date, data: Path = DEMO_DATA) -> dt.date:
+    """The demo season's last day: ``first_ends_on`` (31 December 2026), or the end of the
+    current year once that has passed, so that a demo loaded in any later year still shows a
+    running season (the issue's "done when"). Loading the demo again in a later year moves only
+    this date."""
+    return max(read_competition(data).season.first_ends_on, dt.date(today.year, 12, 31))
+
 
 # Measured consumption published per postcode, stored as daily readings (docs/DATA.md, "Energy"):
 # (dataset, file under demo/data/<city>/, years loaded).
@@ -84,22 +136,24 @@ MEASURED = {
                   "electricity_by_postcode_daily_2019_2020.csv.gz", (2019, 2020)),
 }
 
-# PV capacity without a production meter (estimated by the engine with pvlib); illustrative.
-PV_WITHOUT_METER = {"barcelona": ("B02", "B15", "B44"), "paris": ("7510602", "7511501")}
 
-
-def steps() -> list[tuple[str, Callable[[], None]]]:
+def steps(data: Path = DEMO_DATA) -> list[tuple[str, Callable[[], None]]]:
+    # Read now, so that a broken file is refused before the demo stores anything.
+    read_cities(data)
+    read_competition(data)
     return []
 
 
-def slow_steps() -> list[tuple[str, Callable[[], None]]]:
+def slow_steps(data: Path = DEMO_DATA) -> list[tuple[str, Callable[[], None]]]:
     """A minute or more each (a year of modelled hourly readings per city, two years of measured
     daily ones): ``urbis demo`` lets the job worker load them after the server is up."""
+    cities = read_cities(data)
+    read_competition(data)
     result: list[tuple[str, Callable[[], None]]] = []
-    for code in CITY_SETTINGS:
-        result.append((f"energy: {code} readings", partial(load_city, code)))
+    for city in cities.cities:
+        result.append((f"energy: {city.code} readings", partial(load_city, city.code, data)))
     result.append(("energy: paris measured district heat", measured_paris.load_demo))
-    result.append(("energy: competition season", load_competition))
+    result.append(("energy: competition season", partial(load_competition, data)))
     return result
 
 
@@ -107,13 +161,15 @@ def _city(code: str) -> City | None:
     return City.objects.filter(code=code).first()
 
 
-def _entrant_plan(code: str) -> dict[str, tuple[float, float]]:
-    return {a: (fall, kwp) for c, a, fall, kwp, _m, _i in ENTRANTS if c == code}
+def _entrant_plan(code: str, data: Path = DEMO_DATA) -> dict[str, tuple[float, float]]:
+    return {e.area: (e.consumption_fall, e.pv_kwp) for e in read_competition(data).entrants
+            if e.city == code}
 
 
-def neighbourhoods(city: City, *, scoring: bool) -> list[demo_data.Neighbourhood]:
-    plan = _entrant_plan(city.code)
-    rng = np.random.default_rng(CITY_SETTINGS[city.code][2])
+def neighbourhoods(city: City, *, scoring: bool,
+                   data: Path = DEMO_DATA) -> list[demo_readings.Neighbourhood]:
+    plan = _entrant_plan(city.code, data)
+    rng = np.random.default_rng(_settings(city.code, data).seed)
     result = []
     areas = list(
         Area.objects.filter(city=city, level=AreaLevel.NEIGHBOURHOOD)
@@ -131,7 +187,7 @@ def neighbourhoods(city: City, *, scoring: bool) -> list[demo_data.Neighbourhood
         if not people and area.parent_id and area.parent and area.parent.population:
             people = round(area.parent.population / siblings[area.parent_id])
         point = geom.representative_point()
-        lon, lat = demo_data.cell_centre(point.x, point.y)
+        lon, lat = demo_readings.cell_centre(point.x, point.y)
         # Modelled: background drift of ±2 %, rooftop PV on about one in four neighbourhoods.
         drift = float(rng.normal(0.0, 0.02))
         background_pv = float(rng.uniform(150, 900)) if rng.uniform() < 0.25 else 0.0
@@ -139,7 +195,7 @@ def neighbourhoods(city: City, *, scoring: bool) -> list[demo_data.Neighbourhood
         if area.code in plan and not scoring:
             kwp = kwp * 0.3  # entrants had some PV before the season
         result.append(
-            demo_data.Neighbourhood(
+            demo_readings.Neighbourhood(
                 code=area.code, lon=lon, lat=lat, population=people or 0,
                 improvement=fall if scoring else 0.0, pv_kwp=kwp,
             )
@@ -153,34 +209,35 @@ def _json(value: object) -> str:
     return json.dumps(value)
 
 
-def load_city(code: str) -> None:
+def load_city(code: str, data: Path = DEMO_DATA) -> None:
     city = _city(code)
     if city is None:
         return
-    real = demo_data.anchor(DATA / code / "energy_annual.csv")
+    real = demo_readings.anchor(DATA / code / "energy_annual.csv")
     if real is None:
         return
-    tz, temperature, seed = CITY_SETTINGS[code]
-    _pv_installations(city)
+    settings = _settings(code, data)
+    season = read_competition(data).season
+    _pv_installations(city, data)
     stored = {f.source_name for f in engine.stored_files(city)}
     out = engine.data_dir() / "energy" / "demo"
-    for year, hourly in ((BASELINE_YEAR, False), (SCORING_YEAR, True)):
+    for year, hourly in ((season.baseline_year, False), (season.scoring_year, True)):
         # Once consumption is stored the year is done (a city without PV producers has no PV
         # file at all, so its absence cannot mean "not loaded yet").
         wanted = {f"{code}-{year}-electricity.parquet", f"{code}-{year}-gas.parquet"}
         if wanted <= stored:
             continue
-        paths = demo_data.generate(
+        paths = demo_readings.generate(
             city=code,
-            neighbourhoods=neighbourhoods(city, scoring=year == SCORING_YEAR),
+            neighbourhoods=neighbourhoods(city, scoring=year == season.scoring_year, data=data),
             year=year,
             total_kwh=real.mwh * 1000.0,
-            tz=tz,
-            mean_temperature_c=temperature,
+            tz=settings.time_zone,
+            mean_temperature_c=settings.mean_temperature_c,
             hourly=hourly,
-            scoring=year == SCORING_YEAR,
-            seed=seed + year,
-            layout_seed=seed,
+            scoring=year == season.scoring_year,
+            seed=settings.seed + year,
+            layout_seed=settings.seed,
             out_dir=out,
         )
         for path in paths:
@@ -209,58 +266,60 @@ def _measured(city: City) -> None:
                     source=EnergyUpload.Source.DEMO, refresh_balance=False)
 
 
-def _pv_installations(city: City) -> None:
-    for area_code in PV_WITHOUT_METER.get(city.code, ()):
+def _pv_installations(city: City, data: Path = DEMO_DATA) -> None:
+    cities = read_cities(data)
+    pv = cities.pv_installation
+    codes = next((c.pv_without_meter for c in cities.cities if c.code == city.code), [])
+    for area_code in codes:
         area = Area.objects.filter(city=city, code=area_code).first()
         if area is None:
             continue
         services.add_pv_installation(
-            None, area, name=f"Rooftop PV, {area.name} (example)", capacity_kwp=800.0,
-            commissioned_year=2023, source="Illustrative demo figure (see the data sources page)",
-            is_illustrative=True,
+            None, area, name=pv.name.format(area=area.name), capacity_kwp=pv.capacity_kwp,
+            commissioned_year=pv.commissioned_year, source=pv.source, is_illustrative=True,
         )
 
 
-def load_competition() -> None:
-    cities = [c for c in (_city(code) for code in CITY_SETTINGS) if c is not None]
+def load_competition(data: Path = DEMO_DATA) -> None:
+    content = read_competition(data)
+    codes = [c.code for c in read_cities(data).cities]
+    cities = [c for c in (_city(code) for code in codes) if c is not None]
     if len(cities) < 2:
         return
+    s = content.season
     season = services.save_season(
         None,
-        slug=SEASON_SLUG,
-        name="Energy-Neutral Neighbourhoods 2025–26",
+        slug=s.slug,
+        name=s.name,
         cities=cities,
-        starts_on=dt.date(2025, 9, 1),
-        ends_on=season_end(dt.date.today()),
-        baseline_year=BASELINE_YEAR,
-        scoring_year=SCORING_YEAR,
-        description=(
-            "Neighbourhoods of Barcelona and Paris compete to cut their net energy per "
-            "household against their own baseline year."
-        ),
+        starts_on=s.starts_on,
+        ends_on=season_end(dt.date.today(), data),
+        baseline_year=s.baseline_year,
+        scoring_year=s.scoring_year,
+        description=s.description,
         is_illustrative=True,
     )
-    for city_code, area_code, _fall, _kwp, members, initiatives in ENTRANTS:
-        area = Area.objects.filter(city__code=city_code, code=area_code).first()
+    for entrant in content.entrants:
+        area = Area.objects.filter(city__code=entrant.city, code=entrant.area).first()
         if area is None:
             continue
-        team = (f"{area.name} Energia Veïnal" if city_code == "barcelona"
-                else f"{area.name} Énergie Partagée")
         entry = services.enter(
-            None, season, area, team_name=team, members=members,
-            households=HOUSEHOLDS.get(area_code),
-            households_source="Declared by the team (illustrative demo figure)",
+            None, season, area, team_name=content.team_names[entrant.city].format(
+                area=area.name),
+            members="\n".join(entrant.members),
+            households=entrant.households,
+            households_source=s.households_source,
             is_illustrative=True,
         )
-        for kind, title, description in initiatives:
+        for initiative in entrant.initiatives:
             services.add_initiative(
-                None, entry, kind=kind, title=title, description=description,
-                started_on=dt.date(2025, 1, 15),
+                None, entry, kind=initiative.kind, title=initiative.title,
+                description=initiative.description, started_on=s.initiatives_started_on,
             )
-    _best_practices(season)
+    _best_practices(season, s.best_practice_lessons)
 
 
-def _best_practices(season: Season) -> None:
+def _best_practices(season: Season, lessons: str) -> None:
     from urbis.energy import queries
 
     leaders = [s for s in queries.standings(season) if s["rank"] is not None][:2]
@@ -274,9 +333,6 @@ def _best_practices(season: Season) -> None:
                 kind=initiative.kind,
                 title=initiative.title,
                 summary=initiative.description,
-                lessons=(
-                    "Start with the roofs and buildings the city owns; neighbours join once "
-                    "they see the first results (illustrative example)."
-                ),
+                lessons=lessons,
                 is_illustrative=True,
             )
