@@ -6,6 +6,8 @@ afterwards that no vote was lost or doubled.
     .venv/bin/python bench/votes.py --voters 200 --ideas 20 --votes-per-voter 5 --clients 8 \
         --workers 3 --json bench/results/votes.json
     .venv/bin/python bench/votes.py --worker-class gthread --threads 4 --paths constraint,previous
+    git archive e8a021b | tar -x -C /tmp/before   # the product as of another commit
+    .venv/bin/python bench/votes.py --paths constraint,baseline --baseline /tmp/before
 
 What it does, all on 127.0.0.1:
 
@@ -27,6 +29,9 @@ What it does, all on 127.0.0.1:
      permission, phase and rate-limit checks), which checks "has this account voted?" with a
      SELECT, INSERTs the vote, then reads the idea's counter and writes it back + 1 — what a
      first version often does, on a table without the unique constraint;
+   - ``baseline`` (with ``--baseline DIR``): the real API as another source tree serves it (a
+     second gunicorn from DIR, e.g. the commit before a change, on the same database, with its
+     own process of ideas): before and after a change, timed side by side in one run;
    Each (voter, idea) vote is sent twice at the same moment by two client processes (a double
    click), so a correct path stores exactly one of them;
 4. afterwards compares, per idea, the stored total, the stored vote rows, and the votes the
@@ -65,8 +70,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 NAIVE_PREFIX = "/bench/naive-vote/"
 PREVIOUS_PREFIX = "/bench-previous"
-PATHS = ("constraint", "previous", "naive")
-PROCESS_SLUGS = {"constraint": "bench", "previous": "bench-previous"}
+PATHS = ("constraint", "previous", "naive", "baseline")
+PROCESS_SLUGS = {
+    "constraint": "bench", "previous": "bench-previous", "baseline": "bench-baseline"
+}
 
 
 # ----------------------------------------------------------------------------- server side
@@ -321,6 +328,7 @@ def _client(args: tuple[str, list[tuple[str, int]], str, float]) -> dict[str, An
             break
         url = {
             "constraint": f"{base}/api/v1/ideas/{idea_id}/vote",
+            "baseline": f"{base}/api/v1/ideas/{idea_id}/vote",
             "previous": f"{base}/api/v1{PREVIOUS_PREFIX}/ideas/{idea_id}/vote",
             "naive": f"{base}{NAIVE_PREFIX}{idea_id}",
         }[path]
@@ -380,6 +388,7 @@ def _run_path(
     watched: dict[str, int],
     idea_ids: dict[str, list[int]],
 ) -> dict[str, Any]:
+    """``watched``: the processes whose CPU is counted (``server``: the one serving ``path``)."""
     # Clients go in twos; both of a two send the same list in the same order, so every vote
     # arrives twice at about the same moment.
     groups = max(1, clients // 2)
@@ -500,10 +509,20 @@ def main() -> int:
     )
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--baseline", type=Path,
+        help="another Urbis source tree (e.g. `git archive <commit> | tar -x -C DIR`) served by a "
+        "second gunicorn on the same database: the 'baseline' path votes through its API, so "
+        "two versions of the product are timed side by side in one run",
+    )
     args = parser.parse_args()
     paths = [p.strip() for p in args.paths.split(",") if p.strip()]
     if not paths or set(paths) - set(PATHS):
         parser.error(f"--paths takes names of: {', '.join(PATHS)}")
+    if ("baseline" in paths) != (args.baseline is not None):
+        parser.error("the 'baseline' path and --baseline DIR go together")
+    if args.baseline is not None and not (args.baseline / "bench" / "votes.py").exists():
+        parser.error(f"{args.baseline} has no bench/votes.py to serve")
 
     load_at_start = os.getloadavg()
     cluster = Path(tempfile.mkdtemp(prefix="urbis-bench-pg."))
@@ -515,6 +534,7 @@ def main() -> int:
         text=True,
     ).stdout.strip()
     server: subprocess.Popen[bytes] | None = None
+    baseline: subprocess.Popen[bytes] | None = None
     try:
         import psycopg
 
@@ -545,32 +565,43 @@ def main() -> int:
         ]
         rng.shuffle(pairs)
 
-        port = _free_port()
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-        server = subprocess.Popen(
-            [
-                gunicorn,
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--worker-class",
-                args.worker_class,
-                "--threads",
-                str(args.threads),
-                "--chdir",
-                str(ROOT / "bench"),
-                "--log-level",
-                "warning",
-                "votes:application",
-            ],
-            env={**os.environ, **env, "URBIS_BENCH_SERVER": "1", "PYTHONPATH": str(ROOT / "src")},
-        )
-        base = f"http://127.0.0.1:{port}"
-        _wait_for(base)
 
+        def serve(tree: Path) -> tuple[subprocess.Popen[bytes], str]:
+            port = _free_port()
+            process = subprocess.Popen(
+                [
+                    gunicorn,
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(args.workers),
+                    "--worker-class",
+                    args.worker_class,
+                    "--threads",
+                    str(args.threads),
+                    "--chdir",
+                    str(tree / "bench"),
+                    "--log-level",
+                    "warning",
+                    "votes:application",
+                ],
+                env={
+                    **os.environ, **env, "URBIS_BENCH_SERVER": "1",
+                    "PYTHONPATH": str(tree / "src"),
+                },
+            )
+            return process, f"http://127.0.0.1:{port}"
+
+        server, base = serve(ROOT)
+        bases = dict.fromkeys(PATHS, base)
+        _wait_for(base)
         postmaster = int((cluster / "data" / "postmaster.pid").read_text().split()[0])
-        watched = {"server": server.pid, "database": postmaster}
+        watched = {path: {"server": server.pid, "database": postmaster} for path in PATHS}
+        if args.baseline is not None:
+            baseline, bases["baseline"] = serve(args.baseline.resolve())
+            _wait_for(bases["baseline"])
+            watched["baseline"]["server"] = baseline.pid
 
         # The paths take turns in rounds, each round on its own slice of the workload and in a
         # rotated order, so that noise on a shared machine falls on every path alike.
@@ -580,8 +611,8 @@ def main() -> int:
             for path in paths[number % len(paths):] + paths[: number % len(paths)]:
                 runs[path].append(
                     _run_path(
-                        path, base, share, args.clients, args.max_seconds / args.rounds,
-                        watched, idea_ids,
+                        path, bases[path], share, args.clients,
+                        args.max_seconds / args.rounds, watched[path], idea_ids,
                     )
                 )
         results = {}
@@ -593,7 +624,10 @@ def main() -> int:
             results[path] = run
         report = {
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            "settings": vars(args) | {"json": str(args.json) if args.json else None},
+            "settings": vars(args) | {
+                "json": str(args.json) if args.json else None,
+                "baseline": str(args.baseline) if args.baseline else None,
+            },
             "unique_votes_sent": len(pairs),
             "requests_per_path": 2 * len(pairs),
             "results": results,
@@ -613,12 +647,13 @@ def main() -> int:
             args.json.write_text(json.dumps(report, indent=2))
         return 0 if all(results[p]["check"]["ok"] for p in results if p != "naive") else 1
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        for process in (server, baseline):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         from django.db import connections
 
         connections.close_all()
