@@ -19,11 +19,12 @@ def test_demo_surveys_recover_the_simulated_difference(client_for: Callable[...,
     for _label, step in demo.steps():  # idempotent
         step()
     assert Survey.objects.filter(is_simulated=True).count() == 2
-    assert all(s.responses.count() == demo.RESPONDENTS for s in Survey.objects.all())
+    simulation = demo.read_survey().simulation
+    assert all(s.responses.count() == simulation.respondents for s in Survey.objects.all())
     comparison = Comparison.objects.get(version__question__code="energy-concern")
     (pair,) = comparison.result["pairs"]
     assert (pair["city_a"], pair["city_b"]) == ("barcelona", "paris")
-    truth = demo.CITY_EFFECT["barcelona"] - demo.CITY_EFFECT["paris"]
+    truth = simulation.city_effect["barcelona"] - simulation.city_effect["paris"]
     assert pair["low"] < truth < pair["high"]
     assert pair["differs"] is True
     multilevel = comparison.result["multilevel"]

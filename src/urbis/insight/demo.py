@@ -1,43 +1,185 @@
-"""Demo: the question bank, and an attitude survey in Barcelona and Paris answered by SIMULATED
-respondents (labelled so on every page and in the API).
+"""Demo: the question bank, an attitude survey in Barcelona and Paris answered by SIMULATED
+respondents (labelled so on every page and in the API), and case studies, living labs, pilots,
+a hack day and a partnership, read from the data files in ``demo_data/``.
 
 The district margins are the cities' published district populations (the places demo data, with
 their sources); the age and sex split is illustrative and marked so. Respondents are drawn by
 ``urbis.engines.survey.simulate`` with a known city difference (Barcelona +0.7 on the log-odds
 of agreeing, before composition) and an over-representation of older people and women, so that
-weighting and the comparison model have something to recover. Idempotent."""
+weighting and the comparison model have something to recover: the figures of that simulation
+are in ``demo_data/survey.toml``. Each file's ``[about]`` table says what in it is published
+(with its source) and what is illustrative. This module only reads the files, checks every
+record (a bad file is refused with its name, the record and the field, before anything of it
+is stored) and calls the insight services. Idempotent."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pydantic
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from urbis.engines.survey import simulate
 from urbis.insight import services
 from urbis.insight.models import QuestionKind, QuestionVersion, Survey
 from urbis.places.models import Area, City
+from urbis.strategy.demo import About, DemoDataError, Record, read_data_file, refuse
 
 Step = tuple[str, Callable[[], None]]
-
-RESPONDENTS = 600
-CITY_EFFECT = {"barcelona": 0.7, "paris": 0.0}  # the simulation's known truth
-AGE_SHARE = {"16-29": 0.20, "30-44": 0.27, "45-64": 0.32, "65+": 0.21}
-SEX_SHARE = {"female": 0.53, "male": 0.47}
-ILLUSTRATIVE_SOURCE = "Illustrative age and sex split for the demo, not published figures"
-QUESTIONS = [
-    "energy-concern.v1", "energy-renovation-willing.v1", "energy-solar-interest.v1",
-    "energy-heating-setpoint.v1", "mobility-main-mode.v1", "mobility-car-free-streets.v1",
-    "mobility-options-used.v1", "trust-city-climate.v1", "trust-data-use.v1",
-    "participation-willing.v1", "participation-past.v1",
-]
-# Intercepts per question (log-odds), part of the simulation.
-QUESTION_EFFECT = [0.3, -0.2, -1.2, 0.0, 0.2, 0.1, -1.0, -0.3, -0.1, 0.0, -0.8]
+DEMO_DATA = Path(__file__).with_name("demo_data")
+CITIES = ("barcelona", "paris")
 
 
-def _margins(city: City) -> dict[str, int]:
+# ---------------------------------------------------------------- what the files hold
+
+
+class SurveyData(Record):
+    slug: str
+    title: str
+    opens: dt.datetime
+    closes: dt.datetime
+
+
+class SimulationData(Record):
+    respondents: int = pydantic.Field(ge=1)
+    seed_base: int
+    city_effect: dict[str, float]
+
+
+class MarginsData(Record):
+    source: str = pydantic.Field(min_length=1)
+    age: dict[str, float]
+    sex: dict[str, float]
+
+
+class QuestionData(Record):
+    key: str
+    effect: float
+    required: bool = True
+
+
+class SurveyFile(Record):
+    about: About
+    survey: SurveyData
+    simulation: SimulationData
+    margins: MarginsData
+    questions: list[QuestionData] = pydantic.Field(min_length=1)
+
+
+class SourceData(Record):
+    title: str = pydantic.Field(min_length=1)
+    url: str
+
+
+class CaseStudyData(Record):
+    city: str
+    slug: str
+    title: str
+    place_name: str
+    theme: str
+    method: str | None = None
+    problem: str
+    what_was_done: str
+    results: str
+    sources: list[SourceData]
+
+
+class LivingLabData(Record):
+    city: str
+    slug: str
+    name: str
+    host: str
+    themes: str
+    space: str
+    source: str
+
+
+class AdoptionData(Record):
+    city: str
+    slug: str
+    is_illustrative: bool
+
+
+class PilotData(Record):
+    city: str
+    slug: str
+    title: str
+    theme: str
+    goals: str
+    indicators: list[str]
+    source: str
+    decision: str | None = None
+    adoptions: list[AdoptionData] = []
+
+
+class InitiativeData(Record):
+    title: str
+    summary: str
+
+
+class HackDayData(Record):
+    city: str
+    slug: str
+    theme: str
+    held_on: dt.date
+    participants: int = pydantic.Field(ge=0)
+    lab: str
+    is_illustrative: bool
+    outputs: str
+    initiatives: list[InitiativeData] = []
+
+
+class PartnershipData(Record):
+    mentor: str
+    follower: str
+    theme: str
+    goals: str
+    started_on: dt.date
+    is_illustrative: bool
+
+
+class PracticesFile(Record):
+    about: About
+    case_studies: list[CaseStudyData] = []
+    living_labs: list[LivingLabData] = []
+    pilots: list[PilotData] = []
+    hack_days: list[HackDayData] = []
+    partnerships: list[PartnershipData] = []
+
+
+def read_survey(path: Path = DEMO_DATA / "survey.toml") -> SurveyFile:
+    content = read_data_file(path, SurveyFile)
+    for variable in ("age", "sex"):
+        total = sum(getattr(content.margins, variable).values())
+        if abs(total - 1) > 1e-9:
+            raise refuse(path, "[margins]", variable,
+                         f"the shares add up to {round(total, 9):g}, not 1")
+    for code in CITIES:
+        if code not in content.simulation.city_effect:
+            raise refuse(path, "[simulation]", "city_effect", f"no effect for {code!r}")
+    return content
+
+
+def read_practices(path: Path = DEMO_DATA / "practices.toml") -> PracticesFile:
+    content = read_data_file(path, PracticesFile)
+    labs = {(lab.city, lab.slug) for lab in content.living_labs}
+    for i, hack in enumerate(content.hack_days):
+        if (hack.city, hack.lab) not in labs:
+            raise refuse(path, f"hack_days[{i}] {hack.slug!r}", "lab",
+                         f"no living lab {hack.lab!r} of {hack.city!r} in this file")
+    return content
+
+
+# ---------------------------------------------------------------- the simulated survey
+
+
+def _margins(city: City, margins: MarginsData) -> dict[str, int]:
     districts = {
         a.name: int(a.population)
         for a in Area.objects.filter(city=city, level="district").exclude(population=None)
@@ -51,13 +193,13 @@ def _margins(city: City) -> dict[str, int]:
     services.set_margins(by=None, city=city, variable="district",
                          counts={k: int(v) for k, v in districts.items() if v},
                          source=source, operator=True)
-    for variable, shares in (("age", AGE_SHARE), ("sex", SEX_SHARE)):
+    for variable, shares in (("age", margins.age), ("sex", margins.sex)):
         counts = {k: int(round(total * v)) for k, v in shares.items()}
         # Keep every margin's total equal (raking needs it): the rounding goes to the last cell.
         last = list(counts)[-1]
         counts[last] += total - sum(counts.values())
         services.set_margins(by=None, city=city, variable=variable, counts=counts,
-                             source=ILLUSTRATIVE_SOURCE, is_illustrative=True, operator=True)
+                             source=margins.source, is_illustrative=True, operator=True)
     return districts
 
 
@@ -78,145 +220,146 @@ def _answer(version: QuestionVersion, yes: bool, rng: np.random.Generator) -> ob
     return str(rng.choice(positive if yes else negative))
 
 
-def load_city(code: str) -> None:
+def _versions(path: Path, content: SurveyFile) -> list[QuestionVersion]:
+    versions = []
+    for question in content.questions:
+        try:
+            versions.append(services.version_by_key(question.key))
+        except ValidationError as error:
+            raise refuse(path, f"question {question.key!r}", "key",
+                         "no such question version in the question bank") from error
+    return versions
+
+
+def load_city(code: str, path: Path, content: SurveyFile) -> None:
     services.load_question_bank()
+    versions = _versions(path, content)
+    spec, sim = content.survey, content.simulation
     city = City.objects.get(code=code)
-    districts = _margins(city)
-    if not districts:
-        return
-    survey = Survey.objects.filter(city=city, slug="attitudes-2026").first()
-    if survey is not None and survey.responses.exists():
+    with transaction.atomic():
+        districts = _margins(city, content.margins)
+        if not districts:
+            return
+        survey = Survey.objects.filter(city=city, slug=spec.slug).first()
+        if survey is not None and survey.responses.exists():
+            services.refresh_results(by=None, survey=survey, operator=True)
+            return
+        if survey is None:
+            survey = services.create_survey(
+                by=None, operator=True, city=city, slug=spec.slug, title=spec.title,
+                opens=spec.opens, closes=spec.closes,
+                questions=[(q.key, q.required) for q in content.questions],
+                is_simulated=True,
+            )
+        rng = np.random.default_rng(sim.seed_base + len(code))
+        population = {
+            (age, sex, d): districts[d] * a_share * s_share
+            for d in districts for age, a_share in content.margins.age.items()
+            for sex, s_share in content.margins.sex.items()
+        }
+        sim_city = simulate.SimulatedCity(code, tuple(districts), population,
+                                          sim.city_effect[code])
+        sample = simulate.draw([sim_city], sim.respondents, len(content.questions), rng,
+                               question_effects=np.array([q.effect for q in content.questions]))
+        rows = [
+            {"age_band": str(sample.age[i]), "sex": str(sample.sex[i]),
+             "district": str(sample.district[i]),
+             "answers": {v.key: _answer(v, bool(sample.answers[i, q]), rng)
+                         for q, v in enumerate(versions)}}
+            for i in range(sim.respondents)
+        ]
+        services.store_simulated_responses(survey, rows)
         services.refresh_results(by=None, survey=survey, operator=True)
-        return
-    if survey is None:
-        survey = services.create_survey(
-            by=None, operator=True, city=city, slug="attitudes-2026",
-            title="Energy and mobility attitudes 2026 (simulated respondents)",
-            opens=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
-            closes=dt.datetime(2026, 4, 30, tzinfo=dt.UTC),
-            questions=[(k, k != "energy-heating-setpoint.v1") for k in QUESTIONS],
-            is_simulated=True,
-        )
-    rng = np.random.default_rng(20 + len(code))
-    population = {
-        (age, sex, d): districts[d] * a_share * s_share
-        for d in districts for age, a_share in AGE_SHARE.items()
-        for sex, s_share in SEX_SHARE.items()
-    }
-    sim_city = simulate.SimulatedCity(code, tuple(districts), population, CITY_EFFECT[code])
-    sample = simulate.draw([sim_city], RESPONDENTS, len(QUESTIONS), rng,
-                           question_effects=np.array(QUESTION_EFFECT))
-    versions = [services.version_by_key(k) for k in QUESTIONS]
-    rows = [
-        {"age_band": str(sample.age[i]), "sex": str(sample.sex[i]),
-         "district": str(sample.district[i]),
-         "answers": {v.key: _answer(v, bool(sample.answers[i, q]), rng)
-                     for q, v in enumerate(versions)}}
-        for i in range(RESPONDENTS)
-    ]
-    services.store_simulated_responses(survey, rows)
-    services.refresh_results(by=None, survey=survey, operator=True)
 
 
-def load_practices() -> None:
+# ---------------------------------------------------------------- practices
+
+
+def _city(path: Path, record: str, field: str, code: str) -> City:
+    city = City.objects.filter(code=code).first()
+    if city is None:
+        raise refuse(path, record, field, f"no city {code!r}")
+    return city
+
+
+def load_practices(path: Path = DEMO_DATA / "practices.toml",
+                   content: PracticesFile | None = None) -> None:
     """Published case studies with their sources, the cities' living labs, the Poblenou
-    superblock pilot, and an ILLUSTRATIVE adoption of it by Paris and an ILLUSTRATIVE hack day
-    in Barcelona's lab (labelled so)."""
-    from urbis.insight.models import CaseStudy, LivingLab, Pilot
+    superblock pilot, and an ILLUSTRATIVE adoption of it by Paris, an ILLUSTRATIVE hack day in
+    Barcelona's lab and an ILLUSTRATIVE partnership (labelled so)."""
+    if content is None:
+        content = read_practices(path)
+    from urbis.insight.models import (
+        CaseStudy,
+        HackDay,
+        LivingLab,
+        Partnership,
+        Pilot,
+    )
 
-    barcelona = City.objects.filter(code="barcelona").first()
-    paris = City.objects.filter(code="paris").first()
-    if barcelona is None or paris is None:
+    if any(not City.objects.filter(code=code).exists() for code in CITIES):
         return
-    if not CaseStudy.objects.filter(slug="barcelona-superblocks").exists():
-        services.create_case_study(
-            by=None, operator=True, city=barcelona, slug="barcelona-superblocks",
-            title="Superblocks (Superilles) in Barcelona", place_name="Barcelona",
-            theme="mobility",
-            problem="Streets given over to through traffic: noise, air pollution, heat and "
-                    "little green or play space.",
-            what_was_done="The city closes the inner streets of groups of blocks (about "
-                          "400 × 400 m) to through traffic and gives them to people, greenery "
-                          "and play, under the 2016 government measure on superblocks; "
-                          "Poblenou was the first, in 2016.",
-            results="A health impact assessment estimated that the 503 superblocks then "
-                    "planned could prevent about 667 premature deaths a year (modelled, "
-                    "Mueller et al. 2020).",
-            sources=[
-                {"title": "Mueller, N. et al. (2020), Changing the urban design of cities for "
-                          "health: The superblock model, Environment International 134, "
-                          "105132", "url": "https://doi.org/10.1016/j.envint.2019.105132"},
-                {"title": "Ajuntament de Barcelona (2016), Omplim de vida els carrers. La "
-                          "implantació de les superilles a Barcelona (government measure)",
-                 "url": ""},
-            ],
-        )
-    if not CaseStudy.objects.filter(slug="paris-participatory-budget").exists():
-        services.create_case_study(
-            by=None, operator=True, city=paris, slug="paris-participatory-budget",
-            title="Participatory budget of Paris", place_name="Paris", theme="participation",
-            method="participatory-budgeting",
-            problem="Residents had little say over how the city's investment budget is spent "
-                    "in their neighbourhoods.",
-            what_was_done="Since 2014 Parisians propose investment projects, the city checks "
-                          "their feasibility and residents vote; the winning projects are "
-                          "built.",
-            results="The city committed 5 % of its investment budget over 2014–2020, about "
-                    "EUR 500 million, to projects chosen by residents.",
-            sources=[{"title": "Ville de Paris, Budget participatif",
-                      "url": "https://budgetparticipatif.paris.fr/"}],
-        )
-    LivingLab.objects.get_or_create(
-        city=barcelona, slug="urban-lab",
-        defaults={"name": "Barcelona Urban Lab", "host": "Ajuntament de Barcelona",
-                  "themes": "public space, mobility, energy",
-                  "space": "streets and public buildings of the city used as test sites",
-                  "source": "Ajuntament de Barcelona, Barcelona Urban Lab programme"})
-    LivingLab.objects.get_or_create(
-        city=paris, slug="paris-and-co-urban-lab",
-        defaults={"name": "Urban Lab (Paris&Co)", "host": "Paris&Co",
-                  "themes": "urban services, mobility, energy",
-                  "space": "experiments on sites across Paris",
-                  "source": "Paris&Co, Urban Lab (https://www.parisandco.paris/)"})
-    pilot = Pilot.objects.filter(city=barcelona, slug="poblenou-superblock").first()
-    if pilot is None:
-        pilot = services.create_pilot(
-            by=None, operator=True, city=barcelona, slug="poblenou-superblock",
-            title="Poblenou superblock", theme="mobility",
-            goals="Take through traffic out of the inner streets of nine blocks and give the "
-                  "space to residents.",
-            indicators=["traffic in inner streets", "NO2 concentration", "space for people"],
-            source="Ajuntament de Barcelona (2016), government measure on superblocks",
-        )
-        pilot.decision = Pilot.Decision.SCALE
-        pilot.save(update_fields=["decision"])
-    if not Pilot.objects.filter(city=paris, slug="superblock-illustrative").exists():
-        services.adopt_pilot(by=None, operator=True, pilot=pilot, city=paris,
-                             slug="superblock-illustrative", is_illustrative=True)
-    from urbis.insight.models import HackDay, Partnership
-
-    if not HackDay.objects.filter(city=barcelona, slug="energy-data-hack").exists():
-        lab = LivingLab.objects.get(city=barcelona, slug="urban-lab")
-        hack = services.save_hack_day(
-            by=None, operator=True, city=barcelona, slug="energy-data-hack",
-            theme="Open energy data (illustrative demo event)", held_on=dt.date(2026, 3, 14),
-            participants=40, lab=lab, is_illustrative=True,
-            outputs="Illustrative demo record: shows how a hack day's initiatives are recorded "
-                    "and can become pilots.")
-        services.add_initiative(by=None, operator=True, hack_day=hack,
-                                title="Map of roofs suited to solar panels",
-                                summary="Illustrative demo initiative.")
-    if not Partnership.objects.filter(mentor=barcelona, follower=paris).exists():
-        services.create_partnership(
-            by=None, operator=True, mentor=barcelona, follower=paris, theme="mobility",
-            goals="Illustrative demo partnership: share the superblock pilot's method and "
-                  "evaluation.", started_on=dt.date(2026, 5, 1), is_illustrative=True)
+    with transaction.atomic():
+        for case in content.case_studies:
+            if CaseStudy.objects.filter(slug=case.slug).exists():
+                continue
+            city = _city(path, f"case study {case.slug!r}", "city", case.city)
+            fields: dict[str, Any] = case.model_dump(exclude_unset=True, exclude={"city"})
+            services.create_case_study(by=None, operator=True, city=city, **fields)
+        for lab in content.living_labs:
+            city = _city(path, f"living lab {lab.slug!r}", "city", lab.city)
+            LivingLab.objects.get_or_create(
+                city=city, slug=lab.slug,
+                defaults=lab.model_dump(exclude={"city", "slug"}))
+        for data in content.pilots:
+            city = _city(path, f"pilot {data.slug!r}", "city", data.city)
+            pilot = Pilot.objects.filter(city=city, slug=data.slug).first()
+            if pilot is None:
+                pilot = services.create_pilot(
+                    by=None, operator=True, city=city,
+                    **data.model_dump(exclude={"city", "decision", "adoptions"}))
+                if data.decision:
+                    pilot.decision = data.decision
+                    pilot.save(update_fields=["decision"])
+            for adoption in data.adoptions:
+                record = f"pilot {data.slug!r}"
+                adopter = _city(path, record, "adoptions.city", adoption.city)
+                if not Pilot.objects.filter(city=adopter, slug=adoption.slug).exists():
+                    services.adopt_pilot(by=None, operator=True, pilot=pilot, city=adopter,
+                                         slug=adoption.slug,
+                                         is_illustrative=adoption.is_illustrative)
+        for hack in content.hack_days:
+            city = _city(path, f"hack day {hack.slug!r}", "city", hack.city)
+            if HackDay.objects.filter(city=city, slug=hack.slug).exists():
+                continue
+            saved = services.save_hack_day(
+                by=None, operator=True, city=city,
+                lab=LivingLab.objects.get(city=city, slug=hack.lab),
+                **hack.model_dump(exclude={"city", "lab", "initiatives"}))
+            for initiative in hack.initiatives:
+                services.add_initiative(by=None, operator=True, hack_day=saved,
+                                        **initiative.model_dump())
+        for link in content.partnerships:
+            record = f"partnership {link.mentor}-{link.follower}"
+            mentor = _city(path, record, "mentor", link.mentor)
+            follower = _city(path, record, "follower", link.follower)
+            if not Partnership.objects.filter(mentor=mentor, follower=follower).exists():
+                services.create_partnership(
+                    by=None, operator=True, mentor=mentor, follower=follower,
+                    **link.model_dump(exclude={"mentor", "follower"}))
 
 
-def steps() -> list[Step]:
+def steps(data: Path = DEMO_DATA) -> list[Step]:
+    """The demo steps; every file is read and checked here, before any step stores anything."""
+    practices = data / "practices.toml", read_practices(data / "practices.toml")
+    survey = data / "survey.toml", read_survey(data / "survey.toml")
     return [
         ("Case studies, living labs and pilots (sourced; Paris's adoption illustrative)",
-         load_practices),
-        ("Barcelona: attitude survey (simulated respondents)", partial(load_city, "barcelona")),
-        ("Paris: attitude survey (simulated respondents)", partial(load_city, "paris")),
+         partial(load_practices, *practices)),
+        ("Barcelona: attitude survey (simulated respondents)",
+         partial(load_city, "barcelona", *survey)),
+        ("Paris: attitude survey (simulated respondents)", partial(load_city, "paris", *survey)),
     ]
+
+
+__all__ = ["DemoDataError", "steps"]
