@@ -419,18 +419,28 @@ class _Text:
         key, time) for coarse ones; in integer mWh, so partial sums add up exactly."""
         mwh = batch.column("mwh").to_numpy()
         consumption = self.consumption[mid]
-        frame = pl.DataFrame(
+        gid = self.gid[mid]
+        ts = batch.column("ts").to_numpy().view("int64")
+        if hourly:
+            ts = ts - np.mod(ts, _STEP_US["hourly"])  # the clock hour (floor, as date_trunc)
+            res = np.full(len(mid), -1, dtype=np.int32)
+        else:
+            res = self.columns["resolution"][0][mid]
+        # Rows come sorted by group and time: sum each run of one (group, resolution, time)
+        # at once. A key split over two runs or batches is summed again in :meth:`cube`.
+        change = np.flatnonzero(
+            (gid[1:] != gid[:-1]) | (ts[1:] != ts[:-1]) | (res[1:] != res[:-1])
+        )
+        starts = np.concatenate(([0], change + 1))
+        return pl.DataFrame(
             {
-                "gid": self.gid[mid],
-                "res": self.columns["resolution"][0][mid],
-                "ts": batch.column("ts"),
-                "consumption_mwh": np.where(consumption, mwh, 0),
-                "production_mwh": np.where(consumption, 0, mwh),
+                "gid": gid[starts],
+                "res": res[starts],
+                "ts": pl.Series(ts[starts]).cast(pl.Datetime("us")),
+                "consumption_mwh": np.add.reduceat(np.where(consumption, mwh, 0), starts),
+                "production_mwh": np.add.reduceat(np.where(consumption, 0, mwh), starts),
             }
         )
-        if hourly:
-            frame = frame.with_columns(pl.col("ts").dt.truncate("1h"), res=pl.lit(-1, pl.Int32))
-        return frame.group_by("gid", "res", "ts").agg(pl.col("^.*_mwh$").sum())
 
     def cube(self, partials: list[pl.DataFrame]) -> pa.Table:
         """A year's cube (:data:`.cube.CUBE_SCHEMA`) from the partial sums of its parts."""
