@@ -161,6 +161,8 @@ def test_bad_input_names_field_and_reason_and_stores_nothing(
         ("put", "/api/v1/cities/barcelona/pilots/p", {**PILOT, "decision": "maybe"},
          "decision"),
         ("put", "/api/v1/cities/barcelona/pilots/p", {**PILOT, "budget_eur": -5}, "budget_eur"),
+        ("put", "/api/v1/cities/barcelona/pilots/p", {**PILOT, "budget_eur": 2**31},
+         "budget_eur"),
         ("post", "/api/v1/cities/barcelona/pilots", {**PILOT, "slug": "q", "source": ""},
          "source"),
         ("put", f"/api/v1/cities/barcelona/partnerships/{pk}",

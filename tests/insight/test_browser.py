@@ -112,3 +112,63 @@ def test_record_pages_work_in_the_browser_and_are_accessible(
         assert axe_violations(page) == [], url
     page.goto(f"{base}/cities/barcelona/pilots/poblenou-superblock/")
     assert "Difference-in-differences: -9.00" in page.content()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_initiative_becomes_an_idea_in_the_browser(
+    places: None, page: Any, live_server: Any, make_user: Any, login_page: Any
+) -> None:
+    """An editor turns a hack-day initiative into an engagement idea from the hack-day page; the
+    form (also with its errors), the idea page naming the hack day and a case study read in a
+    language it has no summary in pass axe-core."""
+    import datetime as dt
+
+    from tests.web.test_accessibility import axe_violations
+    from urbis.engagement import services as engagement
+    from urbis.engagement.models import Idea
+    from urbis.insight import services
+    from urbis.places.models import City
+
+    barcelona = City.objects.get(code="barcelona")
+    now = dt.datetime.now(dt.UTC)
+    engagement.create_process(
+        by=None, city=barcelona, slug="ideas", title="Ideas for Barcelona",
+        collecting_starts=now - dt.timedelta(days=1), collecting_ends=now + dt.timedelta(days=9),
+        voting_starts=now, voting_ends=now + dt.timedelta(days=10),
+        closes=now + dt.timedelta(days=20))
+    hack = services.save_hack_day(by=None, operator=True, city=barcelona, slug="energy-hack",
+                                  theme="Energy data", held_on=dt.date(2026, 3, 14),
+                                  participants=42, is_illustrative=True)
+    services.add_initiative(by=None, operator=True, hack_day=hack, title="Heat-pump map",
+                            summary="Where heat pumps fit")
+    services.create_case_study(
+        by=None, operator=True, city=barcelona, slug="superblocks", title="Superblocks",
+        place_name="Barcelona", theme="mobility", problem="P", what_was_done="W", results="R",
+        sources=[{"title": "City report", "url": ""}],
+        summaries={"es": "Las supermanzanas devuelven la calle a los vecinos."},
+        summary_language="es")
+    login_page(make_user("editor", barcelona))
+    page.set_default_navigation_timeout(60_000)
+    base = live_server.url
+    page.goto(f"{base}/cities/barcelona/hack-days/energy-hack/")
+    page.get_by_role("link", name="Turn into an engagement idea").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Engagement process", exact=True).select_option(label="Ideas for Barcelona")
+    page.get_by_label("Description", exact=True).fill("Too short")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector(".error")
+    assert axe_violations(page) == []
+    assert not Idea.objects.exists()
+    page.get_by_label("Description", exact=True).fill(
+        "Sensors on school roofs show where heat pumps would fit best.")
+    page.get_by_label("Category", exact=True).select_option(value="energy")
+    page.get_by_role("button", name="Save").click()
+    idea = Idea.objects.get()
+    page.wait_for_url(f"{base}{idea.get_absolute_url()}")
+    origin = page.locator("#hack-day-origin-heading + p")
+    assert "Energy data" in origin.inner_text()
+    assert axe_violations(page) == []
+    page.goto(f"{base}/insight/case-studies/superblocks/")
+    assert page.locator('p[lang="es"]').count() == 1
+    assert axe_violations(page) == []

@@ -690,6 +690,9 @@ def _check_evaluation(
             errors["comparison_areas"] = _("The pilot area cannot be its own comparison.")
 
 
+BUDGET_MAX = 2_147_483_647  # the largest value the budget column holds on every database
+
+
 def save_pilot(
     *, by: Any, city: Any, pilot: Any = None, slug: str, title: str, theme: str, goals: str,
     indicators: Any = None, budget_eur: int | None = None, lab: Any = None, partners: str = "",
@@ -712,8 +715,10 @@ def save_pilot(
     _check_slug(slug, errors)
     if slug and _others(Pilot.objects.filter(city=city, slug=slug), pilot).exists():
         errors["slug"] = _("This city already has a pilot called %(slug)s.") % {"slug": slug}
-    if budget_eur is not None and (not isinstance(budget_eur, int) or budget_eur < 0):
-        errors["budget_eur"] = _("A whole number of euros, 0 or more.")
+    if budget_eur is not None and (not isinstance(budget_eur, int) or isinstance(
+            budget_eur, bool) or not 0 <= budget_eur <= BUDGET_MAX):
+        errors["budget_eur"] = _("A whole number of euros, from 0 to %(max)s.") % {
+            "max": BUDGET_MAX}
     if lab is not None and lab.city_id != city.pk:
         errors["lab"] = _("The living lab belongs to another city.")
     if origin is not None and origin.hack_day.city_id != city.pk:
