@@ -136,3 +136,75 @@ def test_the_generation_moves_only_when_the_write_commits(
     for callback in callbacks:
         callback()
     assert catalog.generation() > before
+
+
+def test_layers_described_at_once_say_what_they_say_one_city_at_a_time(
+    barcelona: Any, paris: Any
+) -> None:
+    from urbis.opendata.registry import Described, layers
+
+    batched = [layer for layer in layers() if layer.described is not None]
+    assert {layer.id for layer in batched} >= {"districts", "neighbourhoods"}
+    for layer in batched:
+        many = layer.described([barcelona, paris])
+        for city in (barcelona, paris):
+            assert many[city.pk] == Described(layer.licence(city), layer.source(city),
+                                              layer.modified(city))
+    assert many[barcelona.pk] != many[paris.pk]  # ODbL Paris, CC BY Barcelona
+
+
+def test_a_cold_catalogue_asks_the_areas_per_model_not_per_city(client: Any, barcelona: Any,
+                                                                paris: Any) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/catalog").status_code == 200
+    areas = [q["sql"] for q in queries if 'FROM "places_area"' in q["sql"]]
+    # Two layers (districts, neighbourhoods), two queries each, whatever the number of cities.
+    assert len(areas) <= 4, areas
+
+
+def test_a_change_rebuilds_only_its_citys_part(client: Any, barcelona: Any, paris: Any,
+                                               monkeypatch: Any) -> None:
+    from urbis.places import services
+
+    client.get("/catalog")
+    built: list[str] = []
+    real = catalog.city_part
+
+    def counting(urls: Any, city: Any, known: Any, service: Any) -> str:
+        built.append(city.code)
+        return real(urls, city, known, service)
+
+    monkeypatch.setattr(catalog, "city_part", counting)
+    with committed():
+        services.set_population([{"code": "B07", "population": "12345", "households": "",
+                                  "reference_date": "2025-01-01",
+                                  "households_reference_date": "", "source": "Test"}],
+                                city=barcelona)
+        catalog.invalidate()  # as a signal-sending write would
+    graph = Graph().parse(data=client.get("/catalog").content.decode(), format="turtle")
+    assert built == ["barcelona"]
+    assert "http://testserver/ogc/collections/paris-districts" in {
+        str(s) for s in graph.subjects(RDF.type, DCAT.Dataset)}
+
+
+def test_part_lines_parse_as_the_graph_rdflib_builds(client: Any, barcelona: Any) -> None:
+    """A city's part is written as N-Triples lines from rdflib's terms; the same dataset
+    built into an rdflib graph gives the same triples (blank nodes aside)."""
+    from django.test import RequestFactory
+    from rdflib.compare import isomorphic
+
+    from urbis.opendata import provider
+
+    request = RequestFactory().get("/catalog")
+    urls = catalog.Urls(request)
+    known = catalog.facts([barcelona])[0]
+    service = URIRef(urls.landing)
+    text = catalog.city_part(urls, barcelona, known, service)
+    from_lines = Graph().parse(data=text, format="turtle")
+    expected = Graph()
+    for f in known:
+        c = provider.get_collection(f"barcelona-{f.layer}")
+        dataset = catalog.add_dataset(expected, urls, c, f, service)
+        expected.add((URIRef(urls.catalog), DCAT.dataset, dataset))
+    assert len(from_lines) == len(expected) > 100
+    assert isomorphic(from_lines, expected)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,16 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from urbis.opendata import exports, provider
-from urbis.opendata.registry import LICENCE_BASE, LICENCES, THEME_BASE, THEMES
+from urbis.opendata.registry import (
+    LICENCE_BASE,
+    LICENCES,
+    THEME_BASE,
+    THEMES,
+    Described,
+    city_layers,
+    get_layer,
+    layers,
+)
 from urbis.places.models import City
 from urbis.places.queries import visible_cities
 
@@ -87,12 +97,67 @@ def serialize(graph: Graph, fmt: str) -> tuple[str, str]:
     return graph.serialize(format=name), content_type
 
 
-def _abs(request: HttpRequest, path: str) -> str:
-    return request.build_absolute_uri(path)
+Triple = tuple[Any, Any, Any]
 
 
-def _agent(graph: Graph, request: HttpRequest, city: City) -> URIRef:
-    agent = URIRef(_abs(request, city.get_absolute_url()))
+class Part:
+    """One city's triples as N-Triples lines, written straight from rdflib's terms (each
+    line is also Turtle). Adding 22,000 triples to rdflib graphs and serialising them was
+    most of a cold catalogue of 50 cities. Has the two methods of a graph the builders use."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, None] = {}  # ordered, without repeats
+
+    def add(self, triple: Triple) -> None:
+        s, p, o = triple
+        self.lines[f"{s.n3()} {p.n3()} {o.n3()} .\n"] = None
+
+    def __contains__(self, triple: Triple) -> bool:
+        s, p, o = triple
+        return f"{s.n3()} {p.n3()} {o.n3()} .\n" in self.lines
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+class Urls:
+    """The catalogue's addresses for one request, each route reversed once: a catalogue of
+    50 cities asked Django's URL resolver 2,300 times."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.root = request.build_absolute_uri("/")[:-1]
+        self.catalog = self.root + reverse("opendata:catalog")
+        self.landing = self.root + reverse("opendata:landing")
+        self.api = self.root + reverse("opendata:api")
+        # Codes and layer ids are slugs, so upper-case placeholders cannot clash.
+        self._collection = reverse("opendata:collection", args=["COLLECTION"])
+        self._items = reverse("opendata:items", args=["COLLECTION"])
+        self._download = reverse("opendata:download", args=["CITY", "LAYER", "FMT"])
+        self._cities: dict[str, str] = {}
+
+    def abs(self, path: str) -> str:
+        return self.root + path
+
+    def city(self, city: City) -> str:
+        """The city's page (its publisher IRI), reversed once per city."""
+        found = self._cities.get(city.code)
+        if found is None:
+            found = self._cities[city.code] = self.root + city.get_absolute_url()
+        return found
+
+    def collection(self, collection_id: str) -> str:
+        return self.root + self._collection.replace("COLLECTION", collection_id)
+
+    def items(self, collection_id: str) -> str:
+        return self.root + self._items.replace("COLLECTION", collection_id)
+
+    def download(self, city: str, layer: str, fmt: str) -> str:
+        return self.root + self._download.replace("CITY", city).replace(
+            "LAYER", layer).replace("FMT", fmt)
+
+
+def _agent(graph: Graph | Part, urls: Urls, city: City) -> URIRef:
+    agent = URIRef(urls.city(city))
     if (agent, RDF.type, FOAF.Agent) in graph:
         return agent
     graph.add((agent, RDF.type, FOAF.Agent))
@@ -108,13 +173,13 @@ def _agent(graph: Graph, request: HttpRequest, city: City) -> URIRef:
     return agent
 
 
-def _contact(graph: Graph, request: HttpRequest, city: City) -> BNode:
+def _contact(graph: Graph | Part, urls: Urls, city: City) -> BNode:
     contact = BNode()
     graph.add((contact, RDF.type, VCARD.Organization))
     # Also vcard:Kind itself: validators read the graph without RDFS inference.
     graph.add((contact, RDF.type, VCARD.Kind))
     graph.add((contact, VCARD.fn, Literal(city.name)))
-    graph.add((contact, VCARD.hasURL, URIRef(_abs(request, city.get_absolute_url()))))
+    graph.add((contact, VCARD.hasURL, URIRef(urls.city(city))))
     email = getattr(settings, "OPEN_DATA_CONTACT_EMAIL", "")
     if email:
         graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
@@ -135,18 +200,18 @@ def _date(value: Any) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
-def _service(graph: Graph, request: HttpRequest) -> URIRef:
-    service = URIRef(_abs(request, reverse("opendata:landing")))
+def _service(graph: Graph, urls: Urls) -> URIRef:
+    service = URIRef(urls.landing)
     graph.add((service, RDF.type, DCAT.DataService))
     graph.add((service, DCTERMS.title, Literal("OGC API – Features", lang="en")))
     graph.add((service, DCAT.endpointURL, service))
-    graph.add((service, DCAT.endpointDescription, URIRef(_abs(request, reverse("opendata:api")))))
+    graph.add((service, DCAT.endpointDescription, URIRef(urls.api)))
     graph.add((service, DCTERMS.conformsTo, OGC_FEATURES))
     graph.add((OGC_FEATURES, RDF.type, DCTERMS.Standard))
     return service
 
 
-def _format(graph: Graph, distribution: URIRef, fmt: str) -> None:
+def _format(graph: Graph | Part, distribution: URIRef, fmt: str) -> None:
     """The EU file type and the IANA media type of a distribution, typed as DCAT-AP's ranges
     ask (the vocabularies' own type statements are not in the graph otherwise)."""
     file_type = URIRef(FILE_TYPE + FILE_TYPES[fmt])
@@ -157,19 +222,50 @@ def _format(graph: Graph, distribution: URIRef, fmt: str) -> None:
     graph.add((distribution, DCAT.mediaType, media_type))
 
 
-def add_dataset(graph: Graph, request: HttpRequest, c: provider.Collection,
+@dataclass(frozen=True)
+class Facts:
+    """What a dataset shows that is read from the database (everything else comes from the
+    city's own fields and the layer's declaration)."""
+
+    layer: str
+    licence: str
+    source: str
+    page: str | None
+    span: tuple[dt.date, dt.date] | None
+    modified: dt.datetime | None
+
+
+def facts(cities: Sequence[City]) -> list[tuple[Facts, ...]]:
+    """Per city, per layer it publishes in registry order: its :class:`Facts`. A layer that
+    can describe many cities at once (``Layer.described``) is asked once for all of them."""
+    described = {layer.id: layer.described(cities) for layer in layers()
+                 if layer.described is not None}
+    found = []
+    for city in cities:
+        mine = []
+        for layer in city_layers(city):
+            c = provider.Collection(city, layer)
+            d = described[layer.id][city.pk] if layer.id in described else Described(
+                layer.licence(city), layer.source(city), layer.modified(city))
+            mine.append(Facts(layer.id, d.licence, d.source, layer.page(city),
+                              provider.temporal_span(c), d.modified))
+        found.append(tuple(mine))
+    return found
+
+
+def add_dataset(graph: Graph | Part, urls: Urls, c: provider.Collection, known: Facts,
                 service: URIRef) -> URIRef:
     city, layer = c.city, c.layer
-    dataset = URIRef(_abs(request, reverse("opendata:collection", args=[c.id])))
-    licence = URIRef(LICENCE_BASE + layer.licence(city))
+    dataset = URIRef(urls.collection(c.id))
+    licence = URIRef(LICENCE_BASE + known.licence)
     graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
     graph.add((ACCESS_PUBLIC, RDF.type, DCTERMS.RightsStatement))
     graph.add((dataset, RDF.type, DCAT.Dataset))
     graph.add((dataset, DCTERMS.identifier, Literal(c.id)))
     graph.add((dataset, DCTERMS.title, Literal(f"{city.name}: {layer.title}", lang="en")))
     graph.add((dataset, DCTERMS.description, Literal(str(layer.description), lang="en")))
-    graph.add((dataset, DCTERMS.publisher, _agent(graph, request, city)))
-    graph.add((dataset, DCAT.contactPoint, _contact(graph, request, city)))
+    graph.add((dataset, DCTERMS.publisher, _agent(graph, urls, city)))
+    graph.add((dataset, DCAT.contactPoint, _contact(graph, urls, city)))
     graph.add((dataset, DCTERMS.accessRights, ACCESS_PUBLIC))
     for theme in layer.themes:
         concept = URIRef(THEME_BASE + theme)
@@ -179,15 +275,13 @@ def add_dataset(graph: Graph, request: HttpRequest, c: provider.Collection,
         graph.add((dataset, DCAT.theme, concept))
     for keyword in layer.keywords:
         graph.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
-    source = layer.source(city)
-    if source:
+    if known.source:
         provenance = BNode()
         graph.add((provenance, RDF.type, DCTERMS.ProvenanceStatement))
-        graph.add((provenance, RDFS.label, Literal(source)))
+        graph.add((provenance, RDFS.label, Literal(known.source)))
         graph.add((dataset, DCTERMS.provenance, provenance))
-    page = layer.page(city)
-    if page:
-        document = URIRef(_abs(request, page))
+    if known.page:
+        document = URIRef(urls.abs(known.page))
         graph.add((document, RDF.type, FOAF.Document))
         graph.add((dataset, DCAT.landingPage, document))
     if city.bbox:
@@ -195,29 +289,26 @@ def add_dataset(graph: Graph, request: HttpRequest, c: provider.Collection,
         graph.add((location, RDF.type, DCTERMS.Location))
         graph.add((location, DCAT.bbox, Literal(_wkt_box(city.bbox), datatype=GSP.wktLiteral)))
         graph.add((dataset, DCTERMS.spatial, location))
-    span = provider.temporal_span(c)
-    if span is not None:
+    if known.span is not None:
         period = BNode()
         graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
-        graph.add((period, DCAT.startDate, _date(span[0])))
-        graph.add((period, DCAT.endDate, _date(span[1])))
+        graph.add((period, DCAT.startDate, _date(known.span[0])))
+        graph.add((period, DCAT.endDate, _date(known.span[1])))
         graph.add((dataset, DCTERMS.temporal, period))
-    modified = layer.modified(city)
-    if modified is not None:
-        graph.add((dataset, DCTERMS.modified, _date(modified)))
+    if known.modified is not None:
+        graph.add((dataset, DCTERMS.modified, _date(known.modified)))
 
-    items = URIRef(_abs(request, reverse("opendata:items", args=[c.id])))
     ogc = URIRef(f"{dataset}#ogcapi")
     graph.add((dataset, DCAT.distribution, ogc))
     graph.add((ogc, RDF.type, DCAT.Distribution))
     graph.add((ogc, DCTERMS.title, Literal("OGC API – Features items (GeoJSON)", lang="en")))
-    graph.add((ogc, DCAT.accessURL, items))
+    graph.add((ogc, DCAT.accessURL, URIRef(urls.items(c.id))))
     graph.add((ogc, DCAT.accessService, service))
     _format(graph, ogc, "geojson")
     graph.add((ogc, DCTERMS.conformsTo, OGC_FEATURES))
     graph.add((ogc, DCTERMS.license, licence))
     for fmt in exports.formats(layer):
-        url = URIRef(_abs(request, reverse("opendata:download", args=[city.code, layer.id, fmt])))
+        url = URIRef(urls.download(city.code, layer.id, fmt))
         distribution = URIRef(f"{dataset}#{fmt}")
         graph.add((dataset, DCAT.distribution, distribution))
         graph.add((distribution, RDF.type, DCAT.Distribution))
@@ -231,7 +322,6 @@ def add_dataset(graph: Graph, request: HttpRequest, c: provider.Collection,
     return dataset
 
 
-
 def _graph() -> Graph:
     graph = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD),
@@ -240,13 +330,9 @@ def _graph() -> Graph:
     return graph
 
 
-def _catalog(request: HttpRequest) -> URIRef:
-    return URIRef(_abs(request, reverse("opendata:catalog")))
-
-
-def _head(graph: Graph, request: HttpRequest, chosen: list[City]) -> URIRef:
+def _head(graph: Graph, urls: Urls, chosen: list[City]) -> URIRef:
     """The catalogue's own description and the OGC API service; returns the service."""
-    catalog = _catalog(request)
+    catalog = URIRef(urls.catalog)
     graph.add((catalog, RDF.type, DCAT.Catalog))
     title = getattr(settings, "OPEN_DATA_CATALOG_TITLE", "Urbis open data")
     graph.add((catalog, DCTERMS.title, Literal(title, lang="en")))
@@ -254,14 +340,14 @@ def _head(graph: Graph, request: HttpRequest, chosen: list[City]) -> URIRef:
         "Published layers of the cities on this Urbis platform: boundaries and population, "
         "energy balances, participation and monitoring indicators.", lang="en")))
     if len(chosen) == 1:
-        publisher = _agent(graph, request, chosen[0])
+        publisher = _agent(graph, urls, chosen[0])
     else:
-        publisher = URIRef(_abs(request, "/"))
+        publisher = URIRef(urls.abs("/"))
         graph.add((publisher, RDF.type, FOAF.Agent))
         graph.add((publisher, FOAF.name, Literal(
             getattr(settings, "OPEN_DATA_PUBLISHER", "Urbis platform operator"))))
     graph.add((catalog, DCTERMS.publisher, publisher))
-    homepage = URIRef(_abs(request, "/"))
+    homepage = URIRef(urls.abs("/"))
     graph.add((homepage, RDF.type, FOAF.Document))
     graph.add((catalog, FOAF.homepage, homepage))
     graph.add((catalog, DCAT.themeTaxonomy, DATA_THEMES))
@@ -272,45 +358,43 @@ def _head(graph: Graph, request: HttpRequest, chosen: list[City]) -> URIRef:
     graph.add((catalog, DCTERMS.language, english))
     graph.add((catalog, DCTERMS.modified,
                _date(dt.datetime.now(dt.UTC).replace(microsecond=0))))
-    service = _service(graph, request)
+    service = _service(graph, urls)
     graph.add((catalog, DCAT.service, service))
     return service
 
 
-def _add_city(graph: Graph, request: HttpRequest, city: City, service: URIRef) -> None:
-    catalog = _catalog(request)
-    for c in provider.city_collections(city):
-        graph.add((catalog, DCAT.dataset, add_dataset(graph, request, c, service)))
-
-
-def build(request: HttpRequest, cities: Iterable[City] | None = None) -> Graph:
-    """The catalogue of ``cities`` (every published city by default) as an RDF graph."""
-    graph = _graph()
-    chosen = list(cities) if cities is not None else list(visible_cities(None))
-    service = _head(graph, request, chosen)
-    for city in chosen:
-        _add_city(graph, request, city, service)
-    return graph
+def city_part(urls: Urls, city: City, known: tuple[Facts, ...], service: URIRef) -> str:
+    """A city's datasets (``known``: its :func:`facts`) as N-Triples lines."""
+    part = Part()
+    catalog = URIRef(urls.catalog)
+    for f in known:
+        layer = get_layer(f.layer)
+        assert layer is not None
+        dataset = add_dataset(part, urls, provider.Collection(city, layer), f, service)
+        part.add((catalog, DCAT.dataset, dataset))
+    return part.text()
 
 
 # --- The served documents, cached --------------------------------------------------------
 #
-# Building and serialising the graph costs about 30 ms a dataset, so a catalogue of 50 cities
-# would take seconds. Each city's datasets are kept in the cache as N-Triples, and each whole
-# document as served. A key holds everything the content depends on:
-# - a generation number raised, once the transaction commits, by any save or delete of a model
-#   of an app that publishes layers (connected in apps.py): a new idea, a hidden one, a deleted
-#   observation, a published zone show in the next response;
-# - each city's own fields (already loaded: no query);
-# - per city and layer, ``available(city)`` and ``modified(city)``, which also see changes
+# A city's part of the catalogue is a function of the city's own fields, its Facts (per
+# published layer: licence, source, page, temporal span, modification date), the site's
+# address, the language (layer titles are translated), the settings the catalogue names and
+# this module's version: the part is cached under exactly those, so a change rebuilds only
+# the parts whose facts moved. Each whole document is cached the same way.
+#
+# Gathering the facts reads the database (about eight queries a city), so the facts
+# themselves are cached too, and gathered again when either
+# - the generation moves: raised, once the transaction commits, by any save or delete of a
+#   model of an app that publishes layers (connected in apps.py): a new idea, a hidden one, a
+#   deleted observation, a published zone show in the next response; or
+# - ``OPEN_DATA_CATALOG_RECHECK_SECONDS`` (10 s by default) have passed: this sees changes
 #   made without a model signal (bulk updates of area figures, energy files stored by the
-#   ingestion task). Asking every layer of 50 cities costs about 400 queries, so these are
-#   asked again at most every ``OPEN_DATA_CATALOG_RECHECK_SECONDS`` (10 s by default) for the
-#   same generation: such changes show within that time;
-# - the site's address and the language (layer titles are translated).
+#   ingestion task) within that time.
 
 GENERATION_KEY = "opendata:catalog:generation"
 TIMEOUT = 7 * 24 * 3600
+VERSION = 2  # of what the parts hold: raised when this module writes them differently
 
 
 def generation() -> int:
@@ -318,7 +402,7 @@ def generation() -> int:
 
 
 def invalidate(**_: Any) -> None:
-    """Raise the generation: every cached catalogue is stale from now on."""
+    """Raise the generation: the facts are gathered again on the next request."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -342,23 +426,16 @@ def _city_fields(city: City) -> tuple[Any, ...]:
     return (city.pk, city.code, city.name, city.country, city.lau_code, city.bbox)
 
 
-def fingerprint(city: City) -> tuple[Any, ...]:
-    """Per layer: whether the city publishes it, and when it last changed."""
-    from urbis.opendata.registry import layers
-
-    return tuple((layer.id, available, layer.modified(city) if available else None)
-                 for layer in layers() for available in [layer.available(city)])
-
-
-def _fingerprints(chosen: list[City], context: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+def _all_facts(chosen: list[City], base: tuple[Any, ...],
+               pending: dict[str, Any]) -> list[tuple[Facts, ...]]:
     recheck = float(getattr(settings, "OPEN_DATA_CATALOG_RECHECK_SECONDS", 10))
-    key = _key("fingerprints", context, [city.pk for city in chosen])
+    key = _key("facts", base, generation(), [city.pk for city in chosen])
     hit = cache.get(key)
     now = time.time()
     if hit is not None and now - hit[0] < recheck:
-        return hit[1]
-    found = [fingerprint(city) for city in chosen]
-    cache.set(key, (now, found), TIMEOUT)
+        return list(hit[1])
+    found = facts(chosen)
+    pending[key] = (now, found)
     return found
 
 
@@ -370,36 +447,46 @@ def document(request: HttpRequest, cities: Iterable[City] | None, fmt: str) -> t
     """The catalogue of ``cities`` (every published city by default) serialised as ``fmt``,
     from the cache when nothing it shows has changed."""
     chosen = list(cities) if cities is not None else list(visible_cities(None))
-    context = (request.build_absolute_uri("/"), translation.get_language(), generation())
-    stamps = [(_city_fields(city), stamp)
-              for city, stamp in zip(chosen, _fingerprints(chosen, context), strict=True)]
-    whole = _key("document", fmt, context, stamps)
+    urls = Urls(request)
+    base = (VERSION, urls.root, translation.get_language(),
+            getattr(settings, "OPEN_DATA_CONTACT_EMAIL", ""),
+            getattr(settings, "OPEN_DATA_CATALOG_TITLE", ""),
+            getattr(settings, "OPEN_DATA_PUBLISHER", ""))
+    pending: dict[str, Any] = {}  # cache writes, made in one transaction at the end
+    stamps = [(_city_fields(city), known)
+              for city, known in zip(chosen, _all_facts(chosen, base, pending), strict=True)]
+    whole = _key("document", fmt, base, stamps)
     hit = cache.get(whole)
     if hit is not None:
+        _store(pending)
         return hit
-    keys = [_key("city", context, stamp) for stamp in stamps]
+    keys = [_key("city", base, stamp) for stamp in stamps]
     found = cache.get_many(keys)
     head = _graph()
-    service = _head(head, request, chosen)
+    service = _head(head, urls, chosen)
     parts = []
-    for city, key in zip(chosen, keys, strict=True):
+    for city, (_fields, known), key in zip(chosen, stamps, keys, strict=True):
         text = found.get(key)
         if text is None:
-            part = _graph()
-            _add_city(part, request, city, service)
-            text = part.serialize(format="nt")
-            cache.set(key, text, TIMEOUT)
+            text = pending[key] = city_part(urls, city, known, service)
         parts.append(text)
     if fmt == "ttl":
-        # N-Triples is Turtle: the per-city parts follow the head as they are.
-        body = head.serialize(format="turtle") + "\n" + "".join(parts)
-        result = (body, FORMATS[fmt][1])
+        # N-Triples lines are Turtle: the parts follow the head as they are.
+        result = (head.serialize(format="turtle") + "\n" + "".join(parts), FORMATS[fmt][1])
     else:
-        for text in parts:
-            head.parse(data=text, format="nt")
+        head.parse(data="".join(parts), format="turtle")
         result = serialize(head, fmt)
-    cache.set(whole, result, TIMEOUT)
+    pending[whole] = result
+    _store(pending)
     return result
+
+
+def _store(pending: dict[str, Any]) -> None:
+    if pending:
+        # One transaction: each write of the database cache is its own commit otherwise,
+        # a sync of the disk each (a second for 50 cities' parts on SQLite).
+        with transaction.atomic():
+            cache.set_many(pending, TIMEOUT)
 
 
 def entries(request: HttpRequest, cities: Iterable[City] | None = None) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,6 +168,16 @@ class Hints:
 
 
 @dataclass(frozen=True)
+class Described:
+    """What a layer's ``described`` gives per city: the catalogue's licence (a code of
+    :data:`LICENCES`), source text and modification date."""
+
+    licence: str
+    source: str
+    modified: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class Layer:
     """A published layer. ``geometry`` is a GeoJSON geometry kind ("Polygon" covers
     MultiPolygon too; "Point") or ``None`` for a table. ``temporal`` names a field holding a year
@@ -189,6 +199,10 @@ class Layer:
     # When the layer's content last changed for a city (the catalogue's dct:modified), or None.
     modified: Callable[[Any], dt.datetime | None] = lambda city: None
     available: Callable[[Any], bool] = lambda city: True
+    # Optional: licence, source and modification date for many cities at once, keyed by the
+    # city's pk (one query per model instead of per city: the catalogue asks every city).
+    # Must give what ``licence``, ``source`` and ``modified`` give one city at a time.
+    described: Callable[[Sequence[Any]], Mapping[Any, Described]] | None = None
     order: int = 100
 
     def __post_init__(self) -> None:

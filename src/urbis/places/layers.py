@@ -4,14 +4,23 @@ population, households and built floor area (see urbis.opendata.registry)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from urbis.opendata.geo import clean_json
-from urbis.opendata.registry import Field, Hints, Layer, Row, default_licence, licence_in, register
+from urbis.opendata.registry import (
+    Described,
+    Field,
+    Hints,
+    Layer,
+    Row,
+    default_licence,
+    licence_in,
+    register,
+)
 from urbis.places.models import Area, City
 from urbis.places.queries import city_areas
 
@@ -53,6 +62,26 @@ def _source(city: City | None) -> str:
 
 def _modified(city: City) -> Any:
     return Area.objects.filter(city=city).aggregate(m=Max("updated_at"))["m"]
+
+
+def _described(cities: Sequence[City]) -> dict[int, Described]:
+    """:func:`_licence`, :func:`_source` and :func:`_modified` of many cities in two queries
+    (the catalogue describes every city)."""
+    pks = [city.pk for city in cities]
+    areas = Area.objects.filter(city_id__in=pks).order_by()
+    modified = dict(areas.values("city_id").annotate(m=Max("updated_at"))
+                    .values_list("city_id", "m"))
+    texts: dict[int, set[str]] = {pk: set() for pk in pks}
+    for city_id, *row in areas.values_list(
+        "city_id", "source", "population_source", "households_source", "floor_area_source"
+    ).distinct():
+        texts[city_id].update(text for text in row if text)
+    found = {}
+    for pk in pks:
+        sources = sorted(texts[pk])
+        found[pk] = Described(licence_in(sources) or default_licence(), "; ".join(sources),
+                              modified.get(pk))
+    return found
 
 
 # Rows per city and level, kept while the areas are unchanged: every write to an area sets
@@ -120,6 +149,7 @@ register(
         keywords=("boundaries", "population", "households", "districts"),
         page=lambda city: city.get_absolute_url(),
         modified=_modified,
+        described=_described,
         order=10,
     )
 )
@@ -140,6 +170,7 @@ register(
         keywords=("boundaries", "population", "households", "neighbourhoods"),
         page=lambda city: city.get_absolute_url(),
         modified=_modified,
+        described=_described,
         order=11,
     )
 )
