@@ -204,3 +204,48 @@ def test_form_errors_are_in_the_readers_language(
     finally:
         translation.activate("en")
     assert PvInstallation.objects.count() == 1
+
+
+@pytest.fixture
+def places() -> None:
+    """Transactional tests empty the database when they end; put the demo cities back."""
+    from urbis.demo import loader
+    from urbis.places.models import City
+
+    if not City.objects.filter(code="barcelona").exists():
+        for _label, step in loader.place_steps():
+            step()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_refused_forms_show_their_errors_on_the_field_and_pass_axe(
+    places: None, page: Any, live_server: Any, login_page: Any, make_user: Any,
+    energy_dir: Path,
+) -> None:
+    from tests.a11y import axe_violations
+    from urbis.places.models import City
+
+    login_page(make_user("editor", City.objects.get(code="barcelona")))
+    page.set_default_navigation_timeout(60_000)  # a shared, busy test machine
+    page.goto(f"{live_server.url}{CITY}pv/")
+    add = page.locator("#pv-add")
+    add.get_by_label("Neighbourhood").select_option("B44")
+    add.get_by_label("Capacity (kWp)").fill("lots")
+    add.get_by_role("button").click()
+    page.wait_for_load_state()
+    capacity = page.locator("#pv-add p.field", has=page.locator("[name=capacity_kwp]"))
+    assert capacity.locator(".error").inner_text() == "Enter a number."
+    name = page.locator("#pv-add p.field", has=page.locator("[name=name]"))
+    assert name.locator(".error").inner_text() == "This field is required."
+    # The neighbourhood chosen is kept.
+    assert add.get_by_label("Neighbourhood").input_value() == "B44"
+    assert axe_violations(page) == []
+
+    page.goto(f"{live_server.url}{CITY}upload/")
+    page.locator("#upload-form").get_by_role("button", name="Upload and check").click()
+    page.wait_for_load_state()
+    upload = page.locator("#upload-form p.field", has=page.locator("[name=file]"))
+    assert upload.locator(".error").inner_text() == "Choose a file."
+    assert axe_violations(page) == []
+    assert not PvInstallation.objects.exists() and not EnergyUpload.objects.exists()

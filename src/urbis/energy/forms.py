@@ -36,11 +36,10 @@ class DecimalField(forms.FloatField):
     """A number typed with a decimal point or a decimal comma, in every language (meter and
     register figures are copied from files of either kind)."""
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
-        result: float | None = super().to_python(value)
-        return result
+        return super().to_python(value)
 
 
 class PvInstallationForm(forms.Form):
