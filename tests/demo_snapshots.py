@@ -24,7 +24,7 @@ def check(dump: dict[str, list[str]], path: Path,
     if not UPDATE and path.exists():
         stored = json.loads(path.read_text(encoding="utf-8"))
         for label, items in rows.items():
-            known = set().union(*(json.loads(r) for r in stored.get(label, [])[:1]))
+            known = set().union(*(json.loads(r) for r in stored.get(label, [])))
             if known:
                 for row in items:
                     for key in set(row) - known:

@@ -1,11 +1,14 @@
-"""Demo content for engagement: open processes with ideas, votes and comments, answered and
-implemented ideas linked to the strategy's actions, a past workshop and a usability study with
-results, in Barcelona (Catalan) and Paris (French).
+"""Demo content for engagement, read from the data files in ``demo_data/``: open processes
+with ideas, votes and comments, answered and implemented ideas linked to the strategy's
+actions, a past workshop and a usability or concept study with results, in Barcelona (Catalan)
+and Paris (French).
 
 The texts are realistic examples written for the demo; every count (votes, sessions, ratings,
-task times, SUS answers) is illustrative and generated from a fixed seed — see docs/DATA.md,
-"Engagement demo". Loading writes through the ORM rather than the services so that it can place
-votes in the past and does not send e-mail; running it twice changes nothing.
+task times, SUS answers) is illustrative and generated from the fixed seeds in the files — see
+docs/DATA.md, "Engagement demo", and each file's ``[about]`` table. This module reads a file and
+checks every record (a bad file is refused with its name, the record and the field, before
+anything of it is stored). Loading writes through the ORM rather than the services so that it
+can place votes in the past and does not send e-mail; running it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -13,18 +16,22 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import Any
 
+import pydantic
 from django.db import transaction
 from django.utils import timezone
 
 from urbis.engagement import history
 from urbis.engagement.models import (
+    Category,
     Comment,
     ConceptResponse,
     Follow,
     Idea,
+    IdeaKind,
     IdeaStatus,
     ModerationEvent,
     Process,
@@ -40,29 +47,34 @@ from urbis.engagement.text import render_markdown
 from urbis.engines.survey import sus
 from urbis.people.models import Role, User
 from urbis.places.models import Area, City
+from urbis.strategy.demo import About, DemoDataError, Record, read_data_file, refuse
 
+Step = tuple[str, Callable[[], Any]]
+DEMO_DATA = Path(__file__).with_name("demo_data")
+CITIES = ("barcelona", "paris")
 PARTICIPANTS = 40
 
 
-@dataclass
-class DemoIdea:
+# ---------------------------------------------------------------- what the files hold
+
+
+class DemoIdea(Record):
     title: str
     body: str
     category: str
-    kind: str = "proposal"
+    kind: str = IdeaKind.PROPOSAL.value
     area: str | None = None
-    status: str = IdeaStatus.NEW
+    status: str = IdeaStatus.NEW.value
     reason: str = ""
     answer: str = ""
-    votes: int = 0
+    votes: int = pydantic.Field(0, ge=0)
     days_ago: int = 5
-    comments: list[str] = field(default_factory=list)
-    action_words: tuple[str, ...] = ()
+    comments: list[str] = []
+    action_words: list[str] = []
     duplicate_of: str | None = None
 
 
-@dataclass
-class DemoProcess:
+class DemoProcess(Record):
     slug: str
     title: str
     theme: str
@@ -72,152 +84,75 @@ class DemoProcess:
     voting_starts_day: int
     voting_days: int
     review_days: int
+    seed: int
     ideas: list[DemoIdea]
     vote_cap: int | None = None
     support_threshold: int | None = None
 
 
-BARCELONA = [
-    DemoProcess(
-        slug="barris-en-transicio",
-        title="Barris en transició energètica",
-        theme="Energia i clima",
-        description=(
-            "Proposeu com fer que el vostre barri produeixi i estalviï més energia. "
-            "L'Ajuntament respondrà totes les propostes que arribin a 15 suports."
-        ),
-        starts_days_ago=30, collecting_days=50, voting_starts_day=10, voting_days=60,
-        review_days=90, vote_cap=5, support_threshold=15,
-        ideas=[
-            DemoIdea(
-                "Plaques solars a les cobertes de les escoles",
-                "Les escoles públiques tenen cobertes planes i assolellades. Proposem "
-                "instal·lar-hi **plaques fotovoltaiques** i compartir l'excedent amb els veïns "
-                "a través d'una comunitat energètica.",
-                "energy", area="B68", status=IdeaStatus.ACCEPTED, votes=24, days_ago=28,
-                answer="L'Agència d'Energia estudiarà les cobertes de les escoles del districte "
-                "dins de la mesura municipal de generació solar als equipaments.",
-                comments=["A l'escola del meu fill hi ha espai de sobres.",
-                          "Cal pensar també en el manteniment."],
-                action_words=("solar", "fotovolt", "renovable", "energia"),
-            ),
-            DemoIdea(
-                "Panells fotovoltaics a les escoles públiques",
-                "Posar panells solars a totes les escoles públiques de la ciutat.",
-                "energy", votes=4, days_ago=20, duplicate_of="Plaques solars a les cobertes de "
-                "les escoles",
-            ),
-            DemoIdea(
-                "Comunitat energètica al Besòs i el Maresme",
-                "Una comunitat energètica de barri, amb l'associació de veïns com a promotora, "
-                "per abaratir la factura de les famílies vulnerables.",
-                "energy", area="B70", status=IdeaStatus.UNDER_REVIEW, votes=17, days_ago=21,
-                comments=["Molt necessari amb els preus actuals."],
-            ),
-            DemoIdea(
-                "Més arbres al carrer de Pujades",
-                "A l'estiu el carrer és un forn. Demanem arbres d'ombra a banda i banda.",
-                "green", area="B68", votes=12, days_ago=15,
-                comments=["I bancs a l'ombra, si us plau."],
-            ),
-            DemoIdea(
-                "Mapa de les cobertes amb potencial solar",
-                "Una capa al mapa de la plataforma que mostri quines cobertes del meu barri "
-                "tenen més potencial solar.",
-                "digital", kind="feature", votes=9, days_ago=6,
-            ),
-            DemoIdea(
-                "Refugis climàtics oberts els caps de setmana",
-                "Les biblioteques que fan de refugi climàtic tanquen els diumenges d'agost.",
-                "public_space", area="B01", votes=7, days_ago=3,
-            ),
-            DemoIdea(
-                "Fanals apagats al passatge del mercat",
-                "Fa tres setmanes que els fanals del passatge no s'encenen.",
-                "public_space", kind="problem", area="B10", status=IdeaStatus.IN_PROGRESS,
-                votes=3, days_ago=9,
-                answer="S'ha obert una incidència amb el servei d'enllumenat.",
-            ),
-            DemoIdea(
-                "Prohibir tots els cotxes a tota la ciutat des de demà",
-                "Cap cotxe a Barcelona a partir de demà.",
-                "mobility", status=IdeaStatus.REJECTED, votes=2, days_ago=12,
-                reason="Una prohibició immediata i general no és competència municipal ni és "
-                "viable; les zones de baixes emissions i les superilles ja avancen en aquesta "
-                "direcció.",
-            ),
-        ],
-    ),
-    DemoProcess(
-        slug="pressupostos-clima-2024",
-        title="Pressupostos participatius: clima 2024",
-        theme="Clima",
-        description="Procés tancat: les propostes guanyadores ja s'estan executant.",
-        starts_days_ago=400, collecting_days=40, voting_starts_day=40, voting_days=30,
-        review_days=200,
-        ideas=[
-            DemoIdea(
-                "Carril bici protegit a la Meridiana",
-                "Un carril bici segregat i continu a tota l'avinguda Meridiana.",
-                "mobility", area="B63", status=IdeaStatus.IMPLEMENTED, votes=31, days_ago=390,
-                answer="Executat: el carril bici protegit de la Meridiana es va obrir per trams.",
-                action_words=("bici", "mobilitat", "bicycle", "cycl"),
-            ),
-            DemoIdea(
-                "Aparcaments segurs per a bicicletes a les estacions",
-                "Aparcaments tancats per a bicicletes a les estacions de Rodalies i metro.",
-                "mobility", area="B61", status=IdeaStatus.IMPLEMENTED, votes=22, days_ago=380,
-                answer="Se n'han instal·lat a sis estacions.",
-                action_words=("bici", "mobilitat", "bicycle", "cycl"),
-            ),
-        ],
-    ),
-]
+class Outcome(Record):
+    title: str
+    category: str
+    body: str
 
-PARIS = [
-    DemoProcess(
-        slug="paris-respire",
-        title="Paris respire : vos idées pour le Plan Climat",
-        theme="Climat et qualité de l'air",
-        description=(
-            "Proposez des idées pour votre quartier. La Ville répond à chaque idée qui "
-            "recueille 10 soutiens."
-        ),
-        starts_days_ago=20, collecting_days=40, voting_starts_day=5, voting_days=50,
-        review_days=80, support_threshold=10,
-        ideas=[
-            DemoIdea(
-                "Rue aux écoles devant chaque école élémentaire",
-                "Fermer à la circulation les rues devant les écoles aux heures d'entrée et de "
-                "sortie, et les végétaliser.",
-                "mobility", area="7511101", status=IdeaStatus.ACCEPTED, votes=19, days_ago=18,
-                answer="La Ville généralise les rues aux écoles ; cette idée rejoint l'action "
-                "correspondante du Plan Climat.",
-                comments=["Enfin ! Devant l'école de ma fille c'est dangereux.",
-                          "Et des bancs pour les parents."],
-                action_words=("école", "rue", "mobilit", "végétal"),
-            ),
-            DemoIdea(
-                "Panneaux solaires sur les toits des gymnases",
-                "Les gymnases municipaux ont de grands toits plats : couvrons-les de panneaux "
-                "solaires.",
-                "energy", area="7511903", status=IdeaStatus.UNDER_REVIEW, votes=11, days_ago=14,
-                action_words=("solaire", "photovolt", "renouvel", "énergie"),
-            ),
-            DemoIdea(
-                "Îlots de fraîcheur dans les cours d'immeubles",
-                "Aider les copropriétés à désimperméabiliser et planter leurs cours.",
-                "green", area="7511804", votes=8, days_ago=9,
-                comments=["Une aide technique serait plus utile qu'une subvention."],
-            ),
-            DemoIdea(
-                "Afficher la consommation d'énergie des bâtiments publics",
-                "Un tableau de bord public, bâtiment par bâtiment, mis à jour chaque mois.",
-                "digital", kind="feature", votes=6, days_ago=4,
-            ),
-        ],
-    ),
-]
+
+class DemoWorkshop(Record):
+    process: str
+    title: str
+    place: str
+    agenda: str
+    outcomes: list[Outcome] = []
+
+
+class UsabilityData(Record):
+    title: str
+    description: str
+    tasks: list[str] = pydantic.Field(min_length=1)
+    seed: int
+
+
+class ConceptData(Record):
+    title: str
+    description: str
+    seed: int
+    comments: list[str] = []
+
+
+class CityFile(Record):
+    about: About
+    processes: list[DemoProcess]
+    workshops: list[DemoWorkshop] = []
+    usability_studies: list[UsabilityData] = []
+    concept_studies: list[ConceptData] = []
+
+
+def read_city(path: Path) -> CityFile:
+    """The file read and checked: values the models know, links to ideas and processes of the
+    file itself."""
+    content = read_data_file(path, CityFile)
+    known = {"category": Category.values, "kind": IdeaKind.values, "status": IdeaStatus.values}
+    for i, process in enumerate(content.processes):
+        titles = {idea.title for idea in process.ideas}
+        for j, idea in enumerate(process.ideas):
+            record = f"processes[{i}].ideas[{j}] {idea.title!r}"
+            for field, values in known.items():
+                if getattr(idea, field) not in values:
+                    raise refuse(path, record, field,
+                                 f"Input should be one of {', '.join(values)}")
+            if idea.duplicate_of is not None and idea.duplicate_of not in titles - {idea.title}:
+                raise refuse(path, record, "duplicate_of",
+                             f"no idea titled {idea.duplicate_of!r} in this process")
+    slugs = {process.slug for process in content.processes}
+    for i, workshop in enumerate(content.workshops):
+        record = f"workshops[{i}] {workshop.title!r}"
+        if workshop.process not in slugs:
+            raise refuse(path, record, "process",
+                         f"no process {workshop.process!r} in this file")
+        for outcome in workshop.outcomes:
+            if outcome.category not in Category.values:
+                raise refuse(path, record, "outcomes.category",
+                             f"Input should be one of {', '.join(Category.values)}")
+    return content
 
 
 def _now() -> dt.datetime:
@@ -253,7 +188,8 @@ def _point(area: Area | None) -> tuple[float | None, float | None]:
     return float(lat), float(lon)
 
 
-def _load_process(city: City, spec: DemoProcess, seed: int) -> None:
+def _load_process(city: City, spec: DemoProcess) -> None:
+    seed = spec.seed
     if Process.objects.filter(city=city, slug=spec.slug).exists():
         Process.objects.filter(city=city, slug=spec.slug).update(is_illustrative=True)
         return
@@ -379,7 +315,7 @@ def _link_actions(city_code: str, specs: list[DemoProcess]) -> None:
             if idea is None or idea.actions.exists():
                 continue
             # The best match: earlier keywords are the more specific ones and weigh more.
-            def score(action: Any, words: tuple[str, ...] = item.action_words) -> int:
+            def score(action: Any, words: tuple[str, ...] = tuple(item.action_words)) -> int:
                 text = f"{action.title} {getattr(action, 'description', '')}".lower()
                 return sum(len(words) - i for i, w in enumerate(words) if w in text)
 
@@ -469,69 +405,41 @@ def _load_concept(city: City, title: str, description: str, seed: int,
         )
 
 
-def _barcelona() -> None:
-    city = City.objects.filter(code="barcelona").first()
+def load_city(code: str, content: CityFile) -> None:
+    city = City.objects.filter(code=code).first()
     if city is None:
         return
     with transaction.atomic():
-        for n, spec in enumerate(BARCELONA):
-            _load_process(city, spec, seed=100 + n)
-        _load_workshop(
-            city, "barris-en-transicio", "Taller: la comunitat energètica del meu barri",
-            "Casal de barri del Besòs, Barcelona",
-            "1. Benvinguda\n2. Què és una comunitat energètica?\n3. Treball en grups per "
-            "carrers\n4. Posada en comú",
-            [("Cobertes compartides entre escales veïnes", "energy",
-              "El grup proposa posar en comú les cobertes de diverses escales per fer una "
-              "instal·lació més gran i més barata."),
-             ("Punt d'informació energètica al mercat", "energy",
-              "Una taula fixa al mercat on l'Agència d'Energia atengui els veïns un dia a la "
-              "setmana.")],
-        )
-        _load_usability(
-            city, "Prova d'usabilitat: el mapa d'energia del barri",
-            "Dotze veïns van provar el mapa d'energia amb tres tasques i van respondre "
-            "l'escala d'usabilitat del sistema (SUS).",
-            ["Trobeu el vostre barri al mapa", "Compareu el consum de dos districtes",
-             "Descarregueu les dades en CSV"],
-            seed=7,
-        )
+        for spec in content.processes:
+            _load_process(city, spec)
+        for workshop in content.workshops:
+            _load_workshop(city, workshop.process, workshop.title, workshop.place,
+                           workshop.agenda,
+                           [(o.title, o.category, o.body) for o in workshop.outcomes])
+        for usability in content.usability_studies:
+            _load_usability(city, usability.title, usability.description, usability.tasks,
+                            seed=usability.seed)
+        for concept in content.concept_studies:
+            _load_concept(city, concept.title, concept.description, seed=concept.seed,
+                          comments=concept.comments)
 
 
-def _paris() -> None:
-    city = City.objects.filter(code="paris").first()
-    if city is None:
-        return
+def _links(files: dict[str, CityFile]) -> None:
     with transaction.atomic():
-        for n, spec in enumerate(PARIS):
-            _load_process(city, spec, seed=200 + n)
-        _load_workshop(
-            city, "paris-respire", "Atelier : rues aux écoles et îlots de fraîcheur",
-            "Mairie du 11e arrondissement, Paris",
-            "1. Accueil\n2. Diagnostic en marchant\n3. Ateliers par école\n4. Restitution",
-            [("Végétaliser la rue devant l'école Parmentier", "green",
-              "Les participants proposent des bacs plantés et un sol perméable devant "
-              "l'école.")],
-        )
-        _load_concept(
-            city, "Concept : abribus ombragés et végétalisés",
-            "Esquisse d'un abribus avec toiture végétalisée et ombrage. Donnez une note de 1 à "
-            "5 et un commentaire.",
-            seed=11,
-            comments=["Bonne idée pour l'été.", "Attention à l'entretien des plantes.",
-                      "Il faut garder de la visibilité pour la sécurité."],
-        )
+        for code, content in files.items():
+            _link_actions(code, content.processes)
 
 
-def _links() -> None:
-    with transaction.atomic():
-        _link_actions("barcelona", BARCELONA)
-        _link_actions("paris", PARIS)
-
-
-def steps() -> list[tuple[str, Callable[[], Any]]]:
+def steps(data: Path = DEMO_DATA) -> list[Step]:
+    """The demo steps; every file is read and checked here, before any step stores anything."""
+    files = {code: read_city(data / f"{code}.toml") for code in CITIES}
     return [
-        ("engagement: Barcelona processes, workshop, study", _barcelona),
-        ("engagement: Paris processes, workshop, study", _paris),
-        ("engagement: ideas linked to strategy actions", _links),
+        ("engagement: Barcelona processes, workshop, study",
+         partial(load_city, "barcelona", files["barcelona"])),
+        ("engagement: Paris processes, workshop, study",
+         partial(load_city, "paris", files["paris"])),
+        ("engagement: ideas linked to strategy actions", partial(_links, files)),
     ]
+
+
+__all__ = ["DemoDataError", "steps"]
