@@ -47,5 +47,6 @@ def list_organisations(
             "city": o.city.code if o.city else None,
             "website": o.website,
         }
-        for o in organisations.order_by("name")
+        # The city is joined for its code only, never its boundary (a large GeoJSON).
+        for o in organisations.defer("city__boundary").order_by("name")
     ]
