@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Iterable
 
 import pycountry
 from django.core.exceptions import ValidationError
@@ -60,6 +61,38 @@ def validate_time_zone(value: str) -> None:
         ) from exc
 
 
+# A city's heavy columns: its boundary is a GeoJSON document of hundreds of kilobytes for a real
+# city, which almost no page or API answer draws. Every query of cities leaves them unloaded
+# (``City.objects``, and also a city reached from another row, ``idea.process.city``, through
+# the base manager) unless it asks for them with ``with_boundary()``. A join from another model
+# (``select_related("city")``) does not pass through a manager: defer ``city__boundary`` there.
+CITY_HEAVY_FIELDS = ("boundary",)
+
+
+class CityQuerySet(models.QuerySet["City"]):
+    def with_boundary(self) -> CityQuerySet:
+        """The same cities with their boundaries loaded, for the few readers that draw or
+        intersect them (the cities map, the city-level energy map)."""
+        clone = self.all()
+        names, defer = clone.query.deferred_loading
+        # No public call lifts a single deferred field (``defer(None)`` lifts them all).
+        if defer:
+            clone.query.deferred_loading = (frozenset(names) - {"boundary"}, True)
+        else:
+            clone.query.deferred_loading = (frozenset(names) | {"boundary"}, False)
+        return clone
+
+
+class CityManager(models.Manager["City"]):
+    def get_queryset(self) -> CityQuerySet:
+        return CityQuerySet(self.model, using=self._db).defer(
+            *CITY_HEAVY_FIELDS
+        )
+
+    def with_boundary(self) -> CityQuerySet:
+        return self.get_queryset().with_boundary()
+
+
 class City(models.Model):
     # A CharField with its own validator: SlugField's would also allow capitals and "_", and
     # give a second, contradicting message.
@@ -94,8 +127,13 @@ class City(models.Model):
     bbox = models.JSONField(_("bounding box"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
 
+    objects = CityManager()
+
     class Meta:
         ordering = ["name"]
+        # Cities reached from other rows (``action.strategy.city``, prefetches) come through
+        # this manager too, so without their boundaries.
+        base_manager_name = "objects"
         verbose_name = _("city")
         verbose_name_plural = _("cities")
         constraints = [
@@ -116,6 +154,19 @@ class City(models.Model):
         from django.urls import reverse
 
         return reverse("places:city", args=[self.code])
+
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: models.QuerySet[City] | None = None,
+    ) -> None:
+        # "Every field not deferred is read again": a boundary in hand too, which the base
+        # manager (deferring it) would silently leave stale.
+        in_hand = "boundary" not in self.get_deferred_fields()
+        if from_queryset is None and fields is None and in_hand:
+            from_queryset = City.objects.db_manager(using).with_boundary()
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
 
 class AreaLevel(models.TextChoices):

@@ -20,7 +20,7 @@ def visible_cities(user: Any = None, *, with_boundary: bool = False) -> QuerySet
     """Published cities, plus unpublished ones where ``user`` holds a role that may see them.
 
     The boundary (a large GeoJSON for a real city) is left unloaded unless asked for."""
-    base = City.objects.all() if with_boundary else City.objects.defer("boundary")
+    base = City.objects.with_boundary() if with_boundary else City.objects.all()
     # A legacy row whose code no address can hold would make every link to it fail and take
     # the whole listing down: such rows are left out (`urbis check --database default` names
     # them). `$` alone would let a trailing newline through on SQLite's Python regex.
@@ -42,7 +42,7 @@ def visible_cities(user: Any = None, *, with_boundary: bool = False) -> QuerySet
 
 
 def get_city(code: str, user: Any = None) -> City:
-    city = City.objects.defer("boundary").filter(code=code).first()
+    city = City.objects.filter(code=code).first()
     if city is None or not (city.is_published or can(user, Action.VIEW_PRIVATE, city)):
         raise Http404(_("No city with code %(code)r.") % {"code": code})
     return city

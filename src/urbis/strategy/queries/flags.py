@@ -94,7 +94,8 @@ def action_flags(action: Action) -> dict[str, Any]:
     )
     ideas_qs = citizen_ideas()
     ideas = [] if ideas_qs is None or action.pk is None else list(
-        ideas_qs.filter(actions=action).select_related("process__city").order_by("pk"))
+        ideas_qs.filter(actions=action).select_related("process__city")
+        .defer("process__city__boundary").order_by("pk"))
     derived_ppp = bool(partners)
     derived_citizen = bool(ideas)
     if partners:
