@@ -4,13 +4,28 @@ hidden ideas and comments are shown (with their reason) only to the city's moder
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Exp, Greatest, Round, Sqrt
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -210,8 +225,46 @@ def idea_list(
         ideas = ideas.filter(Q(area__code=area) | Q(area__parent__code=area))
     if search:
         ideas = ideas.filter(Q(title__icontains=search) | Q(body__icontains=search))
-    # Exposure: distinct accounts that voted on anything in this process after the idea
-    # appeared — the people who had the chance to support it (see engines.ranking).
+    # The ranking is computed and sorted by the database (engines.ranking defines the scores;
+    # _fair_score and _trend below are the same formulas as expressions). Each score is rounded
+    # (as the engine's order was) so that two equal scores reached along different float paths
+    # still tie; ties fall back to more votes, then newer, then the lower number.
+    ideas = ideas.annotate(exposure=_exposure(process))
+    ideas = ideas.annotate(trend=Round(_trend(process, timezone.now()), 9),
+                           fair_score=Round(_fair_score(), 12))
+    then = ("-vote_count", "-created_at", "pk")
+    order = {
+        "most_requested": then,
+        "newest": ("-created_at", "pk"),
+        "trending": ("-trend", *then),
+        "fair": ("-fair_score", *then),
+    }[sort]
+    return list(ideas.order_by(*order))
+
+
+class _AgeSeconds(Func):
+    """Seconds from a datetime column to a given instant, exactly as Python's
+    ``(now - when).total_seconds()``: whole microseconds divided by a million."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django's own SQLite function behind datetime subtraction: the difference in
+        # microseconds (julianday() would keep only milliseconds).
+        return self.as_sql(compiler, connection,
+                           template="(django_timestamp_diff(%(expressions)s) / 1000000.0)",
+                           **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, arg_joiner=" - ",
+                           template="EXTRACT(EPOCH FROM (%(expressions)s))::double precision",
+                           **extra)
+
+
+def _exposure(process: Process) -> Coalesce:
+    """Distinct accounts that voted on anything in the process after the idea appeared: the
+    people who had the chance to support it (engines.ranking)."""
     exposure = (
         Vote.objects.filter(process=process, created_at__gte=OuterRef("created_at"))
         .order_by()
@@ -219,26 +272,41 @@ def idea_list(
         .annotate(n=Count("user", distinct=True))
         .values("n")
     )
-    items = list(ideas.annotate(exposure=Coalesce(Subquery(exposure), 0)))
-    now = timezone.now()
-    recent: dict[int, list[dt.datetime]] = defaultdict(list)
-    if sort == "trending" or items:
-        for idea_id, when in Vote.objects.filter(
-            process=process, created_at__gte=now - TREND_WINDOW
-        ).values_list("idea_id", "created_at"):
-            recent[idea_id].append(when)
-    stats = {}
-    for idea in items:
-        idea.trend = ranking.decayed_votes(recent.get(idea.pk, []), now)  # type: ignore[attr-defined]
-        stat = ranking.IdeaStats(
-            id=idea.pk, votes=idea.vote_count, created_at=idea.created_at,
-            exposure=idea.exposure, trend=idea.trend,  # type: ignore[attr-defined]
-        )
-        idea.fair_score = ranking.fair_score(stat)  # type: ignore[attr-defined]
-        stats[idea.pk] = stat
-    order = ranking.rank(list(stats.values()), sort)
-    by_id = {idea.pk: idea for idea in items}
-    return [by_id[i] for i in order]
+    return Coalesce(Subquery(exposure), 0)
+
+
+def _trend(process: Process, now: dt.datetime) -> Coalesce:
+    """``ranking.decayed_votes`` of the idea's votes of the last TREND_WINDOW: each vote counts
+    exp(-ln 2 × age / half-life)."""
+    rate = math.log(2) / (ranking.TREND_HALF_LIFE_HOURS * 3600.0)
+    age = Greatest(_AgeSeconds(Value(now, output_field=DateTimeField()), F("created_at")),
+                   Value(0.0))
+    weights = (
+        Vote.objects.filter(idea=OuterRef("pk"), created_at__gte=now - TREND_WINDOW)
+        .order_by()
+        .values("idea")
+        .annotate(total=Sum(Exp(Value(-rate) * age), output_field=FloatField()))
+        .values("total")
+    )
+    return Coalesce(Subquery(weights, output_field=FloatField()), Value(0.0))
+
+
+def _fair_score() -> Case:
+    """``ranking.fair_score`` of the annotated ``exposure``: the Wilson lower bound of the votes
+    out of max(exposure, votes), term by term in the engine's order, so both give the same
+    floats."""
+    votes = F("vote_count")
+    trials = Cast(Greatest(F("exposure"), votes), FloatField())
+    z = Value(ranking.Z95)
+    z2 = Value(ranking.Z95 * ranking.Z95)
+    p = Cast(votes, FloatField()) / trials
+    centre = p + z2 / (Value(2.0) * trials)
+    spread = z * Sqrt(p * (Value(1.0) - p) / trials
+                      + z2 / (Value(4.0) * trials * trials))
+    denominator = Value(1.0) + z2 / trials
+    lower = Greatest((centre - spread) / denominator, Value(0.0))
+    return Case(When(Q(vote_count__gt=0) | Q(exposure__gt=0), then=lower),
+                default=Value(0.0), output_field=FloatField())
 
 
 def idea_feature(idea: Idea) -> dict[str, Any]:

@@ -38,8 +38,12 @@ def wilson_lower_bound(successes: int, trials: int, z: float = Z95) -> float:
     return wilson_interval(successes, trials, z)[0]
 
 
+TREND_HALF_LIFE_HOURS = 72.0
+
+
 def decayed_votes(
-    vote_times: Iterable[dt.datetime], now: dt.datetime, half_life_hours: float = 72.0
+    vote_times: Iterable[dt.datetime], now: dt.datetime,
+    half_life_hours: float = TREND_HALF_LIFE_HOURS,
 ) -> float:
     """Each vote counts 1 when cast and half as much every ``half_life_hours`` after."""
     rate = math.log(2) / (half_life_hours * 3600.0)
@@ -69,7 +73,11 @@ SORTS = ("most_requested", "fair", "trending", "newest")
 
 
 def rank(items: Sequence[IdeaStats], sort: str) -> list[int]:
-    """Idea ids in order, best first; ties fall back to more votes, then newer, then id."""
+    """Idea ids in order, best first; ties fall back to more votes, then newer, then id.
+
+    The definition of each order. Pages and the API sort in the database instead
+    (``engagement.queries.idea_list``), with the same scores and ties; a test compares the two
+    on a random process."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, got {sort!r}")
 
