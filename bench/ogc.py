@@ -5,6 +5,18 @@ catalogue of many cities.
     .venv/bin/python bench/ogc.py                 # both parts, defaults below
     .venv/bin/python bench/ogc.py --only ogc --polygons 5000 --workers 2 --seconds 10
     .venv/bin/python bench/ogc.py --only catalog --cities 50
+    .venv/bin/python bench/ogc.py --postgres                      # the same on PostgreSQL
+    git archive COMMIT src | tar -x -C /tmp/before               # an older Urbis, side by side:
+    .venv/bin/python bench/ogc.py --baseline /tmp/before
+
+Databases: SQLite files by default. ``--postgres`` starts a throwaway PostgreSQL cluster with
+``scripts/pg-test-cluster`` (and removes it after); ``--database-url postgres://…/NAME`` uses a
+running server instead. On PostgreSQL the benchmark creates its own databases
+(``urbis_bench_<part>…``) on that server and drops them when it ends.
+
+``--baseline DIR`` also runs the Urbis found in ``DIR/src`` (e.g. the commit before a change):
+in part 1 as a third server on the same database, in part 2 on a copy of the same database,
+so a change is measured before and after in one run, under the same load.
 
 Part 1 (``ogc``):
 
@@ -52,7 +64,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = ROOT / "src" / "urbis" / "demo" / "boundaries"
@@ -64,11 +76,57 @@ COLLECTION = "bench-neighbourhoods"
 CELL = (0.32, 0.22)  # degrees: wider and taller than either city
 
 
-def _env(work: Path, name: str) -> dict[str, str]:
+class Databases:
+    """Where the benchmark's databases live: SQLite files in the work folder, or databases
+    the benchmark creates (and drops) on a PostgreSQL server."""
+
+    def __init__(self, server: str | None) -> None:
+        self.server = server  # a postgres:// URL, or None for SQLite
+        self.created: list[str] = []
+
+    def _admin(self) -> Any:
+        import psycopg
+
+        assert self.server is not None
+        parts = urlsplit(self.server)
+        return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
+
+    def url(self, work: Path, name: str, template: str | None = None) -> str:
+        """A new, empty database for ``name`` (or a copy of ``template``'s)."""
+        if self.server is None:
+            path = work / name / "urbis.sqlite3"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if template is not None:
+                shutil.copyfile(work / template / "urbis.sqlite3", path)
+            return f"sqlite:///{path}"
+
+        database = f"urbis_bench_{name}".replace("-", "_")
+        with self._admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            if template is not None:
+                source = f"urbis_bench_{template}".replace("-", "_")
+                conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{source}"')
+            else:
+                conn.execute(f'CREATE DATABASE "{database}"')
+        self.created.append(database)
+        return urlunsplit(urlsplit(self.server)._replace(path=f"/{database}"))
+
+    def drop_all(self) -> None:
+        if self.server is None or not self.created:
+            return
+        with self._admin() as conn:
+            for database in reversed(self.created):
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+DATABASES = Databases(None)
+
+
+def _env(work: Path, name: str, template: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
         "URBIS_DATA_DIR": str(work / name),
-        "URBIS_DATABASE_URL": f"sqlite:///{work / name / 'urbis.sqlite3'}",
+        "URBIS_DATABASE_URL": DATABASES.url(work, name, template),
         "URBIS_DEBUG": "0",
         "URBIS_SECURE_SSL_REDIRECT": "0",
         "URBIS_SECURE_COOKIES": "0",
@@ -315,8 +373,7 @@ def _same(servers: dict[str, tuple[int, str]], paths: list[str]) -> None:
             data = json.loads(body)
             seen[name] = (data.get("numberMatched"),
                           [str(f["id"]) for f in data["features"]])
-        first, second = seen.values()
-        if first != second:
+        if len(set(map(repr, seen.values()))) != 1:
             raise SystemExit(f"the servers differ on {path}: "
                              f"{ {k: (v[0], v[1][:5]) for k, v in seen.items()} }")
 
@@ -335,8 +392,17 @@ def run_ogc(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     urbis = _gunicorn("urbis.wsgi:application", urbis_port, args.workers, env,
                       logs / "urbis.log")
     pygeoapi = None
+    baseline = None
+    servers = {"urbis": (urbis_port, "/ogc")}
+    if args.baseline is not None:
+        base_port = _free_port()
+        baseline = _gunicorn("urbis.wsgi:application", base_port, args.workers,
+                             _baseline_env(env, args.baseline), logs / "urbis-baseline.log")
+        servers["urbis-baseline"] = (base_port, "/ogc")
     try:
         _wait(urbis_port, "/ogc/", urbis, "urbis")
+        if baseline is not None:
+            _wait(servers["urbis-baseline"][0], "/ogc/", baseline, "urbis-baseline")
         status, body = _get(urbis_port, f"/ogc/collections/{COLLECTION}/items?f=json&limit=10000")
         assert status == 200, body[:300]
         collection = json.loads(body)
@@ -358,7 +424,7 @@ def run_ogc(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                              logs / "pygeoapi.log")
         _wait(pg_port, "/conformance?f=json", pygeoapi, "pygeoapi")
 
-        servers = {"urbis": (urbis_port, "/ogc"), "pygeoapi": (pg_port, "")}
+        servers["pygeoapi"] = (pg_port, "")
         cases = _cases(len(features), bbox, args.seed)
         for paths in cases.values():
             _same(servers, paths[:1])
@@ -384,27 +450,30 @@ def run_ogc(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             results[case]["throughput_ratio"] = round(u["rps"] / p["rps"], 2) if p["rps"] else None
             print(f"{case:22} Urbis / pygeoapi throughput: {results[case]['throughput_ratio']}×",
                   flush=True)
+            if "urbis-baseline" in results[case]:
+                b = results[case]["urbis-baseline"]
+                results[case]["baseline_ratio"] = round(u["rps"] / b["rps"], 2) if b["rps"] \
+                    else None
+                print(f"{case:22} Urbis / baseline throughput: "
+                      f"{results[case]['baseline_ratio']}×", flush=True)
         import pygeoapi as pygeoapi_module
 
         return {"built": built, "workers": args.workers, "concurrency": args.concurrency,
                 "seconds": args.seconds, "pygeoapi": pygeoapi_module.__version__,
-                "cases": results}
+                "database": "postgresql" if DATABASES.server else "sqlite", "cases": results}
     finally:
         _stop(urbis)
+        if baseline is not None:
+            _stop(baseline)
         if pygeoapi is not None:
             _stop(pygeoapi)
 
 
-CATALOG_SCRIPT = r"""
-import json, statistics, sys, time
+CATALOG_BUILD = r"""
+import sys, time
 import django; django.setup()
-from django.test import Client
-from rdflib import Graph
-from rdflib.namespace import DCAT, RDF
 from urbis.places import services
-from urbis.places.models import Area
 cities, areas_file, districts_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-repeat = int(sys.argv[4])
 started = time.perf_counter()
 for i in range(cities):
     city = services.upsert_city(code=f"city{i:02d}", name=f"City {i:02d}", country="ES",
@@ -416,19 +485,39 @@ for i in range(cities):
         fields=services.AreaFields(code="BARRI", name="NOM", parent="DISTRICTE",
                                    code_prefix="N", parent_prefix="D", code_width=2),
         source="Ajuntament de Barcelona, CC BY 4.0")
-built = time.perf_counter() - started
+print(round(time.perf_counter() - started, 1))
+"""
+
+# Timed on its own copy of the built database, by the Urbis under test (or the baseline).
+CATALOG_SCRIPT = r"""
+import json, statistics, sys, time
+import django; django.setup()
+from django.test import Client
+from rdflib import Graph
+from rdflib.namespace import DCAT, RDF
+from urbis.places import services
+from urbis.places.models import Area
+cities, repeat = int(sys.argv[1]), int(sys.argv[2])
 client = Client()
 def timed(path):
     t = time.perf_counter()
     r = client.get(path)
     assert r.status_code == 200, r.status_code
     return 1000 * (time.perf_counter() - t), r.content
+# The process's first request imports and loads what any request needs (URL patterns,
+# translations, rdflib's plugins): timed apart, so that "cold" is the empty cache alone.
+started = time.perf_counter()
+client.get("/ogc/collections?f=json")
+Graph().parse(data=Graph().serialize(format="turtle"), format="turtle")
+first_ms = 1000 * (time.perf_counter() - started)
+from django.core.cache import cache
+cache.clear()
 cold, body = timed("/catalog")
 warm = sorted(timed("/catalog")[0] for _ in range(repeat))
 graph = Graph().parse(data=body.decode(), format="turtle")
 datasets = len(set(graph.subjects(RDF.type, DCAT.Dataset)))
 # A change to one city's figures must show in the next catalogue (its dct:modified moves).
-area = Area.objects.filter(city__code="city07", level="neighbourhood").first()
+area = Area.objects.filter(city__code=f"city{7 % cities:02d}", level="neighbourhood").first()
 services.set_population([{"code": area.code, "population": "12345", "households": "",
     "reference_date": "2025-01-01", "households_reference_date": "", "source": "bench"}],
     city=area.city)
@@ -439,28 +528,57 @@ time.sleep(float(getattr(settings, "OPEN_DATA_CATALOG_RECHECK_SECONDS", 10)))
 after_change, changed = timed("/catalog")
 assert changed != body, "the catalogue did not change after a change"
 warm_after = sorted(timed("/catalog")[0] for _ in range(repeat))
+# A change that sends a model signal (an area saved): the facts are gathered again at once.
+other = Area.objects.filter(city__code=f"city{11 % cities:02d}", level="district").first()
+other.name = other.name + " (renamed)"
+other.save()
+after_signal, changed_again = timed("/catalog")
+assert changed_again != changed, "the catalogue did not change after a saved area"
 print(json.dumps({"cities": cities, "datasets": datasets, "triples": len(graph),
-    "build_s": round(built, 1), "bytes": len(body), "cold_ms": round(cold, 1),
+    "bytes": len(body), "first_request_ms": round(first_ms, 1), "cold_ms": round(cold, 1),
     "warm_p50_ms": round(statistics.median(warm), 1), "warm_max_ms": round(max(warm), 1),
     "after_change_ms": round(after_change, 1),
-    "warm_after_change_p50_ms": round(statistics.median(warm_after), 1)}))
+    "warm_after_change_p50_ms": round(statistics.median(warm_after), 1),
+    "after_signal_ms": round(after_signal, 1)}))
 """
+
+
+def _baseline_env(env: dict[str, str], baseline: Path) -> dict[str, str]:
+    """``env`` running the Urbis in ``baseline/src`` instead of this checkout's."""
+    return {**env, "PYTHONPATH": str(baseline.resolve() / "src")}
 
 
 def run_catalog(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     env = _env(work, "catalog")
     _migrate(env)
     out = subprocess.run(
-        [sys.executable, "-c", CATALOG_SCRIPT, str(args.cities),
+        [sys.executable, "-c", CATALOG_BUILD, str(args.cities),
          str(BOUNDARIES / "barcelona" / "barris.geojson"),
-         str(BOUNDARIES / "barcelona" / "districtes.geojson"), str(args.repeat)],
+         str(BOUNDARIES / "barcelona" / "districtes.geojson")],
         env=env, cwd=ROOT, check=True, capture_output=True, text=True,
     )
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"/catalog, {result['cities']} cities: cold {result['cold_ms']} ms, warm p50 "
-          f"{result['warm_p50_ms']} ms (max {result['warm_max_ms']}), after a change "
-          f"{result['after_change_ms']} ms; {result['bytes'] // 1024} KiB Turtle", flush=True)
-    return result
+    results: dict[str, Any] = {"build_s": float(out.stdout.strip().splitlines()[-1])}
+    versions = [("urbis", None)]
+    if args.baseline is not None:
+        versions.insert(0, ("urbis-baseline", args.baseline))
+    for name, baseline in versions:
+        copy = _env(work, f"catalog-{name}", template="catalog")
+        if baseline is not None:
+            copy = _baseline_env(copy, baseline)
+        load = _loadavg()
+        out = subprocess.run([sys.executable, "-c", CATALOG_SCRIPT, str(args.cities),
+                              str(args.repeat)],
+                             env=copy, cwd=ROOT, check=True, capture_output=True, text=True)
+        result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+        result["load_before"] = load
+        results[name] = result
+        print(f"/catalog {name:15} {result['cities']} cities: cold {result['cold_ms']} ms, warm "
+              f"p50 {result['warm_p50_ms']} ms (max {result['warm_max_ms']}), after a change "
+              f"(no signal) {result['after_change_ms']} ms, after a saved area "
+              f"{result['after_signal_ms']} ms; {result['bytes'] // 1024} KiB Turtle; "
+              f"load {load}", flush=True)
+    results["database"] = "postgresql" if DATABASES.server else "sqlite"
+    return results
 
 
 def main() -> None:
@@ -475,17 +593,40 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--work", type=Path, help="keep files here (default: a temporary dir)")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--baseline", type=Path,
+                        help="also run the Urbis in DIR/src (e.g. an older commit), side by side")
+    database = parser.add_mutually_exclusive_group()
+    database.add_argument("--postgres", action="store_true",
+                          help="run on a throwaway PostgreSQL cluster (scripts/pg-test-cluster)")
+    database.add_argument("--database-url",
+                          help="run on this PostgreSQL server (postgres://user@host:port/any); "
+                               "the benchmark creates and drops its own databases there")
     args = parser.parse_args()
+    if args.baseline is not None and not (args.baseline / "src" / "urbis").is_dir():
+        parser.error(f"--baseline {args.baseline}: no src/urbis in it")
     work = args.work or Path(tempfile.mkdtemp(prefix="urbis-ogc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                               "cpus": os.cpu_count(), "load_start": _loadavg()}
+    cluster = None
+    if args.postgres:
+        # Its own folder: the cluster's files belong to the postgres user when run as root.
+        cluster = Path(tempfile.mkdtemp(prefix="urbis-ogc-bench-pg-"))
+        DATABASES.server = subprocess.run(
+            [str(ROOT / "scripts" / "pg-test-cluster"), "start", str(cluster)],
+            check=True, capture_output=True, text=True).stdout.strip()
+    elif args.database_url:
+        DATABASES.server = args.database_url
     try:
         if args.only in (None, "ogc"):
             result["ogc"] = run_ogc(args, work)
         if args.only in (None, "catalog"):
             result["catalog"] = run_catalog(args, work)
     finally:
+        DATABASES.drop_all()
+        if cluster is not None:
+            subprocess.run([str(ROOT / "scripts" / "pg-test-cluster"), "stop", str(cluster)],
+                           check=False)
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     result["load_end"] = _loadavg()
