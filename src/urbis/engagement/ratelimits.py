@@ -22,7 +22,7 @@ from urbis.engagement.models import RateCounter
 # stay importable from here.
 from urbis.people.ratelimits import RateLimited as RateLimited
 from urbis.people.ratelimits import client_ip as client_ip
-from urbis.people.ratelimits import count_attempt, window_start
+from urbis.people.ratelimits import count_attempts, window_start
 
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "idea:user": (10, 3600),
@@ -45,7 +45,7 @@ def limits() -> dict[str, tuple[int, int]]:
 
 def hit(action: str, *, user: Any = None, ip: str | None = None) -> None:
     """Count one ``action`` for the account and the IP; raise :class:`RateLimited` if either is
-    over its limit (the counting is people.ratelimits.count_attempt's, shared with sign-in)."""
+    over its limit (the counting is people.ratelimits.count_attempts', shared with sign-in)."""
     now = timezone.now()
     keys = []
     if user is not None and getattr(user, "pk", None):
@@ -53,12 +53,13 @@ def hit(action: str, *, user: Any = None, ip: str | None = None) -> None:
     if ip:
         keys.append((f"{action}:ip", f"{action}:ip:{ip}"))
     table = limits()
-    for name, key in keys:
-        if name not in table:
-            continue
-        wait = count_attempt(RateCounter, key, table[name], now)
-        if wait is not None:
-            raise RateLimited(action, wait)
+    # Counted in order, account first: a request refused for the account is not counted
+    # against the address. One statement on PostgreSQL (people.ratelimits.count_attempts).
+    refused = count_attempts(
+        RateCounter, [(key, table[name]) for name, key in keys if name in table], now
+    )
+    if refused is not None:
+        raise RateLimited(action, refused[1])
 
 
 def forget_user(user: Any) -> None:
