@@ -50,7 +50,7 @@ def test_capacity_and_waiting_list(workshop: Any, make_user: Callable[..., Any])
     assert queries.workshop_places(workshop, d)["waiting_position"] == 2
     promoted = services.cancel_registration(by=a, workshop=workshop)
     assert promoted is not None and promoted.user == c
-    assert c.engagement_notifications.filter(text__contains="A place is free").exists()
+    assert "A place is free" in c.engagement_notifications.get().message
     assert queries.workshop_places(workshop, d)["waiting_position"] == 1
     assert Registration.objects.filter(workshop=workshop, status="confirmed").count() == 2
 
