@@ -265,20 +265,26 @@ def test_notification_mail_is_queued_with_the_notification_and_sent_by_the_worke
     make_user: Any,
 ) -> None:
     from django.db import transaction
+    from django.utils import translation
 
+    from urbis.engagement import notices
     from urbis.engagement.models import Notification
     from urbis.engagement.services import notify
 
     ana = make_user(email="ana@example.org")
     # A notification whose transaction rolls back queues no mail either.
     with pytest.raises(RuntimeError), transaction.atomic():
-        notify([ana], "Rolled back", "/x/")
+        notify([ana], notices.ANSWERED, {"title": "Bänke"}, "/x/")
         raise RuntimeError
     assert not DBTaskResult.objects.exists() and not Notification.objects.exists()
 
-    notify([ana], "Your idea was accepted", "/ideas/1/")
+    with translation.override("de"):  # the language of whoever caused it stays out of the mail
+        notify([ana], notices.STATUS_CHANGED, {"title": "Bänke", "status": "accepted"},
+               "/ideas/1/")
     assert mail.outbox == []  # not in the request: the job waits for a worker
-    assert DBTaskResult.objects.get().task_path == "urbis.jobs.tasks.send_mails"
+    task = DBTaskResult.objects.get().task_path
+    assert task == "urbis.engagement.tasks.send_notification_mails"
     run_worker()
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
-    assert mail.outbox[0].subject == "Your idea was accepted" and "/ideas/1/" in mail.outbox[0].body
+    assert mail.outbox[0].subject == "Bänke is now: Accepted"  # the site's language
+    assert "/ideas/1/" in mail.outbox[0].body
