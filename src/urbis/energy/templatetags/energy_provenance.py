@@ -20,14 +20,20 @@ def _labels() -> dict[str, str]:
     }
 
 
-@register.simple_tag
-def how_obtained(city: Any, year: Any, code: str) -> list[dict[str, str]]:
+@register.simple_tag(takes_context=True)
+def how_obtained(context: Any, city: Any, year: Any, code: str) -> list[dict[str, str]]:
     """``[{"kind": ..., "label": ...}]`` for one area's figures of one year (empty: no data)."""
     try:
         year = int(year)
     except (TypeError, ValueError):
         return []
-    kinds = measured.provenance(city).get(year, {}).get(code, [])
+    # Read once per page, not once per row of the map's table: checking that the cached
+    # provenance is still current costs queries and a listing of the store (about 17 ms).
+    key = ("energy_provenance", city.code)
+    provenance = context.render_context.get(key)
+    if provenance is None:
+        provenance = context.render_context[key] = measured.provenance(city)
+    kinds = provenance.get(year, {}).get(code, [])
     labels = _labels()
     return [{"kind": k, "label": labels[k]} for k in kinds]
 
