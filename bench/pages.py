@@ -3,6 +3,8 @@
     .venv/bin/python bench/pages.py                         # SQLite in a temporary data directory
     .venv/bin/python bench/pages.py --postgres              # a throwaway PostgreSQL cluster
     .venv/bin/python bench/pages.py --repeat 30 --json bench/results/pages-sqlite.json
+    .venv/bin/python bench/pages.py --keep /tmp/demo             # keep the loaded demo, then
+    .venv/bin/python bench/pages.py --reuse /tmp/demo --gc-freeze  # time again on the same data
 
 What it does:
 
@@ -74,15 +76,18 @@ def _same_site_path(href: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _setup(data_dir: Path, database_url: str) -> None:
+def _setup(data_dir: Path, database_url: str, *, load: bool = True) -> None:
     os.environ["URBIS_DATA_DIR"] = str(data_dir)
     os.environ["URBIS_DATABASE_URL"] = database_url
     os.environ["URBIS_DEBUG"] = "0"
     os.environ["URBIS_SECURE_SSL_REDIRECT"] = "0"
     os.environ["URBIS_SECURE_COOKIES"] = "0"
     os.environ["DJANGO_SETTINGS_MODULE"] = "urbis.settings"
-    # The demo is loaded by the real command in a child process, as a user would.
-    for command in (["demo", "--no-serve"], ["collectstatic", "--noinput"]):
+    # The demo is loaded by the real command in a child process, as a user would. A reused demo
+    # is only brought up to the code's migrations.
+    commands = ([["demo", "--no-serve"], ["collectstatic", "--noinput"]] if load
+                else [["migrate", "--noinput"], ["collectstatic", "--noinput"]])
+    for command in commands:
         subprocess.run(
             [sys.executable, "-m", "urbis", *command], check=True, cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -165,9 +170,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--max-pages", type=int, default=400)
     parser.add_argument("--json", type=Path, help="write every URL's figures here")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep the loaded demo (SQLite) in DIR for --reuse")
+    parser.add_argument("--reuse", type=Path, metavar="DIR",
+                        help="time the demo kept in DIR by --keep instead of loading one")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="freeze the loaded heap as `urbis serve` does (urbis.wsgi)")
     args = parser.parse_args()
+    if args.reuse and args.postgres:
+        parser.error("--reuse works with SQLite only")
 
-    work = Path(tempfile.mkdtemp(prefix="urbis-bench-pages-"))
+    work = args.reuse or Path(tempfile.mkdtemp(prefix="urbis-bench-pages-"))
     # Run as root, the cluster belongs to the 'postgres' user, who must reach its directory.
     work.chmod(0o755)
     pg_dir = work / "pg"
@@ -185,7 +198,11 @@ def main() -> None:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        _setup(work / "data", database_url)
+        _setup(work / "data", database_url, load=args.reuse is None)
+        if args.gc_freeze:
+            from urbis.wsgi import freeze_loaded_heap  # importing it freezes, as a worker does
+
+            assert freeze_loaded_heap
         from django.test import Client
 
         # A page that fails is reported with its status, not allowed to stop the crawl.
@@ -205,9 +222,12 @@ def main() -> None:
             subprocess.run([str(ROOT / "scripts" / "pg-test-cluster"), "stop", str(pg_dir)],
                            check=False)
         # A run leaves a demo's data directory of a few hundred MB; --json keeps the figures.
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep and not args.reuse:
+            shutil.move(work, args.keep)
+        elif not args.reuse:
+            shutil.rmtree(work, ignore_errors=True)
 
-    engine = "PostgreSQL" if args.postgres else "SQLite"
+    engine = ("PostgreSQL" if args.postgres else "SQLite") + (", heap frozen" * args.gc_freeze)
     print(f"{engine}: {len(pages)} pages and {len(apis)} API lists, {args.repeat} requests "
           f"each, in {elapsed:.0f} s; load average (1, 5, 15 min) "
           f"{'/'.join(f'{x:.1f}' for x in load_before)} before, "
