@@ -214,6 +214,22 @@ def test_codes_the_full_check_tidies_are_stored_alike(tmp_path, areas):
     assert a[0].equals(b[0]) and a[1].equals(b[1])
 
 
+def test_a_file_duckdb_cannot_read_gets_the_full_checks_report(tmp_path, areas):
+    """Its footer intact, its data pages garbled: the full check reports it unreadable."""
+    path = tmp_path / "broken.parquet"
+    frame(hours("m1", "N1", n=200) + hours("m2", "N2", n=200)).write_parquet(
+        path, compression="uncompressed"
+    )
+    raw = bytearray(path.read_bytes())
+    raw[100:3000] = b"\xff" * 2900
+    path.write_bytes(bytes(raw))
+    out = both_ways(tmp_path, path, areas)
+    fast, full = out[True][0], out[False][0]
+    assert not full.ok
+    assert fast.errors == full.errors
+    assert not list(out[True][1].rglob("*.parquet"))
+
+
 def test_a_reading_already_stored_is_refused_with_its_row(tmp_path, areas):
     first = tmp_path / "first.parquet"
     second = tmp_path / "second.parquet"

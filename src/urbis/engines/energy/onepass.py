@@ -85,9 +85,12 @@ def _is_number(kind: pa.DataType) -> bool:
 
 def applicable(source: Path, resolution: str | None) -> bool:
     """Whether the file is of the typed shape the one-pass screen reads (else: full check)."""
-    if file_kind(source) != "parquet":
-        return False
-    schema = pq.read_schema(source)
+    try:
+        if file_kind(source) != "parquet":
+            return False
+        schema = pq.read_schema(source)
+    except (pa.ArrowException, OSError):
+        return False  # the full check says why the file cannot be read
     known = [n for n in schema.names if _column_name(n) in KNOWN_COLUMNS]
     if any(n != _column_name(n) for n in known) or len(set(known)) != len(known):
         return False
@@ -140,6 +143,10 @@ def try_ingest(
     con = _connect(work_dir)
     try:
         done = _ingest(con, source, areas, resolution, max_power_kw, data_dir, city, pending)
+    except (duckdb.Error, pa.ArrowInvalid):
+        # A file DuckDB cannot read (or a value Arrow cannot hold): the full check reads it
+        # and reports what is wrong, naming the row where it can.
+        done = None
     except BaseException:
         pending.discard()
         raise
