@@ -208,3 +208,31 @@ def test_part_lines_parse_as_the_graph_rdflib_builds(client: Any, barcelona: Any
         expected.add((URIRef(urls.catalog), DCAT.dataset, dataset))
     assert len(from_lines) == len(expected) > 100
     assert isomorphic(from_lines, expected)
+
+
+def test_the_recheck_gathers_facts_only_for_the_city_that_moved(
+    client: Any, barcelona: Any, paris: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """After the recheck time, every city's layer dates are asked (cheap), and the facts
+    (temporal spans, sources) are read again only where a date moved."""
+    from urbis.places import services
+
+    before = _graph(client, "/catalog").value(URIRef(DATASET + "neighbourhoods"),
+                                              DCTERMS.modified)
+    settings.OPEN_DATA_CATALOG_RECHECK_SECONDS = 0
+    gathered: list[list[str]] = []
+    real = catalog.facts
+
+    def counting(cities: Any) -> Any:
+        gathered.append([city.code for city in cities])
+        return real(cities)
+
+    monkeypatch.setattr(catalog, "facts", counting)
+    assert client.get("/catalog").status_code == 200
+    assert gathered == []  # nothing moved: every city's facts as they were
+    services.set_population([{"code": "B07", "population": "12345", "households": "",
+                              "reference_date": "2025-01-01", "households_reference_date": "",
+                              "source": "Test"}], city=barcelona)
+    graph = Graph().parse(data=client.get("/catalog").content.decode(), format="turtle")
+    assert gathered == [["barcelona"]]
+    assert graph.value(URIRef(DATASET + "neighbourhoods"), DCTERMS.modified) != before
