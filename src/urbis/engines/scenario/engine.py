@@ -616,7 +616,7 @@ def project(scenario: Scenario) -> Projection:
             wedge=Series(years, wedges[i], T_CO2,
                          "the measure's Shapley share of the emissions avoided against business "
                          "as usual: its average marginal effect over every order of adding the "
-                         "measures (docs/SCENARIOS.md)"),
+                         "measures"),
             cumulative=Figure(abated, T_CO2, f"sum of the yearly wedge {years[0]}–{years[-1]}"),
             annual_cost=Series(years, annual, "EUR", "capex × capital recovery factor + opex, "
                                                      "times the share of the ramp-up reached"),
