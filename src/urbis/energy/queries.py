@@ -543,6 +543,9 @@ def season_entries(season: Season) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(season=season)
         .select_related("area", "area__city", "area__parent")
+        # Names and codes only: the areas' and city's boundaries are large GeoJSON documents
+        # (decoding them was most of the leaderboard's time).
+        .defer("area__geometry", "area__parent__geometry", "area__city__boundary")
         .prefetch_related(Prefetch("initiatives", queryset=Initiative.objects.order_by("title")))
     )
 
@@ -635,7 +638,8 @@ def entry_curve(entry: Entry) -> dict[str, Any]:
 def best_practices(season: Season | None = None) -> QuerySet[BestPractice]:
     practices = BestPractice.objects.filter(
         is_published=True, season__is_published=True
-    ).select_related("season", "entry", "entry__area", "entry__area__city")
+    ).select_related("season", "entry", "entry__area", "entry__area__city").defer(
+        "entry__area__geometry", "entry__area__city__boundary")
     if season is not None:
         practices = practices.filter(season=season)
     return practices.order_by("kind", "title")
