@@ -125,6 +125,12 @@ def test_an_editor_changes_case_studies_pilots_and_partnerships(
     detail = editor.get("/api/v1/cities/barcelona/pilots/p").json()
     assert detail["evaluation"]["indicator_code"] == "test-no2-api"
 
+    # Empty references mean none (they reached the service as text and failed there).
+    cleared = _send(editor, "put", "/api/v1/cities/barcelona/pilots/p", {
+        **PILOT, "lab": "", "evaluation_indicator": "", "evaluation_area": ""})
+    assert cleared.status_code == 200, cleared.content
+    assert Pilot.objects.get(city=barcelona, slug="p").evaluation_area is None
+
     pk = records["partnership"].pk
     partnership = _send(editor, "put", f"/api/v1/cities/barcelona/partnerships/{pk}", {
         **PARTNER, "outcomes": "A first design",

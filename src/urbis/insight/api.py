@@ -295,6 +295,8 @@ def _pilot_fields(city: Any, body: PilotIn) -> dict[str, Any]:
 
     data = body.dict()
     errors: dict[str, str] = {}
+    for name in ("lab", "evaluation_indicator", "evaluation_area"):
+        data[name] = None  # an empty reference is none; a given one is looked up below
     if body.origin is not None:
         data["origin"] = queries.initiatives(city).filter(pk=body.origin).first()
         if data["origin"] is None:
