@@ -128,6 +128,24 @@ def step_ingest(args: argparse.Namespace) -> dict[str, Any]:
     shutil.rmtree(data, ignore_errors=True)
     index = AreaIndex(_areas())
     files = sorted((Path(args.work) / "input").glob("*.parquet"))
+    first: dict[str, float] = {}
+    if args.side_by_side and files:
+        # The first file alone into an empty store, through the full row check and then
+        # in one pass, one after the other in this process.
+        for one_pass in (False, True):
+            scratch = Path(args.work) / "data-first-file"
+            shutil.rmtree(scratch, ignore_errors=True)
+            start, cpu0 = time.perf_counter(), _cpu_seconds()
+            report = ingest_file(
+                files[0], city=CITY, areas=index, data_dir=scratch, one_pass=one_pass
+            )
+            label = "one_pass" if one_pass else "checked"
+            first[f"first_file_{label}_seconds"] = time.perf_counter() - start
+            first[f"first_file_{label}_cpu_seconds"] = _cpu_seconds() - cpu0
+            first["first_file_rows"] = report.rows
+            if report.status != "stored":
+                raise SystemExit(f"ingest failed: {report.errors[:5]}")
+            shutil.rmtree(scratch)
     start, cpu0 = time.perf_counter(), _cpu_seconds()
     rows = 0
     for path in files:
@@ -140,6 +158,7 @@ def step_ingest(args: argparse.Namespace) -> dict[str, Any]:
         "rows": rows,
         "seconds": time.perf_counter() - start,
         "cpu_seconds": _cpu_seconds() - cpu0,
+        **first,
     }
 
 
@@ -566,6 +585,17 @@ def print_table(results: list[dict[str, Any]]) -> None:
                 f"faster (wall clock), {res['duckdb_vs_pandas_cpu']:.1f}x less CPU time; "
                 f"same city figures: {res['same_figures']}"
             )
+        i = res.get("ingest") or {}
+        if "first_file_checked_seconds" in i:
+            ratio = i["first_file_checked_cpu_seconds"] / i["first_file_one_pass_cpu_seconds"]
+            print(
+                f"{res['meters']:>8} first file alone ({i['first_file_rows']:,} readings): "
+                f"full row check {i['first_file_checked_seconds']:.2f} s, "
+                f"{i['first_file_checked_cpu_seconds']:.2f} CPU-s; one pass "
+                f"{i['first_file_one_pass_seconds']:.2f} s, "
+                f"{i['first_file_one_pass_cpu_seconds']:.2f} CPU-s "
+                f"({ratio:.1f}x less CPU)"
+            )
         d = res.get("delivery")
         if d and "error" not in d:
             full = d["ingest_seconds"] + d["balance_from_readings_seconds"]
@@ -630,8 +660,9 @@ def main() -> None:
     parser.add_argument(
         "--side-by-side",
         action="store_true",
-        help="with --delivery(-only): also ingest the month through the full row-by-row "
-        "check (one_pass=False) just before, into a copy of the store",
+        help="also ingest the first input file alone both ways (full row check, one pass), "
+        "and with --delivery(-only) the month through the full row check just before, "
+        "into a copy of the store",
     )
     parser.add_argument("--json", default=None, help="write results to this JSON file")
     parser.add_argument("--child", choices=sorted(STEPS), help=argparse.SUPPRESS)
