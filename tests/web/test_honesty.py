@@ -58,23 +58,7 @@ def test_energy_map_of_demo_files_says_modelled(barcelona: Any, energy_dir: Path
     assert '<span class="badge illustrative">partly modelled</span>' in page
 
 
-BUNDLED = ("demo/data", "demo/boundaries", "engines/scenario/data", "strategy/catalogue",
-           "policy/data", "engagement/data")
-
-
-def test_every_bundled_data_file_is_listed_on_the_data_sources_page() -> None:
-    from urbis.web.datasets import DATASETS, KINDS
-
-    root = Path(__file__).resolve().parents[2] / "src" / "urbis"
-    listed = {f for d in DATASETS for f in d.files}
-    files = {
-        str(p.relative_to(root)) for folder in BUNDLED for p in (root / folder).rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".py"
-    }
-    assert files, "no bundled data found"
-    assert files - listed == set()
-    assert listed - files == set()  # no entry names a file that is not there
-    assert {d.kind for d in DATASETS} <= set(KINDS)
+# Every shipped data file is on /data-sources/: tests/web/test_data_sources_complete.py.
 
 
 @pytest.mark.django_db
