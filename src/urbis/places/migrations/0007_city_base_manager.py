@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='city',
-            options={'base_manager_name': 'objects', 'ordering': ['name'], 'verbose_name': 'city', 'verbose_name_plural': 'cities'},
+            options={
+                'base_manager_name': 'objects',
+                'ordering': ['name'],
+                'verbose_name': 'city',
+                'verbose_name_plural': 'cities',
+            },
         ),
     ]
