@@ -177,3 +177,17 @@ def test_the_repository_path_pattern_catches_what_it_should() -> None:
     for text in ("via GitHub xavigonzalvo/bcnopendata@a38ebe2", "Python", "https://doi.org/10.1/x",
                  "Open Data BCN 2014_localsval2014.csv"):
         assert not REPOSITORY_PATH.search(text), text
+
+
+def test_every_data_file_of_the_tests_is_described_in_docs_data() -> None:
+    """Test fixtures are not shown to citizens, but docs/DATA.md names each with its source."""
+    tests = PACKAGE.parents[1] / "tests"
+    docs = (PACKAGE.parents[1] / "docs" / "DATA.md").read_text(encoding="utf-8")
+    fixtures = [path.relative_to(tests.parent) for path in tests.rglob("*")
+                if path.is_file() and "data" in path.relative_to(tests).parts[:-1]
+                and path.suffix not in {".py", ".pyc"}]
+    assert any(path.name == "apiclus1.csv" for path in fixtures)
+    missing = [str(path) for path in fixtures
+               if path.name != "SOURCE.md"
+               and not (str(path.parent) in docs and path.name in docs)]
+    assert missing == []

@@ -61,7 +61,7 @@ def _source_md(folder: str, field: str) -> str:
     text = (PACKAGE / folder / "SOURCE.md").read_text(encoding="utf-8")
     match = re.search(rf"^- {re.escape(field)}:(.*(?:\n  .*)*)", text, re.MULTILINE)
     if match is None:
-        raise ValueError(f"{folder}/SOURCE.md: no '- {field}:' item")
+        raise LookupError(f"{folder}/SOURCE.md: no '- {field}:' item")
     return " ".join(match.group(1).split()).rstrip(".")
 
 
