@@ -14,6 +14,11 @@ converters, the same deferred fields and cached relations), so callers see no di
 
 Only for querysets whose SQL depends on nothing but the key: no ``now()``, no setting, no user
 read when the queryset is built (those would be frozen at the first call).
+
+It reuses the parts of Django's ``ModelIterable`` that turn a row into instances (the
+compiler's ``select``, ``klass_info`` and converters, ``get_related_populators``), which are not
+public API: ``tests/engagement/test_prepared_lookup.py`` compares every result with the
+queryset's own, so a Django upgrade that changes them fails there first.
 """
 
 from __future__ import annotations
