@@ -94,3 +94,17 @@ def test_action_network_and_organisation_list_load_no_city_boundary(
     assert _boundary_queries(client, action.get_absolute_url()) == []
     assert _boundary_queries(client, "/network/") == []
     assert _boundary_queries(client, "/api/v1/organisations") == []
+
+
+def test_reading_the_deferred_boundary_keeps_changes_not_yet_saved(db: None) -> None:
+    """``city.boundary`` on a city read without it loaded every column and overwrote the
+    fields changed in hand (``add-city --time-zone`` on an existing city stored UTC again)."""
+    City.objects.create(code="lisboa", name="Lisboa", country="PT")
+    city = City.objects.get(code="lisboa")
+    city.time_zone = "Europe/Lisbon"
+    city.name = "Lisboa (changed)"
+    assert city.boundary is None
+    assert (city.time_zone, city.name) == ("Europe/Lisbon", "Lisboa (changed)")
+    city.full_clean()
+    city.save()
+    assert City.objects.get(code="lisboa").time_zone == "Europe/Lisbon"

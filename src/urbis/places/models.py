@@ -164,7 +164,11 @@ class City(models.Model):
         # "Every field not deferred is read again": a boundary in hand too, which the base
         # manager (deferring it) would silently leave stale.
         in_hand = "boundary" not in self.get_deferred_fields()
-        if from_queryset is None and fields is None and in_hand:
+        # Reading the deferred boundary itself (``fields=["boundary"]``) must lift the manager's
+        # deferral too: ``only("boundary")`` on a queryset deferring it loads every column, and
+        # Django then overwrites every field in hand, losing changes not yet saved.
+        asks_boundary = fields is not None and "boundary" in fields
+        if from_queryset is None and ((fields is None and in_hand) or asks_boundary):
             from_queryset = City.objects.db_manager(using).with_boundary()
         super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
