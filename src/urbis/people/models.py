@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import BaseUserManager as DjangoBaseUserManager
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +36,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Blank: pages follow the browser, e-mails the site's language. Choices are read from
+    # settings.LANGUAGES when validated, not copied into the migration.
+    language = models.CharField(
+        _("preferred language"),
+        max_length=16,
+        blank=True,
+        help_text=_("Pages after signing in and e-mails are in this language."),
+    )
 
     objects = UserManager()
 
@@ -55,6 +63,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@", 1)[0]
+
+    @property
+    def mail_language(self) -> str:
+        """The language to word e-mails to this person in: their preferred one if the site
+        still offers it, else the site's language (``LANGUAGE_CODE``)."""
+        from django.conf import settings
+
+        offered = {code for code, _name in settings.LANGUAGES}
+        if self.language in offered:
+            return self.language
+        return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
 
 
 class Organisation(models.Model):
