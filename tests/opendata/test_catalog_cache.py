@@ -151,6 +151,10 @@ def test_layers_described_at_once_say_what_they_say_one_city_at_a_time(
             assert many[city.pk] == Described(layer.licence(city), layer.source(city),
                                               layer.modified(city))
     assert many[barcelona.pk] != many[paris.pk]  # ODbL Paris, CC BY Barcelona
+    for layer in layers():
+        if layer.modified_many is not None:
+            dates = layer.modified_many([barcelona, paris])
+            assert dates == {c.pk: layer.modified(c) for c in (barcelona, paris)}
 
 
 def test_a_cold_catalogue_asks_the_areas_per_model_not_per_city(client: Any, barcelona: Any,

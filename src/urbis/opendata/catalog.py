@@ -429,9 +429,9 @@ def _city_fields(city: City) -> tuple[Any, ...]:
 def stamps(cities: Sequence[City]) -> list[tuple[Any, ...]]:
     """Per city, per layer it publishes: the layer's modification date. Cheaper than the
     :func:`facts` (no temporal spans): what the timed recheck asks of every city."""
-    described = {layer.id: layer.described(cities) for layer in layers()
-                 if layer.described is not None}
-    return [tuple((layer.id, described[layer.id][city.pk].modified if layer.id in described
+    many = {layer.id: layer.modified_many(cities) for layer in layers()
+            if layer.modified_many is not None}
+    return [tuple((layer.id, many[layer.id][city.pk] if layer.id in many
                    else layer.modified(city)) for layer in city_layers(city))
             for city in cities]
 

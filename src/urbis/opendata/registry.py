@@ -203,6 +203,9 @@ class Layer:
     # city's pk (one query per model instead of per city: the catalogue asks every city).
     # Must give what ``licence``, ``source`` and ``modified`` give one city at a time.
     described: Callable[[Sequence[Any]], Mapping[Any, Described]] | None = None
+    # Optional: ``modified`` of many cities at once, keyed by pk (the catalogue's timed
+    # recheck asks only this of every city).
+    modified_many: Callable[[Sequence[Any]], Mapping[Any, dt.datetime | None]] | None = None
     order: int = 100
 
     def __post_init__(self) -> None:
