@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from urbis.people import ratelimits, services
@@ -43,6 +46,13 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.request = request
 
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        """The link goes out in the account's language, not the one of the page it was asked
+        from (someone else may have asked for it)."""
+        context = kwargs.get("context") or args[2]
+        with translation.override(context["user"].mail_language):
+            super().send_mail(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         email = cleaned.get("email")
@@ -77,3 +87,30 @@ class SignUpForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         return super().clean() or {}
+
+
+class LanguageForm(forms.Form):
+    """The account's preferred language; blank follows the browser."""
+
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        required=False,
+        help_text=_("Pages after you sign in and the e-mails you get are in this language."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each language in its own name, as the language switch shows it.
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", _("Follow my browser")),
+            *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES),
+        ]
+
+    def save(self, *, by: User) -> User:
+        try:
+            return services.set_language(by=by, user=by, language=self.cleaned_data["language"])
+        except ValidationError as exc:
+            self.add_error("language", exc.message_dict.get("language", exc.messages))
+            raise

@@ -25,6 +25,7 @@ def export(user: User) -> dict[str, Any]:
         "account": {
             "email": user.email,
             "display_name": user.display_name,
+            "language": user.language,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },

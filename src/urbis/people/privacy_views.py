@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,11 +17,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from urbis.people import personal_data
+from urbis.people.forms import LanguageForm
+from urbis.people.http import AuthenticatedRequest, activate_language
 
 
 @login_required
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "people/privacy.html", {})
+def privacy(request: AuthenticatedRequest) -> HttpResponse:
+    """The account page: preferred language, download, deletion."""
+    form = LanguageForm(
+        request.POST or None, initial={"language": request.user.language}, prefix="account"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = form.save(by=request.user)
+        except ValidationError:
+            pass
+        else:
+            response = redirect("people:privacy")
+            if user.language:
+                activate_language(response, user.language)
+            else:  # follow the browser again
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME,
+                                       path=settings.LANGUAGE_COOKIE_PATH,
+                                       domain=settings.LANGUAGE_COOKIE_DOMAIN)
+            messages.success(request, _("Your preferred language is saved."))
+            return response
+    return render(request, "people/privacy.html", {"language_form": form})
 
 
 @login_required

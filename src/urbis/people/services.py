@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -28,6 +28,21 @@ def sign_up(*, email: str, password: str, display_name: str = "") -> User:
         raise ValidationError({"email": _("An account with this e-mail address already exists.")})
     validate_password(password, User(email=email, display_name=display_name))
     return User.objects.create_user(email, password, display_name=display_name.strip())
+
+
+def set_language(*, by: User, user: User, language: str) -> User:
+    """Store ``user``'s preferred language (a code of ``settings.LANGUAGES``, or blank to follow
+    the browser). Only the account itself may change it."""
+    if by.pk is None or by.pk != user.pk:
+        raise PermissionDenied(_("Only the account itself may change its language."))
+    language = language.strip()
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(
+            {"language": _("Unknown language %(language)r.") % {"language": language}}
+        )
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
 
 
 def grant_role(*, by: User | None, user: User, city: City, role: str) -> Membership:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from urbis.people import ratelimits
 from urbis.people.forms import EmailLoginForm, SignUpForm, ThrottledPasswordResetForm
+from urbis.people.http import activate_language
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -45,11 +46,16 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
+        user = form.get_user()
+        if user.language:
+            # Pages follow the account's language from now on; the language switch still
+            # overrides it, as it sets the same cookie.
+            activate_language(response, user.language)
         # Marks this browser as one the account signs in from: while an attacker elsewhere
         # has the account locked, its owner can still sign in here (people/ratelimits.py).
         response.set_cookie(
             ratelimits.KNOWN_DEVICE_COOKIE,
-            ratelimits.known_device_cookie(form.get_user().email),
+            ratelimits.known_device_cookie(user.email),
             max_age=ratelimits.KNOWN_DEVICE_DAYS * 24 * 3600,
             secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
