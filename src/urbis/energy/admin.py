@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from urbis.energy.models import (
     BestPractice,
@@ -9,12 +10,24 @@ from urbis.energy.models import (
     Season,
 )
 
+_RAW_OUTCOME = ["message_code", "message_values", "message"]
+
 
 @admin.register(EnergyUpload)
 class EnergyUploadAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "city", "status", "rows", "uploaded_by", "created_at"]
+    list_display = ["file_name", "city", "status", "outcome", "rows", "uploaded_by", "created_at"]
     list_filter = ["city", "status", "source"]
-    readonly_fields = [f.name for f in EnergyUpload._meta.fields]
+    # The outcome is stored as a code and values; the admin shows it worded in the reader's
+    # language (energy.outcomes.describe), not the raw code.
+    exclude = _RAW_OUTCOME
+    readonly_fields = [
+        "outcome",
+        *(f.name for f in EnergyUpload._meta.fields if f.name not in _RAW_OUTCOME),
+    ]
+
+    @admin.display(description=_("outcome"))
+    def outcome(self, upload: EnergyUpload) -> str:
+        return upload.status_line
 
 
 @admin.register(PvInstallation)
