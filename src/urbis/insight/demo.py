@@ -349,6 +349,16 @@ def load_practices(path: Path = DEMO_DATA / "practices.toml",
                     **link.model_dump(exclude={"mentor", "follower"}))
 
 
+def _load_rent_evaluation() -> None:
+    """The Poblenou superblock pilot evaluated on measured rents (a real, published series;
+    the comparison is observational and says so), once the pilot is stored."""
+    from urbis.insight.evaluation_data import load_poblenou_rent_evaluation
+
+    city = City.objects.filter(code="barcelona").first()
+    if city is not None:
+        load_poblenou_rent_evaluation(city)
+
+
 def steps(data: Path = DEMO_DATA) -> list[Step]:
     """The demo steps; every file is read and checked here, before any step stores anything."""
     practices = data / "practices.toml", read_practices(data / "practices.toml")
@@ -356,6 +366,8 @@ def steps(data: Path = DEMO_DATA) -> list[Step]:
     return [
         ("Case studies, living labs and pilots (sourced; Paris's adoption illustrative)",
          partial(load_practices, *practices)),
+        ("Barcelona: rent per m² in Sant Martí (Open Data BCN) and the Poblenou pilot's "
+         "observed difference-in-differences", _load_rent_evaluation),
         ("Barcelona: attitude survey (simulated respondents)",
          partial(load_city, "barcelona", *survey)),
         ("Paris: attitude survey (simulated respondents)", partial(load_city, "paris", *survey)),
