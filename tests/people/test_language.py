@@ -170,3 +170,39 @@ def test_the_admin_shows_an_upload_s_worded_outcome(
             from django.utils.html import escape
 
             assert escape(expected) in page.content.decode(), (url, language)
+
+
+def test_the_api_me_endpoint_reads_and_sets_only_the_caller_s_language(
+    make_user: Callable[..., User],
+) -> None:
+    ana, ben = make_user(), make_user(language="fr")
+    token = services.issue_api_token(user=ana, label="script")
+    auth = {"Authorization": f"Bearer {token}"}
+    client = Client()
+    assert client.get("/api/v1/me", headers=auth).json()["language"] == ""
+    changed = client.patch("/api/v1/me", {"language": "es"}, content_type="application/json",
+                           headers=auth)
+    assert changed.status_code == 200 and changed.json()["language"] == "es"
+    ana.refresh_from_db()
+    ben.refresh_from_db()
+    assert (ana.language, ben.language) == ("es", "fr")  # nobody else's account changed
+
+    refused = client.patch("/api/v1/me", {"language": "xx"}, content_type="application/json",
+                           headers=auth)
+    assert refused.status_code == 422
+    ana.refresh_from_db()
+    assert ana.language == "es"
+    # Without credentials, or with a wrong token, nothing is read or written.
+    anonymous = client.patch("/api/v1/me", {"language": "de"}, content_type="application/json")
+    assert anonymous.status_code == 401 and client.get("/api/v1/me").status_code == 401
+    bad = client.patch("/api/v1/me", {"language": "de"}, content_type="application/json",
+                       headers={"Authorization": "Bearer urbis_wrong"})
+    assert bad.status_code == 401
+    assert User.objects.filter(language="de").count() == 0
+    # A signed-in browser session needs its CSRF token to write.
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(ben)
+    forged = browser.patch("/api/v1/me", {"language": "de"}, content_type="application/json")
+    assert forged.status_code == 403
+    ben.refresh_from_db()
+    assert ben.language == "fr"
