@@ -108,3 +108,10 @@ def test_reading_the_deferred_boundary_keeps_changes_not_yet_saved(db: None) -> 
     city.full_clean()
     city.save()
     assert City.objects.get(code="lisboa").time_zone == "Europe/Lisbon"
+
+
+def test_only_reads_the_fields_named_the_boundary_included(barcelona: City) -> None:
+    city = City.objects.only("code", "boundary").get(pk=barcelona.pk)
+    assert {"code", "boundary"}.isdisjoint(city.get_deferred_fields())
+    assert "name" in city.get_deferred_fields()
+    assert "boundary" in City.objects.only("code").get(pk=barcelona.pk).get_deferred_fields()

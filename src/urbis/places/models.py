@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Iterable
+from typing import Self
 
 import pycountry
 from django.core.exceptions import ValidationError
@@ -81,6 +82,11 @@ class CityQuerySet(models.QuerySet["City"]):
         else:
             clone.query.deferred_loading = (frozenset(names) | {"boundary"}, False)
         return clone
+
+    def only(self, *fields: str) -> Self:
+        # Django's only() after defer() subtracts the deferred names: on the default queryset,
+        # only("code", "boundary") would read the code alone, only("boundary") every field.
+        return super(CityQuerySet, self.with_boundary()).only(*fields)  # type: ignore[return-value]
 
 
 class CityManager(models.Manager["City"]):
