@@ -206,3 +206,13 @@ def test_the_api_me_endpoint_reads_and_sets_only_the_caller_s_language(
     assert forged.status_code == 403
     ben.refresh_from_db()
     assert ben.language == "fr"
+
+
+def test_the_admin_shows_but_does_not_edit_an_account_s_language(
+    admin_client: Client, make_user: Callable[..., User]
+) -> None:
+    hans = make_user(language="de")
+    page = admin_client.get(f"/admin/people/user/{hans.pk}/change/")
+    assert page.status_code == 200
+    assert "language" not in page.context["adminform"].form.fields
+    assert '<div class="readonly">de</div>' in page.content.decode()

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from urbis.people.models import ApiToken, Membership, Organisation, User
 
@@ -9,9 +10,12 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "is_staff", "is_active"]
     search_fields = ["email", "display_name"]
+    # The preferred language is shown, not edited: only the account itself sets it
+    # (people.services.set_language).
+    readonly_fields = ["language"]
     fieldsets = (
-        (None, {"fields": ("email", "password", "display_name")}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (None, {"fields": ("email", "password", "display_name", "language")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
