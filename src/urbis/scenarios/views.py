@@ -314,8 +314,9 @@ def driver_edit(request: HttpRequest, code: str, slug: str,
     driver = get_object_or_404(Driver, scenario=scenario, pk=pk) if pk else None
     data = request.POST or None
     form = DriverForm(data, instance=driver)
-    initial = ([{"year": p.year, "value": p.value} for p in driver.points.all()]
-               if driver else [])
+    # 1620000, not 1620000.0: a whole value is shown whole in its field.
+    initial = ([{"year": p.year, "value": int(p.value) if p.value.is_integer() else p.value}
+                for p in driver.points.all()] if driver else [])
     points = DriverPointFormSet(data, initial=initial, prefix="points")
     status = 200
     if request.method == "POST":
