@@ -20,6 +20,8 @@
         backgroundColor: "rgba(107,114,128,0.5)" }
     ] },
     options: {
+      // Numbers in the page's language (2.000.000 in German), not the browser's.
+      locale: document.documentElement.lang || undefined,
       animation: false, parsing: false,
       scales: {
         // Years are not quantities: 2030, never "2,030".
@@ -47,6 +49,7 @@
       { label: canvas.dataset.bLabel, data: data.b, backgroundColor: "#b91c1c" }
     ] },
     options: {
+      locale: document.documentElement.lang || undefined,
       animation: false, indexAxis: "y",
       scales: { x: { title: { display: true, text: canvas.dataset.xLabel } } }
     }

@@ -1,0 +1,44 @@
+"""The comparison charts write their numbers in the page's language, not the browser's: a
+reader who chose German on an English browser reads 2.000.000 on the axes, as in the table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.scenarios.test_browser import places  # noqa: F401  (fixture)
+from urbis.scenarios import services
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_comparison_charts_use_the_pages_number_format(
+    places: None, page: Any, live_server: Any  # noqa: F811
+) -> None:
+    from tests.scenarios.conftest import CSV
+    from urbis.places.models import City
+    from urbis.scenarios.models import Scenario
+
+    city = City.objects.get(code="barcelona")
+    inv = services.import_inventory_csv(None, city, 2020, CSV, operator=True)
+    for slug in ("plan", "bau"):
+        sc = Scenario.objects.create(city=city, inventory=inv, slug=slug, title=slug.upper(),
+                                     end_year=2030, is_published=True)
+        services.run_scenario(None, sc, samples=10, seed=1, operator=True)
+    # The browser is English (the page fixture); the reader chose German for the site.
+    page.context.add_cookies([{"name": "django_language", "value": "de",
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}/cities/barcelona/scenarios/compare/?a=bau&b=plan")
+    assert page.evaluate("() => document.documentElement.lang") == "de"
+    page.locator("#compare-chart[data-drawn]").wait_for()
+    page.locator("#compare-sectors-chart[data-drawn]").wait_for()
+    ticks = page.evaluate("""() => ['compare-chart', 'compare-sectors-chart'].map(id => {
+        const c = Chart.getChart(id);
+        const axis = id === 'compare-chart' ? c.scales.y : c.scales.x;
+        return axis.ticks.map(t => t.label).filter(l => Math.abs(Number(
+            String(l).replace(/[.,\\s]/g, ''))) >= 1000);
+    })""")
+    for labels in ticks:
+        assert labels, ticks
+        assert all("." in str(label) and "," not in str(label) for label in labels), ticks
