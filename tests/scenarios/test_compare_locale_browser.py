@@ -42,3 +42,30 @@ def test_comparison_charts_use_the_pages_number_format(
     for labels in ticks:
         assert labels, ticks
         assert all("." in str(label) and "," not in str(label) for label in labels), ticks
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_scenario_page_charts_use_the_pages_number_format(
+    places: None, page: Any, live_server: Any  # noqa: F811
+) -> None:
+    from tests.scenarios.conftest import CSV
+    from urbis.places.models import City
+    from urbis.scenarios.models import Scenario
+
+    city = City.objects.get(code="barcelona")
+    inv = services.import_inventory_csv(None, city, 2020, CSV, operator=True)
+    sc = Scenario.objects.create(city=city, inventory=inv, slug="plan", title="Plan",
+                                 end_year=2030, is_published=True)
+    services.add_measure(None, sc, operator=True, name="Insulation", kind="efficiency",
+                         sector="residential_buildings", carrier="natural_gas", value=0.3,
+                         start_year=2022, ramp_years=4, capex_eur=5e7, lifetime_years=30)
+    services.run_scenario(None, sc, samples=10, seed=1, operator=True)
+    page.context.add_cookies([{"name": "django_language", "value": "de",
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}/cities/barcelona/scenarios/plan/")
+    page.locator("#wedge-chart[data-drawn]").wait_for()
+    page.locator("#macc-chart[data-drawn]").wait_for()
+    assert page.evaluate(
+        "() => ['wedge-chart', 'macc-chart'].map(id => Chart.getChart(id).options.locale)"
+    ) == ["de", "de"]

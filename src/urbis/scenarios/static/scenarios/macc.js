@@ -28,6 +28,8 @@
     data: { datasets: datasets },
     options: {
       // A fixed-size chart: a second responsive chart on the page can keep resizing itself.
+      // Numbers in the page's language, not the browser's.
+      locale: document.documentElement.lang || undefined,
       animation: false, parsing: false, responsive: false,
       scales: {
         x: { type: "linear", title: { display: true, text: canvas.dataset.xLabel } },

@@ -44,6 +44,8 @@
     type: "line",
     data: { datasets: datasets },
     options: {
+      // Numbers in the page's language, not the browser's.
+      locale: document.documentElement.lang || undefined,
       animation: false, parsing: false,
       // On a phone the legend would leave the lines a sliver: a taller chart there.
       aspectRatio: canvas.parentElement.clientWidth < 600 ? 0.6 : 2,
