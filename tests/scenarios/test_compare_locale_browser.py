@@ -69,3 +69,26 @@ def test_scenario_page_charts_use_the_pages_number_format(
     assert page.evaluate(
         "() => ['wedge-chart', 'macc-chart'].map(id => Chart.getChart(id).options.locale)"
     ) == ["de", "de"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_comparison_chart_is_readable_on_a_phone(
+    places: None, page: Any, live_server: Any  # noqa: F811
+) -> None:
+    """At 390 px the three-entry legend left the yearly lines about 60 px of height."""
+    from tests.scenarios.conftest import CSV
+    from urbis.places.models import City
+    from urbis.scenarios.models import Scenario
+
+    city = City.objects.get(code="barcelona")
+    inv = services.import_inventory_csv(None, city, 2020, CSV, operator=True)
+    for slug in ("plan", "bau"):
+        sc = Scenario.objects.create(city=city, inventory=inv, slug=slug, title=slug.upper(),
+                                     end_year=2030, is_published=True)
+        services.run_scenario(None, sc, samples=10, seed=1, operator=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/cities/barcelona/scenarios/compare/?a=bau&b=plan")
+    page.locator("#compare-chart[data-drawn]").wait_for()
+    plot_height = page.evaluate("() => Chart.getChart('compare-chart').chartArea.height")
+    assert plot_height >= 200, plot_height

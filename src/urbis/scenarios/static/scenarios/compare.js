@@ -23,6 +23,8 @@
       // Numbers in the page's language (2.000.000 in German), not the browser's.
       locale: document.documentElement.lang || undefined,
       animation: false, parsing: false,
+      // On a phone the legend would leave the lines a sliver: a taller chart there.
+      aspectRatio: canvas.parentElement.clientWidth < 600 ? 0.8 : 2,
       scales: {
         // Years are not quantities: 2030, never "2,030".
         x: { type: "linear", ticks: { precision: 0, callback: function (v) { return String(v); } },
