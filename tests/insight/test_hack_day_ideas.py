@@ -163,3 +163,56 @@ def test_a_failed_link_rolls_the_idea_back(
                                     **{**FORM, "title": "Heat-pump map, again"})
     assert set(error.value.message_dict) == {"initiative"}
     assert Idea.objects.count() == 1
+
+
+def _main(page: str) -> str:
+    return page[page.index('<main id="main"'):]
+
+
+def test_the_idea_page_leads_back_to_its_hack_day(
+    initiative: Any, barcelona: Any, make_user: Callable[..., Any],
+    client_for: Callable[..., Any],
+) -> None:
+    """The back link of the form goes to the hack day the initiative came from, not to the
+    city's insight page (page review)."""
+    _process(barcelona)
+    client = client_for(make_user("editor", barcelona))
+    hack_url = "/cities/barcelona/hack-days/energy-hack/"
+    main = _main(client.get(f"{hack_url}initiatives/{initiative.pk}/idea/").content.decode())
+    first_link = main[main.index("<a "):].split(">", 1)[0]
+    assert f'href="{hack_url}"' in first_link, first_link
+    assert 'href="/cities/barcelona/insight/"' not in main
+
+
+def test_only_processes_collecting_ideas_now_are_offered(
+    initiative: Any, barcelona: Any, paris: Any, make_user: Callable[..., Any],
+    client_for: Callable[..., Any],
+) -> None:
+    """The process list holds only this city's published processes that accept ideas now, by
+    engagement's rule (``Process.is_collecting``); a closed or another city's process is not
+    offered, and with none open the list says so."""
+    from urbis.engagement.models import Process
+
+    client = client_for(make_user("editor", barcelona))
+    form_url = f"/cities/barcelona/hack-days/energy-hack/initiatives/{initiative.pk}/idea/"
+    closed = _process(barcelona, "closed", collecting=False)
+    _process(paris, "paris-ideas")
+    hidden = _process(barcelona, "draft")
+    Process.objects.filter(pk=hidden.pk).update(is_published=False)
+
+    def offered() -> tuple[list[str], str]:
+        page = client.get(form_url).content.decode()
+        select = page[page.index('name="process"'):].split("</select>")[0]
+        values = [v.split('"')[0] for v in select.split('value="')[1:]]
+        return [v for v in values if v], select
+
+    values, select = offered()
+    assert values == [] and "collecting ideas now" in select
+    assert str(closed.pk) not in values
+    open_now = _process(barcelona)
+    values, select = offered()
+    assert values == [str(open_now.pk)], select
+    assert all(Process.objects.get(pk=v).is_collecting for v in values)
+    # A closed process posted anyway is refused by the form, nothing stored.
+    answer = client.post(form_url, {**FORM, "process": str(closed.pk)})
+    assert answer.status_code == 422 and not Idea.objects.exists()

@@ -223,8 +223,14 @@ class InitiativeIdeaForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["process"].queryset = city.processes.filter(is_published=True).order_by(
-            "-collecting_starts")
+        # Only processes that accept an idea now, by engagement's own rule (the one its submit
+        # service applies), so nobody learns it only on saving.
+        published = city.processes.filter(is_published=True)
+        fields["process"].queryset = published.filter(
+            pk__in=[p.pk for p in published if p.is_collecting]).order_by("-collecting_starts")
+        if not fields["process"].queryset.exists():
+            fields["process"].empty_label = _("No process of %(city)s is collecting ideas now.") % {
+                "city": city.name}
         fields["category"].choices = Category.choices
 
     def to_service(self) -> dict[str, Any]:

@@ -188,9 +188,11 @@ def survey_new(request: HttpRequest, code: str) -> HttpResponse:
 def _form_page(
     request: HttpRequest, form: Any, *, save: Callable[[dict[str, Any]], Any],
     done: Callable[[Any], str], heading: str, city: Any, success: str,
+    back: tuple[str, str] | None = None,
 ) -> HttpResponse:
     """Show ``form``; on a valid POST hand its values to ``save`` (a service, which checks the
-    rules and the permission again) and put the service's errors on their fields."""
+    rules and the permission again) and put the service's errors on their fields. ``back`` is
+    the (address, label) of the page the form came from; without it, the city's insight page."""
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form.to_service())
@@ -200,7 +202,7 @@ def _form_page(
             messages.success(request, success)
             return redirect(done(saved))
     return render(request, "insight/form.html", {"form": form, "heading": heading,
-                                                 "city": city},
+                                                 "city": city, "back": back},
                   status=422 if request.method == "POST" else 200)
 
 
@@ -313,6 +315,8 @@ def initiative_idea(request: HttpRequest, code: str, slug: str, pk: int) -> Http
         request, form, city=city,
         heading=_("Turn “%(initiative)s” into an idea") % {"initiative": initiative.title},
         success=_("The initiative is now an idea."),
+        back=(found.get_absolute_url(),
+              _("Hack day: %(t)s") % {"t": found.theme}),
         save=lambda data: services.initiative_to_idea(by=request.user, initiative=initiative,
                                                       **data),
         done=lambda idea: idea.get_absolute_url())
