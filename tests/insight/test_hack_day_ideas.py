@@ -216,3 +216,27 @@ def test_only_processes_collecting_ideas_now_are_offered(
     # A closed process posted anyway is refused by the form, nothing stored.
     answer = client.post(form_url, {**FORM, "process": str(closed.pk)})
     assert answer.status_code == 422 and not Idea.objects.exists()
+
+
+def test_engagement_rate_limit_answers_429_with_retry_after_as_engagement_does(
+    initiative: Any, barcelona: Any, make_user: Callable[..., Any],
+    client_for: Callable[..., Any], settings: Any,
+) -> None:
+    """An editor over engagement's idea limit gets what engagement's own idea endpoint answers
+    (429, Retry-After, a problem document), not the generic 403; nothing is written."""
+    settings.URBIS_RATE_LIMITS = {"idea:user": (1, 3600)}
+    _process(barcelona)
+    client = client_for(make_user("editor", barcelona))
+    own = "/api/v1/cities/barcelona/processes/ideas/ideas"
+    assert client.post(own, FORM, content_type="application/json").status_code == 201
+    before = _state()
+    engagement_answer = client.post(own, {**FORM, "title": "Another heat-pump map"},
+                                    content_type="application/json")
+    api_url = f"/api/v1/cities/barcelona/hack-days/energy-hack/initiatives/{initiative.pk}/idea"
+    answer = client.post(api_url, {**FORM, "process": "ideas"}, content_type="application/json")
+    assert engagement_answer.status_code == 429
+    assert answer.status_code == 429, answer.content
+    assert int(answer["Retry-After"]) > 0
+    assert answer["Content-Type"] == engagement_answer["Content-Type"]
+    assert answer.json()["status"] == 429
+    assert _state() == before

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from urbis.engagement.api import _limited as engagement_limited
+from urbis.engagement.ratelimits import client_ip
 from urbis.insight import queries, services
 from urbis.people.api_auth import write_auth
 from urbis.people.permissions import Action, require
@@ -466,6 +468,7 @@ class InitiativeIdeaIn(Schema):
 @router.post("/cities/{code}/hack-days/{slug}/initiatives/{pk}/idea", response={201: dict},
              auth=write_auth,
              summary="Turn a hack-day initiative into an engagement idea (editors)")
+@engagement_limited  # engagement's rate limit answers 429 with Retry-After, as its idea endpoint
 def initiative_idea(request: HttpRequest, code: str, slug: str, pk: int,
                     body: InitiativeIdeaIn) -> Any:
     from django.core.exceptions import ValidationError
@@ -478,7 +481,8 @@ def initiative_idea(request: HttpRequest, code: str, slug: str, pk: int,
         raise ValidationError({"process": _("no published process %(slug)r in this city")
                                % {"slug": body.process}})
     idea = services.initiative_to_idea(by=request.user, initiative=initiative, process=process,
-                                       title=body.title, body=body.body, category=body.category)
+                                       title=body.title, body=body.body, category=body.category,
+                                       ip=client_ip(request))
     return Status(201, {"initiative": initiative.pk, "idea": idea.pk,
                         "url": idea.get_absolute_url()})
 

@@ -815,11 +815,13 @@ def add_initiative(*, by: Any, hack_day: Any, title: str, summary: str = "",
 
 def initiative_to_idea(
     *, by: Any, initiative: Any, process: Any, title: str, body: str, category: str,
+    ip: str | None = None,
 ) -> Any:
     """Turn a hack-day initiative into an idea of one of its city's engagement processes (editors
     of the city). The idea is created by engagement's own service (its checks, its author, its
     notifications); the initiative keeps the idea, so each page links to the other. All or
-    nothing: a refused idea leaves the initiative as it was."""
+    nothing: a refused idea leaves the initiative as it was. ``ip`` counts against engagement's
+    per-address idea limit, as an idea posted there does."""
     from urbis.engagement import services as engagement
     from urbis.insight.models import HackDayInitiative
 
@@ -836,7 +838,7 @@ def initiative_to_idea(
         raise ValidationError(errors)
     with transaction.atomic():
         idea = engagement.submit_idea(by=by, process=process, title=title, body=body,
-                                      category=category)
+                                      category=category, ip=ip)
         # Guarded update: of two editors turning the same initiative at once, one wins and the
         # other's idea is rolled back with its transaction.
         linked = HackDayInitiative.objects.filter(pk=initiative.pk, idea__isnull=True).update(
