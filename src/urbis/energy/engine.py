@@ -312,7 +312,36 @@ def leaf_codes_below(index: AreaIndex, code: str) -> list[str]:
 def hourly_profile(city: City, area_code: str, week_start: datetime) -> HourlyProfile:
     """Electricity consumption and production of an area, hour by hour, for seven days from
     ``week_start`` (an aware local time): 168 hours, or 167/169 in a week that changes
-    clocks."""
+    clocks.
+
+    Kept in memory per inputs (the stored files, the areas and their PV capacity, the time
+    zone: ``catalogue_key``), like the street cells: an area page asks for the same week on
+    every view, and each answer otherwise opened the store and ran a query."""
+    key = (city.code, f"profile:{catalogue_key(city)}:{area_code}:{week_start.isoformat()}")
+    with _lock:
+        hit = _memo.get(key)
+    if hit is not None:
+        assert isinstance(hit, HourlyProfile)
+        return hit
+    profile = _hourly_profile(city, area_code, week_start)
+    with _lock:
+        inputs = key[1].split(":", 2)[1]
+        profiles = [k for k in _memo if k[0] == city.code and k[1].startswith("profile:")]
+        stale = [k for k in profiles if k[1].split(":", 2)[1] != inputs]
+        current = [k for k in profiles if k[1].split(":", 2)[1] == inputs]
+        # Profiles of earlier inputs go; of the current ones at most PROFILES_KEPT stay (the
+        # first stored go first), so that a crawl of every area and week stays bounded.
+        for old in stale + current[: max(0, len(current) + 1 - PROFILES_KEPT)]:
+            del _memo[old]
+        _memo[key] = profile
+    return profile
+
+
+#: Hourly profiles kept in memory per city and process (each is 168 hours of two series).
+PROFILES_KEPT = 512
+
+
+def _hourly_profile(city: City, area_code: str, week_start: datetime) -> HourlyProfile:
     index = area_index(city)
     leaves = leaf_codes_below(index, area_code) or [area_code]
     zone = ZoneInfo(city.time_zone)
