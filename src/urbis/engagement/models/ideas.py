@@ -99,6 +99,9 @@ class Idea(models.Model):
     official_answer_html = models.TextField(editable=False, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     is_hidden = models.BooleanField(_("hidden"), default=False)
+    # An idea made from an illustrative record of another app (a hack-day initiative) in a
+    # process that is itself real; an illustrative process marks all its ideas already.
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
     hidden_reason = models.CharField(_("why hidden"), max_length=500, blank=True)
     # Kept in step with the Vote rows by F() updates in the same transaction as the vote
     # (services.cast_vote / withdraw_vote / merge_ideas); tests compare it with a recount.

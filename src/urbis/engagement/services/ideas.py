@@ -47,9 +47,11 @@ def submit_idea(
     files: Sequence[tuple[IO[bytes], str]] = (),
     ip: str | None = None,
     workshop: Workshop | None = None,
+    is_illustrative: bool = False,
 ) -> Idea:
     """A participant's idea. ``files`` are (stream, original name) pairs; all are checked
-    before anything is stored."""
+    before anything is stored. ``is_illustrative``: made from an illustrative demo record, so
+    labelled so on its page."""
     _require_signed_in(by)
     city = process.city
     require(by, Action.PARTICIPATE, city)
@@ -112,6 +114,7 @@ def submit_idea(
             author=by,
             organisation=the_org,
             workshop=workshop,
+            is_illustrative=is_illustrative,
         )
         for item in checked:
             Attachment.objects.create(
