@@ -240,3 +240,32 @@ def test_engagement_rate_limit_answers_429_with_retry_after_as_engagement_does(
     assert answer["Content-Type"] == engagement_answer["Content-Type"]
     assert answer.json()["status"] == 429
     assert _state() == before
+
+
+def test_an_idea_from_an_illustrative_hack_day_is_labelled_illustrative(
+    initiative: Any, barcelona: Any, make_user: Callable[..., Any],
+    client_for: Callable[..., Any],
+) -> None:
+    """In a real process, the idea made from an illustrative hack day carries engagement's
+    illustrative label on its page (as the ideas of an illustrative process do); one from a real
+    hack day does not."""
+    from django.utils import translation
+
+    process = _process(barcelona)
+    editor = make_user("editor", barcelona)
+    real_day = services.save_hack_day(by=None, operator=True, city=barcelona, slug="real-hack",
+                                      theme="Mobility data", held_on=dt.date(2026, 4, 2),
+                                      participants=30, source="https://example.org/hack")
+    real = services.add_initiative(by=None, operator=True, hack_day=real_day,
+                                   title="Bike counters", summary="Where people cycle")
+    made = services.initiative_to_idea(by=editor, initiative=initiative, process=process, **FORM)
+    other = services.initiative_to_idea(by=editor, initiative=real, process=process,
+                                        **{**FORM, "title": "Bike counter map"})
+    assert not process.is_illustrative
+    assert (made.is_illustrative, other.is_illustrative) == (True, False)
+    with translation.override("en"):
+        label = translation.gettext("Illustrative demo")
+    anonymous = client_for(None)
+    page = anonymous.get(made.get_absolute_url()).content.decode()
+    assert 'id="illustrative-note"' in page and label in page
+    assert 'id="illustrative-note"' not in anonymous.get(other.get_absolute_url()).content.decode()

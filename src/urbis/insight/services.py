@@ -837,8 +837,10 @@ def initiative_to_idea(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # An idea from an illustrative hack day is illustrative too, labelled so on its page.
         idea = engagement.submit_idea(by=by, process=process, title=title, body=body,
-                                      category=category, ip=ip)
+                                      category=category, ip=ip,
+                                      is_illustrative=initiative.hack_day.is_illustrative)
         # Guarded update: of two editors turning the same initiative at once, one wins and the
         # other's idea is rolled back with its transaction.
         linked = HackDayInitiative.objects.filter(pk=initiative.pk, idea__isnull=True).update(
