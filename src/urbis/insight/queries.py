@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -180,56 +180,156 @@ def network(user: Any = None) -> dict[str, Any]:
 def participation(city: Any) -> list[dict[str, Any]]:
     """Per year: participants, ideas, votes, workshop places taken and survey responses, each
     also per 1,000 residents (the city's published population), and districts reached."""
+    return participation_by_city([city])[city.pk]
+
+
+def participation_by_city(cities: list[Any]) -> dict[int, list[dict[str, Any]]]:
+    """:func:`participation` for many cities in a fixed number of queries (grouped by city and
+    year), so that a page listing every city does not grow by a dozen queries per city. Only
+    records in published processes, workshops and surveys count.
+
+    Each row also says whether any simulated survey response (``simulated``) or any idea or vote
+    in an illustrative process (``illustrative``) went into it."""
     from django.db.models.functions import ExtractYear
 
     from urbis.engagement.models import Idea, Registration, Vote
     from urbis.insight.models import PopulationMargin, Response
 
-    years: dict[int, dict[str, Any]] = {}
+    ids = [c.pk for c in cities]
+    years: dict[tuple[int, int], dict[str, Any]] = {}
 
-    def add(qs: QuerySet[Any], field_: str, key: str) -> None:
-        for row in qs.annotate(y=ExtractYear(field_)).values("y").annotate(n=Count("pk")):
-            years.setdefault(row["y"], {})[key] = row["n"]
+    def add(qs: QuerySet[Any], city_field: str, date_field: str, key: str) -> None:
+        for row in qs.annotate(y=ExtractYear(date_field)).values(city_field, "y").annotate(
+                n=Count("pk")):
+            years.setdefault((row[city_field], row["y"]), {})[key] = row["n"]
 
-    ideas = Idea.objects.filter(process__city=city)
-    votes = Vote.objects.filter(process__city=city)
-    registrations = Registration.objects.filter(workshop__city=city, status="confirmed")
-    responses = Response.objects.filter(survey__city=city)
-    add(ideas, "created_at", "ideas")
-    add(votes, "created_at", "votes")
-    add(registrations, "created_at", "workshop_places")
-    add(responses, "created_at", "survey_responses")
-    people: dict[int, set[int]] = {}
-    for qs, user_field, date_field in (
-        (ideas, "author_id", "created_at"), (votes, "user_id", "created_at"),
-        (registrations, "user_id", "created_at"), (responses, "user_id", "created_at"),
+    # Only what the cities published counts (as in the inventory): a draft process, workshop
+    # or survey adds nothing a visitor could not see.
+    ideas = Idea.objects.filter(process__city__in=ids, process__is_published=True)
+    votes = Vote.objects.filter(process__city__in=ids, process__is_published=True)
+    registrations = Registration.objects.filter(workshop__city__in=ids, status="confirmed",
+                                                workshop__is_published=True)
+    responses = Response.objects.filter(survey__city__in=ids, survey__is_published=True)
+    add(ideas, "process__city", "created_at", "ideas")
+    add(votes, "process__city", "created_at", "votes")
+    add(registrations, "workshop__city", "created_at", "workshop_places")
+    add(responses, "survey__city", "created_at", "survey_responses")
+    people: dict[tuple[int, int], set[int]] = {}
+    for qs, city_field, user_field in (
+        (ideas, "process__city", "author_id"), (votes, "process__city", "user_id"),
+        (registrations, "workshop__city", "user_id"), (responses, "survey__city", "user_id"),
     ):
-        for uid, when in qs.exclude(**{user_field: None}).values_list(user_field, date_field):
-            people.setdefault(when.year, set()).add(uid)
-    anonymous = dict(
-        responses.filter(user=None).annotate(y=ExtractYear("created_at")).values("y")
-        .annotate(n=Count("pk")).values_list("y", "n")
-    )
-    districts = PopulationMargin.objects.filter(city=city, variable="district").count()
-    reached: dict[int, int] = {}
-    for y, d in responses.annotate(y=ExtractYear("created_at")).values("y").annotate(
-        d=Count("district", distinct=True)
-    ).values_list("y", "d"):
-        reached[y] = d
-    population = city.population
-    result: list[dict[str, Any]] = []
-    for year in sorted(years):
-        row: dict[str, Any] = {"year": year, "ideas": 0, "votes": 0, "workshop_places": 0,
-               "survey_responses": 0, **years[year]}
-        row["participants"] = len(people.get(year, set())) + anonymous.get(year, 0)
-        for key in ("participants", "ideas", "votes", "workshop_places", "survey_responses"):
-            row[f"{key}_per_1000"] = (
-                round(row[key] * 1000 / population, 3) if population else None
-            )
-        row["districts_reached"] = reached.get(year, 0)
-        row["districts"] = districts
-        result.append(row)
+        for cid, uid, when in qs.exclude(**{user_field: None}).values_list(
+                city_field, user_field, "created_at"):
+            people.setdefault((cid, when.year), set()).add(uid)
+    per_year = responses.annotate(y=ExtractYear("created_at")).values("survey__city", "y")
+    anonymous = {(r["survey__city"], r["y"]): r["n"]
+                 for r in per_year.filter(user=None).annotate(n=Count("pk"))}
+    reached = {(r["survey__city"], r["y"]): r["d"]
+               for r in per_year.annotate(d=Count("district", distinct=True))}
+    simulated = {(r["survey__city"], r["y"])
+                 for r in per_year.filter(Q(is_simulated=True) | Q(survey__is_simulated=True))
+                 .annotate(n=Count("pk"))}
+    illustrative: set[tuple[int, int]] = set()
+    for qs in (ideas, votes):
+        illustrative |= {
+            (r["process__city"], r["y"])
+            for r in qs.filter(process__is_illustrative=True).annotate(
+                y=ExtractYear("created_at")).values("process__city", "y").annotate(n=Count("pk"))
+        }
+    districts = dict(
+        PopulationMargin.objects.filter(city__in=ids, variable="district").values("city")
+        .annotate(n=Count("pk")).values_list("city", "n"))
+    result: dict[int, list[dict[str, Any]]] = {}
+    for city in cities:
+        population = city.population
+        rows: list[dict[str, Any]] = []
+        for (cid, year) in sorted(k for k in years if k[0] == city.pk):
+            key = (cid, year)
+            row: dict[str, Any] = {"year": year, "ideas": 0, "votes": 0, "workshop_places": 0,
+                                   "survey_responses": 0, **years[key]}
+            row["participants"] = len(people.get(key, set())) + anonymous.get(key, 0)
+            for name in ("participants", "ideas", "votes", "workshop_places",
+                         "survey_responses"):
+                row[f"{name}_per_1000"] = (
+                    round(row[name] * 1000 / population, 3) if population else None
+                )
+            row["districts_reached"] = reached.get(key, 0)
+            row["districts"] = districts.get(city.pk, 0)
+            row["districts_reached_share"] = (
+                round(row["districts_reached"] * 100 / row["districts"], 1)
+                if row["districts"] else None)
+            row["simulated"] = key in simulated
+            row["illustrative"] = key in illustrative
+            rows.append(row)
+        result[city.pk] = rows
     return result
+
+
+# The participation measures drawn as series on the network dashboard and exported as CSV:
+# row key, title, unit and definition (shown beside each chart).
+PARTICIPATION_SERIES: dict[str, dict[str, Any]] = {
+    "participants_per_1000": {
+        "title": _("Participants"), "unit": _("per 1,000 residents"),
+        "definition": _("People who proposed an idea, voted, took a workshop place or answered a "
+                        "survey in the year (each person once; anonymous survey responses each "
+                        "count as one), per 1,000 residents of the city's published "
+                        "population."),
+    },
+    "ideas_per_1000": {
+        "title": _("Ideas"), "unit": _("per 1,000 residents"),
+        "definition": _("Ideas proposed in the city's participation processes in the year, per "
+                        "1,000 residents."),
+    },
+    "votes_per_1000": {
+        "title": _("Votes"), "unit": _("per 1,000 residents"),
+        "definition": _("Votes cast in the city's participation processes in the year, per 1,000 "
+                        "residents."),
+    },
+    "workshop_places_per_1000": {
+        "title": _("Workshop attendance"), "unit": _("per 1,000 residents"),
+        "definition": _("Confirmed workshop places in the year, per 1,000 residents."),
+    },
+    "survey_responses_per_1000": {
+        "title": _("Survey responses"), "unit": _("per 1,000 residents"),
+        "definition": _("Responses to the city's attitude surveys in the year, per 1,000 "
+                        "residents."),
+    },
+    "districts_reached_share": {
+        "title": _("Districts reached"), "unit": "%",
+        "definition": _("Share of the city's districts (from its population margins) from which "
+                        "at least one survey response came in the year."),
+    },
+}
+
+
+def network_participation_series(user: Any = None) -> dict[str, Any]:
+    """The participation measures as series over the years, one line per visible city, for the
+    network dashboard: each with its title, unit, definition, a table row per year and whether
+    simulated or illustrative records went into it. A fixed number of queries."""
+    from django.utils import timezone
+
+    series = network_participation(user)
+    years = sorted({row["year"] for city in series for row in city["years"]})
+    out = []
+    for code, meta in PARTICIPATION_SERIES.items():
+        rows = []
+        for year in years:
+            cells = []
+            for city in series:
+                row = next((r for r in city["years"] if r["year"] == year), None)
+                cells.append({"value": row[code] if row else None,
+                              "simulated": bool(row and row["simulated"]),
+                              "illustrative": bool(row and row["illustrative"])})
+            rows.append({"year": year, "cells": cells})
+        out.append({
+            "code": code, "title": str(meta["title"]), "unit": str(meta["unit"]),
+            "definition": str(meta["definition"]), "rows": rows,
+            "simulated": any(c["simulated"] for r in rows for c in r["cells"]),
+            "illustrative": any(c["illustrative"] for r in rows for c in r["cells"]),
+        })
+    return {"cities": [{"code": c["city"], "name": c["name"]} for c in series],
+            "years": years, "series": out, "computed_at": timezone.now()}
 
 
 def editable_cities(user: Any) -> list[int]:
@@ -584,5 +684,7 @@ def network_participation(user: Any = None) -> list[dict[str, Any]]:
     """Every visible city's participation series (see :func:`participation`)."""
     from urbis.places.queries import visible_cities
 
+    cities = list(visible_cities(user).order_by("name"))
+    rows = participation_by_city(cities)
     return [{"city": c.code, "name": c.name, "population": c.population,
-             "years": participation(c)} for c in visible_cities(user)]
+             "years": rows[c.pk]} for c in cities]
