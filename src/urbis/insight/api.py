@@ -75,23 +75,91 @@ def results(request: HttpRequest, code: str, slug: str) -> Any:
             else None, "note": SIMULATED_NOTE if survey.is_simulated else ""}
 
 
-@router.get("/cities/{code}/surveys/{slug}/results.csv",
-            summary="Weighted results of a survey as CSV (one row per question, scope, answer)")
-def results_csv(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+def _csv(rows: list[dict[str, Any]], fields: list[str], filename: str) -> HttpResponse:
+    """Every insight CSV download: a header row, then one line per row (UTF-8)."""
     import csv
     import io
 
-    city = places.get_city(code, request.user)
-    survey = queries.get_survey(city, slug, request.user)
     buffer = io.StringIO()
-    fields = ["question", "scope", "district", "answer", "share", "low", "high", "n",
-              "small_sample", "simulated"]
     writer = csv.DictWriter(buffer, fieldnames=fields)
     writer.writeheader()
-    writer.writerows(queries.results_rows(survey))
+    writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{city.code}-{survey.slug}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@router.get("/cities/{code}/surveys/{slug}/results.csv",
+            summary="Weighted results of a survey as CSV (one row per question, scope, answer)")
+def results_csv(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    survey = queries.get_survey(city, slug, request.user)
+    fields = ["question", "scope", "district", "answer", "share", "low", "high", "n",
+              "small_sample", "simulated"]
+    return _csv(queries.results_rows(survey), fields, f"{city.code}-{survey.slug}.csv")
+
+
+CASE_STUDY_FIELDS = ["slug", "title", "city", "place", "theme", "method", "cost", "problem",
+                     "what_was_done", "results", "lessons", "sources", "url", "illustrative"]
+PILOT_FIELDS = ["city", "slug", "title", "theme", "living_lab", "goals", "indicators",
+                "budget_eur", "partners", "evaluation", "decision", "hack_day", "hack_day_date",
+                "hack_day_initiative", "adopted_from_city", "adopted_from_pilot",
+                "adopted_by_cities", "source", "url", "illustrative"]
+INVENTORY_FIELDS = ["city", "method", "method_name", "recorded_by_urbis", "uses", "last_use",
+                    "illustrative", "simulated"]
+PARTICIPATION_FIELDS = ["city"] + [column for _key, column in queries.PARTICIPATION_CSV_FIELDS]
+
+
+@router.get("/insight/case-studies.csv",
+            summary="Case studies as CSV (same filters as the list: q, theme, method, city)")
+def case_studies_csv(request: HttpRequest, q: str = "", theme: str = "", method: str = "",
+                     city: str = "") -> HttpResponse:
+    rows = queries.case_studies_rows(request.user, q=q.strip(), theme=theme.strip(),
+                                     method=method.strip(), city=city.strip())
+    return _csv(rows, CASE_STUDY_FIELDS, "case-studies.csv")
+
+
+@router.get("/insight/pilots.csv",
+            summary="Every visible city's pilots as CSV, with their decision and lineage")
+def pilots_csv(request: HttpRequest) -> HttpResponse:
+    return _csv(queries.pilots_rows(request.user), PILOT_FIELDS, "pilots.csv")
+
+
+@router.get("/cities/{code}/pilots.csv",
+            summary="A city's pilots as CSV, with their decision and lineage")
+def city_pilots_csv(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    return _csv(queries.pilots_rows(request.user, city), PILOT_FIELDS, f"{city.code}-pilots.csv")
+
+
+@router.get("/insight/inventory.csv",
+            summary="Every visible city's current-state inventory of methods used, as CSV")
+def inventory_csv(request: HttpRequest) -> HttpResponse:
+    cities = list(places.visible_cities(request.user))
+    return _csv(queries.inventory_rows(cities), INVENTORY_FIELDS, "methods-inventory.csv")
+
+
+@router.get("/cities/{code}/insight/inventory.csv",
+            summary="A city's current-state inventory of methods used, as CSV")
+def city_inventory_csv(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    return _csv(queries.inventory_rows([city]), INVENTORY_FIELDS,
+                f"{city.code}-methods-inventory.csv")
+
+
+@router.get("/insight/participation.csv",
+            summary="Every visible city's participation per year as CSV")
+def participation_csv(request: HttpRequest) -> HttpResponse:
+    return _csv(queries.participation_rows(request.user), PARTICIPATION_FIELDS,
+                "participation.csv")
+
+
+@router.get("/cities/{code}/insight/participation.csv",
+            summary="A city's participation per year as CSV")
+def city_participation_csv(request: HttpRequest, code: str) -> HttpResponse:
+    city = places.get_city(code, request.user)
+    return _csv(queries.participation_rows(request.user, city), PARTICIPATION_FIELDS,
+                f"{city.code}-participation.csv")
 
 
 @router.post("/cities/{code}/surveys/{slug}/results", response={200: dict}, auth=write_auth,

@@ -4,6 +4,7 @@ never typed) and the guided selection of methods."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -128,23 +129,34 @@ def _uses_by_feature() -> dict[str, dict[int, dict[str, Any]]]:
     from urbis.energy.models import Season
     from urbis.engagement.models import Process, Study, Workshop
 
-    def rows(qs: QuerySet[Any], city_field: str, date_field: str) -> dict[int, dict[str, Any]]:
+    def rows(qs: QuerySet[Any], city_field: str, date_field: str,
+             illustrative: str = "", simulated: str = "") -> dict[int, dict[str, Any]]:
+        # How many of the uses are illustrative demo records or simulated surveys, where the
+        # record says so (workshops and studies have no such mark).
+        flags = {name: Count("pk", filter=Q(**{field_: True}))
+                 for name, field_ in (("illustrative", illustrative), ("simulated", simulated))
+                 if field_}
         return {
-            r[city_field]: {"count": r["n"], "last": r["last"]}
-            for r in qs.values(city_field).annotate(n=Count("pk"), last=Max(date_field))
+            r[city_field]: {"count": r["n"], "last": r["last"],
+                            "illustrative": bool(r.get("illustrative")),
+                            "simulated": bool(r.get("simulated"))}
+            for r in qs.values(city_field).annotate(n=Count("pk"), last=Max(date_field),
+                                                    **flags)
         }
 
     return {
         "engagement.process": rows(Process.objects.filter(is_published=True), "city",
-                                   "collecting_starts"),
+                                   "collecting_starts", illustrative="is_illustrative"),
         "engagement.workshop": rows(Workshop.objects.filter(is_published=True), "city",
                                     "starts_at"),
         "engagement.study.concept": rows(
             Study.objects.filter(is_published=True, kind=Study.Kind.CONCEPT), "city", "opens"),
         "engagement.study.usability": rows(
             Study.objects.filter(is_published=True, kind=Study.Kind.USABILITY), "city", "opens"),
-        "insight.survey": rows(Survey.objects.filter(is_published=True), "city", "opens"),
-        "energy.season": rows(Season.objects.filter(is_published=True), "cities", "starts_on"),
+        "insight.survey": rows(Survey.objects.filter(is_published=True), "city", "opens",
+                               simulated="is_simulated"),
+        "energy.season": rows(Season.objects.filter(is_published=True), "cities", "starts_on",
+                              illustrative="is_illustrative"),
     }
 
 
@@ -688,3 +700,133 @@ def network_participation(user: Any = None) -> list[dict[str, Any]]:
     rows = participation_by_city(cities)
     return [{"city": c.code, "name": c.name, "population": c.population,
              "years": rows[c.pk]} for c in cities]
+
+
+# --- CSV exports ----------------------------------------------------------------------------
+# Flat rows for the CSV downloads (api.py writes them with the survey results' helper). Each
+# says in its own columns whether it is illustrative or simulated; only visible cities' rows.
+
+
+def _visible_city_ids(user: Any) -> set[int]:
+    from urbis.places.queries import visible_cities
+
+    return set(visible_cities(user).values_list("pk", flat=True))
+
+
+def case_studies_rows(user: Any = None, **filters: str) -> list[dict[str, Any]]:
+    """The case studies list (same filters as its page), without those of cities ``user`` may
+    not see; a case study of a place outside the network (no city) is always there."""
+    visible = _visible_city_ids(user)
+    rows = []
+    for case in case_studies(**filters):
+        if case.city_id is not None and case.city_id not in visible:
+            continue
+        rows.append({
+            "slug": case.slug, "title": case.title,
+            "city": case.city.code if case.city_id else "", "place": case.place_name,
+            "theme": case.theme, "method": case.method, "cost": case.cost,
+            "problem": case.problem, "what_was_done": case.what_was_done,
+            "results": case.results, "lessons": case.lessons,
+            "sources": " ; ".join(" ".join(filter(None, (s.get("title", ""), s.get("url", ""))))
+                                  for s in case.sources),
+            "url": case.get_absolute_url(), "illustrative": case.is_illustrative,
+        })
+    return rows
+
+
+def pilots_rows(user: Any = None, city: Any = None) -> list[dict[str, Any]]:
+    """Pilots of ``city`` (every visible city without one) with their decision and lineage: the
+    hack-day initiative they grew out of, the pilot they copy, the cities that adopted them
+    (from the replication records; cities ``user`` may not see are left out)."""
+    from urbis.insight.models import Pilot, Replication
+
+    visible = _visible_city_ids(user)
+    pilots = list(Pilot.objects.filter(city__in=[city.pk] if city else visible).select_related(
+        "city", "lab", "origin__hack_day").defer("city__boundary").order_by("city__name",
+                                                                            "title"))
+    ids = [p.pk for p in pilots]
+    replications = list(Replication.objects.filter(Q(copy__in=ids) | Q(origin__in=ids))
+                        .select_related("origin_city", "adopter_city")
+                        .defer("origin_city__boundary", "adopter_city__boundary"))
+    rows = []
+    for p in pilots:
+        came = next((r for r in replications if r.copy_id == p.pk), None)
+        went = [r for r in replications if r.origin_id == p.pk and r.adopter_city_id in visible]
+        initiative = p.origin
+        rows.append({
+            "city": p.city.code, "slug": p.slug, "title": p.title, "theme": p.theme,
+            "living_lab": p.lab.name if p.lab else "", "goals": p.goals,
+            "indicators": " ; ".join(str(i) for i in p.indicators),
+            "budget_eur": p.budget_eur, "partners": p.partners, "evaluation": p.evaluation,
+            "decision": p.decision or "pending",
+            "hack_day": initiative.hack_day.theme if initiative else "",
+            "hack_day_date": initiative.hack_day.held_on.isoformat() if initiative else "",
+            "hack_day_initiative": initiative.title if initiative else "",
+            "adopted_from_city": came.origin_city.code
+            if came and came.origin_city_id in visible else "",
+            "adopted_from_pilot": came.origin_title
+            if came and came.origin_city_id in visible else "",
+            "adopted_by_cities": " ; ".join(r.adopter_city.code for r in went),
+            "source": p.source, "url": p.get_absolute_url(),
+            "illustrative": p.is_illustrative
+            or any(r.is_illustrative for r in went) or bool(came and came.is_illustrative),
+        })
+    return rows
+
+
+def inventory_rows(cities: list[Any]) -> list[dict[str, Any]]:
+    """The current-state inventory of each city: one row per city and catalogue method, with
+    the uses recorded in Urbis (counted from published records) and the date of the last."""
+    uses = _uses_by_feature()
+    rows = []
+    for city in cities:
+        for method in methods():
+            feature = method["feature"]
+            row = uses.get(feature, {}).get(city.pk) if feature else None
+            last = row["last"] if row else None
+            if isinstance(last, dt.datetime):
+                last = last.date()
+            rows.append({
+                "city": city.code, "method": method["code"], "method_name": _(method["name"]),
+                "recorded_by_urbis": bool(feature),
+                "uses": (row["count"] if row else 0) if feature else "",
+                "last_use": last.isoformat() if last else "",
+                "illustrative": bool(row and row["illustrative"]),
+                "simulated": bool(row and row["simulated"]),
+            })
+    return rows
+
+
+PARTICIPATION_CSV_FIELDS = [
+    # Row key → column (with its unit).
+    ("year", "year"), ("population", "population_residents"),
+    ("participants", "participants_people"),
+    ("participants_per_1000", "participants_per_1000_residents"),
+    ("ideas", "ideas"), ("ideas_per_1000", "ideas_per_1000_residents"),
+    ("votes", "votes"), ("votes_per_1000", "votes_per_1000_residents"),
+    ("workshop_places", "workshop_places"),
+    ("workshop_places_per_1000", "workshop_places_per_1000_residents"),
+    ("survey_responses", "survey_responses"),
+    ("survey_responses_per_1000", "survey_responses_per_1000_residents"),
+    ("districts_reached", "districts_reached"), ("districts", "districts"),
+    ("districts_reached_share", "districts_reached_percent"),
+    ("simulated", "simulated"), ("illustrative", "illustrative"),
+]
+
+
+def participation_rows(user: Any = None, city: Any = None) -> list[dict[str, Any]]:
+    """The participation series as flat rows, one per city and year (every visible city, or
+    only ``city``)."""
+    if city is not None:
+        series = [{"city": city.code, "population": city.population,
+                   "years": participation(city)}]
+    else:
+        series = network_participation(user)
+    rows = []
+    for entry in series:
+        for r in entry["years"]:
+            values = {**r, "population": entry["population"]}
+            rows.append({"city": entry["city"], **{
+                column: "" if values.get(key) is None else values[key]
+                for key, column in PARTICIPATION_CSV_FIELDS}})
+    return rows
