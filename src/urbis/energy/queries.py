@@ -110,14 +110,20 @@ def _select(
         cond = cond & (pl.col("level") == level)
     if year is not None:
         cond = cond & (pl.col("year") == year)
-    picked = frame.filter(cond)
+    return _by_carrier(frame.filter(cond), carrier)
+
+
+def _by_carrier(picked: pl.DataFrame, carrier: str) -> pl.DataFrame:
+    """``picked`` rows for ``carrier``, or summed over carriers per area, period and sector
+    for ``all`` (peaks and ratios electricity's), whatever periods and sectors it holds: one
+    pass serves a whole area page instead of one per month and sector."""
     if carrier != "all":
         return picked.filter(pl.col("carrier") == carrier)
+    keys = ["area_code", "year", "month", "sector"]
     electricity = picked.filter(pl.col("carrier") == SELF_SUFFICIENCY_CARRIER).select(
-        "area_code", "year", "month", "peak_import_kw", "peak_export_kw",
-        "self_sufficiency", "self_consumption",
+        *keys, "peak_import_kw", "peak_export_kw", "self_sufficiency", "self_consumption",
     )
-    summed = picked.group_by("level", "area_code", "year", "month").agg(
+    summed = picked.group_by("level", *keys).agg(
         *[pl.col(f).sum() for f in SUM_FIELDS],
         pl.col("households").first(),
         pl.col("floor_area_m2").first(),
@@ -126,9 +132,13 @@ def _select(
     return summed.with_columns(
         consumption_per_household_kwh=_ratio(consumption, pl.col("households")),
         consumption_per_m2_kwh=_ratio(consumption, pl.col("floor_area_m2")),
-        sector=pl.lit(sector),
         carrier=pl.lit("all"),
-    ).join(electricity, on=["area_code", "year", "month"], how="left")
+    ).join(electricity, on=keys, how="left").select(
+        # The columns in the order they always had (exports and tables read them so).
+        "level", "area_code", "year", "month", *SUM_FIELDS, "households", "floor_area_m2",
+        "consumption_per_household_kwh", "consumption_per_m2_kwh", "sector", "carrier",
+        "peak_import_kw", "peak_export_kw", "self_sufficiency", "self_consumption",
+    )
 
 
 def _area_info(city: City) -> dict[str, dict[str, Any]]:
@@ -313,24 +323,12 @@ def area_balance(city: City, area_code: str, *, carrier: str = "all") -> dict[st
     """An area's balance: per year (and its months), and per sector for each year."""
     check_params(carrier=carrier)
     cube = _cube(city).filter(pl.col("area_code") == area_code)
+    rows: dict[tuple[int, int, str], list[dict[str, Any]]] = {}
+    for row in _by_carrier(cube, carrier).iter_rows(named=True):
+        rows.setdefault((row["year"], row["month"], row["sector"]), []).append(row)
     yearly = []
     for year in sorted(set(cube["year"].to_list())):
-        total = _select(cube, level=None, year=year, month=0, sector="all", carrier=carrier)
-        months = pl.concat(
-            [
-                _select(cube, level=None, year=year, month=m, sector="all", carrier=carrier)
-                for m in range(1, 13)
-            ],
-            how="diagonal_relaxed",
-        )
-        sectors = [
-            {"sector": s, **_figures(row)}
-            for s in SECTORS
-            for row in _select(
-                cube, level=None, year=year, month=0, sector=s, carrier=carrier
-            ).iter_rows(named=True)
-        ]
-        first = next(total.iter_rows(named=True), None)
+        first = next(iter(rows.get((year, 0, "all"), [])), None)
         yearly.append(
             {
                 "year": year,
@@ -338,9 +336,14 @@ def area_balance(city: City, area_code: str, *, carrier: str = "all") -> dict[st
                 **_per_unit(first),
                 "months": [
                     {"month": r["month"], **_figures(r)}
-                    for r in months.sort("month").iter_rows(named=True)
+                    for m in range(1, 13)
+                    for r in rows.get((year, m, "all"), [])
                 ],
-                "sectors": sectors,
+                "sectors": [
+                    {"sector": s, **_figures(r)}
+                    for s in SECTORS
+                    for r in rows.get((year, 0, s), [])
+                ],
             }
         )
     return {"area": area_code, "carrier": carrier, "years": yearly}
