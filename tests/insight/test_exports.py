@@ -206,3 +206,22 @@ def test_survey_results_csv_still_served(open_survey: Any, make_user: Callable[.
     assert response.status_code == 200
     assert _header(response) == ["question", "scope", "district", "answer", "share", "low",
                                  "high", "n", "small_sample", "simulated"]
+
+
+def test_an_unpublished_citys_case_study_is_nowhere_for_anonymous_readers(
+    barcelona: City, hidden: City, make_user: Callable[..., Any],
+    client_for: Callable[..., Client],
+) -> None:
+    """The list page, the detail page and the API hide it like the CSV does; its editors see it."""
+    _case("solar-schools", barcelona)
+    _case("secret-case", hidden, theme="secret-theme")
+    anonymous = Client()
+    page = anonymous.get("/insight/case-studies/").content.decode()
+    assert "Solar Schools" in page and "Secret Case" not in page and "secret-theme" not in page
+    assert anonymous.get("/insight/case-studies/secret-case/").status_code == 404
+    assert anonymous.get("/api/v1/insight/case-studies/secret-case").status_code == 404
+    assert "secret-case" not in {c["slug"] for c in
+                                 anonymous.get("/api/v1/insight/case-studies").json()}
+    editor = client_for(make_user(role="editor", city=hidden))
+    assert editor.get("/insight/case-studies/secret-case/").status_code == 200
+    assert "Secret Case" in editor.get("/insight/case-studies/").content.decode()

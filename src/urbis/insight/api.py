@@ -325,12 +325,12 @@ def _json_dates(value: Any) -> Any:
 def case_study_list(request: HttpRequest, q: str = "", theme: str = "", method: str = "",
                     city: str = "") -> Any:
     return [_case_out(c) for c in queries.case_studies(q=q, theme=theme, method=method,
-                                                       city=city)]
+                                                       city=city, user=request.user)]
 
 
 @router.get("/insight/case-studies/{slug}", summary="One case study")
 def case_study_detail(request: HttpRequest, slug: str) -> Any:
-    return _case_out(queries.get_case_study(slug))
+    return _case_out(queries.get_case_study(slug, request.user))
 
 
 @router.post("/cities/{code}/case-studies", response={201: dict}, auth=write_auth,
@@ -345,7 +345,7 @@ def case_study_create(request: HttpRequest, code: str, body: CaseStudyIn) -> Any
 @router.put("/insight/case-studies/{slug}", response={200: dict}, auth=write_auth,
             summary="Change a case study (editors of its city; summaries kept when left out)")
 def case_study_edit(request: HttpRequest, slug: str, body: CaseStudyIn) -> Any:
-    case = queries.get_case_study(slug)
+    case = queries.get_case_study(slug, request.user)
     return _case_out(services.save_case_study(by=request.user, city=case.city, case=case,
                                               **body.dict()))
 

@@ -352,14 +352,13 @@ def editable_cities(user: Any) -> list[int]:
 
 
 def case_studies(
-    *, q: str = "", theme: str = "", method: str = "", city: str = ""
+    *, q: str = "", theme: str = "", method: str = "", city: str = "", user: Any = None
 ) -> QuerySet[Any]:
-    """Case studies, searched in title, place, problem, what was done and results."""
-    from django.db.models import Q
-
+    """Case studies ``user`` may see (those of a place outside the network, and of the cities
+    visible to them), searched in title, place, problem, what was done and results."""
     from urbis.insight.models import CaseStudy
 
-    found = CaseStudy.objects.select_related("city").defer(*NO_BOUNDARY)
+    found = _visible_cases(CaseStudy.objects.select_related("city").defer(*NO_BOUNDARY), user)
     if q:
         found = found.filter(
             Q(title__icontains=q) | Q(place_name__icontains=q) | Q(problem__icontains=q)
@@ -374,11 +373,18 @@ def case_studies(
     return found
 
 
-def get_case_study(slug: str) -> Any:
+def _visible_cases(found: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """Without the case studies of cities ``user`` may not see (an unpublished city's)."""
+    from urbis.places.queries import visible_cities
+
+    return found.filter(Q(city=None) | Q(city__in=visible_cities(user).values("pk")))
+
+
+def get_case_study(slug: str, user: Any = None) -> Any:
     from urbis.insight.models import CaseStudy
 
-    found = CaseStudy.objects.select_related("city").defer(*NO_BOUNDARY).filter(
-        slug=slug).first()
+    found = _visible_cases(CaseStudy.objects.select_related("city").defer(*NO_BOUNDARY),
+                           user).filter(slug=slug).first()
     if found is None:
         raise Http404(_("No case study %(slug)r.") % {"slug": slug})
     return found
@@ -716,11 +722,8 @@ def _visible_city_ids(user: Any) -> set[int]:
 def case_studies_rows(user: Any = None, **filters: str) -> list[dict[str, Any]]:
     """The case studies list (same filters as its page), without those of cities ``user`` may
     not see; a case study of a place outside the network (no city) is always there."""
-    visible = _visible_city_ids(user)
     rows = []
-    for case in case_studies(**filters):
-        if case.city_id is not None and case.city_id not in visible:
-            continue
+    for case in case_studies(user=user, **filters):
         rows.append({
             "slug": case.slug, "title": case.title,
             "city": case.city.code if case.city_id else "", "place": case.place_name,

@@ -48,7 +48,7 @@ def city_insight(request: HttpRequest, code: str) -> HttpResponse:
         "surveys": queries.visible_surveys(city, request.user),
         "participation": queries.participation(city), "pilots": queries.city_pilots(city),
         "labs": city.living_labs.all(), "hack_days": queries.hack_days(city),
-        "case_studies": queries.case_studies(city=city.code),
+        "case_studies": queries.case_studies(city=city.code, user=request.user),
         "partnerships": queries.partnerships(city),
         "suggestions": queries.mentor_suggestions(city, request.user)})
 
@@ -121,13 +121,14 @@ def comparison(request: HttpRequest, key: str) -> HttpResponse:
 def case_studies(request: HttpRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("q", "theme", "method", "city")}
     return render(request, "insight/case_studies.html", {
-        "case_studies": queries.case_studies(**filters), "filters": filters,
+        "case_studies": queries.case_studies(**filters, user=request.user), "filters": filters,
         "methods": queries.methods(),
-        "themes": sorted(set(queries.case_studies().values_list("theme", flat=True)))})
+        "themes": sorted(set(queries.case_studies(user=request.user).values_list("theme",
+                                                                             flat=True)))})
 
 
 def case_study(request: HttpRequest, slug: str) -> HttpResponse:
-    found = queries.get_case_study(slug)
+    found = queries.get_case_study(slug, request.user)
     method = next((m for m in queries.methods() if m["code"] == found.method), None)
     return render(request, "insight/case_study.html", {
         "case": found, "method": method, "summary": queries.case_summary(found),
@@ -219,7 +220,7 @@ def case_study_new(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def case_study_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    case = queries.get_case_study(slug)
+    case = queries.get_case_study(slug, request.user)
     if case.city is None:
         raise PermissionDenied(_("This case study belongs to no city."))
     require(request.user, Action.EDIT, case.city)
