@@ -198,7 +198,7 @@ def test_an_editor_sets_a_path_by_page_and_errors_are_on_the_fields(
     section = page.split('id="drivers-heading"')[1].split("</table>")[0]
     assert "Population" in section and "Residential buildings" in section
     assert "general growth of the scenario" in section
-    assert "× 1.063 (6.3 %)" in section  # 1.7 / 1.6 = 1.0625, held after 2030
+    assert "× 1.063 (+6.3 %)" in section  # 1.7 / 1.6 = 1.0625, held after 2030; a growth signed
 
 
 def test_api_reads_and_writes_drivers_for_an_editor(scenario: Scenario, client_for: Any,
