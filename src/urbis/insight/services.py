@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from urbis.engines.survey import comparison as comparison_engine
 from urbis.engines.survey import estimates
@@ -582,8 +583,10 @@ def _check_summaries(
             errors["summaries"] = _("The %(code)s summary must be a text.") % {"code": code}
             continue
         if len(text.strip()) > SUMMARY_MAX:
-            errors["summaries"] = _("The %(code)s summary: at most %(n)s characters.") % {
-                "code": code, "n": SUMMARY_MAX}
+            errors["summaries"] = ngettext(
+                "The %(code)s summary: at most %(n)d character.",
+                "The %(code)s summary: at most %(n)d characters.", SUMMARY_MAX,
+            ) % {"code": code, "n": SUMMARY_MAX}
             continue
         if text.strip():
             clean[code] = text.strip()
