@@ -18,6 +18,30 @@ from urbis.places.models import City
 
 CHROMIUM = "/usr/bin/chromium"
 
+# Fixtures through which a test reaches the test database (directly or through a fixture that
+# asks for one of them: ``item.fixturenames`` is the whole closure).
+_DATABASE_FIXTURES = frozenset({
+    "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+    "live_server",
+})
+
+
+def _reaches_the_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(names & _DATABASE_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, leave out the tests that cannot reach a database (engines, scans of the
+    source and catalogues): pytest-django refuses them any database access, so they would only
+    run a second time exactly as in the SQLite pass, and CI's time is bounded."""
+    if not os.environ.get("URBIS_DATABASE_URL", "").startswith("postgres"):
+        return
+    keep = [item for item in items if _reaches_the_database(item)]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in set(keep)])
+        items[:] = keep
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
