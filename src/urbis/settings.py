@@ -50,7 +50,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections last URBIS_DB_CONN_MAX_AGE as on PostgreSQL: opening the file per request
+    # was a fifth of a worker's time (docs/PERFORMANCE.md, "OGC API and catalogue").
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
