@@ -317,7 +317,8 @@ def pandas_path(
         wanted = needs & ~bad_lon & ~bad_lat
         points = pd.DataFrame({"lon": lon.where(wanted), "lat": lat.where(wanted)})
         group = points.groupby(["lon", "lat"], sort=False)
-        key = group.ngroup().to_numpy()  # -1 where the row needs no point
+        # No group (NaN, or -1) where the row needs no point.
+        key = group.ngroup().fillna(-1).astype("int64").to_numpy()
         distinct = group.size().index
         xy = np.column_stack([distinct.get_level_values(0), distinct.get_level_values(1)])
         tree = shapely.STRtree([shapely.from_geojson(a["geometry"]) for a in leaves])
