@@ -61,10 +61,10 @@ def ingest_file(
     whole. Writers of one city wait for each other. ``progress``, if given, is told what is
     being done ("reading", "slice 2 of 5", ...), for a command line to show.
 
-    A typed Parquet file is first screened in one DuckDB pass (:mod:`.onepass`) and, if
-    plainly clean, stored from that pass; anything else, and every file with an error, goes
-    through the full check, which names each error's row. ``one_pass=False`` skips the
-    screen (benchmarks compare both).
+    A typed Parquet file or a plain CSV file is first screened in one DuckDB pass
+    (:mod:`.onepass`) and, if plainly clean, stored from that pass; anything else, and every
+    file with an error, goes through the full check, which names each error's row.
+    ``one_pass=False`` skips the screen (benchmarks compare both).
     """
     say = progress or (lambda _: None)
     source = Path(path)
@@ -108,6 +108,7 @@ def ingest_file(
                         city=city,
                         pending=pending,
                         work_dir=Path(work),
+                        tz=tz,
                     )
                     if done is not None:
                         say("committing")

@@ -51,14 +51,17 @@ from .model import (
     STORE_SCHEMA,
     UNIT_TO_KWH,
 )
-from .readers import KNOWN_COLUMNS, _column_name, file_kind
-from .validate import _RESOLUTION_ALIASES
+from .readers import KNOWN_COLUMNS, _column_name, _scan_csv, file_kind, sniff_dialect
+from .validate import _RESOLUTION_ALIASES, REQUIRED_COLUMNS, _parse_timestamp_text
 
 #: DuckDB's memory while it sorts a file (it spills to the work directory beyond it).
 MEMORY_LIMIT = "900MB"
 _TEXT = {"meter_id", "unit", "flow", "sector", "carrier", "area_code", "resolution"}
 _NUMBER = {"value", "lon", "lat"}
 _STEP_US = {"15min": 900_000_000, "hourly": 3_600_000_000}
+#: Number text both CSV readers parse alike (DuckDB also takes ``1_000`` and ``+-1``,
+#: polars does not; other forms, ``inf`` and padded cells included, go to the full check).
+_PLAIN_NUMBER = r"[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?"
 
 
 @dataclass
@@ -84,9 +87,13 @@ def _is_number(kind: pa.DataType) -> bool:
 
 
 def applicable(source: Path, resolution: str | None) -> bool:
-    """Whether the file is of the typed shape the one-pass screen reads (else: full check)."""
+    """Whether the file is of a shape the one-pass screen reads (else: full check): a typed
+    Parquet file, or a plain CSV file (see :func:`csv_columns`)."""
     try:
-        if file_kind(source) != "parquet":
+        kind = file_kind(source)
+        if kind == "csv":
+            return csv_columns(source, resolution) is not None
+        if kind != "parquet":
             return False
         schema = pq.read_schema(source)
     except (pa.ArrowException, OSError):
@@ -109,6 +116,52 @@ def applicable(source: Path, resolution: str | None) -> bool:
         if name in _NUMBER and not _is_number(kind):
             return False
     return True
+
+
+def csv_columns(source: Path, resolution: str | None) -> list[str] | None:
+    """The header of a CSV file the one-pass screen reads, or ``None`` for the full check.
+
+    Plain means: uncompressed, a decimal point, and a header of distinct names that are
+    already lower-case and trimmed, with every column the full check requires (a BOM before
+    the header is fine: both readers drop it). Rows are looked at by :func:`_plain_lines`.
+    """
+    try:
+        dialect = sniff_dialect(source)
+        if dialect.decimal != ".":
+            return None
+        names = _scan_csv(source, dialect).collect_schema().names()
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        return None  # the full check says why the file cannot be read
+    if len({_column_name(n) for n in names}) != len(names):
+        return None
+    known = {n for n in names if _column_name(n) in KNOWN_COLUMNS}
+    if any(n != _column_name(n) for n in known):
+        return None
+    if not set(REQUIRED_COLUMNS) <= known:
+        return None
+    if "resolution" not in known and resolution is None:
+        return None
+    if "area_code" not in known and not {"lon", "lat"} <= known:
+        return None
+    return names
+
+
+def _plain_lines(source: Path) -> int | None:
+    """How many rows the full check's CSV reader makes of the file (every line after the
+    header is one, blank ones too), or ``None`` if the file has a quote character.
+
+    DuckDB's CSV reader skips blank lines and forgives quotes polars refuses (``"a" ,``,
+    ``a"b``); with no quote in the file and as many rows read as lines, both readers cut
+    the text into the same cells.
+    """
+    newlines, last = 0, b"\n"
+    with source.open("rb") as fh:
+        while block := fh.read(1 << 22):
+            if b'"' in block:
+                return None
+            newlines += block.count(b"\n")
+            last = block[-1:]
+    return newlines - 1 if last == b"\n" else newlines
 
 
 def _quote(text: str) -> str:
@@ -134,15 +187,22 @@ def try_ingest(
     city: str,
     pending: store.PendingFile,
     work_dir: Path,
+    tz: str | None = None,
 ) -> OnePass | None:
     """Screen the file and, if plainly clean, write its parts into ``pending`` and return
     what its commit needs; ``None`` (with nothing left in ``pending``) otherwise. The caller
-    holds the city's lock."""
+    holds the city's lock. ``tz`` reads CSV timestamps without UTC offset, as the full
+    check does."""
     if not applicable(source, resolution):
         return None
     con = _connect(work_dir)
     try:
-        done = _ingest(con, source, areas, resolution, max_power_kw, data_dir, city, pending)
+        if file_kind(source) == "csv":
+            done = _ingest_csv(
+                con, source, areas, resolution, tz, max_power_kw, data_dir, city, pending
+            )
+        else:
+            done = _ingest(con, source, areas, resolution, max_power_kw, data_dir, city, pending)
     except (duckdb.Error, pa.ArrowInvalid):
         # A file DuckDB cannot read (or a value Arrow cannot hold): the full check reads it
         # and reports what is wrong, naming the row where it can.
@@ -221,6 +281,20 @@ FROM (
 )
 """  # noqa: S608
     )
+    return _write_parts(con, keys, groups, pending, aligned=True)
+
+
+def _write_parts(
+    con: duckdb.DuckDBPyConnection,
+    keys: pl.DataFrame,
+    groups: pl.DataFrame,
+    pending: store.PendingFile,
+    *,
+    aligned: bool,
+) -> OnePass | None:
+    """Write view ``prepared`` sorted, part by part (year, hour-by-hour or not), checking
+    neighbours for repeats and, unless the screen did (``aligned``), each hour-by-hour
+    reading's time for its resolution's step."""
     parts = sorted(
         {
             (year, bool(hourly))
@@ -228,7 +302,7 @@ FROM (
             for year in range(first.year, last.year + 1)
         }
     )
-    text = _Text(keys)
+    text = _Text(keys, aligned)
     written = 0
     cubes: dict[int, list[pl.DataFrame]] = {}
     for year, hourly in parts:
@@ -260,6 +334,121 @@ ORDER BY gid, ts, mid
         last_ts=last,
         cubes={year: text.cube(frames) for year, frames in cubes.items()},
     )
+
+
+def _ingest_csv(
+    con: duckdb.DuckDBPyConnection,
+    source: Path,
+    areas: AreaIndex,
+    resolution: str | None,
+    tz: str | None,
+    max_power_kw: float,
+    data_dir: str | os.PathLike[str],
+    city: str,
+    pending: store.PendingFile,
+) -> OnePass | None:
+    """The CSV route: the file read twice by DuckDB's CSV reader, every cell as text.
+
+    The first read groups the rows by what a meter repeats (as :func:`_ingest` does) and,
+    in the same scan, lists the distinct timestamp texts, which are parsed here by the
+    full check's own parser (:func:`.validate._parse_timestamp_text`); numbers are parsed
+    by DuckDB only where their text is plain (:data:`_PLAIN_NUMBER`), and coordinates, one
+    text per group, by the full check's polars cast. The second read joins each row to its
+    group and its parsed time and writes the rows sorted, as the Parquet route does.
+    """
+    names = csv_columns(source, resolution)
+    if names is None:
+        return None
+    lines = _plain_lines(source)
+    if lines is None or lines == 0:
+        return None
+    dialect = sniff_dialect(source)
+    has = set(names).__contains__
+    columns = "{" + ", ".join(f"{_quote(n)}: 'VARCHAR'" for n in names) + "}"
+    con.execute(
+        f"""
+CREATE TEMP VIEW input AS SELECT * FROM read_csv(
+    {_quote(source.as_posix())}, header = true, delim = {_quote(dialect.delimiter)},
+    quote = '"', escape = '"', columns = {columns}, auto_detect = false,
+    strict_mode = true, compression = 'none')
+"""  # noqa: S608
+    )
+    raw_res = "resolution" if has("resolution") else f"{_quote(resolution or '')}::VARCHAR"
+    lon = "lon" if has("lon") else "NULL::VARCHAR"
+    lat = "lat" if has("lat") else "NULL::VARCHAR"
+    area = "area_code" if has("area_code") else "NULL::VARCHAR"
+    key = f"meter_id, flow, sector, carrier, unit, {raw_res}, {area}, {lon}, {lat}"
+    found = pl.from_arrow(
+        con.sql(
+            f"""
+SELECT GROUPING("timestamp") AS is_group, meter_id, flow, sector, carrier, unit,
+       {raw_res} AS resolution, {area} AS area_code, {lon} AS lon, {lat} AS lat,
+       "timestamp" AS text,
+       count(*) AS n,
+       count(*) - count("timestamp") AS no_ts,
+       count(*) - count(v) + count(*) FILTER (NOT regexp_full_match(value, {_quote(_PLAIN_NUMBER)}))
+           AS no_value,
+       count(*) FILTER (NOT isfinite(v)) AS not_finite,
+       min(v) AS low, max(v) AS high
+FROM (SELECT *, TRY_CAST(value AS DOUBLE) AS v FROM input)
+GROUP BY GROUPING SETS (({key}), ("timestamp"))
+"""  # noqa: S608
+        ).to_arrow_table()
+    )
+    assert isinstance(found, pl.DataFrame)
+    groups = found.filter(pl.col("is_group") == 1)
+    # Every line one row: else DuckDB skipped blank lines the full check reports.
+    if groups.height == 0 or int(groups["n"].sum()) != lines:
+        return None
+    # Timestamps: the full check's parser, on each distinct text once (as the full check
+    # parses them), so that both store the same instant or both refuse.
+    texts = found.filter((pl.col("is_group") == 0) & pl.col("text").is_not_null())
+    stamps = texts.select("text", *_parse_timestamp_text(pl.col("text"), tz))
+    if stamps["reason"].is_not_null().any() or stamps["utc"].is_null().any():
+        return None
+    stamps = stamps.select("text", ts=pl.col("utc").dt.replace_time_zone(None))
+    first, last = stamps["ts"].min(), stamps["ts"].max()
+    if not (isinstance(first, datetime) and isinstance(last, datetime)):
+        return None
+    # Coordinates: one text per group, read as the full check reads them.
+    coords = {
+        c: pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in ("lon", "lat")
+    }
+    if groups.select(
+        ((pl.col("lon").is_not_null() & coords["lon"].is_null())
+         | (pl.col("lat").is_not_null() & coords["lat"].is_null())).any()
+    ).item():
+        return None
+    groups = groups.with_columns(
+        **coords, first_ts=pl.lit(first), last_ts=pl.lit(last), off15=0, off60=0
+    )
+    keys = _screen(groups, areas, has("area_code"), max_power_kw)
+    if keys is None:
+        return None
+    # Each meter's span is taken as the file's: a stored reading of one of its meters
+    # anywhere in it sends the file to the full check, which names the overlapping rows.
+    if _any_stored(con, groups, data_dir, city):
+        return None
+    keys = keys.with_columns(pl.col("lon", "lat").cast(pl.Float64))
+    con.register(
+        "keys",
+        keys.select("meter_id", "flow", "mid", "gid", "factor", "hourly", "lon", "lat").to_arrow(),
+    )
+    con.register("stamps", stamps.to_arrow())
+    con.execute(
+        f"""
+CREATE TEMP VIEW prepared AS
+SELECT mid, gid, hourly, ts, lon, lat, kwh, {READING_MWH} AS mwh, year(ts) AS year
+FROM (
+    SELECT k.mid, k.gid, k.hourly, s.ts, k.lon, k.lat,
+           CAST(i.value AS DOUBLE) * k.factor AS kwh
+    FROM input i
+    JOIN keys k ON i.meter_id = k.meter_id AND i.flow = k.flow
+    JOIN stamps s ON i."timestamp" = s.text
+)
+"""  # noqa: S608
+    )
+    return _write_parts(con, keys, groups, pending, aligned=False)
 
 
 def _screen(
@@ -328,7 +517,7 @@ def _screen(
     group = pl.concat_str("area", "sector", "carrier", separator="\x1f")
     return keys.select(
         "meter_id", "flow", "sector", "carrier", "res", "area", "factor", "hourly",
-        "first_ts", "last_ts",
+        "first_ts", "last_ts", "lon", "lat",
         mid=pl.int_range(pl.len(), dtype=pl.UInt32),
         gid=((group != group.shift()).fill_null(True).cum_sum() - 1).cast(pl.UInt32),
     )
@@ -377,8 +566,15 @@ class _Text:
     """The text of each group number, to turn the sorted numeric rows back into store
     rows (dictionary-encoded columns, so the writer hashes no text) and cube rows."""
 
-    def __init__(self, keys: pl.DataFrame) -> None:
+    def __init__(self, keys: pl.DataFrame, aligned: bool = True) -> None:
         self.keys = keys
+        #: Per group, the step its readings' times must be a multiple of (0: any), where
+        #: the screen could not tell that they are (CSV: times parsed per distinct text).
+        self.step = (
+            None
+            if aligned
+            else keys["res"].replace_strict(_STEP_US, default=0, return_dtype=pl.Int64).to_numpy()
+        )
         self.columns: dict[str, tuple[np.ndarray, pa.Array]] = {}
         for name, source in (
             ("meter_id", "meter_id"),
@@ -502,6 +698,10 @@ def _write_checked(
             return None
         if np.any((mid[1:] == mid[:-1]) & (ts[1:] == ts[:-1])):
             return None
+        if text.step is not None and key[1] == "hourly":
+            step = text.step[mid]
+            if np.any(np.mod(ts, np.maximum(step, 1)) != 0):
+                return None  # a time off its resolution's step: the full check says which
         previous = (int(mid[-1]), int(ts[-1]))
         buffered.append(text.rows(batch, mid))
         partials.append(text.partial_cube(batch, mid, key[1] == "hourly"))
