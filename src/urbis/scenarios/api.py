@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
@@ -14,6 +15,7 @@ from urbis.jobs.services import job_for
 from urbis.people.api_auth import write_auth
 from urbis.places import queries as places
 from urbis.scenarios import queries, services
+from urbis.scenarios.exports import export_response
 from urbis.scenarios.models import Driver, Inventory
 
 router = Router(tags=["scenarios"])
@@ -67,6 +69,32 @@ def latest_run(request: HttpRequest, code: str, slug: str) -> Any:
     return _run_out(run)
 
 
+@router.get("/cities/{code}/scenarios/{slug}/run.csv",
+            summary="The latest stored run as CSV, streamed: every modelled figure with its "
+                    "unit (energy and emissions per sector × carrier and year, bands, wedges, "
+                    "cost per tonne); columns as docs/SCENARIOS.md lists them",
+            openapi_extra={"responses": {200: {"content": {"text/csv": {
+                "schema": {"type": "string"}}}}}})
+def run_csv(request: HttpRequest, code: str, slug: str) -> HttpResponseBase:
+    return _export(request, code, slug, "csv")
+
+
+@router.get("/cities/{code}/scenarios/{slug}/run.json",
+            summary="The latest stored run as JSON: the same records as the CSV, with what "
+                    "they are (modelled, units, the inventory's origin)")
+def run_json(request: HttpRequest, code: str, slug: str) -> HttpResponseBase:
+    return _export(request, code, slug, "json")
+
+
+def _export(request: HttpRequest, code: str, slug: str, fmt: str) -> HttpResponseBase:
+    city = places.get_city(code, request.user)
+    scenario = queries.get_scenario(city, slug, request.user)
+    run = queries.latest_run(scenario)
+    if run is None:
+        return HttpResponse(status=404)
+    return export_response(scenario, run, fmt)
+
+
 class JobOut(Schema):
     id: str
     status: str
@@ -114,24 +142,67 @@ def compare(request: HttpRequest, code: str, a: str, b: str) -> Any:
                            queries.get_scenario(city, b, request.user))
 
 
-@router.get("/cities/{code}/inventories/{year}.csv", summary="An emission inventory as CSV")
-def inventory_csv(request: HttpRequest, code: str, year: int) -> HttpResponse:
+class InventoryOut(Schema):
+    kind: str
+    year: int
+    rows: int
+    energy_mwh: float
+    t_co2: float | None
+    origin: str
+    source: str
+    is_published: bool
+    csv: str
+
+
+@router.get("/cities/{code}/inventories", response=list[InventoryOut],
+            summary="A city's baseline (bei) and monitoring (mei) inventories, oldest first: "
+                    "final energy (MWh), emissions computed with the factors in use (t CO2; "
+                    "null when a carrier has no factor) and origin (measured, entered or "
+                    "illustrative)")
+def inventory_list(request: HttpRequest, code: str) -> Any:
     city = places.get_city(code, request.user)
-    inv = Inventory.objects.filter(city=city, year=year, kind="bei").first()
+    return [{"kind": s["kind"], "year": s["year"], "rows": s["rows"], "energy_mwh": s["mwh"],
+             "t_co2": s["t_co2"], "origin": s["origin"], "source": s["source"],
+             "is_published": s["is_published"],
+             "csv": f"/api/v1/cities/{city.code}/inventories/{s['year']}.csv?kind={s['kind']}"}
+            for s in queries.inventory_summaries(queries.visible_inventories(city, request.user),
+                                                 city)]
+
+
+@router.get("/cities/{code}/inventories/{year}.csv",
+            summary="An emission inventory as CSV (kind: bei, the default, or mei)")
+def inventory_csv(request: HttpRequest, code: str, year: int, kind: str = "bei") -> HttpResponse:
+    city = places.get_city(code, request.user)
+    inv = Inventory.objects.filter(city=city, year=year, kind=kind).first()
     if inv is None or not (inv.is_published or queries.can_view_private(request.user, city)):
         return HttpResponse(status=404)
     return HttpResponse(queries.inventory_csv(inv), content_type="text/csv; charset=utf-8")
 
 
 @router.post("/cities/{code}/inventories/{year}", response={201: dict}, auth=write_auth,
-             summary="Import a baseline inventory from CSV: sector, carrier, energy_mwh, source "
-                     "(editors; all rows or none)")
+             summary="Import an inventory from CSV: sector, carrier, energy_mwh, source (editors; "
+                     "all rows or none). kind: bei (baseline, the default) or mei (monitoring, "
+                     "a year after the baseline's)")
 def inventory_import(request: HttpRequest, code: str, year: int, file: File[UploadedFile],
-                     source: Form[str] = "") -> Any:
+                     source: Form[str] = "", kind: Form[str] = "bei") -> Any:
     city = places.get_city(code, request.user)
     inv = services.import_inventory_csv(request.user, city, year, file.read(),
-                                        file_name=file.name or "inventory.csv", source=source)
-    return Status(201, {"year": inv.year, "rows": inv.rows.count()})
+                                        file_name=file.name or "inventory.csv", source=source,
+                                        kind=kind)
+    return Status(201, {"kind": inv.kind, "year": inv.year, "rows": inv.rows.count()})
+
+
+@router.post("/cities/{code}/inventories/{year}/prefill", response={200: dict},
+             auth=write_auth,
+             summary="Fill an inventory's cells from the energy app's measured balance for its "
+                     "year (editors; kind: bei or mei); each row's source says 'from measured "
+                     "data' with the data set")
+def inventory_prefill(request: HttpRequest, code: str, year: int, kind: str = "bei") -> Any:
+    city = places.get_city(code, request.user)
+    inv = get_object_or_404(Inventory, city=city, year=year, kind=kind)
+    cells = services.prefill_from_energy(request.user, inv)
+    return {"kind": inv.kind, "year": inv.year,
+            "filled": [{"sector": s, "carrier": c, "energy_mwh": m} for s, c, m in cells]}
 
 
 class DriverPointIO(Schema):

@@ -25,6 +25,8 @@ from urbis.scenarios.models import (
 from urbis.strategy.models import Observation
 
 CSV_COLUMNS = ["sector", "carrier", "energy_mwh", "source"]
+#: How the source of an inventory row filled from the energy app's measured balance begins.
+MEASURED_SOURCE_PREFIX = "from measured data"
 # Indicator units of emission targets, as t CO2 per unit.
 TONNES_PER_UNIT = {"t": 1.0, "kt": 1e3, "mt": 1e6}
 
@@ -56,6 +58,171 @@ def inventory_csv(inventory: Inventory) -> str:
     for row in inventory.rows.all():
         writer.writerow([row.sector, row.carrier, f"{row.energy_mwh:g}", row.source])
     return out.getvalue()
+
+
+def inventory_origin(inventory: Inventory) -> str:
+    """Where an inventory's figures come from: ``illustrative`` (marked so), ``measured`` (every
+    row pre-filled from the energy app's measured balance) or ``entered`` (typed or imported by
+    the city, possibly mixed with measured rows)."""
+    if inventory.is_illustrative:
+        return "illustrative"
+    sources = [r.source for r in inventory.rows.all()]
+    if sources and all(s.startswith(MEASURED_SOURCE_PREFIX) for s in sources):
+        return "measured"
+    return "entered"
+
+
+def visible_inventories(city: City, user: Any = None) -> QuerySet[Inventory]:
+    """A city's inventories, baseline and monitoring, oldest first; readers see the published
+    ones, the city's private readers all."""
+    qs = Inventory.objects.filter(city=city).prefetch_related("rows").order_by("year", "kind")
+    if not can(user, Action.VIEW_PRIVATE, city):
+        qs = qs.filter(is_published=True)
+    return qs
+
+
+def inventory_summaries(inventories: Any, city: City) -> list[dict[str, Any]]:
+    """Each inventory's totals: final energy (MWh) and emissions (t CO2) computed as a
+    scenario's first year is (every row × its carrier's factor for the inventory's year, less
+    the local production credit), and where its figures come from. An inventory using a carrier
+    with no factor has ``t_co2`` None and the reason in ``problem``."""
+    factors = engine_factors(city)
+    out = []
+    for inv in inventories:
+        rows = {(r.sector, r.carrier): r.energy_mwh for r in inv.rows.all()}
+        t_co2: float | None = None
+        problem = ""
+        if rows:
+            try:
+                proj = engine.project(engine.Scenario(
+                    inventory=engine.Inventory(inv.year, rows, inv.local_production_mwh),
+                    factors=factors, end_year=inv.year + 1))
+                t_co2 = round(float(proj.bau_total.values[0]), 1)
+            except engine.ScenarioInputError:
+                problem = _("A carrier it uses has no emission factor for its year.")
+        out.append({"inventory": inv, "kind": inv.kind, "year": inv.year,
+                    "mwh": round(sum(rows.values()), 3), "t_co2": t_co2, "problem": problem,
+                    "origin": inventory_origin(inv), "rows": len(rows),
+                    "is_published": inv.is_published, "source": inv.source})
+    return out
+
+
+def monitoring_points(scenario: Scenario, user: Any = None) -> list[dict[str, Any]]:
+    """The city's monitoring inventories (MEI) after the scenario's inventory year, as
+    observations for the scenario's chart: year and total t CO2 (computed from the inventory,
+    as the scenario's own first year is), with the inventory's origin."""
+    meis = visible_inventories(scenario.city, user).filter(
+        kind="mei", year__gt=scenario.inventory.year)
+    return [{"year": s["year"], "t_co2": s["t_co2"], "origin": s["origin"],
+             "source": s["source"], "mwh": s["mwh"]}
+            for s in inventory_summaries(meis, scenario.city) if s["t_co2"] is not None]
+
+
+# --- Exports of a stored run --------------------------------------------------------------------
+
+#: The columns of a run's export, in this order (CSV header; JSON record keys). Stable: add new
+#: columns at the end only.
+EXPORT_COLUMNS = ["city", "scenario", "run_id", "run_at", "inventory_year", "inventory_origin",
+                  "modelled", "quantity", "case", "sector", "carrier", "measure", "statistic",
+                  "year", "value", "unit"]
+EXPORT_UNITS = {"final_energy": "MWh", "emissions": "t CO2", "local_production_credit": "t CO2",
+                "avoided_emissions": "t CO2", "avoided_emissions_cumulative": "t CO2",
+                "cost_per_tonne": "EUR/t CO2"}
+
+
+def _run_origin(scenario: Scenario, run: ScenarioRun) -> str:
+    """The origin of the run's inventory as stored with the run (runs stored before runs kept it:
+    the illustrative flag they kept, else the inventory's origin now)."""
+    inventory = run.result.get("inventory", {})
+    if inventory.get("origin"):
+        return str(inventory["origin"])
+    return "illustrative" if inventory.get("illustrative") else inventory_origin(
+        scenario.inventory)
+
+
+def run_export_records(scenario: Scenario, run: ScenarioRun) -> Any:
+    """Every figure of a stored run as flat records (``EXPORT_COLUMNS``), in a fixed order:
+    final energy and emissions per sector × carrier and year (business as usual and with the
+    measures, central values), the local production credit, the totals with their Monte Carlo
+    5 %, median and 95 %, each measure's wedge per year, its cumulative abatement with its band
+    and its cost per tonne. Every figure is modelled (``modelled`` is true on every record) and
+    carries its unit. A generator: the CSV is streamed from it."""
+    r = run.result
+    common = {"city": scenario.city.code, "scenario": scenario.slug, "run_id": run.pk,
+              "run_at": run.created_at.isoformat(),
+              "inventory_year": r.get("inventory", {}).get("year"),
+              "inventory_origin": _run_origin(scenario, run), "modelled": True}
+    years = r["years"]
+
+    def rec(quantity: str, case: str, statistic: str, year: int | None, value: float | None,
+            sector: str = "", carrier: str = "", measure: str = "") -> dict[str, Any]:
+        return {**common, "quantity": quantity, "case": case, "sector": sector,
+                "carrier": carrier, "measure": measure, "statistic": statistic, "year": year,
+                "value": value, "unit": EXPORT_UNITS[quantity]}
+
+    for cell in r.get("cells", []):
+        for quantity, keys in (("final_energy", ("bau_mwh", "mwh")), ("emissions", ("bau_t", "t"))):
+            for case, key in zip(("bau", "scenario"), keys, strict=True):
+                for year, value in zip(years, cell[key], strict=True):
+                    yield rec(quantity, case, "central", year, value, cell["sector"],
+                              cell["carrier"])
+    credit = r.get("by_sector", {}).get("local_credit") if r.get("by_sector") else None
+    if credit:
+        for case in ("bau", "scenario"):
+            for year, value in zip(years, credit[case], strict=True):
+                yield rec("local_production_credit", case, "central", year, value, "total")
+    for case in ("bau", "scenario"):
+        for year, value in zip(years, r[case], strict=True):
+            yield rec("emissions", case, "central", year, value, "total", "total")
+        for statistic, band in zip(("p5", "median", "p95"), r["bands"][case], strict=True):
+            for year, value in zip(years, band, strict=True):
+                yield rec("emissions", case, statistic, year, value, "total", "total")
+    for w in r["wedges"]:
+        for year, value in zip(years, w["values"], strict=True):
+            yield rec("avoided_emissions", "measure", "central", year, value, measure=w["name"])
+        yield rec("avoided_emissions_cumulative", "measure", "central", None, w["cumulative_t"],
+                  measure=w["name"])
+        for statistic, value in zip(("p5", "median", "p95"), w.get("cumulative_band_t") or [],
+                                    strict=False):
+            yield rec("avoided_emissions_cumulative", "measure", statistic, None, value,
+                      measure=w["name"])
+        yield rec("cost_per_tonne", "measure", "central", None, w["cost_per_t"],
+                  measure=w["name"])
+
+
+def run_export_csv(scenario: Scenario, run: ScenarioRun) -> Any:
+    """The export as CSV text, one line at a time (header first), for a streamed response. An
+    empty cell is a figure that does not exist (no year for a whole-horizon figure, no cost per
+    tonne for a measure that avoids nothing)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+
+    def line(values: list[Any]) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(values)
+        return out.getvalue()
+
+    yield line(EXPORT_COLUMNS)
+    for record in run_export_records(scenario, run):
+        yield line(["" if record[c] is None else ("true" if record[c] is True else record[c])
+                    for c in EXPORT_COLUMNS])
+
+
+def run_export_json(scenario: Scenario, run: ScenarioRun) -> dict[str, Any]:
+    """The export as one JSON document: what the figures are, then the same records as the
+    CSV."""
+    inventory = run.result.get("inventory", {})
+    return {
+        "city": scenario.city.code, "scenario": scenario.slug, "title": scenario.title,
+        "run_id": run.pk, "run_at": run.created_at.isoformat(), "samples": run.samples,
+        "seed": run.seed, "modelled": True,
+        "inventory": {"year": inventory.get("year"), "source": inventory.get("source", ""),
+                      "origin": _run_origin(scenario, run)},
+        "percentiles": run.result["bands"].get("percentiles", [5, 50, 95]),
+        "units": EXPORT_UNITS, "columns": EXPORT_COLUMNS,
+        "records": list(run_export_records(scenario, run)),
+    }
 
 
 def _number(m: Measure) -> engine.model.Number:

@@ -48,6 +48,32 @@ STEP_LABELS = {
 }
 
 
+def inventory_year_problems(city: City, kind: str, year: int,
+                            pk: int | None = None) -> list[tuple[str, str]]:
+    """The rules on an inventory's kind and year, as (field, message): a known kind; one
+    inventory of a kind per city and year; a monitoring inventory (MEI) comes after the city's
+    baseline (BEI) year, so there must be a baseline first."""
+    out: list[tuple[str, str]] = []
+    if kind not in InventoryKind.values:
+        return [("kind", _("Unknown kind of inventory %(kind)r (bei or mei).") % {"kind": kind})]
+    clash = Inventory.objects.filter(city=city, kind=kind, year=year)
+    if pk is not None:
+        clash = clash.exclude(pk=pk)
+    if clash.exists():
+        out.append(("year", _("This city already has an inventory of this kind for this "
+                              "year.")))
+    if kind == InventoryKind.MONITORING:
+        baseline = (Inventory.objects.filter(city=city, kind=InventoryKind.BASELINE)
+                    .order_by("year").values_list("year", flat=True).first())
+        if baseline is None:
+            out.append(("kind", _("A monitoring inventory needs the city's baseline inventory "
+                                  "first.")))
+        elif year <= baseline:
+            out.append(("year", _("A monitoring inventory's year must come after the baseline "
+                                  "inventory's year %(bei)s.") % {"bei": baseline}))
+    return out
+
+
 def import_inventory_csv(
     user: Any, city: City, year: int, data: bytes | str, *, file_name: str = "inventory.csv",
     kind: str = InventoryKind.BASELINE, source: str = "", local_production_mwh: float = 0.0,
@@ -58,6 +84,13 @@ def import_inventory_csv(
     command line and the demo loader, which act for the site's operator."""
     if not operator:
         require(user, Action.EDIT, city)
+    # Importing replaces the inventory of the same kind and year; the other rules apply.
+    existing = Inventory.objects.filter(city=city, kind=kind, year=year).values_list(
+        "pk", flat=True).first()
+    year_errors = [RowError(file_name, 0, fld, message)
+                   for fld, message in inventory_year_problems(city, kind, year, pk=existing)]
+    if year_errors:
+        raise ImportRefused(year_errors)
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -208,7 +241,8 @@ def run_scenario(
         "unit": "t CO2",
         "inventory": {"year": scenario.inventory.year,
                       "illustrative": scenario.inventory.is_illustrative,
-                      "source": scenario.inventory.source, "rows": inventory_rows},
+                      "source": scenario.inventory.source, "rows": inventory_rows,
+                      "origin": queries.inventory_origin(scenario.inventory)},
         "bau": _series(proj.bau_total.values),
         "scenario": _series(proj.total.values),
         "bands": {"bau": [_series(b) for b in bau_band], "scenario": [_series(b) for b in band],
@@ -257,6 +291,17 @@ def run_scenario(
             "local_credit": {"bau": _series(proj.bau_local_credit),
                              "scenario": _series(proj.local_credit)},
         },
+        # Per sector and carrier, deterministic run, for the exports: final energy (MWh) and
+        # emissions (t CO2) under business as usual and with the measures; cells that stay
+        # empty in both are left out.
+        "cells": [
+            {"sector": sector, "carrier": carrier,
+             "bau_mwh": _series(proj.bau_energy[:, k, c]), "mwh": _series(proj.energy[:, k, c]),
+             "bau_t": _series(proj.bau_emissions[:, k, c]),
+             "t": _series(proj.emissions[:, k, c])}
+            for k, sector in enumerate(proj.sectors) for c, carrier in enumerate(proj.carriers)
+            if np.any(proj.bau_energy[:, k, c]) or np.any(proj.energy[:, k, c])
+        ],
     }
     step(3, 3, "store")
     return ScenarioRun.objects.create(
@@ -478,9 +523,14 @@ def save_inventory(user: Any, city: City, *, inventory: Inventory | None = None,
     seen: dict[tuple[str, str], int] = {}
     for number, row in enumerate(rows, start=1):
         key = (row["sector"], row["carrier"])
-        if row["sector"] not in engine.SECTORS or row["carrier"] not in engine.CARRIERS:
+        if row["sector"] not in engine.SECTORS:
             errors.setdefault(NON_FIELD_ERRORS, []).append(
-                _("Row %(n)s: unknown sector or carrier.") % {"n": number})
+                _("Row %(n)s, sector: unknown sector %(value)r.")
+                % {"n": number, "value": row["sector"]})
+        if row["carrier"] not in engine.CARRIERS:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("Row %(n)s, carrier: unknown carrier %(value)r.")
+                % {"n": number, "value": row["carrier"]})
         if not row["energy_mwh"] >= 0:
             errors.setdefault(NON_FIELD_ERRORS, []).append(
                 _("Row %(n)s: final energy must be 0 or more.") % {"n": number})
@@ -495,12 +545,8 @@ def save_inventory(user: Any, city: City, *, inventory: Inventory | None = None,
                        "is_published"):
             raise TypeError(f"unknown inventory field {name!r}")
         setattr(target, name, value)
-    clash = Inventory.objects.filter(city=city, kind=target.kind, year=target.year)
-    if target.pk:
-        clash = clash.exclude(pk=target.pk)
-    if clash.exists():
-        errors.setdefault("year", []).append(
-            _("This city already has an inventory of this kind for this year."))
+    for fld, message in inventory_year_problems(city, target.kind, target.year, pk=target.pk):
+        errors.setdefault(fld, []).append(message)
     if target.local_production_mwh is not None and target.local_production_mwh < 0:
         errors.setdefault("local_production_mwh", []).append(_("Must be 0 or more."))
     if errors:
@@ -556,6 +602,10 @@ def prefill_from_energy(user: Any, inventory: Inventory, *,
     if not operator:
         require(user, Action.EDIT, city)
     year = inventory.year
+    problems = [m for _fld, m in inventory_year_problems(city, inventory.kind, year,
+                                                          pk=inventory.pk)]
+    if problems:
+        raise ValidationError(problems)
     if year not in energy.years(city):
         raise ValidationError(
             _("The energy data of %(city)s has no year %(year)s (years: %(years)s).")
@@ -569,7 +619,7 @@ def prefill_from_energy(user: Any, inventory: Inventory, *,
             % {"city": city.name, "year": year, "kinds": ", ".join(kinds) or "—"})
     citation = "; ".join(d.citation for d in measured.sources(city)) or \
         "meter readings uploaded to Urbis"
-    source = f"from measured data, {citation}, {year}"[:600]
+    source = f"{queries.MEASURED_SOURCE_PREFIX}, {citation}, {year}"[:600]
     cells: list[tuple[str, str, float]] = []
     for e_sector, sector in ENERGY_SECTORS.items():
         for e_carrier, carrier in ENERGY_CARRIERS.items():

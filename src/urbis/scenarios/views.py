@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +20,7 @@ from urbis.jobs.services import job_for
 from urbis.people.permissions import Action, can, require
 from urbis.places import queries as places
 from urbis.scenarios import queries, services
+from urbis.scenarios.exports import export_response
 from urbis.scenarios.forms import (
     DriverForm,
     DriverPointFormSet,
@@ -35,7 +37,7 @@ from urbis.scenarios.labels import (
     labelled_inventory_rows,
     labelled_wedges,
 )
-from urbis.scenarios.models import Driver, Inventory, Measure
+from urbis.scenarios.models import Driver, Inventory, InventoryKind, Measure
 
 
 def scenario_list(request: HttpRequest, code: str) -> HttpResponse:
@@ -66,7 +68,8 @@ def inventory_upload(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 inv = services.import_inventory_csv(
                     request.user, city, year, upload.read(), file_name=upload.name or "",
-                    source=request.POST.get("source", ""))
+                    source=request.POST.get("source", ""),
+                    kind=request.POST.get("kind", "bei"))
             except ImportRefused as err:
                 errors.extend(str(e) for e in err.errors)
             else:
@@ -74,9 +77,19 @@ def inventory_upload(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, ngettext("Inventory %(year)s stored: %(rows)s row.",
                                                    "Inventory %(year)s stored: %(rows)s rows.",
                                                    rows) % {"year": inv.year, "rows": rows})
-                return redirect("scenarios:list", city.code)
-    return render(request, "scenarios/inventory_upload.html", {"city": city, "errors": errors},
-                  status=422 if errors else 200)
+                return redirect("scenarios:inventories", city.code)
+    return render(request, "scenarios/inventory_upload.html", {
+        "city": city, "errors": errors, "kinds": InventoryKind.choices,
+        "kind": request.POST.get("kind", "bei")}, status=422 if errors else 200)
+
+
+def inventory_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The city's baseline and monitoring inventories with their totals and origin."""
+    city = places.get_city(code, request.user)
+    return render(request, "scenarios/inventories.html", {
+        "city": city, "can_edit": can(request.user, Action.EDIT, city),
+        "inventories": queries.inventory_summaries(
+            queries.visible_inventories(city, request.user), city)})
 
 
 def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
@@ -84,6 +97,7 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     scenario = queries.get_scenario(city, slug, request.user)
     run = queries.latest_run(scenario)
     observations = queries.emission_observations(scenario, request.user)
+    monitoring = queries.monitoring_points(scenario, request.user) if run else []
     rows = []
     if run is not None:
         r = run.result
@@ -105,7 +119,9 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "measures": scenario.measures.select_related("action__strategy__city").defer(
             "action__strategy__city__boundary", "action__strategy__city__bbox"),
         "can_edit": can_edit,
-        "chart": {**run.result, "observations": observations} if run else None,
+        "chart": {**run.result, "observations": observations,
+                  "monitoring": monitoring} if run else None,
+        "monitoring": monitoring,
         "wedges": labelled_wedges(run.result["wedges"]) if run else [],
         "inventory_rows": labelled_inventory_rows(
             run.result.get("inventory", {}).get("rows", [])) if run else [],
@@ -113,6 +129,17 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "driver_rows": labelled_driver_rows(run.result.get("drivers")) if run else [],
         "factor_rows": labelled_factors(run.result.get("factors", [])) if run else [],
     })
+
+
+def run_export(request: HttpRequest, code: str, slug: str, fmt: str) -> HttpResponseBase:
+    """The latest stored run as CSV (streamed) or JSON: whoever may read the scenario may
+    download it (a published scenario of a visible city: anyone)."""
+    city = places.get_city(code, request.user)
+    scenario = queries.get_scenario(city, slug, request.user)
+    run = queries.latest_run(scenario)
+    if run is None:
+        raise Http404(_("This scenario has not been computed yet."))
+    return export_response(scenario, run, fmt)
 
 
 @login_required

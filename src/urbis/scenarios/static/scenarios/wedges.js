@@ -40,6 +40,11 @@
       data: data.observations.map(function (o) { return { x: o.year, y: o.t_co2 }; }),
       pointStyle: "circle", pointRadius: 5, backgroundColor: "#1d4ed8" });
   }
+  if (data.monitoring && data.monitoring.length) {
+    datasets.push({ label: canvas.dataset.meiLabel, type: "scatter",
+      data: data.monitoring.map(function (o) { return { x: o.year, y: o.t_co2 }; }),
+      pointStyle: "triangle", pointRadius: 7, backgroundColor: "#b45309" });
+  }
   new Chart(canvas, {
     type: "line",
     data: { datasets: datasets },
