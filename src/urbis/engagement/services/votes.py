@@ -1,16 +1,19 @@
 """Casting and withdrawing votes.
 
 The unique constraint on (idea, account) is what stops a double vote, not a prior read; the
-idea's ``vote_count`` moves inside the same transaction as the Vote row, so a refused insert
-rolls the increment back. The counter UPDATE runs first and only matches an idea that can still
-be voted on, which also makes it the lock a merge waits for (see
-:func:`urbis.engagement.services.curation.merge_ideas`).
+idea's ``vote_count`` moves in the same statement or transaction as the Vote row, so the total
+always equals the rows. Whatever casts a vote first takes the idea's row lock (FOR NO KEY
+UPDATE), which is also the lock a merge waits for (see
+:func:`urbis.engagement.services.curation.merge_ideas`), and a vote arriving after a merge no
+longer matches the merged idea.
 
-A vote is the platform's busiest write (docs/PERFORMANCE.md, "Votes"), so casting one costs two
-statements in one transaction: the counter UPDATE returns the new total (no read afterwards),
-and the vote INSERT skips a duplicate with ``ON CONFLICT DO NOTHING`` and says whether it
-stored a row (no failed statement to recover from). Both are plain SQL that PostgreSQL and
-SQLite (3.35 or later) understand alike."""
+A vote is the platform's busiest write (docs/PERFORMANCE.md, "Votes"). On PostgreSQL it is ONE
+statement in autocommit (:func:`_cast_in_one_statement`): lock the idea if it can still be voted
+on, insert the vote with ``ON CONFLICT DO NOTHING``, and add one to the total only if that insert
+stored a row; a single statement is atomic on its own, so no BEGIN/COMMIT round trips. Elsewhere
+(SQLite) the same is two statements in one transaction (:func:`_count_vote`, then
+:func:`_store_vote`, whose refusal rolls the increment back). A process with a vote cap takes the
+transaction path on both, since the cap needs the voter's lock and a count first."""
 
 from __future__ import annotations
 
@@ -78,6 +81,52 @@ def _store_vote(idea: Idea, process: Process, by: Any) -> bool:
         return cursor.fetchone() is not None
 
 
+def _cast_in_one_statement(idea: Idea, process: Process, by: Any) -> tuple[bool, int | None]:
+    """Cast ``by``'s vote for ``idea`` in one PostgreSQL statement: ``(votable, total)``, where
+    ``votable`` is whether the idea can still be voted on and ``total`` the new total, or
+    ``None`` if nothing was stored (not votable, or the account's vote is already there).
+
+    Three data-modifying ``WITH`` queries, each depending on the one before, so the order is
+    fixed: the idea's row is locked only if it can still be voted on (a concurrent merge or
+    vote holds it until it commits; READ COMMITTED then re-checks the row as it is now); the
+    vote is inserted from that row, skipping a duplicate (a second click running at the same
+    moment waits on the idea's lock, then finds the first one's row); the total moves only for
+    an inserted row. The statement commits on its own, all of it or nothing."""
+    qn = connection.ops.quote_name
+    idea_table, vote_table = qn(Idea._meta.db_table), qn(Vote._meta.db_table)
+    idea_id, total = _column(Idea, "id"), _column(Idea, "vote_count")
+    names = ("idea", "process", "user", "created_at")
+    columns = ", ".join(_column(Vote, f) for f in names)
+    process_type, user_type, created_type = (
+        Vote._meta.get_field(f).db_type(connection) for f in names[1:]
+    )
+    created = Vote._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
+    # Only quoted identifiers and column types from the models are interpolated; every value
+    # is a parameter.
+    sql = (
+        f"WITH votable AS (SELECT {idea_id} FROM {idea_table} "  # noqa: S608
+        f"WHERE {idea_id} = %s AND NOT {_column(Idea, 'is_hidden')} "
+        f"AND {_column(Idea, 'status')} NOT IN (%s, %s) FOR NO KEY UPDATE), "
+        f"stored AS (INSERT INTO {vote_table} ({columns}) "
+        f"SELECT {idea_id}, CAST(%s AS {process_type}), CAST(%s AS {user_type}), "
+        f"CAST(%s AS {created_type}) FROM votable "
+        f"ON CONFLICT ({_column(Vote, 'idea')}, {_column(Vote, 'user')}) DO NOTHING "
+        f"RETURNING {_column(Vote, 'idea')} AS idea), "
+        f"counted AS (UPDATE {idea_table} SET {total} = {idea_table}.{total} + 1 "
+        f"FROM stored WHERE {idea_table}.{idea_id} = stored.idea "
+        f"RETURNING {idea_table}.{total}) "
+        f"SELECT EXISTS (SELECT 1 FROM votable), (SELECT {total} FROM counted)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [idea.pk, IdeaStatus.DUPLICATE.value, IdeaStatus.REJECTED.value,
+             process.pk, by.pk, created],
+        )
+        votable, counted = cursor.fetchone()
+    return bool(votable), None if counted is None else int(counted)
+
+
 def _require_voting_open(by: Any, idea: Idea, *, withdrawing: bool = False) -> Process:
     """The checks shared by casting and withdrawing a vote: a signed-in participant, in a
     published process that is in its voting phase. Returns the idea's process."""
@@ -93,10 +142,9 @@ def _require_voting_open(by: Any, idea: Idea, *, withdrawing: bool = False) -> P
     return process
 
 
-def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
-    """Support ``idea``; returns the new vote total. One vote per account and idea."""
-    process = _require_voting_open(by, idea)
-    ratelimits.hit("vote", user=by, ip=ip)
+def _cast_in_transaction(idea: Idea, process: Process, by: Any) -> int:
+    """The vote as two statements in one transaction (SQLite, and any process with a vote cap);
+    returns the new total."""
     with transaction.atomic():
         if process.vote_cap:
             # Serialise this person's votes so two parallel clicks cannot both pass the cap.
@@ -113,7 +161,25 @@ def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
             raise ValidationError({"vote": _("This idea cannot be supported.")})
         if not _store_vote(idea, process, by):
             raise ValidationError({"vote": _("You have already supported this idea.")})
-        if process.support_threshold and total >= process.support_threshold:
+    return total
+
+
+def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
+    """Support ``idea``; returns the new vote total. One vote per account and idea."""
+    process = _require_voting_open(by, idea)
+    ratelimits.hit("vote", user=by, ip=ip)
+    if connection.vendor == "postgresql" and not process.vote_cap:
+        votable, total = _cast_in_one_statement(idea, process, by)
+        if not votable:
+            raise ValidationError({"vote": _("This idea cannot be supported.")})
+        if total is None:
+            raise ValidationError({"vote": _("You have already supported this idea.")})
+    else:
+        total = _cast_in_transaction(idea, process, by)
+    if process.support_threshold and total >= process.support_threshold:
+        # After the vote has committed: the conditional UPDATE records the moment once, whichever
+        # vote reached it, and the notice goes with it or not at all.
+        with transaction.atomic():
             reached = Idea.objects.filter(
                 pk=idea.pk,
                 vote_count__gte=process.support_threshold,
