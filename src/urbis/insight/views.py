@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from urbis.insight import forms, queries, services
 from urbis.insight.models import AgeBand, Sex
 from urbis.people.permissions import Action, can, require
+from urbis.people.ratelimits import RateLimited, client_ip
 from urbis.places import queries as places
 from urbis.strategy.forms import apply_errors
 
@@ -194,17 +195,25 @@ def _form_page(
     """Show ``form``; on a valid POST hand its values to ``save`` (a service, which checks the
     rules and the permission again) and put the service's errors on their fields. ``back`` is
     the (address, label) of the page the form came from; without it, the city's insight page."""
+    limited: RateLimited | None = None
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form.to_service())
+        except RateLimited as exc:
+            # The form again with the reason, not the generic 403 page (nothing was stored).
+            limited = exc
+            form.add_error(None, exc.for_person())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(done(saved))
-    return render(request, "insight/form.html", {"form": form, "heading": heading,
-                                                 "city": city, "back": back},
-                  status=422 if request.method == "POST" else 200)
+    status = 429 if limited else 422 if request.method == "POST" else 200
+    response = render(request, "insight/form.html", {"form": form, "heading": heading,
+                                                     "city": city, "back": back}, status=status)
+    if limited:
+        response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 @login_required
@@ -319,7 +328,7 @@ def initiative_idea(request: HttpRequest, code: str, slug: str, pk: int) -> Http
         back=(found.get_absolute_url(),
               _("Hack day: %(t)s") % {"t": found.theme}),
         save=lambda data: services.initiative_to_idea(by=request.user, initiative=initiative,
-                                                      **data),
+                                                      ip=client_ip(request), **data),
         done=lambda idea: idea.get_absolute_url())
 
 

@@ -54,6 +54,18 @@ class RateLimited(PermissionDenied):
         self.retry_after = seconds
         super().__init__(f"Too many '{action}' actions; try again in {seconds} seconds.")
 
+    def for_person(self) -> str:
+        """The refusal in the reader's language, for a page (the exception's own text is the
+        developer's English)."""
+        minutes = max(1, math.ceil(self.retry_after / 60))
+        return ngettext(
+            "You have done this too often for now. Please wait %(minutes)d minute and try "
+            "again.",
+            "You have done this too often for now. Please wait %(minutes)d minutes and try "
+            "again.",
+            minutes,
+        ) % {"minutes": minutes}
+
 
 class SignInThrottled(RateLimited):
     """Too many failed sign-ins (or reset requests); the message is for the person."""
