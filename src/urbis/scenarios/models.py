@@ -173,6 +173,27 @@ class DriverPoint(models.Model):
         return f"{self.year}: {self.value:g}"
 
 
+class DriverPeriod(models.Model):
+    """A driver's yearly growth rate from ``start_year`` to ``end_year`` (one of its periods;
+    they follow one another: one ends in the year the next starts)."""
+
+    driver = models.ForeignKey(Driver, verbose_name=_("driver"), on_delete=models.CASCADE,
+                               related_name="periods")
+    start_year = models.PositiveSmallIntegerField(_("from year"))
+    end_year = models.PositiveSmallIntegerField(_("to year"))
+    growth_rate = models.FloatField(_("yearly growth"))
+
+    class Meta:
+        ordering = ["driver", "start_year"]
+        constraints = [models.UniqueConstraint(fields=["driver", "start_year"],
+                                               name="scenarios_driverperiod_unique_start")]
+        verbose_name = _("driver period")
+        verbose_name_plural = _("driver periods")
+
+    def __str__(self) -> str:
+        return f"{self.start_year}–{self.end_year}: {self.growth_rate:+.2%}/yr"
+
+
 class LeverKind(models.TextChoices):
     EFFICIENCY = "efficiency", _("Efficiency")
     FUEL_SWITCH = "fuel_switch", _("Fuel switch")
