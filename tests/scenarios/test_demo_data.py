@@ -4,18 +4,21 @@ the record and the field, storing nothing (issue 16)."""
 
 from __future__ import annotations
 
-import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.demo_snapshots import check
-from tests.strategy.test_demo_data import canonical_dump
-from urbis.demo import loader
+from tests.demo_snapshots import (
+    broken_copy,
+    canonical_dump,
+    check,
+    load_strategy_demo,
+    run_steps,
+)
 from urbis.scenarios import demo
 from urbis.scenarios.models import EmissionFactor, Inventory, Measure, Scenario
-from urbis.strategy import demo as strategy_demo
 from urbis.strategy.demo import DemoDataError
 
 pytestmark = pytest.mark.django_db
@@ -26,29 +29,15 @@ SCENARIO_MODELS = ["scenarios.Inventory", "scenarios.InventoryRow", "scenarios.E
                    "scenarios.Scenario", "scenarios.Measure"]
 
 
-def _strategies() -> None:
-    loader._load_organisations()
-    for _label, step in strategy_demo.steps():
-        step()
-
-
 def test_demo_stores_what_it_always_stored(barcelona: Any, paris: Any) -> None:
-    _strategies()
-    for _label, step in demo.steps():
-        step()
-    dump = canonical_dump(SCENARIO_MODELS,
-                          **{"scenarios.EmissionFactor": {"city__isnull": False}})
+    load_strategy_demo()
+    run_steps(demo.steps())
+    dump = canonical_dump(SCENARIO_MODELS, {"scenarios.EmissionFactor": {"city__isnull": False}})
     assert dump["scenarios.Measure"] and dump["scenarios.InventoryRow"]
     check(dump, SNAPSHOT)
 
 
-def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
-    data = tmp_path / "demo_data"
-    shutil.copytree(demo.DEMO_DATA, data)
-    text = (data / name).read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    (data / name).write_text(text.replace(old, new), encoding="utf-8")
-    return data
+_broken_copy = partial(broken_copy, demo.DEMO_DATA)
 
 
 def test_a_wrongly_typed_field_is_refused_naming_file_record_and_field(tmp_path: Path) -> None:
@@ -78,11 +67,10 @@ def test_a_file_must_say_what_is_published_and_what_is_illustrative(tmp_path: Pa
 def test_a_measure_refused_by_the_engine_stores_nothing_of_its_city(
         barcelona: Any, paris: Any, tmp_path: Path) -> None:
     data = _broken_copy(tmp_path, "paris.toml", "value = 0.3\n", "value = 3.0\n")
-    _strategies()
+    load_strategy_demo()
     steps = demo.steps(data)
     with pytest.raises(DemoDataError) as refused:
-        for _label, step in steps:
-            step()
+        run_steps(steps)
     # The engine names the value by its own name ("cut": the share of the use cut).
     assert str(refused.value) == (
         f"{data / 'paris.toml'}: measure 'Éco-rénovons Paris : copropriétés', field 'cut': "

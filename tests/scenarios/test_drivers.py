@@ -94,8 +94,8 @@ def _stored() -> tuple[Any, ...]:
     ({"kind": "jobs", "growth_rate": 0.01, "sectors": ["residential_buildings"]},
      "sectors", "already moved by the driver Population"),
     ({"kind": "jobs", "growth_rate": 0.01, "points": {2020: 1, 2030: 2},
-      "sectors": ["tertiary_buildings"]}, "growth_rate", "not both"),
-    ({"kind": "jobs", "sectors": ["tertiary_buildings"]}, "growth_rate", "not neither"),
+      "sectors": ["tertiary_buildings"]}, "growth_rate", "not several"),
+    ({"kind": "jobs", "sectors": ["tertiary_buildings"]}, "growth_rate", "not none"),
     ({"kind": "jobs", "points": {2022: 1, 2030: 2}, "sectors": ["tertiary_buildings"]},
      "points", "the inventory's year 2020 or before"),
     ({"kind": "jobs", "points": {2020: 1, 2030: -2}, "sectors": ["tertiary_buildings"]},
@@ -154,7 +154,8 @@ def test_driver_pages_and_api_refuse_a_user_without_the_role(
     if role == "member":
         users.append(make_user("editor", paris))
     form = {"kind": "jobs", "growth_rate": "0.01", "sectors": ["tertiary_buildings"],
-            "points-TOTAL_FORMS": 0, "points-INITIAL_FORMS": 0}
+            "points-TOTAL_FORMS": 0, "points-INITIAL_FORMS": 0,
+            "periods-TOTAL_FORMS": 0, "periods-INITIAL_FORMS": 0}
     for who in users:
         client = client_for(who)
         for url in (URL + "drivers/new/", URL + f"drivers/{d.pk}/",
@@ -179,6 +180,7 @@ def test_an_editor_sets_a_path_by_page_and_errors_are_on_the_fields(
     assert client.get(URL + "drivers/new/").status_code == 200
     bad = {"kind": "population", "unit": "inhabitants", "sectors": ["residential_buildings"],
            "points-TOTAL_FORMS": 2, "points-INITIAL_FORMS": 0,
+           "periods-TOTAL_FORMS": 0, "periods-INITIAL_FORMS": 0,
            "points-0-year": 2025, "points-0-value": 1.6e6,
            "points-1-year": 2030, "points-1-value": 1.7e6}
     response = client.post(URL + "drivers/new/", bad)

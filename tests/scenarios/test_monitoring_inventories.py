@@ -203,3 +203,24 @@ def test_scenario_chart_shows_the_meis_totals(scenario: Any, barcelona: Any, mak
     assert 'id="mei-table"' in text and "MEI 2023" in text
     assert '"monitoring": [{"year": 2023' in text
     assert [p["year"] for p in queries.monitoring_points(scenario, editor)] == [2023, 2025]
+
+
+def test_scenario_page_reads_any_number_of_meis_in_fixed_queries(
+        scenario: Any, barcelona: Any, make_user: Any, client_for: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    editor = make_user("editor", barcelona)
+    services.run_scenario(None, scenario, samples=20, seed=1, operator=True)
+    client = client_for(None)
+    counts = []
+    for year in (2022, 2024, 2026):
+        services.save_inventory(editor, barcelona, kind="mei", year=year, is_published=True,
+                                rows=_rows(("residential_buildings", "natural_gas", 1000.0),
+                                           ("industry", "electricity", 500.0)))
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/cities/barcelona/scenarios/pla-clima/")
+        assert page.content.decode().count("<tr><th scope=\"row\">202") >= 1
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] == counts[2], counts
+    assert len(queries.monitoring_points(scenario, None)) == 3

@@ -210,10 +210,17 @@ class DriverPointIO(Schema):
     value: float
 
 
+class DriverPeriodIO(Schema):
+    start_year: int
+    end_year: int
+    growth_rate: float
+
+
 class DriverIn(Schema):
     unit: str = ""
     growth_rate: float | None = None
     points: list[DriverPointIO] = []
+    periods: list[DriverPeriodIO] = []
     sectors: list[str] = []
     source: str = ""
 
@@ -223,6 +230,7 @@ class DriverOut(Schema):
     unit: str
     growth_rate: float | None
     points: list[DriverPointIO]
+    periods: list[DriverPeriodIO]
     sectors: list[str]
     source: str
 
@@ -230,16 +238,18 @@ class DriverOut(Schema):
 def _driver_out(d: Any) -> dict[str, Any]:
     return {"kind": d.kind, "unit": d.unit, "growth_rate": d.growth_rate,
             "points": [{"year": p.year, "value": p.value} for p in d.points.all()],
+            "periods": [{"start_year": p.start_year, "end_year": p.end_year,
+                         "growth_rate": p.growth_rate} for p in d.periods.all()],
             "sectors": list(d.sectors), "source": d.source}
 
 
 @router.get("/cities/{code}/scenarios/{slug}/drivers", response=list[DriverOut],
-            summary="A scenario's business-as-usual drivers: growth rate or path, and the "
-                    "sectors each moves")
+            summary="A scenario's business-as-usual drivers: growth rate, path or growth "
+                    "rates per period, and the sectors each moves")
 def driver_list(request: HttpRequest, code: str, slug: str) -> Any:
     city = places.get_city(code, request.user)
     scenario = queries.get_scenario(city, slug, request.user)
-    return [_driver_out(d) for d in scenario.drivers.prefetch_related("points")]
+    return [_driver_out(d) for d in scenario.drivers.prefetch_related("points", "periods")]
 
 
 @router.put("/cities/{code}/scenarios/{slug}/drivers/{kind}", response={200: DriverOut},
@@ -257,6 +267,8 @@ def driver_put(request: HttpRequest, code: str, slug: str, kind: str, body: Driv
                                               % {"year": p.year}]})
         points[p.year] = p.value
     driver = services.save_driver(request.user, scenario, driver=existing, points=points,
+                                  periods=[(p.start_year, p.end_year, p.growth_rate)
+                                           for p in body.periods],
                                   kind=kind, unit=body.unit, growth_rate=body.growth_rate,
                                   sectors=body.sectors, source=body.source)
     return _driver_out(driver)

@@ -144,6 +144,16 @@ class DriverPointForm(forms.Form):
 DriverPointFormSet = forms.formset_factory(DriverPointForm, extra=4, can_delete=True)
 
 
+class DriverPeriodForm(forms.Form):
+    start_year = forms.IntegerField(label=_("From year"), min_value=1990, max_value=2100)
+    end_year = forms.IntegerField(label=_("To year"), min_value=1990, max_value=2100)
+    growth_rate = forms.FloatField(label=_("Yearly growth"),
+                                   help_text=_("0.01 = +1 % a year"))
+
+
+DriverPeriodFormSet = forms.formset_factory(DriverPeriodForm, extra=3, can_delete=True)
+
+
 class FactorRowForm(forms.Form):
     carrier = forms.ChoiceField(label=_("Carrier"), choices=carrier_choices(blank=True))
     year = forms.IntegerField(label=_("Year (empty: every year)"), required=False)

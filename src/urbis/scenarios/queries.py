@@ -330,23 +330,28 @@ GENERAL_DRIVER = "demand"
 
 def engine_drivers(scenario: Scenario, sectors: set[str],
                    extra: Driver | None = None, extra_points: dict[int, float] | None = None,
-                   skip: int | None = None
+                   skip: int | None = None,
+                   extra_periods: list[tuple[int, int, float]] | None = None,
                    ) -> tuple[tuple[engine.Driver, ...], dict[str, str]]:
     """The scenario's drivers as the engine's, and which driver moves each sector: a driver
     moves the sectors it names; every other sector of ``sectors`` follows the scenario's
     general growth rate. ``extra`` (with ``extra_points``): an unsaved driver to check;
-    ``skip``: a stored driver that ``extra`` replaces."""
-    stored = [d for d in scenario.drivers.prefetch_related("points") if skip is None
-              or d.pk != skip]
-    given: list[tuple[Driver, dict[int, float]]] = [
-        (d, {p.year: p.value for p in d.points.all()}) for d in stored]
+    ``skip``: a stored driver that ``extra`` replaces; ``extra_periods``: its growth rates per
+    period."""
+    stored = [d for d in scenario.drivers.prefetch_related("points", "periods")
+              if skip is None or d.pk != skip]
+    given: list[tuple[Driver, dict[int, float], list[tuple[int, int, float]]]] = [
+        (d, {p.year: p.value for p in d.points.all()},
+         [(p.start_year, p.end_year, p.growth_rate) for p in d.periods.all()]) for d in stored]
     if extra is not None:
-        given.append((extra, dict(extra_points or {})))
+        given.append((extra, dict(extra_points or {}), list(extra_periods or [])))
     out = [engine.Driver(GENERAL_DRIVER, growth_rate=scenario.population_growth)]
     by_sector: dict[str, str] = {}
-    for d, points in given:
+    for d, points, periods in given:
         if d.growth_rate is not None:
             out.append(engine.Driver(d.kind, growth_rate=d.growth_rate))
+        elif periods:
+            out.append(engine.Driver(d.kind, periods=tuple(sorted(periods))))
         else:
             out.append(engine.Driver(d.kind, path=points or None))
         for sector in d.sectors or []:

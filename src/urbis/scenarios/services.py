@@ -23,6 +23,7 @@ from urbis.scenarios import queries
 from urbis.scenarios.models import (
     Driver,
     DriverKind,
+    DriverPeriod,
     DriverPoint,
     EmissionFactor,
     Inventory,
@@ -273,8 +274,10 @@ def run_scenario(
             "general_growth": scenario.population_growth,
             "given": [{"kind": d.kind, "unit": d.unit, "growth_rate": d.growth_rate,
                        "points": [[p.year, p.value] for p in d.points.all()],
+                       "periods": [[p.start_year, p.end_year, p.growth_rate]
+                                   for p in d.periods.all()],
                        "sectors": list(d.sectors), "source": d.source}
-                      for d in scenario.drivers.prefetch_related("points")],
+                      for d in scenario.drivers.prefetch_related("points", "periods")],
             "sectors": [{**row, "index_last": round(row["index_last"], 6),
                          "mwh_first": round(row["mwh_first"], 3),
                          "mwh_last": round(row["mwh_last"], 3)}
@@ -645,12 +648,48 @@ def prefill_from_energy(user: Any, inventory: Inventory, *,
 DRIVER_FIELDS = ("kind", "unit", "growth_rate", "sectors", "source")
 
 
+def _period_problems(periods: list[tuple[int, int, float]], first: int,
+                    last: int) -> list[str]:
+    """Growth rates per period: each runs forward with a rate within ±20 %/yr; sorted by their
+    first year, each starts in the year the one before ends (no gap, no overlap); together they
+    cover the inventory's year ``first`` to the scenario's last year ``last``."""
+    out: list[str] = []
+    ordered = sorted(periods, key=lambda p: (p[0], p[1]))
+    for n, (start, end, rate) in enumerate(ordered, start=1):
+        if not start < end:
+            out.append(_("Period %(n)s (%(start)s–%(end)s): the first year must come before "
+                         "the last.") % {"n": n, "start": start, "end": end})
+        if not -0.2 <= rate <= 0.2:
+            out.append(_("Period %(n)s (%(start)s–%(end)s), growth: between −0.2 and 0.2 "
+                         "(−20 %% to +20 %% a year).") % {"n": n, "start": start, "end": end})
+        if n > 1:
+            before = ordered[n - 2][1]
+            if start > before:
+                out.append(_("Periods %(a)s and %(b)s: a gap from %(x)s to %(y)s; a period "
+                             "starts in the year the one before ends.")
+                           % {"a": n - 1, "b": n, "x": before, "y": start})
+            elif start < before:
+                out.append(_("Periods %(a)s and %(b)s overlap (%(x)s–%(y)s); a period starts "
+                             "in the year the one before ends.")
+                           % {"a": n - 1, "b": n, "x": start, "y": before})
+    if ordered and ordered[0][0] > first:
+        out.append(_("The periods must start in the inventory's year %(year)s or before.")
+                   % {"year": first})
+    if ordered and max(p[1] for p in ordered) < last:
+        out.append(_("The periods must reach the scenario's last year %(year)s.")
+                   % {"year": last})
+    return out
+
+
 def save_driver(user: Any, scenario: Scenario, *, driver: Driver | None = None,
-                points: dict[int, float] | None = None, **fields: Any) -> Driver:
-    """Create or change one business-as-usual driver of ``scenario``: a yearly growth rate or a
-    path (``points``: year → value, replacing the stored ones), and the sectors it moves. Every
-    field is checked first, then the whole scenario by the engine; nothing is stored if any is
-    refused. Errors name the field (``points`` for the path)."""
+                points: dict[int, float] | None = None,
+                periods: list[tuple[int, int, float]] | None = None,
+                **fields: Any) -> Driver:
+    """Create or change one business-as-usual driver of ``scenario``: a yearly growth rate, a
+    path (``points``: year → value) or growth rates per period (``periods``: (first year, last
+    year, rate)), replacing the stored path and periods, and the sectors it moves. Every field
+    is checked first, then the whole scenario by the engine; nothing is stored if any is
+    refused. Errors name the field (``points`` for the path, ``periods``)."""
     require(user, Action.EDIT, scenario.city)
     if driver is not None and driver.scenario_id != scenario.pk:
         raise ValidationError(_("The driver belongs to another scenario."))
@@ -662,6 +701,7 @@ def save_driver(user: Any, scenario: Scenario, *, driver: Driver | None = None,
     target.unit, target.source = target.unit or "", target.source or ""
     target.sectors = list(target.sectors or [])
     points = dict(points or {})
+    periods = sorted(periods or [], key=lambda p: (p[0], p[1]))
     errors: dict[str, list[str]] = {}
 
     def add(fld: str, message: str) -> None:
@@ -683,9 +723,11 @@ def save_driver(user: Any, scenario: Scenario, *, driver: Driver | None = None,
             add("sectors", _("%(sector)s is already moved by the driver %(driver)s; a sector "
                              "follows one driver.")
                 % {"sector": sector, "driver": taken[sector].get_kind_display()})
-    if (target.growth_rate is None) == (not points):
-        add("growth_rate", _("Give either a yearly growth rate or a path of values by year, "
-                             "not both and not neither."))
+    if sum((target.growth_rate is not None, bool(points), bool(periods))) != 1:
+        add("growth_rate", _("Give one of a yearly growth rate, a path of values by year or "
+                             "growth rates per period, not several and not none."))
+    for message in _period_problems(periods, scenario.inventory.year, scenario.end_year):
+        add("periods", message)
     if target.growth_rate is not None and not -0.2 <= target.growth_rate <= 0.2:
         add("growth_rate", _("Between −0.2 and 0.2 (−20 % to +20 % a year)."))
     if points:
@@ -706,7 +748,8 @@ def save_driver(user: Any, scenario: Scenario, *, driver: Driver | None = None,
     target.full_clean(exclude=["scenario"], validate_constraints=False)
     inventory_sectors = set(scenario.inventory.rows.values_list("sector", flat=True))
     drivers, by_sector = queries.engine_drivers(scenario, inventory_sectors, extra=target,
-                                                extra_points=points, skip=target.pk)
+                                                extra_points=points, extra_periods=periods,
+                                                skip=target.pk)
     spec = queries.engine_scenario(scenario)
     try:
         engine.validate(engine.Scenario(
@@ -719,6 +762,10 @@ def save_driver(user: Any, scenario: Scenario, *, driver: Driver | None = None,
         target.points.all().delete()
         DriverPoint.objects.bulk_create(DriverPoint(driver=target, year=y, value=v)
                                         for y, v in sorted(points.items()))
+        target.periods.all().delete()
+        DriverPeriod.objects.bulk_create(
+            DriverPeriod(driver=target, start_year=a, end_year=b, growth_rate=r)
+            for a, b, r in periods)
     return target
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from urbis.scenarios import queries, services
 from urbis.scenarios.exports import export_response
 from urbis.scenarios.forms import (
     DriverForm,
+    DriverPeriodFormSet,
     DriverPointFormSet,
     FactorRowFormSet,
     InventoryForm,
@@ -173,6 +175,28 @@ def _put_errors(form: Any, err: ValidationError) -> None:
         form.add_error(None, err)
 
 
+def _kept(formset: Any) -> list[dict[str, Any]]:
+    """The cleaned rows of a formset that were filled in and not ticked for deletion."""
+    return [f.cleaned_data for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+def _save_or_refuse(request: HttpRequest, valid: bool, save: Any, on_error: Any,
+                    success: str, target: Any) -> HttpResponse | None:
+    """The write views' shared shape: when the forms are valid, call the service ``save``;
+    on its refusal hand the ``ValidationError`` to ``on_error`` and return None (the view
+    renders the form again, status 422), else flash ``success`` and redirect to ``target``."""
+    if valid:
+        try:
+            save()
+        except ValidationError as err:
+            on_error(err)
+        else:
+            messages.success(request, success)
+            return redirect(target)
+    return None
+
+
 @login_required
 def scenario_edit(request: HttpRequest, code: str, slug: str | None = None) -> HttpResponse:
     """Create a scenario (no ``slug``) or change one; lists its measures."""
@@ -193,9 +217,10 @@ def scenario_edit(request: HttpRequest, code: str, slug: str | None = None) -> H
                 return redirect("scenarios:edit", city.code, saved.slug)
         status = 422
     measures = scenario.measures.select_related("action") if scenario else []
-    drivers = [{"driver": d, "points": list(d.points.all()),
+    drivers = [{"driver": d, "points": list(d.points.all()), "periods": list(d.periods.all()),
                 "sectors": [SECTOR_LABELS.get(x, x) for x in d.sectors]}
-               for d in scenario.drivers.prefetch_related("points")] if scenario else []
+               for d in scenario.drivers.prefetch_related("points", "periods")] \
+        if scenario else []
     return render(request, "scenarios/edit.html", {
         "city": city, "scenario": scenario, "form": form, "measures": measures,
         "drivers": drivers,
@@ -345,24 +370,30 @@ def driver_edit(request: HttpRequest, code: str, slug: str,
     initial = ([{"year": p.year, "value": int(p.value) if p.value.is_integer() else p.value}
                 for p in driver.points.all()] if driver else [])
     points = DriverPointFormSet(data, initial=initial, prefix="points")
+    periods = DriverPeriodFormSet(data, prefix="periods", initial=[
+        {"start_year": p.start_year, "end_year": p.end_year, "growth_rate": p.growth_rate}
+        for p in driver.periods.all()] if driver else [])
     status = 200
     if request.method == "POST":
-        if form.is_valid() and points.is_valid():
-            given = {p.cleaned_data["year"]: p.cleaned_data["value"] for p in points.forms
-                     if p.cleaned_data and not p.cleaned_data.get("DELETE")}
-            fields = {f: form.cleaned_data[f] for f in services.DRIVER_FIELDS}
-            try:
-                services.save_driver(request.user, scenario, driver=driver, points=given,
-                                     **fields)
-            except ValidationError as err:
-                _put_errors(form, err)
-            else:
-                messages.success(request, _("The driver is saved. Queue a run to see its "
-                                            "effect."))
-                return redirect("scenarios:edit", city.code, scenario.slug)
+        valid = form.is_valid() and points.is_valid() and periods.is_valid()
+
+        def save() -> None:
+            services.save_driver(
+                request.user, scenario, driver=driver,
+                points={p["year"]: p["value"] for p in _kept(points)},
+                periods=[(p["start_year"], p["end_year"], p["growth_rate"])
+                         for p in _kept(periods)],
+                **{f: form.cleaned_data[f] for f in services.DRIVER_FIELDS})
+
+        done = _save_or_refuse(request, valid, save, lambda err: _put_errors(form, err),
+                               _("The driver is saved. Queue a run to see its effect."),
+                               reverse("scenarios:edit", args=[city.code, scenario.slug]))
+        if done is not None:
+            return done
         status = 422
     return render(request, "scenarios/driver_form.html", {
         "city": city, "scenario": scenario, "driver": driver, "form": form, "points": points,
+        "periods": periods,
     }, status=status)
 
 
@@ -396,16 +427,14 @@ def factors(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[str] = []
     status = 200
     if request.method == "POST":
-        if rows.is_valid():
-            given = [r.cleaned_data for r in rows.forms
-                     if r.cleaned_data and not r.cleaned_data.get("DELETE")]
-            try:
-                services.save_factors(request.user, city, given)
-            except ValidationError as err:
-                errors = err.messages
-            else:
-                messages.success(request, _("The city's emission factors are saved."))
-                return redirect("scenarios:factors", city.code)
+        done = _save_or_refuse(
+            request, rows.is_valid(),
+            lambda: services.save_factors(request.user, city, _kept(rows)),
+            lambda err: errors.extend(err.messages),
+            _("The city's emission factors are saved."),
+            reverse("scenarios:factors", args=[city.code]))
+        if done is not None:
+            return done
         status = 422
     return render(request, "scenarios/factors.html", {
         "city": city, "can_edit": can_edit, "rows": rows, "errors": errors,

@@ -240,6 +240,8 @@ def _compile(scenario: Scenario) -> _Compiled:
     for d in scenario.drivers:
         if d.growth_rate is not None:
             comp.driver_keys[d.name] = params.add(f"driver:{d.name}", d.growth_rate)
+        elif d.periods is not None:
+            comp.driver_paths[d.name] = period_index(d.periods, years)
         else:
             path = _interpolate(dict(d.path or {}), years)
             comp.driver_paths[d.name] = path / path[0] if path[0] else path
@@ -251,6 +253,18 @@ def _compile(scenario: Scenario) -> _Compiled:
                 keys[fld] = params.add(f"m{i}:{fld}", getattr(m, fld))
         comp.keys.append(keys)
     return comp
+
+
+def period_index(periods: Sequence[tuple[int, int, float]], years: np.ndarray) -> np.ndarray:
+    """A driver given as growth rates per period, as an index on ``years[0]``: within a period
+    (first, last, rate) it grows by (1 + rate) a year; outside every period it is flat. The
+    log of the index is Σ log(1 + rate) × the years of the period between years[0] and y."""
+    base = years[0]
+    log_index = np.zeros(len(years))
+    for start, end, rate in periods:
+        span = np.clip(np.minimum(years, end) - max(start, base), 0, None)
+        log_index += np.log1p(rate) * span
+    return np.exp(log_index)
 
 
 def _ramp(m: Lever, years: np.ndarray) -> np.ndarray:

@@ -158,12 +158,16 @@ class EmissionFactor:
 @dataclass(frozen=True)
 class Driver:
     """A business-as-usual driver (population, floor area, vehicle-km …) as an index on the base
-    year: either a yearly ``path`` of absolute values (interpolated, held flat beyond) or a constant
-    yearly ``growth_rate`` (0.01 = +1 %/yr)."""
+    year: one of a yearly ``path`` of absolute values (interpolated, held flat beyond), a constant
+    yearly ``growth_rate`` (0.01 = +1 %/yr), or growth rates per period, ``periods``:
+    (first year, last year, rate) each, following one another (2021–2030 then 2030–2050: a
+    shared year ends one period and starts the next); the driver grows by (1 + rate) a year
+    within a period and is held flat outside every period."""
 
     name: str
     growth_rate: Number | None = None
     path: Mapping[int, float] | None = None
+    periods: tuple[tuple[int, int, float], ...] | None = None
 
 
 @dataclass(frozen=True)

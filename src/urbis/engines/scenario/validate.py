@@ -3,6 +3,7 @@ row, factor, driver) and the field, and all problems are reported together."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from .model import (
@@ -84,8 +85,12 @@ def validate(scenario: Scenario) -> None:
     drivers = {d.name: d for d in scenario.drivers}
     for d in scenario.drivers:
         where = f"driver {d.name}"
-        if (d.growth_rate is None) == (d.path is None):
-            problems.append((where, "growth_rate", "give either a growth rate or a path"))
+        given = [x is not None for x in (d.growth_rate, d.path, d.periods)]
+        if sum(given) != 1:
+            problems.append((where, "growth_rate",
+                             "give exactly one of a growth rate, a path or periods"))
+        if d.periods is not None:
+            _check_periods(problems, where, d.periods)
         if d.growth_rate is not None:
             _check_number(problems, where, "growth_rate", d.growth_rate, -1, None)
         if d.path is not None and not any(v > 0 for v in d.path.values()):
@@ -200,3 +205,22 @@ def _check_sector_carrier(problems, where, sector_field, sector, carrier_field, 
         problems.append((where, sector_field, f"unknown sector {sector!r}"))
     if carrier_field and carrier not in CARRIERS:
         problems.append((where, carrier_field, f"unknown carrier {carrier!r}"))
+
+
+def _check_periods(problems: list[tuple[str, str, str]], where: str,
+                   periods: tuple[tuple[int, int, float], ...]) -> None:
+    """Each period runs forward with a rate above −100 %/yr; periods follow one another in
+    order (the next starts where the last ended: no gap, no overlap)."""
+    if not periods:
+        problems.append((where, "periods", "give at least one period"))
+    for k, (start, end, rate) in enumerate(periods):
+        if not start < end:
+            problems.append((where, f"periods[{k}]", f"{start}–{end}: the first year must come "
+                                                     "before the last"))
+        if not (rate > -1 and math.isfinite(rate)):
+            problems.append((where, f"periods[{k}]", "the rate must be a number above −1"))
+        if k and start != periods[k - 1][1]:
+            kind = "a gap" if start > periods[k - 1][1] else "an overlap"
+            problems.append((where, f"periods[{k}]",
+                             f"starts in {start}, {kind} after the period ending in "
+                             f"{periods[k - 1][1]}: periods must follow one another"))
