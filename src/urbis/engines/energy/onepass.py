@@ -648,18 +648,30 @@ class _Text:
     def cube(self, partials: list[pl.DataFrame]) -> pa.Table:
         """A year's cube (:data:`.cube.CUBE_SCHEMA`) from the partial sums of its parts."""
         summed = pl.concat(partials).group_by("gid", "res", "ts").agg(pl.col("^.*_mwh$").sum())
-        groups = self.keys.group_by("gid").agg(pl.col("area", "sector", "carrier").first())
-        codes, dictionary = self.columns["resolution"]
-        names = pl.DataFrame(
-            {"res": pl.Series([-1, *range(len(dictionary))], dtype=pl.Int32),
-             "resolution": ["hourly", *dictionary.to_pylist()]}
+        # Sorted as (area, sector, carrier, resolution, time) by numbers, not text: group
+        # numbers follow (area, sector, carrier), and each resolution gets its rank among
+        # the names; the text is gathered by number once sorted.
+        names = ["hourly", *self.columns["resolution"][1].to_pylist()]  # by res + 1
+        rank = {name: i for i, name in enumerate(sorted(set(names)))}
+        by_gid = self.keys.group_by("gid").agg(pl.col("area", "sector", "carrier").first())
+        by_gid = by_gid.sort("gid")
+        if not by_gid["gid"].equals(pl.Series("gid", range(by_gid.height), pl.UInt32)):
+            raise AssertionError("group numbers are not 0, 1, 2, ...")
+        ranks = pl.Series([rank[n] for n in names], dtype=pl.UInt8)
+        summed = summed.with_columns(rank=ranks.gather(summed["res"] + 1)).sort(
+            "gid", "rank", "ts"
         )
-        del codes
-        cube = (
-            summed.join(groups, on="gid", how="left")
-            .join(names, on="res", how="left")
-            .rename({"area": "area_code"})
-            .sort("area_code", "sector", "carrier", "resolution", "ts")
+        gid = summed["gid"]
+        cube = pl.DataFrame(
+            {
+                "area_code": by_gid["area"].cast(pl.String).gather(gid),
+                "sector": by_gid["sector"].cast(pl.String).gather(gid),
+                "carrier": by_gid["carrier"].cast(pl.String).gather(gid),
+                "resolution": pl.Series(names, dtype=pl.String).gather(summed["res"] + 1),
+                "ts": summed["ts"],
+                "consumption_mwh": summed["consumption_mwh"],
+                "production_mwh": summed["production_mwh"],
+            }
         )
         return cube.select(CUBE_SCHEMA.names).to_arrow().cast(CUBE_SCHEMA)
 

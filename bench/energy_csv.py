@@ -1,0 +1,153 @@
+"""Benchmark of CSV ingestion: one file through the full row check vs the one-pass route.
+
+The same synthetic year of hourly readings (bench/energy.py's city, ``--meters`` meters, one
+file) is written as CSV (and, with ``--parquet``, as typed Parquet), then ingested into an
+empty store by each route in turn, each in its own child process so that its peak memory
+(ru_maxrss) is its own. Both stores are compared row for row at the end.
+
+    .venv/bin/python bench/energy_csv.py --meters 300             # CSV: full check vs one pass
+    .venv/bin/python bench/energy_csv.py --meters 300 --parquet   # ... + the Parquet file
+
+Results and the commands used are recorded in docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from energy import CITY, ROOT, _areas, _cpu_seconds, _peak_rss_mib  # noqa: E402
+
+ROUTES = ("checked", "one_pass")
+
+
+def _inputs(args: argparse.Namespace) -> dict[str, Path]:
+    work = Path(args.work)
+    return {"csv": work / f"m{args.meters}.csv", "parquet": work / f"m{args.meters}.parquet"}
+
+
+def make_inputs(args: argparse.Namespace) -> None:
+    import polars as pl
+
+    from urbis.engines.energy.synth import synth
+
+    paths = _inputs(args)
+    if paths["csv"].is_file() and paths["parquet"].is_file():
+        return
+    tmp = Path(args.work) / "synth"
+    shutil.rmtree(tmp, ignore_errors=True)
+    (source,) = synth(
+        args.meters, args.year, out_dir=tmp, city=CITY, areas=_areas(), seed=1,
+        meters_per_file=args.meters,
+    )
+    shutil.move(source, paths["parquet"])
+    # As a meter data system exports it: ISO 8601 UTC times, a decimal point, no quotes.
+    pl.read_parquet(paths["parquet"]).write_csv(
+        paths["csv"], datetime_format="%Y-%m-%dT%H:%M:%SZ"
+    )
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def child(args: argparse.Namespace) -> dict[str, Any]:
+    from urbis.engines.energy import AreaIndex, ingest_file
+
+    index = AreaIndex(_areas())
+    path = _inputs(args)[args.kind]
+    data = Path(args.work) / f"data-{args.kind}-{args.route}"
+    shutil.rmtree(data, ignore_errors=True)
+    start, cpu0 = time.perf_counter(), _cpu_seconds()
+    report = ingest_file(
+        path, city=CITY, areas=index, data_dir=data, one_pass=args.route == "one_pass"
+    )
+    seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu0
+    if report.status != "stored":
+        raise SystemExit(f"ingest failed: {report.errors[:5]}")
+    return {"rows": report.rows, "seconds": seconds, "cpu_seconds": cpu}
+
+
+def run_child(args: argparse.Namespace, kind: str, route: str) -> dict[str, Any]:
+    argv = [
+        sys.executable, str(Path(__file__).resolve()), "--child", "--kind", kind,
+        "--route", route, "--meters", str(args.meters), "--year", str(args.year),
+        "--work", args.work,
+    ]
+    load_before = os.getloadavg()[0]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit((proc.stderr or proc.stdout).strip())
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    # The 1-minute load average before and after (2 = both cores busy) says how busy the
+    # shared machine was.
+    result["load"] = (round(load_before, 1), round(os.getloadavg()[0], 1))
+    return result
+
+
+def same_store(args: argparse.Namespace, kind: str) -> bool:
+    import polars as pl
+
+    def rows(route: str) -> pl.DataFrame:
+        root = Path(args.work) / f"data-{kind}-{route}" / "energy" / "readings"
+        parts = sorted(p for p in root.rglob("*.parquet") if "cube" not in p.name)
+        frames = [
+            pl.read_parquet(p).with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
+            for p in parts
+        ]
+        return pl.concat(frames).sort("meter_id", "flow", "ts")
+
+    return rows("checked").equals(rows("one_pass"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--meters", type=int, default=300)
+    parser.add_argument("--year", type=int, default=2023)
+    parser.add_argument("--work", default=str(ROOT / "var" / "bench-energy-csv"))
+    parser.add_argument("--parquet", action="store_true", help="also the same data as Parquet")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--kind", choices=("csv", "parquet"), help=argparse.SUPPRESS)
+    parser.add_argument("--route", choices=ROUTES, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = child(args)
+        result["peak_rss_mib"] = _peak_rss_mib()
+        print(json.dumps(result))
+        return
+
+    Path(args.work).mkdir(parents=True, exist_ok=True)
+    make_inputs(args)
+    kinds = ("csv", "parquet") if args.parquet else ("csv",)
+    print(f"{'file':<8} {'route':<9} {'rows':>10} {'s':>7} {'CPU-s':>7} {'M rows/s':>9} "
+          f"{'M rows/CPU-s':>13} {'peak MiB':>9} {'load':>11}")
+    results: dict[str, Any] = {}
+    for kind in kinds:
+        for route in ROUTES:
+            r = run_child(args, kind, route)
+            results[f"{kind}_{route}"] = r
+            print(
+                f"{kind:<8} {route:<9} {r['rows']:>10,} {r['seconds']:>7.2f} "
+                f"{r['cpu_seconds']:>7.2f} {r['rows'] / r['seconds'] / 1e6:>9.2f} "
+                f"{r['rows'] / r['cpu_seconds'] / 1e6:>13.2f} {r['peak_rss_mib']:>9.0f} "
+                f"{r['load'][0]:>5} {r['load'][1]:>5}"
+            )
+            sys.stdout.flush()
+        old, new = results[f"{kind}_checked"], results[f"{kind}_one_pass"]
+        print(
+            f"{kind}: one pass / full check: {old['seconds'] / new['seconds']:.1f}x wall, "
+            f"{old['cpu_seconds'] / new['cpu_seconds']:.1f}x CPU; "
+            f"same stored rows: {same_store(args, kind)}"
+        )
+        for route in ROUTES:
+            shutil.rmtree(Path(args.work) / f"data-{kind}-{route}", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
