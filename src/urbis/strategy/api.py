@@ -20,7 +20,6 @@ from urbis.strategy.models import (
     Action,
     Indicator,
     Milestone,
-    Observation,
     ProgressReport,
     Strategy,
     Target,
@@ -463,25 +462,11 @@ def indicator_create(request: HttpRequest, code: str, payload: IndicatorIn) -> A
 @paginate(Pagination)
 def observation_list(
     request: HttpRequest, code: str, filters: Query[ObservationFilters]
-) -> list[dict[str, Any]]:
-    from urbis.people.permissions import Action as Can
-    from urbis.people.permissions import can
-
+) -> Any:
     city = get_city(code, request.user)
-    rows = Observation.objects.filter(city=city).select_related("indicator", "area")
-    if not can(request.user, Can.VIEW_PRIVATE, city):
-        rows = rows.filter(is_published=True)
-    if filters.indicator:
-        rows = rows.filter(indicator__code=filters.indicator)
-    if filters.area == "city":
-        rows = rows.filter(area__isnull=True)
-    elif filters.area:
-        rows = rows.filter(area__code=filters.area)
-    return [
-        {"indicator": o.indicator.code, "area": o.area.code if o.area else None,
-         "date": o.date, "value": o.value, "source": o.source}
-        for o in rows.order_by("indicator__code", "date")
-    ]
+    return queries.city_observations(
+        city, user=request.user, indicator=filters.indicator, area=filters.area
+    )
 
 
 @router.post("/cities/{code}/observations", response={201: UploadOut}, auth=write_auth,

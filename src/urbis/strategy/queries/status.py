@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -34,6 +35,55 @@ def observations(
     if not can(user, Can.VIEW_PRIVATE, city):
         rows = rows.filter(is_published=True)
     return rows
+
+
+class CityObservations(Sequence[dict[str, Any]]):
+    """A city's observations as the API lists them, read a page at a time.
+
+    Only the five columns shown are selected: an observation's area reached through the ORM
+    brings its geometry, and decoding one per row cost Barcelona's list (278 rows) about 200 ms
+    of CPU. The list is counted and sliced in the database, so a page reads its own rows only."""
+
+    _COLUMNS = ("indicator__code", "area__code", "date", "value", "source")
+
+    def __init__(self, rows: QuerySet[Observation]) -> None:
+        # A stable order, so that pages of the list neither repeat nor skip a row.
+        self._rows = rows.order_by("indicator__code", "date", "area__code", "pk")
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self._rows.count()
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        keys = ("indicator", "area", "date", "value", "source")
+        if isinstance(index, slice):
+            return [dict(zip(keys, row, strict=True))
+                    for row in self._rows.values_list(*self._COLUMNS)[index]]
+        return dict(zip(keys, self._rows.values_list(*self._COLUMNS)[index], strict=True))
+
+
+def city_observations(
+    city: City, *, user: Any = None, indicator: str | None = None, area: str | None = None
+) -> CityObservations:
+    """What ``GET /cities/{code}/observations`` lists: published rows (all for the city's
+    editors), filtered by indicator code and by area code (``city``: the whole city only)."""
+    rows = Observation.objects.filter(city=city)
+    if not can(user, Can.VIEW_PRIVATE, city):
+        rows = rows.filter(is_published=True)
+    if indicator:
+        rows = rows.filter(indicator__code=indicator)
+    if area == "city":
+        rows = rows.filter(area__isnull=True)
+    elif area:
+        rows = rows.filter(area__code=area)
+    return CityObservations(rows)
 
 
 def _points(rows: Any) -> list[monitoring.Point]:
