@@ -98,14 +98,15 @@ class MoveIn(Schema):
 
 
 def _barrier_out(b: Barrier) -> dict[str, Any]:
-    stances = list(b.endorsements.select_related("organisation"))
+    """One barrier as the API shows it; ``b`` comes through ``queries.with_details``."""
+    stances = list(b.endorsements.all())
     return {
         **{k: getattr(b, k) for k in (
             "slug", "title", "level", "jurisdiction", "legal_reference", "link", "effect",
             "description", "sectors", "evidence", "status", "proposal_to", "proposal_on",
             "decided_on", "is_illustrative", "source")},
-        "cities": sorted(link.city.code for link in b.city_links.select_related("city")),
-        "actions": sorted(b.actions.values_list("pk", flat=True)),
+        "cities": sorted(link.city.code for link in b.city_links.all()),
+        "actions": sorted(a.pk for a in b.actions.all()),
         "endorsing": sum(s.stance == Stance.ENDORSES for s in stances),
         "disputing": sum(s.stance == Stance.DISPUTES for s in stances),
         "stances": [{"organisation": s.organisation.slug,
@@ -118,7 +119,7 @@ def _barrier_out(b: Barrier) -> dict[str, Any]:
             summary="The regulatory barriers register, most cities and endorsements first")
 def barriers(request: HttpRequest, filters: Query[BarrierFilters]) -> Any:
     qs = queries.filter_barriers(queries.visible_barriers(request.user), **filters.dict())
-    return [_barrier_out(b) for b in queries.ranked_barriers(qs)]
+    return [_barrier_out(b) for b in queries.with_details(queries.ranked_barriers(qs))]
 
 
 @router.get("/barriers.csv", summary="The barriers register as CSV (same filters)")
@@ -129,7 +130,7 @@ def barriers_csv(request: HttpRequest, filters: Query[BarrierFilters]) -> HttpRe
 
 @router.get("/barriers/{slug}", response=BarrierOut, summary="One barrier")
 def barrier(request: HttpRequest, slug: str) -> Any:
-    return _barrier_out(queries.get_barrier(slug, request.user))
+    return _barrier_out(queries.with_details([queries.get_barrier(slug, request.user)])[0])
 
 
 @router.post("/barriers", response={201: BarrierOut}, auth=write_auth,
@@ -140,7 +141,7 @@ def raise_barrier(request: HttpRequest, body: BarrierIn) -> Any:
     data = body.dict(exclude={"city", "actions"})
     actions = services.actions_by_id(city, body.actions) if body.actions else []
     barrier = services.raise_barrier(by=request.user, city=city, actions=actions, **data)
-    return Status(201, _barrier_out(barrier))
+    return Status(201, _barrier_out(queries.with_details([barrier])[0]))
 
 
 @router.post("/barriers/{slug}/stances", response={201: StanceOut}, auth=write_auth,
@@ -160,8 +161,9 @@ def stance(request: HttpRequest, slug: str, body: StanceIn) -> Any:
                      "changed / rejected (editors of a city that raised it)")
 def move(request: HttpRequest, slug: str, body: MoveIn) -> Any:
     barrier = queries.get_barrier(slug, request.user)
-    return _barrier_out(services.move_barrier(by=request.user, barrier=barrier, to=body.to,
-                                              on=body.on, proposal_to=body.proposal_to))
+    moved = services.move_barrier(by=request.user, barrier=barrier, to=body.to, on=body.on,
+                                  proposal_to=body.proposal_to)
+    return _barrier_out(queries.with_details([moved])[0])
 
 
 # ------------------------------------------------------------------ innovation zones

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from urbis.policy.models import (
     BarrierStatus,
     Commitment,
     Effect,
+    Endorsement,
     FigurePoint,
     FitnessCheck,
     InnovationZone,
@@ -97,6 +98,31 @@ def ranked_barriers(qs: QuerySet[Barrier]) -> list[Barrier]:
                                             -getattr(b, "n_endorsing", 0), b.title))
 
 
+def with_details(barriers: list[Barrier]) -> list[Barrier]:
+    """What the API shows of each barrier, read for all of them at once: the raising cities
+    (without their boundary: reached by ``select_related`` it came with every link and was
+    decoded per barrier, most of ``/api/v1/barriers``' time), the stances with their
+    organisations and the touched actions' ids. Use ``.all()`` on the three relations."""
+    prefetch_related_objects(
+        barriers,
+        Prefetch("city_links__city", queryset=_CITIES),
+        Prefetch("endorsements", queryset=Endorsement.objects.select_related("organisation")),
+        Prefetch("actions", queryset=StrategyAction.objects.only("pk")),
+    )
+    return barriers
+
+
+def barrier_links(barrier: Barrier) -> dict[str, list[Any]]:
+    """The barrier page's lists: the cities that raised it (with the date and note of each)
+    and the strategy actions it touches, each with its city for the link, never the city's
+    boundary (joined by ``select_related`` it came with every row and was decoded each time)."""
+    return {
+        "cities": list(barrier.city_links.select_related("city").defer("city__boundary")),
+        "actions": list(barrier.actions.select_related("strategy__city")
+                        .defer("strategy__city__boundary")),
+    }
+
+
 def stance_summary(barrier: Barrier) -> dict[str, Any]:
     """'Agreed upon by cities, industry and other stakeholders' as a count and a list."""
     rows = list(barrier.endorsements.select_related("organisation", "organisation__city")
@@ -119,6 +145,8 @@ BARRIER_COLUMNS = ["slug", "title", "level", "jurisdiction", "legal_reference", 
 
 
 def barriers_csv(barriers: Iterable[Barrier]) -> str:
+    """The register as CSV; ``barriers`` come from ``ranked_barriers``, whose counts it uses
+    (two counting queries per barrier before)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(BARRIER_COLUMNS)
@@ -127,8 +155,7 @@ def barriers_csv(barriers: Iterable[Barrier]) -> str:
         writer.writerow([
             b.slug, b.title, b.level, b.jurisdiction, b.legal_reference, b.link, b.effect,
             b.status, " ".join(b.sectors or []), " ".join(cities),
-            b.endorsements.filter(stance=Stance.ENDORSES).count(),
-            b.endorsements.filter(stance=Stance.DISPUTES).count(),
+            b.n_endorsing, b.n_disputing,  # type: ignore[attr-defined]
             b.proposal_to, b.proposal_on or "", b.decided_on or "",
             "yes" if b.is_illustrative else "no", b.source,
         ])

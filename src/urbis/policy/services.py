@@ -219,8 +219,10 @@ def edit_barrier(*, by: Any, barrier: Barrier, operator: bool = False,
 
 
 def barrier_editor_cities(user: Any, barrier: Barrier) -> list[City]:
+    if not getattr(user, "is_authenticated", False):
+        return []  # edits nothing: no need to read the cities (every anonymous barrier page)
     return [link.city for link in barrier.city_links.select_related("city")
-            if can(user, Action.EDIT, link.city)]
+            .defer("city__boundary") if can(user, Action.EDIT, link.city)]
 
 
 def require_barrier_editor(user: Any, barrier: Barrier) -> None:

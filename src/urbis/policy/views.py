@@ -60,9 +60,7 @@ def barrier(request: HttpRequest, slug: str, stance_form: Any = None,
     taken = set(b.endorsements.values_list("organisation_id", flat=True))
     organisations = [o for o in organisations if o.pk not in taken]
     return render(request, "policy/barrier.html", {
-        "barrier": b, "summary": queries.stance_summary(b),
-        "cities": b.city_links.select_related("city"),
-        "actions": b.actions.select_related("strategy__city"),
+        "barrier": b, "summary": queries.stance_summary(b), **queries.barrier_links(b),
         "ratings": queries.compare_rule(b),
         "stance_form": stance_form or (forms.StanceForm(organisations=organisations)
                                        if organisations else None),
