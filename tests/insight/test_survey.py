@@ -4,14 +4,13 @@ every write refused without the role, results weighted and labelled."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections
 
+from tests.concurrency import in_threads
 from urbis.insight import services
 from urbis.insight.models import Answer, Response, Survey
 
@@ -207,39 +206,18 @@ def test_personal_data_export_and_anonymise(open_survey: Survey,
 # ------------------------------------------------------------------ concurrency (PostgreSQL)
 
 
-def _in_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[n] = work(n)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[n] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_one_response_per_account_and_token_under_concurrency(
     postgres_only: None, places: None, open_survey: Survey, make_user: Callable[..., Any]
 ) -> None:
     person = make_user()
-    results = _in_threads(8, lambda n: _answer(open_survey, person))
+    results = in_threads(8, lambda n: _answer(open_survey, person))
     assert sum(isinstance(r, Response) for r in results) == 1
     assert all(isinstance(r, ValidationError) for r in results if not isinstance(r, Response))
     editor = make_user("editor", open_survey.city)
     (token,) = services.create_invitations(by=editor, survey=open_survey, count=1)
-    results = _in_threads(8, lambda n: _answer(open_survey, None, token=token))
+    results = in_threads(8, lambda n: _answer(open_survey, None, token=token))
     assert sum(isinstance(r, Response) for r in results) == 1
     assert Response.objects.count() == 2 and Answer.objects.count() == 2
 

@@ -3,13 +3,12 @@ database constraint, raced on PostgreSQL), the lifecycle and its refusals, permi
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
+from tests.concurrency import in_threads
 from urbis.places.models import City
 from urbis.policy import queries, services
 from urbis.policy.models import Barrier, BarrierCity, Endorsement, FigurePoint
@@ -73,25 +72,9 @@ def test_two_racing_endorsements_leave_one(postgres_only: Any, barcelona: City,
                                            org: Any) -> None:
     """Two connections insert at the same moment: the unique constraint keeps one."""
     barrier = _raise(barcelona)
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def endorse() -> None:
-        try:
-            start.wait()
-            services.record_stance(by=None, barrier=barrier, organisation=org, operator=True)
-            outcomes.append("stored")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=endorse) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["refused", "stored"]
+    outcomes = in_threads(2, lambda n: services.record_stance(
+        by=None, barrier=barrier, organisation=org, operator=True))
+    assert sorted(type(o).__name__ for o in outcomes) == ["Endorsement", "ValidationError"]
     assert Endorsement.objects.filter(barrier=barrier).count() == 1
 
 
