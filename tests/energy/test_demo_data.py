@@ -10,15 +10,15 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 
+from tests.demo_snapshots import broken_copy, canonical_dump, check_snapshot
 from tests.energy.conftest import readings
-from tests.strategy.test_demo_data import canonical_dump, check_snapshot
 from urbis.energy import demo
 from urbis.energy.demo import DemoDataError
 from urbis.energy.models import PvInstallation, Season
@@ -79,13 +79,7 @@ def test_demo_stores_what_it_always_stored(
     check_snapshot(dump, SNAPSHOT)
 
 
-def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
-    data = tmp_path / "demo_data"
-    shutil.copytree(demo.DEMO_DATA, data)
-    text = (data / name).read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    (data / name).write_text(text.replace(old, new), encoding="utf-8")
-    return data
+_broken_copy = partial(broken_copy, demo.DEMO_DATA)
 
 
 @pytest.mark.parametrize(("name", "old", "new", "message"), [

@@ -5,18 +5,21 @@ the record and the field, storing nothing (issue 16)."""
 from __future__ import annotations
 
 import json
-import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.demo_snapshots import check
-from tests.strategy.test_demo_data import canonical_dump
-from urbis.demo import loader
+from tests.demo_snapshots import (
+    broken_copy,
+    canonical_dump,
+    check,
+    load_strategy_demo,
+    run_steps,
+)
 from urbis.engagement import demo
 from urbis.engagement.models import Idea, Process, Study, Workshop
-from urbis.strategy import demo as strategy_demo
 from urbis.strategy.demo import DemoDataError
 
 pytestmark = pytest.mark.django_db
@@ -56,17 +59,10 @@ def _relative_times() -> list[str]:
     return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows)
 
 
-def _load() -> None:
-    loader._load_organisations()
-    for _label, step in strategy_demo.steps():
-        step()
-    for _label, step in demo.steps():
-        step()
-
-
 def test_demo_stores_what_it_always_stored(barcelona: Any, paris: Any) -> None:
-    _load()
-    dump = canonical_dump(ENGAGEMENT_MODELS, **{
+    load_strategy_demo()
+    run_steps(demo.steps())
+    dump = canonical_dump(ENGAGEMENT_MODELS, {
         "people.User": {"email__endswith": "@urbis.demo"},
         "people.Membership": {"user__email__endswith": "@urbis.demo"}})
     dump["relative_times"] = _relative_times()
@@ -74,13 +70,7 @@ def test_demo_stores_what_it_always_stored(barcelona: Any, paris: Any) -> None:
     check(dump, SNAPSHOT, RUN_DEPENDENT)
 
 
-def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
-    data = tmp_path / "demo_data"
-    shutil.copytree(demo.DEMO_DATA, data)
-    text = (data / name).read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    (data / name).write_text(text.replace(old, new), encoding="utf-8")
-    return data
+_broken_copy = partial(broken_copy, demo.DEMO_DATA)
 
 
 def test_a_wrongly_typed_field_is_refused_naming_file_record_and_field(tmp_path: Path) -> None:
@@ -121,8 +111,7 @@ def test_a_workshop_of_an_unknown_process_is_refused_before_anything_is_stored(
     data = _broken_copy(tmp_path, "paris.toml", 'process = "paris-respire"',
                         'process = "paris-respira"')
     with pytest.raises(DemoDataError) as refused:
-        for _label, step in demo.steps(data):
-            step()
+        run_steps(demo.steps(data))
     assert str(refused.value) == (
         f"{data / 'paris.toml'}: workshops[0] 'Atelier : rues aux écoles et îlots de "
         "fraîcheur', field 'process': no process 'paris-respira' in this file")

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.demo_snapshots import check
-from tests.strategy.test_demo_data import canonical_dump
+from tests.demo_snapshots import broken_copy, canonical_dump, check, run_steps
 from urbis.insight import demo
 from urbis.insight.models import CaseStudy, LivingLab, Pilot, Survey
 from urbis.strategy.demo import DemoDataError
@@ -35,8 +34,7 @@ def _digest(rows: list[str]) -> list[str]:
 
 
 def test_demo_stores_what_it_always_stored(barcelona: Any, paris: Any) -> None:
-    for _label, step in demo.steps():
-        step()
+    run_steps(demo.steps())
     dump = canonical_dump(INSIGHT_MODELS)
     assert dump["insight.Response"] and dump["insight.CaseStudy"] and dump["insight.HackDay"]
     for label in ("insight.Response", "insight.Answer"):
@@ -44,13 +42,7 @@ def test_demo_stores_what_it_always_stored(barcelona: Any, paris: Any) -> None:
     check(dump, SNAPSHOT)
 
 
-def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
-    data = tmp_path / "demo_data"
-    shutil.copytree(demo.DEMO_DATA, data)
-    text = (data / name).read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    (data / name).write_text(text.replace(old, new), encoding="utf-8")
-    return data
+_broken_copy = partial(broken_copy, demo.DEMO_DATA)
 
 
 def test_a_wrongly_typed_field_is_refused_naming_file_record_and_field(tmp_path: Path) -> None:
@@ -86,8 +78,7 @@ def test_an_unknown_question_stores_nothing_of_the_survey(barcelona: Any, paris:
     data = _broken_copy(tmp_path, "survey.toml", 'key = "trust-data-use.v1"',
                         'key = "trust-data-use.v9"')
     with pytest.raises(DemoDataError) as refused:
-        for _label, step in demo.steps(data):
-            step()
+        run_steps(demo.steps(data))
     assert str(refused.value) == (
         f"{data / 'survey.toml'}: question 'trust-data-use.v9', field 'key': "
         "no such question version in the question bank")

@@ -4,17 +4,21 @@ record and the field, storing nothing."""
 
 from __future__ import annotations
 
-import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.strategy.test_demo_data import canonical_dump, check_snapshot
-from urbis.demo import loader
+from tests.demo_snapshots import (
+    broken_copy,
+    canonical_dump,
+    check_snapshot,
+    load_strategy_demo,
+    run_steps,
+)
 from urbis.policy import demo
 from urbis.policy.models import Commitment, InnovationZone, Rollout
-from urbis.strategy import demo as strategy_demo
 from urbis.strategy.demo import DemoDataError
 
 pytestmark = pytest.mark.django_db
@@ -28,28 +32,15 @@ POLICY_MODELS = [
 ]
 
 
-def _load() -> None:
-    loader._load_organisations()
-    for _label, step in strategy_demo.steps():
-        step()
-    for _label, step in demo.steps():
-        step()
-
-
 def test_demo_stores_what_it_always_stored(barcelona: Any, paris: Any) -> None:
-    _load()
+    load_strategy_demo()
+    run_steps(demo.steps())
     dump = canonical_dump(POLICY_MODELS)
     assert dump["policy.Barrier"] and dump["policy.InnovationZone"]
     check_snapshot(dump, SNAPSHOT)
 
 
-def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
-    data = tmp_path / "demo_data"
-    shutil.copytree(demo.DEMO_DATA, data)
-    text = (data / name).read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    (data / name).write_text(text.replace(old, new), encoding="utf-8")
-    return data
+_broken_copy = partial(broken_copy, demo.DEMO_DATA)
 
 
 def test_a_wrongly_typed_field_is_refused_naming_file_record_and_field(tmp_path: Path) -> None:
@@ -74,9 +65,7 @@ def test_an_unknown_area_stores_nothing_of_the_zones(barcelona: Any, paris: Any,
                                                      tmp_path: Path) -> None:
     data = _broken_copy(tmp_path, "zones.toml", 'area_names = ["Sant Antoni"]',
                         'area_names = ["Sant Antonio"]')
-    loader._load_organisations()
-    for _label, step in strategy_demo.steps():
-        step()
+    load_strategy_demo()
     with pytest.raises(DemoDataError) as refused:
         for label, step in demo.steps(data):
             step()
