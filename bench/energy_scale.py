@@ -9,9 +9,9 @@ areas (meter ids repeat across the copies; every sum of the city is exactly 100 
 
 Then, each in its own child process with its peak RSS:
 
-(a) ``merge``: the city's merged cube built as storing the deliveries one by one builds it
-    (each delivery's ten file cubes added to the merged cube, which is written after each),
-    and the last delivery again as the store commits it, file by file;
+(a) ``merge``: the city's merged cube as storing the deliveries one by one builds it, file
+    by file as the store's commit adds a cube: the first delivery and the last one (onto the
+    99 before it) measured, the total extrapolated from them (or measured: ``--merge-all``);
 (b) ``merged``: the balance of every level, sector, month and year from the merged cube;
 (c) ``files``: the same balance from the 1,000 file cubes, without the merged cube;
 (d) ``readings``: the balance of ONE 10,000-meter set from its raw readings, times 100
@@ -85,7 +85,7 @@ def replicate_cube_sets(
     store ``target``: readings parts and file cubes linked under new file hashes, one new
     catalogue record each (the same areas, readings and meter ids; ``source_name`` says which
     copy). No merged cube is written (the store builds it on first read, or see
-    :func:`merge_deliveries`). Returns the new file hashes, one list per copy (delivery)."""
+    :func:`commit_cubes`). Returns the new file hashes, one list per copy (delivery)."""
     from urbis.engines.energy import list_files
     from urbis.engines.energy.store import (
         _catalogue_dir,
@@ -134,34 +134,54 @@ def _deliveries(data: Path, city: str) -> list[list[str]]:
     return [groups[k] for k in sorted(groups)]
 
 
-def merge_deliveries(
-    data: str | os.PathLike[str], city: str, year: int, deliveries: list[list[str]]
-) -> tuple[Any, list[float]]:
-    """The merged cube of ``year`` built delivery by delivery, as storing them one after the
-    other does: each delivery's file cubes read and added to the merged cube, which is
-    written (atomically, at its key) after each. Returns the table and the seconds of each."""
+def commit_cubes(
+    data: str | os.PathLike[str], city: str, year: int, committed: list[Any], adding: list[Any]
+) -> tuple[list[float], float]:
+    """Add the cubes of the files ``adding`` to the merged cube of ``committed`` one file at
+    a time, as the store's commit does (``store._merged_after``: the merged cube read from
+    disk, the file's cube added, the result written at its new key, the old one removed).
+    Returns each file's seconds and the CPU seconds of all."""
     import pyarrow.parquet as pq
 
-    from urbis.engines.energy import list_files
-    from urbis.engines.energy.cube import merge_cubes
-    from urbis.engines.energy.store import _write_atomically, cube_path, merged_key, merged_path
+    from urbis.engines.energy.store import (
+        _merged_after,
+        _write_atomically,
+        cube_path,
+        merged_key,
+        merged_path,
+    )
 
-    records = {r.file_hash: r for r in list_files(data, city)}
-    merged = merge_cubes([])
-    stored: list[Any] = []
     seconds = []
-    for hashes in deliveries:
+    cpu0 = base._cpu_seconds()
+    for record in adding:
         start = time.perf_counter()
-        cubes = [pq.read_table(cube_path(data, city, year, h)) for h in hashes]
-        merged = merge_cubes([merged, *cubes])
-        stored += [records[h] for h in hashes]
-        key = merged_key(stored, year)
-        assert key is not None
-        _write_atomically(merged, merged_path(data, city, year, key))
-        if len(stored) < len(records):  # keep only the last, as commits prune the older
+        key = merged_key(committed, year)
+        table = _merged_after(
+            data, city, year, committed, add=pq.read_table(cube_path(data, city, year,
+                                                                       record.file_hash))
+        )
+        committed.append(record)
+        _write_atomically(table, merged_path(data, city, year, str(merged_key(committed, year))))
+        if key is not None:
             merged_path(data, city, year, key).unlink()
         seconds.append(time.perf_counter() - start)
-    return merged, seconds
+    return seconds, base._cpu_seconds() - cpu0
+
+
+def repeated_sum(table: Any, times: int) -> Any:
+    """``times`` copies of a merged cube added together with :func:`.cube.merge_cubes`, by
+    doubling (log2(times) additions instead of ``times``)."""
+    from urbis.engines.energy.cube import merge_cubes
+
+    total, power = None, table
+    while times:
+        if times & 1:
+            total = power if total is None else merge_cubes([total, power])
+        times >>= 1
+        if times:
+            power = merge_cubes([power, power])
+    assert total is not None
+    return total
 
 
 # ------------------------------------------------------------------------- child steps
@@ -170,7 +190,7 @@ def merge_deliveries(
 def _work(args: argparse.Namespace) -> tuple[Path, Path]:
     """The 10,000-meter store and the replicated city's store (its Urbis data dir too)."""
     return (
-        Path(args.work) / f"m{SOURCE_METERS}" / "data",
+        Path(args.work) / f"m{args.meters}" / "data",
         Path(args.work) / "city" / "data",
     )
 
@@ -182,70 +202,57 @@ def _timed(fn: Any) -> tuple[Any, float, float]:
 
 
 def step_merge(args: argparse.Namespace) -> dict[str, Any]:
-    """(a) The merged cube: every delivery added in turn, then the last one again file by
-    file as the store's commit adds it (``store._merged_after``)."""
+    """(a) The city's merged cube. Measured: the first delivery and the last one (onto the
+    merged cube of the 99 before it), each file by file as the store commits it. With
+    ``--merge-all`` every delivery is committed so (long); otherwise the 99 deliveries'
+    merged cube is one delivery's added to itself by doubling (the same sums, stated) and
+    the total is extrapolated: after the first delivery the merged cube has all its rows, so
+    each later delivery costs what the last one does."""
     import pyarrow.parquet as pq
 
     from urbis.engines.energy import list_files
-    from urbis.engines.energy.cube import merge_cubes
-    from urbis.engines.energy.store import (
-        _merged_after,
-        _write_atomically,
-        cube_path,
-        cubes_root,
-        merged_key,
-        merged_path,
-    )
+    from urbis.engines.energy.store import _write_atomically, cubes_root, merged_key, merged_path
 
     _, data = _work(args)
     shutil.rmtree(cubes_root(data), ignore_errors=True)
-    deliveries = _deliveries(data, CITY)
-    cpu0 = base._cpu_seconds()
-    merged, seconds = merge_deliveries(data, CITY, args.year, deliveries)
-    total_cpu = base._cpu_seconds() - cpu0
-    # The last delivery again, as the store commits it: one file at a time onto the merged
-    # cube of the files before it (read from disk), each result written at its key. Its
-    # starting point, the merged cube of the first 99 deliveries, is the full one minus the
-    # last delivery's cubes (what withdrawing them would write).
+    year = args.year
     records = list_files(data, CITY)
-    last = [r for r in records if r.file_hash in set(deliveries[-1])]
-    committed = [r for r in records if r.file_hash not in set(deliveries[-1])]
-    full_path = merged_path(data, CITY, args.year, str(merged_key(records, args.year)))
-    cubes = [pq.read_table(cube_path(data, CITY, args.year, r.file_hash)) for r in last]
-    _write_atomically(
-        merge_cubes([merged], cubes),
-        merged_path(data, CITY, args.year, str(merged_key(committed, args.year))),
-    )
-    full_path.unlink()
-    del cubes
-    start, cpu0 = time.perf_counter(), base._cpu_seconds()
-    for record in last:
-        table = _merged_after(
-            data, CITY, args.year, committed,
-            add=pq.read_table(cube_path(data, CITY, args.year, record.file_hash)),
-        )
-        old = merged_path(data, CITY, args.year, str(merged_key(committed, args.year)))
-        committed.append(record)
-        _write_atomically(
-            table, merged_path(data, CITY, args.year, str(merged_key(committed, args.year)))
-        )
-        old.unlink()
-    file_by_file_s = time.perf_counter() - start
-    file_by_file_cpu = base._cpu_seconds() - cpu0
-    if not pq.read_table(full_path).equals(merged):
-        raise SystemExit("the last delivery added file by file gave another merged cube")
-    return {
-        "deliveries": len(deliveries),
-        "files": len(records),
-        "merged_rows": merged.num_rows,
-        "total_seconds": sum(seconds),
-        "total_cpu_seconds": total_cpu,
-        "first_delivery_seconds": seconds[0],
-        "last_delivery_seconds": seconds[-1],
-        "median_delivery_seconds": sorted(seconds)[len(seconds) // 2],
-        "last_delivery_file_by_file_seconds": file_by_file_s,
-        "last_delivery_file_by_file_cpu_seconds": file_by_file_cpu,
-    }
+    by_hash = {r.file_hash: r for r in records}
+    deliveries = [[by_hash[h] for h in hashes] for hashes in _deliveries(data, CITY)]
+    out: dict[str, Any] = {"deliveries": len(deliveries), "files": len(records)}
+    committed: list[Any] = []
+    first, first_cpu = commit_cubes(data, CITY, year, committed, deliveries[0])
+    out.update(first_delivery_seconds=sum(first), first_delivery_cpu_seconds=first_cpu)
+    if args.merge_all:
+        seconds, cpu = list(first), first_cpu
+        for delivery in deliveries[1:-1]:
+            more, more_cpu = commit_cubes(data, CITY, year, committed, delivery)
+            seconds += more
+            cpu += more_cpu
+        out.update(middle_deliveries_seconds=sum(seconds) - sum(first),
+                   middle_deliveries_cpu_seconds=cpu - first_cpu)
+    else:
+        one = merged_path(data, CITY, year, str(merged_key(committed, year)))
+        start, cpu0 = time.perf_counter(), base._cpu_seconds()
+        table = repeated_sum(pq.read_table(one), len(deliveries) - 1)
+        one.unlink()
+        committed = [r for d in deliveries[:-1] for r in d]
+        _write_atomically(table, merged_path(data, CITY, year, str(merged_key(committed, year))))
+        out.update(doubling_seconds=time.perf_counter() - start,
+                   doubling_cpu_seconds=base._cpu_seconds() - cpu0)
+        del table
+    last, last_cpu = commit_cubes(data, CITY, year, committed, deliveries[-1])
+    out.update(last_delivery_seconds=sum(last), last_delivery_cpu_seconds=last_cpu,
+               last_delivery_file_seconds=last)
+    if args.merge_all:
+        out["total_seconds"] = sum(seconds) + sum(last)
+        out["total_cpu_seconds"] = cpu + last_cpu
+    else:  # extrapolated, labelled so in the output
+        out["total_seconds_extrapolated"] = sum(first) + (len(deliveries) - 1) * sum(last)
+        out["total_cpu_seconds_extrapolated"] = first_cpu + (len(deliveries) - 1) * last_cpu
+    final = merged_path(data, CITY, year, str(merged_key(records, year)))
+    out["merged_rows"] = pq.read_metadata(final).num_rows
+    return out
 
 
 def _file_cubes_runner(memory_limit: str | None, temp_dir: Path | None) -> Any:
@@ -272,19 +279,26 @@ def _file_cubes_runner(memory_limit: str | None, temp_dir: Path | None) -> Any:
     return Runner(memory_limit=memory_limit, temp_dir=temp_dir)
 
 
-def _balance_step(args: argparse.Namespace, data: Path, runner: Any, source: str) -> dict[str, Any]:
+def _balance_step(
+    args: argparse.Namespace, data: Path, runner: Any, source: str, keep: Path | None = None
+) -> dict[str, Any]:
     from urbis.engines.energy import AreaIndex, energy_balance
 
     index = AreaIndex(base._areas())
     times, cpu = [], []
     result = None
-    for _ in range(args.repeat):
+    for _ in range(1 if source == "files" else args.repeat):
         result, seconds, cpu_s = _timed(
-            lambda: energy_balance(data, CITY, index, engine=runner, source=source)
+            lambda: energy_balance(
+                data, CITY, index, engine=runner, source="readings" if source == "readings"
+                else "cube"
+            )
         )
         times.append(seconds)
         cpu.append(cpu_s)
     assert result is not None
+    if keep is not None:  # for the check step to compare
+        result.to_polars().write_parquet(keep)
     return {
         "seconds": sorted(times)[len(times) // 2],
         "all_seconds": times,
@@ -312,7 +326,7 @@ def step_merged(args: argparse.Namespace) -> dict[str, Any]:
 
     _, data = _work(args)
     paths = merged_cubes(data, CITY)  # built by the merge step: only looked up here
-    out = _balance_step(args, data, _runner(args), "cube")
+    out = _balance_step(args, data, _runner(args), "cube", data.parent / "balance-merged.parquet")
     out["merged_rows"] = sum(pl.scan_parquet(p).select(pl.len()).collect().item() for p in paths)
     return out
 
@@ -325,7 +339,10 @@ def step_files(args: argparse.Namespace) -> dict[str, Any]:
 
     _, data = _work(args)
     temp = Path(args.work) / "duckdb-tmp"
-    out = _balance_step(args, data, _file_cubes_runner(args.memory_limit, temp), "cube")
+    out = _balance_step(
+        args, data, _file_cubes_runner(args.memory_limit, temp), "files",
+        data.parent / "balance-files.parquet",
+    )
     paths = committed_cubes(data, CITY)
     out["file_cubes"] = len(paths)
     out["file_cube_rows"] = sum(
@@ -388,7 +405,15 @@ def step_check(args: argparse.Namespace) -> dict[str, Any]:
     wrong = scaled_difference(big, small, args.copies)
     if wrong.height or big.height != small.height:
         raise SystemExit(f"the million-meter balance is not {args.copies}x: {wrong.head(5)}")
-    return {"rows": big.height, "exact": True,
+    import polars as pl
+
+    kept = [data.parent / f"balance-{name}.parquet" for name in ("merged", "files")]
+    same = None
+    if all(p.is_file() for p in kept):
+        same = pl.read_parquet(kept[0]).equals(pl.read_parquet(kept[1]))
+        if not same:
+            raise SystemExit("the balances from the merged cube and the file cubes differ")
+    return {"rows": big.height, "exact": True, "merged_equals_file_cubes": same,
             "city_consumption_mwh": int(big.filter(
                 (big["level"] == "city") & (big["sector"] == "all") & (big["month"] == 0)
             )["hourly_consumption"].sum())}
@@ -504,8 +529,10 @@ STEPS = {
 
 def run_child(step: str, args: argparse.Namespace) -> dict[str, Any]:
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", step, "--work", args.work,
-            "--year", str(args.year), "--repeat", str(args.repeat), "--copies", str(args.copies),
-            "--requests", str(args.requests)]
+            "--year", str(args.year), "--meters", str(args.meters), "--repeat", str(args.repeat),
+            "--copies", str(args.copies), "--requests", str(args.requests)]
+    if args.merge_all:
+        argv.append("--merge-all")
     if args.memory_limit:
         argv += ["--memory-limit", args.memory_limit]
     load = os.getloadavg()[0]
@@ -519,26 +546,75 @@ def run_child(step: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def build_source(args: argparse.Namespace) -> dict[str, Any]:
     """The 10,000-meter year store, with bench/energy.py's own child steps."""
-    work = Path(args.work) / f"m{SOURCE_METERS}"
+    work = Path(args.work) / f"m{args.meters}"
     if args.reuse and (work / "data").is_dir():
         return {"reused": str(work / "data")}
     work.mkdir(parents=True, exist_ok=True)
     options = argparse.Namespace(
-        meters=SOURCE_METERS, year=args.year, work=str(work), repeat=1, spark_memory="4g",
+        meters=args.meters, year=args.year, work=str(work), repeat=1, spark_memory="4g",
         side_by_side=False, memory_limit=None,
     )
     return {"synth": base.run_child("synth", options), "ingest": base.run_child("ingest", options)}
+
+
+def summary(report: dict[str, Any], args: argparse.Namespace) -> None:
+    """The figures side by side, wall and CPU seconds, peak RSS and load."""
+    n = args.copies
+
+    def line(label: str, r: dict[str, Any], wall: str, cpu: str, note: str = "") -> None:
+        print(f"  {label:<58} {r[wall]:>8.2f} s {r[cpu]:>8.2f} CPU-s "
+              f"{r['peak_rss_mib']:>6.0f} MiB  load {r['load'][0]:.1f}/{r['load'][1]:.1f}{note}")
+
+    print(f"\n{args.meters * n:,} meters ({n} replicated sets of {args.meters:,}):")
+    m = report.get("merge")
+    if m:
+        line("(a) merged cube: first delivery, file by file", m, "first_delivery_seconds",
+             "first_delivery_cpu_seconds")
+        line("(a) merged cube: last delivery onto the 99 before it", m, "last_delivery_seconds",
+             "last_delivery_cpu_seconds")
+        if "total_seconds" in m:
+            line("(a) merged cube: all deliveries one by one", m, "total_seconds",
+                 "total_cpu_seconds")
+        else:
+            line("(a) all deliveries one by one (EXTRAPOLATED: first + 99 x last)", m,
+                 "total_seconds_extrapolated", "total_cpu_seconds_extrapolated")
+    for step, label in (("merged", "(b) balance, every level, from the merged cube"),
+                        ("files", "(c) the same from the file cubes, no merged cube")):
+        if step in report:
+            line(label, report[step], "seconds", "cpu_seconds")
+    r = report.get("readings")
+    if r:
+        line(f"(d) ONE {args.meters:,}-meter set from raw readings", r, "seconds", "cpu_seconds")
+        print(f"  (d) x{n}, EXTRAPOLATED, not run: {r['seconds'] * n:.1f} s, "
+              f"{r['cpu_seconds'] * n:.1f} CPU-s")
+    if "check" in report:
+        print(f"  (e) balance = {n} x the {args.meters:,}-meter balance, integer mWh: exact; "
+              f"merged = file cubes: {report['check']['merged_equals_file_cubes']}")
+    api = report.get("api")
+    if api:
+        print(f"  (f) map API, first request (computes the balance): "
+              f"{api['first_request_seconds']:.2f} s; then {api['requests']} requests each:")
+        for label, v in api.items():
+            if isinstance(v, dict):
+                print(f"      {label:<42} p50 {v['p50_ms']:6.1f} ms p95 {v['p95_ms']:6.1f} ms"
+                      f" (CPU p50 {v['cpu_p50_ms']:.1f}, p95 {v['cpu_p95_ms']:.1f} ms),"
+                      f" {v['features']} features")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", default=str(ROOT / "var" / "bench-energy-scale"))
     parser.add_argument("--year", type=int, default=2023)
-    parser.add_argument("--copies", type=int, default=100, help="deliveries of 10,000 meters")
+    parser.add_argument("--meters", type=int, default=SOURCE_METERS, help="meters of one set")
+    parser.add_argument("--copies", type=int, default=100, help="deliveries of --meters each")
     parser.add_argument("--repeat", type=int, default=3, help="balance runs; median reported")
     parser.add_argument("--requests", type=int, default=200, help="API requests per URL")
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 1GB")
     parser.add_argument("--reuse", action="store_true", help="reuse the 10,000-meter store")
+    parser.add_argument(
+        "--merge-all", action="store_true",
+        help="commit every delivery's cubes into the merged cube (else first, last, doubling)",
+    )
     parser.add_argument("--steps", default=",".join(STEPS), help="comma-separated steps to run")
     parser.add_argument("--json", default=None, help="write results to this JSON file")
     parser.add_argument("--child", choices=sorted(STEPS), help=argparse.SUPPRESS)
@@ -560,14 +636,17 @@ def main() -> None:
         shutil.rmtree(data.parent, ignore_errors=True)
         _, seconds, _ = _timed(lambda: replicate_cube_sets(source, data, CITY, args.copies))
         report["replicate_seconds"] = seconds
-    print(f"A {SOURCE_METERS * args.copies:,}-meter city REPLICATED from the {SOURCE_METERS:,}-"
-          f"meter store: {args.copies} copies of its cube set (10 files each) under new names, "
-          f"as if {args.copies} deliveries of {SOURCE_METERS:,} meters had been stored for the "
+    files = len(_deliveries(data, CITY)[0])
+    print(f"A {args.meters * args.copies:,}-meter city REPLICATED from the {args.meters:,}-"
+          f"meter store: {args.copies} copies of its cube set ({files} files each) under new "
+          "names, "
+          f"as if {args.copies} deliveries of {args.meters:,} meters had been stored for the "
           "same 40 areas; every figure is exactly that multiple of the smaller city's.")
     for step in args.steps.split(","):
         report[step] = run_child(step, args)
         print(step, json.dumps(report[step]))
         sys.stdout.flush()
+    summary(report, args)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(report, indent=2))

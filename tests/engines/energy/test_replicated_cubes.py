@@ -5,6 +5,7 @@ file cubes alike, on DuckDB and on Spark."""
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from urbis.engines.energy import energy_balance, ingest_file, list_files
-from urbis.engines.energy.store import merged_cubes
+from urbis.engines.energy.store import cubes_root, merged_cubes
 from urbis.engines.energy.synth import synth, synthetic_areas
 
 from .test_cube import spark_runner  # noqa: F401  (the module's Spark session fixture)
@@ -80,12 +81,24 @@ def test_replicated_balance_is_exactly_n_times_the_single_one(stores):
     )
 
 
-def test_merged_cube_built_delivery_by_delivery_is_the_stores_own(stores, tmp_path):
-    areas, _, replicated, deliveries = stores
+def test_merged_cube_committed_delivery_by_delivery_is_the_stores_own(stores, tmp_path):
+    areas, single, replicated, _ = stores
     own = pq.read_table(merged_cubes(replicated, "syn", [2023])[0])
-    built, seconds = scale.merge_deliveries(replicated, "syn", 2023, deliveries)
-    assert len(seconds) == COPIES
-    assert built.equals(own.select(built.column_names))
+    copy = tmp_path / "copy"
+    shutil.copytree(replicated, copy)
+    shutil.rmtree(cubes_root(copy))
+    by_hash = {r.file_hash: r for r in list_files(copy, "syn")}
+    committed: list = []
+    for hashes in scale._deliveries(copy, "syn"):
+        seconds, _ = scale.commit_cubes(copy, "syn", 2023, committed, [by_hash[h] for h in hashes])
+        assert len(seconds) == len(hashes)
+    (built,) = merged_cubes(copy, "syn", [2023])  # found at its key, not rebuilt
+    assert len(list(built.parent.glob("merged-*.parquet"))) == 1
+    assert pq.read_table(built).equals(own)
+    # One set's merged cube added to itself by doubling gives the same sums and parts.
+    one = pq.read_table(merged_cubes(single, "syn", [2023])[0])
+    assert scale.repeated_sum(one, COPIES).equals(own)
+    assert not scale.repeated_sum(one, COPIES - 1).equals(own)
     # ... and the file cubes without the merged cube give the same balance.
     runner = scale._file_cubes_runner(None, tmp_path / "tmp")
     from_files = energy_balance(replicated, "syn", areas, engine=runner).to_polars()

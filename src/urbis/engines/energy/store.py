@@ -39,6 +39,7 @@ import hashlib
 import json
 import os
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -169,10 +170,29 @@ def list_files(data_dir: str | os.PathLike[str], city: str) -> list[StoredFile]:
     Every page and API request lists them (the balance cache is keyed on them); a record,
     which also lists its file's meters, is parsed once, not on every listing."""
     folder = _catalogue_dir(data_dir, city)
-    if not folder.is_dir():
+    try:
+        stat = folder.stat()
+    except FileNotFoundError:
         return []
+    # Records are only added, replaced and removed by renames and unlinks in the folder,
+    # which change its modification time: an unchanged folder needs no stat of each of its
+    # (thousands of) records. A folder changed less than a clock tick or two before this
+    # look could change again within the same time stamp, so it is not trusted.
+    identity = (stat.st_ino, stat.st_mtime_ns)
+    known = _listings.get(folder)
+    if known is not None and known[0] == identity:
+        return list(known[1])
     records = [r for path in folder.glob("*.json") if (r := _read_record(path)) is not None]
-    return sorted(records, key=lambda r: (r.ingested_at, r.file_hash))
+    records.sort(key=lambda r: (r.ingested_at, r.file_hash))
+    if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
+        _listings[folder] = (identity, records)
+    return list(records)
+
+
+#: Listings of catalogue folders by the folder's (inode, modification time).
+_listings: dict[Path, tuple[tuple[int, int], list[StoredFile]]] = {}
+#: How long after its last change a folder's listing may be kept (time stamps are coarse).
+_SETTLED_NS = 2_000_000_000
 
 
 def local_years(record: StoredFile, tz: str) -> list[int]:
