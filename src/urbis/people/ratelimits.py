@@ -21,6 +21,7 @@ attacker elsewhere who locked the account does not lock its owner out of their o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import secrets
@@ -29,7 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -149,6 +150,32 @@ def count_attempt(
     return None if counted else _remaining(seconds, now)
 
 
+@functools.cache
+def _attempts_sql(model: type[Any], alias: str, n: int) -> str:
+    """The statement of :func:`count_attempts` for ``n`` keys on PostgreSQL, built once (it
+    depends only on the model): its parameters are each key's ``(key, window, limit)``."""
+    db = connections[alias]
+    qn = db.ops.quote_name
+    table = qn(model._meta.db_table)
+    fields = [model._meta.get_field(name) for name in ("key", "window_start", "count")]
+    key_col, window_col, count_col = (qn(f.column) for f in fields)
+    key_type, window_type = (f.db_type(db) for f in fields[:2])
+    parts = []
+    for index in range(n):
+        counted_before = f"WHERE EXISTS (SELECT 1 FROM c{index - 1})" if index else ""  # noqa: S608
+        # Only quoted identifiers and column types from the model are interpolated; every value
+        # is a parameter.
+        parts.append(
+            f"c{index} AS (INSERT INTO {table} ({key_col}, {window_col}, {count_col}) "  # noqa: S608
+            f"SELECT CAST(%s AS {key_type}), CAST(%s AS {window_type}), 1 {counted_before} "
+            f"ON CONFLICT ({key_col}, {window_col}) "
+            f"DO UPDATE SET {count_col} = {table}.{count_col} + 1 "
+            f"WHERE {table}.{count_col} < %s RETURNING 1)"
+        )
+    counted = ", ".join(f"(SELECT count(*) FROM c{index})" for index in range(n))  # noqa: S608
+    return f"WITH {', '.join(parts)} SELECT {counted}"
+
+
 def count_attempts(
     model: type[Any], keys: list[tuple[str, tuple[int, int]]], now: dt.datetime | None = None
 ) -> tuple[int, int] | None:
@@ -169,28 +196,13 @@ def count_attempts(
             if wait is not None:
                 return index, wait
         return None
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    fields = [model._meta.get_field(name) for name in ("key", "window_start", "count")]
-    key_col, window_col, count_col = (qn(f.column) for f in fields)
-    key_type, window_type = (f.db_type(connection) for f in fields[:2])
-    parts, params = [], []
-    for index, (key, (count, seconds)) in enumerate(keys):
-        counted_before = f"WHERE EXISTS (SELECT 1 FROM c{index - 1})" if index else ""  # noqa: S608
-        # Only quoted identifiers and column types from the model are interpolated; every value
-        # is a parameter.
-        parts.append(
-            f"c{index} AS (INSERT INTO {table} ({key_col}, {window_col}, {count_col}) "  # noqa: S608
-            f"SELECT CAST(%s AS {key_type}), CAST(%s AS {window_type}), 1 {counted_before} "
-            f"ON CONFLICT ({key_col}, {window_col}) "
-            f"DO UPDATE SET {count_col} = {table}.{count_col} + 1 "
-            f"WHERE {table}.{count_col} < %s RETURNING 1)"
-        )
-        window = fields[1].get_db_prep_value(window_start(seconds, now), connection)
+    window_field = model._meta.get_field("window_start")
+    params: list[Any] = []
+    for key, (count, seconds) in keys:
+        window = window_field.get_db_prep_value(window_start(seconds, now), connection)
         params += [key, window, count]
-    counted = ", ".join(f"(SELECT count(*) FROM c{index})" for index in range(len(keys)))  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT {counted}", params)
+        cursor.execute(_attempts_sql(model, connection.alias, len(keys)), params)
         row = cursor.fetchone()
     for index, (_key, (_count, seconds)) in enumerate(keys):
         if not row[index]:
