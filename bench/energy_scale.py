@@ -42,7 +42,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+# --src: the Urbis sources a child step runs (the API step of another tree, side by side).
+SRC = Path(sys.argv[sys.argv.index("--src") + 1]) if "--src" in sys.argv else ROOT / "src"
+sys.path.insert(0, str(SRC))
 
 
 def _load_base() -> Any:
@@ -429,7 +431,8 @@ def _django(data: Path) -> Any:
     (data / "urbis.sqlite3").unlink(missing_ok=True)
     shutil.rmtree(data / "energy" / "cache", ignore_errors=True)
     subprocess.run([sys.executable, "-m", "urbis", "migrate", "--noinput"], check=True,
-                   cwd=ROOT, stdout=subprocess.DEVNULL, env=os.environ)
+                   cwd=ROOT, stdout=subprocess.DEVNULL,
+                   env={**os.environ, "PYTHONPATH": str(SRC)})
     import django
 
     django.setup()
@@ -527,12 +530,14 @@ STEPS = {
 # ------------------------------------------------------------------------- parent
 
 
-def run_child(step: str, args: argparse.Namespace) -> dict[str, Any]:
+def run_child(step: str, args: argparse.Namespace, src: str | None = None) -> dict[str, Any]:
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", step, "--work", args.work,
             "--year", str(args.year), "--meters", str(args.meters), "--repeat", str(args.repeat),
             "--copies", str(args.copies), "--requests", str(args.requests)]
     if args.merge_all:
         argv.append("--merge-all")
+    if src:
+        argv += ["--src", src]
     if args.memory_limit:
         argv += ["--memory-limit", args.memory_limit]
     load = os.getloadavg()[0]
@@ -590,10 +595,14 @@ def summary(report: dict[str, Any], args: argparse.Namespace) -> None:
     if "check" in report:
         print(f"  (e) balance = {n} x the {args.meters:,}-meter balance, integer mWh: exact; "
               f"merged = file cubes: {report['check']['merged_equals_file_cubes']}")
-    api = report.get("api")
-    if api:
-        print(f"  (f) map API, first request (computes the balance): "
-              f"{api['first_request_seconds']:.2f} s; then {api['requests']} requests each:")
+    for name in ("api_before", "api"):
+        api = report.get(name)
+        if not api:
+            continue
+        which = f" BEFORE ({args.api_before})" if name == "api_before" else ""
+        print(f"  (f) map API{which}, first request (computes the balance): "
+              f"{api['first_request_seconds']:.2f} s; then {api['requests']} requests each, "
+              f"load {api['load'][0]:.1f}/{api['load'][1]:.1f}:")
         for label, v in api.items():
             if isinstance(v, dict):
                 print(f"      {label:<42} p50 {v['p50_ms']:6.1f} ms p95 {v['p95_ms']:6.1f} ms"
@@ -616,6 +625,11 @@ def main() -> None:
         help="commit every delivery's cubes into the merged cube (else first, last, doubling)",
     )
     parser.add_argument("--steps", default=",".join(STEPS), help="comma-separated steps to run")
+    parser.add_argument(
+        "--api-before", default=None,
+        help="also run the API step on the Urbis sources in this folder first (side by side)",
+    )
+    parser.add_argument("--src", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--json", default=None, help="write results to this JSON file")
     parser.add_argument("--child", choices=sorted(STEPS), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -643,6 +657,9 @@ def main() -> None:
           f"as if {args.copies} deliveries of {args.meters:,} meters had been stored for the "
           "same 40 areas; every figure is exactly that multiple of the smaller city's.")
     for step in args.steps.split(","):
+        if step == "api" and args.api_before:
+            report["api_before"] = run_child(step, args, src=args.api_before)
+            print("api_before", json.dumps(report["api_before"]))
         report[step] = run_child(step, args)
         print(step, json.dumps(report[step]))
         sys.stdout.flush()
