@@ -249,7 +249,7 @@ def zones_geojson(request: HttpRequest, code: str) -> HttpResponse:
 @router.get("/cities/{code}/innovation-zones.csv", summary="A city's innovation zones as CSV")
 def zones_csv(request: HttpRequest, code: str) -> HttpResponse:
     city = places.get_city(code, request.user)
-    return _csv(queries.zones_csv(queries.visible_zones(city, request.user)),
+    return _csv(queries.zones_csv(queries.visible_zones(city, request.user, with_geometry=False)),
                 f"{city.code}-innovation-zones.csv")
 
 

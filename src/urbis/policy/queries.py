@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urbis.people.models import Organisation
 from urbis.people.permissions import Action, can, cities_where
-from urbis.places.models import City
+from urbis.places.models import Area, City
 from urbis.policy.models import (
     Assessment,
     Barrier,
@@ -172,14 +172,21 @@ def _city_visible(model: Any, city: City, user: Any) -> QuerySet[Any]:
     return qs
 
 
-def visible_zones(city: City, user: Any = None) -> QuerySet[InnovationZone]:
-    return _city_visible(InnovationZone, city, user).prefetch_related(
-        "organisations", "rules__barrier", "rollouts__city", "rollouts__areas",
+def visible_zones(city: City, user: Any = None, *,
+                  with_geometry: bool = True) -> QuerySet[InnovationZone]:
+    """A city's zones with what their pages and the API show. Pages and the CSV pass
+    ``with_geometry=False``: their maps read the GeoJSON endpoint, and each zone's outline is a
+    JSON document decoded on load. The roll-outs' areas never come with their geometry."""
+    qs = _city_visible(InnovationZone, city, user).prefetch_related(
+        "organisations", "rules__barrier", Prefetch("rollouts__city", queryset=_CITIES),
+        Prefetch("rollouts__areas", queryset=Area.objects.defer("geometry")),
         "observations__indicator")
+    return qs if with_geometry else qs.defer("geometry")
 
 
-def get_zone(city: City, slug: str, user: Any = None) -> InnovationZone:
-    zone = visible_zones(city, user).filter(slug=slug).first()
+def get_zone(city: City, slug: str, user: Any = None, *,
+             with_geometry: bool = True) -> InnovationZone:
+    zone = visible_zones(city, user, with_geometry=with_geometry).filter(slug=slug).first()
     if zone is None:
         raise Http404(_("No such innovation zone"))
     return zone

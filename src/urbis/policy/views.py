@@ -141,7 +141,7 @@ def city_policy(request: HttpRequest, code: str) -> HttpResponse:
         "commitments": queries.visible_commitments(city, request.user),
         "barriers": queries.ranked_barriers(
             queries.filter_barriers(queries.visible_barriers(request.user), city=city.code)),
-        "zones": queries.visible_zones(city, request.user),
+        "zones": queries.visible_zones(city, request.user, with_geometry=False),
         "checks": queries.visible_checks(city, request.user),
         "shops": shops, "median_saved": queries.median_days_saved(procedures),
         "bundles": queries.visible_bundles(city, request.user),
@@ -152,7 +152,7 @@ def city_policy(request: HttpRequest, code: str) -> HttpResponse:
 def zones(request: HttpRequest, code: str) -> HttpResponse:
     city = places.get_city(code, request.user)
     phase = request.GET.get("phase", "")
-    qs = queries.visible_zones(city, request.user)
+    qs = queries.visible_zones(city, request.user, with_geometry=False)
     if phase:
         qs = qs.filter(phase=phase)
     zone_list = list(qs)
@@ -167,7 +167,7 @@ def zones(request: HttpRequest, code: str) -> HttpResponse:
 
 def zone(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     city = places.get_city(code, request.user)
-    z = queries.get_zone(city, slug, request.user)
+    z = queries.get_zone(city, slug, request.user, with_geometry=False)
     return render(request, "policy/zone.html", {
         "city": city, "zone": z, "level": places.default_level(city),
         "can_edit": can(request.user, Action.EDIT, city)})
