@@ -30,6 +30,7 @@ application's own time. Goals and results: docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -143,17 +144,46 @@ def _p95(values: list[float]) -> float:
     return round(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))], 1)
 
 
+class _FullCollections:
+    """CPU time of Python's full (generation 2) garbage collections, to tell a request that
+    was slow by its own work from one that ran a collection of the whole heap."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._start = time.process_time()
+        else:
+            self.ms += (time.process_time() - self._start) * 1000
+
+    def take(self) -> float:
+        ms, self.ms = self.ms, 0.0
+        return ms
+
+
+_FULL_GC = _FullCollections()
+
+
 def _time(client: Any, url: str, repeat: int) -> dict[str, Any]:
     client.get(url)  # warm-up: the first request of a URL may fill a cache
     times = []
     cpu = []
+    full_gc = []
     status = 0
     for _ in range(repeat):
+        _FULL_GC.take()
         start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
+        full_gc.append(_FULL_GC.take())
         status = response.status_code
+    slowest = max(range(repeat), key=times.__getitem__)
     return {
         "url": url,
         "status": status,
@@ -161,6 +191,10 @@ def _time(client: Any, url: str, repeat: int) -> dict[str, Any]:
         "p95_ms": _p95(times),
         "cpu_p50_ms": round(statistics.median(cpu), 1),
         "cpu_p95_ms": _p95(cpu),
+        # The slowest request's full garbage collections (ms of CPU), and how many of the
+        # requests ran one.
+        "slowest_full_gc_ms": round(full_gc[slowest], 1),
+        "requests_with_full_gc": sum(ms > 0 for ms in full_gc),
     }
 
 
@@ -244,9 +278,14 @@ def main() -> None:
             print(f"  {kind}, CPU time of this process: worst p95 {cpu_p95s[-1]} ms, median p95 "
                   f"{statistics.median(cpu_p95s)} ms; {len(cpu_over)} of {len(rows)} over "
                   f"{goal:.0f} ms")
+        if over:
+            in_gc = sum(r["slowest_full_gc_ms"] > 0 for r in over)
+            print(f"  {kind} over {goal:.0f} ms whose slowest request ran a full garbage "
+                  f"collection: {in_gc} of {len(over)}")
         for row in over[:25]:
             print(f"    {row['p95_ms']:>7} ms  p50 {row['p50_ms']:>7} ms  "
-                  f"CPU p95 {row['cpu_p95_ms']:>7} ms  {row['url']}")
+                  f"CPU p95 {row['cpu_p95_ms']:>7} ms  full GC in slowest "
+                  f"{row['slowest_full_gc_ms']:>6} ms  {row['url']}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
