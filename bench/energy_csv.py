@@ -25,7 +25,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from energy import CITY, ROOT, _areas, _cpu_seconds, _peak_rss_mib  # noqa: E402
+from energy import CITY, ROOT, _areas, _cpu_seconds  # noqa: E402
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM): unlike ru_maxrss, which Linux keeps
+    across exec, it does not start at the parent's peak (the parent reads both stores)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 ROUTES = ("checked", "one_pass")
 
