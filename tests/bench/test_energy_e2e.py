@@ -29,6 +29,8 @@ def _bench() -> Any:
 
 E2E = _bench()
 METERS = 20
+# A year of 20 meters through both pipelines, five times: about 10 CPU-seconds.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
