@@ -140,3 +140,19 @@ def test_no_run_no_export_and_the_page_links_it(scenario: Any, client_for: Any) 
     page = client.get("/cities/barcelona/scenarios/pla-clima/").content.decode()
     assert 'href="/cities/barcelona/scenarios/pla-clima/run.csv"' in page
     assert 'href="/cities/barcelona/scenarios/pla-clima/run.json"' in page
+
+
+def test_command_line_export_equals_the_download(scenario: Any, client_for: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="no stored run"):
+        call_command("scenario", "export", "barcelona", "pla-clima", stdout=io.StringIO())
+    run = services.run_scenario(None, scenario, samples=50, seed=2, operator=True)
+    out = io.StringIO()
+    call_command("scenario", "export", "barcelona", "pla-clima", stdout=out)
+    downloaded = b"".join(client_for(None).get(
+        "/cities/barcelona/scenarios/pla-clima/run.csv").streaming_content).decode()
+    assert out.getvalue() == downloaded
+    out = io.StringIO()
+    call_command("scenario", "export", "barcelona", "pla-clima", "--format", "json", stdout=out)
+    _check_against_run(json.loads(out.getvalue())["records"], run, lambda v: v)

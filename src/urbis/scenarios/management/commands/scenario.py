@@ -1,8 +1,10 @@
-"""``urbis scenario run CITY SCENARIO``: compute a scenario and store the run, with a progress bar.
-The command line acts as the site's operator."""
+"""``urbis scenario run CITY SCENARIO``: compute a scenario and store the run, with a progress bar;
+``urbis scenario export CITY SCENARIO [--format csv|json]``: the latest stored run's export;
+``urbis scenario prefill CITY YEAR``. The command line acts as the site's operator."""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -12,7 +14,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from urbis.places.models import City
-from urbis.scenarios import services
+from urbis.scenarios import queries, services
 from urbis.scenarios.models import Inventory, Scenario
 
 
@@ -33,6 +35,12 @@ class Command(BaseCommand):
         prefill.add_argument("year", type=int, help="the inventory's year")
         prefill.add_argument("--kind", default="bei", choices=["bei", "mei"])
 
+        export = sub.add_parser(
+            "export", help="write the scenario's latest stored run as CSV or JSON to stdout")
+        export.add_argument("city", help="city code, e.g. barcelona")
+        export.add_argument("scenario", help="the scenario's short name")
+        export.add_argument("--format", default="csv", choices=["csv", "json"])
+
     def handle(self, *args: Any, **options: Any) -> None:
         city = City.objects.filter(code=options["city"]).first()
         if city is None:
@@ -45,6 +53,9 @@ class Command(BaseCommand):
             known = ", ".join(city.scenarios.values_list("slug", flat=True)) or "none"
             raise CommandError(f"No scenario {options['scenario']!r} in {city.code} "
                                f"(known: {known}).")
+        if options["action"] == "export":
+            self._export(scenario, options["format"])
+            return
         with tqdm(total=3, desc=scenario.slug, unit="step", file=sys.stderr) as bar:
             def progress(done: int, total: int, label: str) -> None:
                 bar.set_postfix_str(label)
@@ -80,3 +91,13 @@ class Command(BaseCommand):
         for sector, carrier, mwh in cells:
             self.stdout.write(f"{sector}/{carrier}: {mwh:,.3f} MWh (from measured data)")
         self.stdout.write(f"{len(cells)} rows of inventory {inventory} filled.")
+
+    def _export(self, scenario: Scenario, fmt: str) -> None:
+        run = queries.latest_run(scenario)
+        if run is None:
+            raise CommandError(f"{scenario.slug} has no stored run: run it first.")
+        if fmt == "json":
+            self.stdout.write(json.dumps(queries.run_export_json(scenario, run), indent=1))
+            return
+        for line in queries.run_export_csv(scenario, run):
+            self.stdout.write(line, ending="")
