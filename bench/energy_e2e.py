@@ -189,7 +189,9 @@ def _clean(series: Any, lower: bool) -> Any:
     unique, remap = np.unique(np.asarray(cats, dtype=object), return_inverse=True)
     codes = series.cat.codes.to_numpy()
     new = np.where(codes < 0, -1, remap[np.maximum(codes, 0)])
-    return pd.Series(pd.Categorical.from_codes(new, categories=unique), index=series.index)
+    # pandas-stubs know no ndarray codes; pandas takes them.
+    categorical = pd.Categorical.from_codes(new, categories=unique)  # type: ignore[call-overload]
+    return pd.Series(categorical, index=series.index)
 
 
 def pandas_path(
@@ -217,7 +219,8 @@ def pandas_path(
     present = set(names[0])
     if any(set(n) != present for n in names):
         raise Refused([(str(inputs[0].name), 0, "*", "files have different columns")])
-    df = pd.read_parquet(
+    # A list of paths is read as one dataset (pandas-stubs expect one path).
+    df = pd.read_parquet(  # type: ignore[call-overload]
         [str(p) for p in inputs], read_dictionary=[c for c in TEXT if c in present]
     )
     df.columns = [c.strip().lower() for c in df.columns]
@@ -330,7 +333,9 @@ def pandas_path(
         first = pd.Series(area_i).groupby(point_i).min()
         found = np.full(len(xy), None, dtype=object)
         found[first.index.to_numpy()] = codes[first.to_numpy()]
-        located = np.where(key >= 0, found[np.maximum(key, 0)], None)
+        located = np.full(len(key), None, dtype=object)
+        if len(xy):
+            located[key >= 0] = found[key[key >= 0]]
         flag(wanted & pd.isna(located), "lon", "location lies in no known area")
         area = area.where(given, pd.Series(located, index=df.index))
     lap("placement")
