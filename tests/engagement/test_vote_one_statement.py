@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from urbis.engagement import ratelimits, services
-from urbis.engagement.models import Idea, IdeaStatus, Vote
+from urbis.engagement.models import Idea, IdeaStatus, RateCounter, Vote
 from urbis.people import services as people
 
 from .test_votes import _in_threads, recount
@@ -32,13 +32,14 @@ def test_a_vote_on_postgresql_opens_no_transaction_block(
         assert services.cast_vote(by=voter, idea=idea, ip="192.0.2.1") == 1
     sql = [q["sql"] for q in ctx.captured_queries]
     assert not [s for s in sql if "SAVEPOINT" in s.upper()], sql
-    assert len(sql) == 2 and all(s.startswith("WITH") for s in sql), sql
+    # the rate limits are counted in the same statement
+    assert len(sql) == 1 and sql[0].startswith("WITH") and "rate" in sql[0].lower(), sql
     # the second click: the same one statement, nothing stored, the total unchanged
     with CaptureQueriesContext(connection) as ctx, pytest.raises(
         ValidationError, match="already supported"
     ):
         services.cast_vote(by=voter, idea=idea, ip="192.0.2.1")
-    assert len(ctx.captured_queries) == 2
+    assert len(ctx.captured_queries) == 1
     assert recount(idea) == (1, 1)
 
 
@@ -78,6 +79,51 @@ def test_the_rate_limit_refuses_before_anything_is_stored(
     assert response.status_code == 429, response.content
     assert int(response["Retry-After"]) > 0
     assert recount(idea) == (0, 0)
+
+
+def test_a_refused_vote_still_counts_against_the_limit(
+    idea: Idea, make_idea: Callable[..., Idea], make_user: Callable[..., Any], settings: Any
+) -> None:
+    """A second click is refused and still counted (it is an attempt), so the next vote is
+    over a limit of two; the address's counter moves with each counted attempt."""
+    settings.URBIS_RATE_LIMITS = {"vote:user": (2, 600), "vote:ip": (100, 600)}
+    voter = make_user()
+    services.cast_vote(by=voter, idea=idea, ip="192.0.2.9")
+    with pytest.raises(ValidationError, match="already supported"):
+        services.cast_vote(by=voter, idea=idea, ip="192.0.2.9")
+    other = make_idea(title="One more idea to support")
+    with pytest.raises(ratelimits.RateLimited) as refused:
+        services.cast_vote(by=voter, idea=other, ip="192.0.2.9")
+    assert 1 <= refused.value.retry_after <= 600
+    assert recount(other) == (0, 0) and recount(idea) == (1, 1)
+    counts = dict(RateCounter.objects.filter(key__startswith="vote:").values_list("key", "count"))
+    assert counts == {f"vote:user:{voter.pk}": 2, "vote:ip:192.0.2.9": 2}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_limits_hold_for_parallel_votes(
+    postgres_only: None, make_idea: Callable[..., Idea], make_user: Callable[..., Any],
+    settings: Any,
+) -> None:
+    """Five accounts each try three votes at once from one address (15 in parallel, on three
+    ideas); each account may vote twice and the address seven times: exactly seven votes are
+    stored, no account has more than two, the address's counter stops at seven, and every
+    total equals its rows."""
+    settings.URBIS_RATE_LIMITS = {"vote:user": (2, 600), "vote:ip": (7, 600)}
+    ideas = [make_idea(title=f"Idea number {n} to limit") for n in range(3)]
+    users = [make_user() for _ in range(5)]
+    results = _in_threads(15, lambda n: services.cast_vote(
+        by=users[n % 5], idea=ideas[n // 5], ip="192.0.2.10"))
+    assert sum(1 for r in results if isinstance(r, int)) == 7, results
+    assert all(isinstance(r, ratelimits.RateLimited) for r in results if not isinstance(r, int))
+    assert Vote.objects.count() == 7
+    per_user = [Vote.objects.filter(user=u).count() for u in users]
+    assert max(per_user) <= 2, per_user
+    assert RateCounter.objects.get(key="vote:ip:192.0.2.10").count == 7
+    for each in ideas:
+        total, rows = recount(each)
+        assert total == rows
 
 
 @pytest.mark.postgres

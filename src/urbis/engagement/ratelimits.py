@@ -21,8 +21,12 @@ from urbis.engagement.models import RateCounter
 # The counting mechanism is shared with sign-in throttling and lives in people; these names
 # stay importable from here.
 from urbis.people.ratelimits import RateLimited as RateLimited
+from urbis.people.ratelimits import attempt_params as attempt_params
+from urbis.people.ratelimits import attempts_refused as attempts_refused
+from urbis.people.ratelimits import attempts_with as attempts_with
 from urbis.people.ratelimits import client_ip as client_ip
 from urbis.people.ratelimits import count_attempts, window_start
+from urbis.people.ratelimits import one_statement_counts as one_statement_counts
 
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "idea:user": (10, 3600),
@@ -43,21 +47,25 @@ def limits() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_LIMITS, **getattr(settings, "URBIS_RATE_LIMITS", {})}
 
 
-def hit(action: str, *, user: Any = None, ip: str | None = None) -> None:
-    """Count one ``action`` for the account and the IP; raise :class:`RateLimited` if either is
-    over its limit (the counting is people.ratelimits.count_attempts', shared with sign-in)."""
-    now = timezone.now()
+def limit_keys(
+    action: str, *, user: Any = None, ip: str | None = None
+) -> list[tuple[str, tuple[int, int]]]:
+    """The counters one ``action`` counts, in order (account first: a request refused for the
+    account is not counted against the address), each with its limit."""
     keys = []
     if user is not None and getattr(user, "pk", None):
         keys.append((f"{action}:user", f"{action}:user:{user.pk}"))
     if ip:
         keys.append((f"{action}:ip", f"{action}:ip:{ip}"))
     table = limits()
-    # Counted in order, account first: a request refused for the account is not counted
-    # against the address. One statement on PostgreSQL (people.ratelimits.count_attempts).
-    refused = count_attempts(
-        RateCounter, [(key, table[name]) for name, key in keys if name in table], now
-    )
+    return [(key, table[name]) for name, key in keys if name in table]
+
+
+def hit(action: str, *, user: Any = None, ip: str | None = None) -> None:
+    """Count one ``action`` for the account and the IP; raise :class:`RateLimited` if either is
+    over its limit (the counting is people.ratelimits.count_attempts', shared with sign-in;
+    one statement on PostgreSQL)."""
+    refused = count_attempts(RateCounter, limit_keys(action, user=user, ip=ip), timezone.now())
     if refused is not None:
         raise RateLimited(action, refused[1])
 

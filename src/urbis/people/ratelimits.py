@@ -25,6 +25,7 @@ import functools
 import hashlib
 import math
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -151,9 +152,15 @@ def count_attempt(
 
 
 @functools.cache
-def _attempts_sql(model: type[Any], alias: str, n: int) -> str:
-    """The statement of :func:`count_attempts` for ``n`` keys on PostgreSQL, built once (it
-    depends only on the model): its parameters are each key's ``(key, window, limit)``."""
+def attempts_with(model: type[Any], alias: str, n: int) -> str:
+    """``WITH`` queries ``c0 … c{n-1}`` that count ``n`` keys in ``model``'s table on PostgreSQL,
+    each only if the one before it counted; ``c{i}`` has one row if key ``i`` was counted.
+    Their parameters are :func:`attempt_params`. Built once per model, database and ``n``.
+
+    Each is the same atomic ``INSERT … ON CONFLICT DO UPDATE … WHERE count < limit`` as
+    :func:`count_attempt`'s. Another statement may follow them with its own ``WITH`` queries
+    that read ``c{n-1}`` (the vote does: engagement.services.votes), so the counting and what
+    it guards commit together."""
     db = connections[alias]
     qn = db.ops.quote_name
     table = qn(model._meta.db_table)
@@ -172,8 +179,37 @@ def _attempts_sql(model: type[Any], alias: str, n: int) -> str:
             f"DO UPDATE SET {count_col} = {table}.{count_col} + 1 "
             f"WHERE {table}.{count_col} < %s RETURNING 1)"
         )
-    counted = ", ".join(f"(SELECT count(*) FROM c{index})" for index in range(n))  # noqa: S608
-    return f"WITH {', '.join(parts)} SELECT {counted}"
+    return ", ".join(parts)
+
+
+def attempt_params(
+    model: type[Any], keys: list[tuple[str, tuple[int, int]]], now: dt.datetime
+) -> list[Any]:
+    """The parameters of :func:`attempts_with` for ``keys``."""
+    window_field = model._meta.get_field("window_start")
+    params: list[Any] = []
+    for key, (count, seconds) in keys:
+        window = window_field.get_db_prep_value(window_start(seconds, now), connection)
+        params += [key, window, count]
+    return params
+
+
+def attempts_refused(
+    counted: Sequence[Any], keys: list[tuple[str, tuple[int, int]]], now: dt.datetime
+) -> tuple[int, int] | None:
+    """What :func:`count_attempts` returns, from whether each key was counted."""
+    for index, (_key, (_count, seconds)) in enumerate(keys):
+        if not counted[index]:
+            return index, _remaining(seconds, now)
+    return None
+
+
+def one_statement_counts(keys: list[tuple[str, tuple[int, int]]]) -> bool:
+    """Whether :func:`attempts_with` may count ``keys`` here: PostgreSQL, at least one key, no
+    limit of zero (those refuse without counting, as :func:`count_attempt` does)."""
+    return connection.vendor == "postgresql" and bool(keys) and all(
+        c > 0 for _k, (c, _s) in keys
+    )
 
 
 def count_attempts(
@@ -184,30 +220,25 @@ def count_attempts(
     that refused (the keys before it stay counted, those after it are not touched), exactly as
     calling :func:`count_attempt` for each in turn.
 
-    On PostgreSQL it is one statement (each upsert a data-modifying WITH query that runs only
-    if the one before it counted), so a request that is limited per account and per address
-    makes one round trip to the database instead of one per key (docs/PERFORMANCE.md, "Votes").
-    Each upsert is the same atomic ``INSERT … ON CONFLICT DO UPDATE … WHERE count < limit`` as
-    :func:`count_attempt`'s, committed with the statement."""
+    On PostgreSQL it is one statement (:func:`attempts_with`), so a request that is limited per
+    account and per address makes one round trip to the database instead of one per key
+    (docs/PERFORMANCE.md, "Votes"), committed with the statement."""
     now = now or _now()
-    if connection.vendor != "postgresql" or len(keys) < 2 or any(c <= 0 for _k, (c, _s) in keys):
+    if len(keys) < 2 or not one_statement_counts(keys):
         for index, (key, limit) in enumerate(keys):
             wait = count_attempt(model, key, limit, now)
             if wait is not None:
                 return index, wait
         return None
-    window_field = model._meta.get_field("window_start")
-    params: list[Any] = []
-    for key, (count, seconds) in keys:
-        window = window_field.get_db_prep_value(window_start(seconds, now), connection)
-        params += [key, window, count]
+    counted = ", ".join(f"(SELECT count(*) FROM c{index})" for index in range(len(keys)))  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(_attempts_sql(model, connection.alias, len(keys)), params)
+        cursor.execute(
+            f"WITH {attempts_with(model, connection.alias, len(keys))} "  # type: ignore[arg-type, unused-ignore]  # a model class is hashable
+            f"SELECT {counted}",
+            attempt_params(model, keys, now),
+        )
         row = cursor.fetchone()
-    for index, (_key, (_count, seconds)) in enumerate(keys):
-        if not row[index]:
-            return index, _remaining(seconds, now)
-    return None
+    return attempts_refused(row, keys, now)
 
 
 def seconds_to_wait(

@@ -32,6 +32,7 @@ from urbis.engagement.models import (
     Idea,
     IdeaStatus,
     Process,
+    RateCounter,
     Vote,
 )
 from urbis.engagement.services.common import _city_moderators, _require_signed_in
@@ -83,10 +84,10 @@ def _store_vote(idea: Idea, process: Process, by: Any) -> bool:
 
 
 @functools.cache
-def _one_statement_sql(alias: str) -> str:
-    """The SQL of :func:`_cast_in_one_statement` on the database ``alias``, built once: it
-    depends only on the models (building it, column types included, cost more than a tenth of
-    the vote's own CPU time)."""
+def _one_statement_sql(alias: str, limits: int) -> str:
+    """The SQL of :func:`_cast_in_one_statement` on the database ``alias`` with ``limits``
+    rate-limit counters, built once: it depends only on the models (building it, column types
+    included, cost more than a tenth of the vote's own CPU time)."""
     db = connections[alias]
     qn = db.ops.quote_name
 
@@ -102,12 +103,16 @@ def _one_statement_sql(alias: str) -> str:
     process_type, user_type, created_type = (
         Vote._meta.get_field(f).db_type(db) for f in names[1:]
     )
+    last = limits - 1
+    counted = ", ".join(f"(SELECT count(*) FROM c{i})" for i in range(limits))  # noqa: S608
     # Only quoted identifiers and column types from the models are interpolated; every value
     # is a parameter.
     return (
-        f"WITH votable AS (SELECT {idea_id} FROM {idea_table} "  # noqa: S608
+        f"WITH {ratelimits.attempts_with(RateCounter, alias, limits)}, "  # noqa: S608
+        f"votable AS (SELECT {idea_id} FROM {idea_table} "
         f"WHERE {idea_id} = %s AND NOT {col(Idea, 'is_hidden')} "
-        f"AND {col(Idea, 'status')} NOT IN (%s, %s) FOR NO KEY UPDATE), "
+        f"AND {col(Idea, 'status')} NOT IN (%s, %s) AND EXISTS (SELECT 1 FROM c{last}) "
+        f"FOR NO KEY UPDATE), "
         f"stored AS (INSERT INTO {vote_table} ({columns}) "
         f"SELECT {idea_id}, CAST(%s AS {process_type}), CAST(%s AS {user_type}), "
         f"CAST(%s AS {created_type}) FROM votable "
@@ -116,30 +121,41 @@ def _one_statement_sql(alias: str) -> str:
         f"counted AS (UPDATE {idea_table} SET {total} = {idea_table}.{total} + 1 "
         f"FROM stored WHERE {idea_table}.{idea_id} = stored.idea "
         f"RETURNING {idea_table}.{total}) "
-        f"SELECT EXISTS (SELECT 1 FROM votable), (SELECT {total} FROM counted)"
+        f"SELECT {counted}, EXISTS (SELECT 1 FROM votable), (SELECT {total} FROM counted)"
     )
 
 
-def _cast_in_one_statement(idea: Idea, process: Process, by: Any) -> tuple[bool, int | None]:
-    """Cast ``by``'s vote for ``idea`` in one PostgreSQL statement: ``(votable, total)``, where
-    ``votable`` is whether the idea can still be voted on and ``total`` the new total, or
-    ``None`` if nothing was stored (not votable, or the account's vote is already there).
+def _cast_in_one_statement(
+    idea: Idea, process: Process, by: Any, limits: list[tuple[str, tuple[int, int]]]
+) -> tuple[bool, int | None]:
+    """Count the rate limits ``limits`` and cast ``by``'s vote for ``idea``, in one PostgreSQL
+    statement: ``(votable, total)``, where ``votable`` is whether the idea can still be voted on
+    and ``total`` the new total, or ``None`` if nothing was stored (not votable, or the
+    account's vote is already there). Raises :class:`RateLimited` (nothing stored) if a limit
+    refused.
 
-    Three ``WITH`` queries, each reading the one before, so the order is fixed: the idea's row
-    is locked only if it can still be voted on (a concurrent merge or vote holds it until it
-    commits; READ COMMITTED then re-checks the row as it is now); the vote is inserted from
-    that row, skipping a duplicate (a second click running at the same moment waits on the
-    idea's lock, then finds the first one's row); the total moves only for an inserted row.
-    The statement commits on its own, all of it or nothing."""
-    created = Vote._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
+    ``WITH`` queries, each reading the one before, so the order is fixed: the rate-limit
+    counters (people.ratelimits.attempts_with, each counted only if the one before it was); the
+    idea's row, locked only if every counter counted and it can still be voted on (a concurrent
+    merge or vote holds it until it commits; READ COMMITTED then re-checks the row as it is
+    now); the vote, inserted from that row, skipping a duplicate (a second click running at the
+    same moment waits for the first's locks, then finds its row); the total, moved only for an
+    inserted row. The statement commits on its own, all of it or nothing: a refused vote (a
+    second click, an idea merged away) still counts against the limits, as before."""
+    now = timezone.now()
+    created = Vote._meta.get_field("created_at").get_db_prep_value(now, connection)
     with connection.cursor() as cursor:
         cursor.execute(
-            _one_statement_sql(connection.alias),
-            [idea.pk, IdeaStatus.DUPLICATE.value, IdeaStatus.REJECTED.value,
+            _one_statement_sql(connection.alias, len(limits)),
+            [*ratelimits.attempt_params(RateCounter, limits, now),
+             idea.pk, IdeaStatus.DUPLICATE.value, IdeaStatus.REJECTED.value,
              process.pk, by.pk, created],
         )
-        votable, counted = cursor.fetchone()
-    return bool(votable), None if counted is None else int(counted)
+        *counted, votable, total = cursor.fetchone()
+    refused = ratelimits.attempts_refused(counted, limits, now)
+    if refused is not None:
+        raise ratelimits.RateLimited("vote", refused[1])
+    return bool(votable), None if total is None else int(total)
 
 
 def _require_voting_open(by: Any, idea: Idea, *, withdrawing: bool = False) -> Process:
@@ -182,14 +198,15 @@ def _cast_in_transaction(idea: Idea, process: Process, by: Any) -> int:
 def cast_vote(*, by: Any, idea: Idea, ip: str | None = None) -> int:
     """Support ``idea``; returns the new vote total. One vote per account and idea."""
     process = _require_voting_open(by, idea)
-    ratelimits.hit("vote", user=by, ip=ip)
-    if connection.vendor == "postgresql" and not process.vote_cap:
-        votable, total = _cast_in_one_statement(idea, process, by)
+    limits = ratelimits.limit_keys("vote", user=by, ip=ip)
+    if not process.vote_cap and ratelimits.one_statement_counts(limits):
+        votable, total = _cast_in_one_statement(idea, process, by, limits)
         if not votable:
             raise ValidationError({"vote": _("This idea cannot be supported.")})
         if total is None:
             raise ValidationError({"vote": _("You have already supported this idea.")})
     else:
+        ratelimits.hit("vote", user=by, ip=ip)
         total = _cast_in_transaction(idea, process, by)
     if process.support_threshold and total >= process.support_threshold:
         # After the vote has committed: the conditional UPDATE records the moment once, whichever
