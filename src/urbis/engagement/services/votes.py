@@ -8,12 +8,14 @@ UPDATE), which is also the lock a merge waits for (see
 longer matches the merged idea.
 
 A vote is the platform's busiest write (docs/PERFORMANCE.md, "Votes"). On PostgreSQL it is ONE
-statement in autocommit (:func:`_cast_in_one_statement`): lock the idea if it can still be voted
-on, insert the vote with ``ON CONFLICT DO NOTHING``, and add one to the total only if that insert
-stored a row; a single statement is atomic on its own, so no BEGIN/COMMIT round trips. Elsewhere
-(SQLite) the same is two statements in one transaction (:func:`_count_vote`, then
-:func:`_store_vote`, whose refusal rolls the increment back). A process with a vote cap takes the
-transaction path on both, since the cap needs the voter's lock and a count first."""
+statement in autocommit (:func:`_cast_in_one_statement`): count the rate limits, lock the idea
+if every limit counted and it can still be voted on, insert the vote with ``ON CONFLICT DO
+NOTHING``, and add one to the total only if that insert stored a row; a single statement is
+atomic on its own, so no BEGIN/COMMIT round trips. Elsewhere (SQLite) the rate limits are counted
+first (:func:`urbis.engagement.ratelimits.hit`), then the vote is two statements in one
+transaction (:func:`_count_vote`, then :func:`_store_vote`, whose refusal rolls the increment
+back). A process with a vote cap takes that path on both, since the cap needs the voter's lock
+and a count first."""
 
 from __future__ import annotations
 
