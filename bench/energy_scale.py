@@ -58,6 +58,7 @@ def _load_base() -> Any:
 
 
 base = _load_base()
+sys.path.insert(0, str(SRC))  # bench/energy.py put this tree's src first
 CITY: str = base.CITY
 SOURCE_METERS = 10_000
 
@@ -488,9 +489,7 @@ def step_api(args: argparse.Namespace) -> dict[str, Any]:
     out["first_request_cpu_seconds"] = cpu_s
     urls = {
         "neighbourhood": first,
-        "district": first.replace("neighbourhood", "district"),
         "city": first.replace("level=neighbourhood", "level=city"),
-        "neighbourhood, self-sufficiency, March": first + "&measure=self_sufficiency&month=3",
         "balance table (JSON)": f"/api/v1/cities/{CITY}/energy/balance?level=neighbourhood",
     }
     for label, url in urls.items():
@@ -514,6 +513,9 @@ def step_api(args: argparse.Namespace) -> dict[str, Any]:
             "features": len(body.get("features", body.get("items", []))),
         }
     out["requests"] = args.requests
+    import urbis
+
+    out["urbis_sources"] = str(Path(urbis.__file__).parent)
     return out
 
 
@@ -643,10 +645,12 @@ def main() -> None:
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "command": " ".join([".venv/bin/python", "bench/energy_scale.py", *sys.argv[1:]]),
-        "source": build_source(args),
     }
     source, data = _work(args)
-    if not (args.reuse and (data / "energy" / "readings" / "_catalogue").is_dir()):
+    replicated = args.reuse and (data / "energy" / "readings" / "_catalogue").is_dir()
+    if not replicated or {"readings", "check"} & set(args.steps.split(",")):
+        report["source"] = build_source(args)
+    if not replicated:
         shutil.rmtree(data.parent, ignore_errors=True)
         _, seconds, _ = _timed(lambda: replicate_cube_sets(source, data, CITY, args.copies))
         report["replicate_seconds"] = seconds
