@@ -8,6 +8,7 @@ catalogue of many cities.
     .venv/bin/python bench/ogc.py --postgres                      # the same on PostgreSQL
     git archive COMMIT src | tar -x -C /tmp/before               # an older Urbis, side by side:
     .venv/bin/python bench/ogc.py --baseline /tmp/before
+    .venv/bin/python bench/ogc.py --only ogc --baseline /tmp/before --without-pygeoapi --case bbox
 
 Databases: SQLite files by default. ``--postgres`` starts a throwaway PostgreSQL cluster with
 ``scripts/pg-test-cluster`` (and removes it after); ``--database-url postgres://…/NAME`` uses a
@@ -362,6 +363,11 @@ def _cases(total: int, bbox: list[float], seed: int) -> dict[str, list[str]]:
             "bbox, 100 a page": boxes}
 
 
+# Short names for --case.
+CASES = {"items, 10 a page": "items10", "items, 1,000 a page": "items1000",
+         "bbox, 100 a page": "bbox"}
+
+
 def _same(servers: dict[str, tuple[int, str]], paths: list[str]) -> None:
     """The two servers answer these requests with the same features."""
     for path in paths:
@@ -414,18 +420,19 @@ def run_ogc(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         from shapely.geometry import shape
 
         bbox = [float(v) for v in shapely.total_bounds([shape(f["geometry"]) for f in features])]
-        config = _pygeoapi_config(work, data, pg_port, bbox)
-        openapi = work / "pygeoapi-openapi.yml"
-        pg_env = {**env, "PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(openapi)}
-        subprocess.run([str(Path(sys.executable).parent / "pygeoapi"), "openapi", "generate",
-                        str(config), "--output-file", str(openapi)], env=pg_env, check=True,
-                       stdout=subprocess.DEVNULL)
-        pygeoapi = _gunicorn("pygeoapi.flask_app:APP", pg_port, args.workers, pg_env,
-                             logs / "pygeoapi.log")
-        _wait(pg_port, "/conformance?f=json", pygeoapi, "pygeoapi")
-
-        servers["pygeoapi"] = (pg_port, "")
-        cases = _cases(len(features), bbox, args.seed)
+        if not args.without_pygeoapi:
+            config = _pygeoapi_config(work, data, pg_port, bbox)
+            openapi = work / "pygeoapi-openapi.yml"
+            pg_env = {**env, "PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(openapi)}
+            subprocess.run([str(Path(sys.executable).parent / "pygeoapi"), "openapi", "generate",
+                            str(config), "--output-file", str(openapi)], env=pg_env, check=True,
+                           stdout=subprocess.DEVNULL)
+            pygeoapi = _gunicorn("pygeoapi.flask_app:APP", pg_port, args.workers, pg_env,
+                                 logs / "pygeoapi.log")
+            _wait(pg_port, "/conformance?f=json", pygeoapi, "pygeoapi")
+            servers["pygeoapi"] = (pg_port, "")
+        cases = {name: paths for name, paths in _cases(len(features), bbox, args.seed).items()
+                 if args.case is None or CASES[name] in args.case}
         for paths in cases.values():
             _same(servers, paths[:1])
         results: dict[str, Any] = {}
@@ -446,10 +453,13 @@ def run_ogc(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                       f"{figures['p50_ms']} ms  p99 {figures['p99_ms']} ms  "
                       f"n={figures['requests']} err={figures['errors']} "
                       f"({figures['mean_kb']} KiB)  load {load}", flush=True)
-            u, p = results[case]["urbis"], results[case]["pygeoapi"]
-            results[case]["throughput_ratio"] = round(u["rps"] / p["rps"], 2) if p["rps"] else None
-            print(f"{case:22} Urbis / pygeoapi throughput: {results[case]['throughput_ratio']}×",
-                  flush=True)
+            u = results[case]["urbis"]
+            if "pygeoapi" in results[case]:
+                p = results[case]["pygeoapi"]
+                results[case]["throughput_ratio"] = round(u["rps"] / p["rps"], 2) if p["rps"] \
+                    else None
+                print(f"{case:22} Urbis / pygeoapi throughput: "
+                      f"{results[case]['throughput_ratio']}×", flush=True)
             if "urbis-baseline" in results[case]:
                 b = results[case]["urbis-baseline"]
                 results[case]["baseline_ratio"] = round(u["rps"] / b["rps"], 2) if b["rps"] \
@@ -589,6 +599,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--case", action="append", choices=sorted(CASES.values()),
+                        help="part 1: time only this case (repeatable; default: all three)")
+    parser.add_argument("--without-pygeoapi", action="store_true",
+                        help="part 1: Urbis against --baseline only (pygeoapi's requests take "
+                             "about a minute each on a busy machine)")
     parser.add_argument("--cities", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--work", type=Path, help="keep files here (default: a temporary dir)")
@@ -604,6 +619,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.baseline is not None and not (args.baseline / "src" / "urbis").is_dir():
         parser.error(f"--baseline {args.baseline}: no src/urbis in it")
+    if args.without_pygeoapi and args.baseline is None:
+        parser.error("--without-pygeoapi needs --baseline: Urbis would be compared with nothing")
     work = args.work or Path(tempfile.mkdtemp(prefix="urbis-ogc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
