@@ -6,7 +6,7 @@ afterwards that no vote was lost or doubled.
     .venv/bin/python bench/votes.py --voters 200 --ideas 20 --votes-per-voter 5 --clients 8 \
         --workers 3 --json bench/results/votes.json
     .venv/bin/python bench/votes.py --worker-class gthread --threads 4 --paths constraint,previous
-    git archive e8a021b | tar -x -C /tmp/before   # the product as of another commit
+    git archive be9c8a4 | tar -x -C /tmp/before   # the product as of another commit
     .venv/bin/python bench/votes.py --paths constraint,baseline --baseline /tmp/before
 
 What it does, all on 127.0.0.1:
@@ -17,9 +17,9 @@ What it does, all on 127.0.0.1:
 2. serves Urbis with gunicorn (``--workers`` processes of ``--worker-class`` with ``--threads``);
 3. runs the same workload once per vote path (``--paths``):
    - ``constraint``: the real API, ``POST /api/v1/ideas/{id}/vote`` (unique constraint on
-     (idea, account); the counter UPDATE returns the new total and the vote INSERT skips a
-     duplicate with ON CONFLICT DO NOTHING, in one transaction; each rate-limit counter is one
-     upsert);
+     (idea, account); on PostgreSQL one statement in autocommit counts the rate limits, locks
+     the idea, inserts the vote skipping a duplicate with ON CONFLICT DO NOTHING and adds one to
+     the total only for a stored row; engagement.services.votes);
    - ``previous``: the same endpoint as it was before issue 16's rework, mounted by this file on
      the product's API (same middleware, token, idea look-up and problem documents): each
      rate-limit counter in a transaction of its own (insert-or-ignore, then a conditional
