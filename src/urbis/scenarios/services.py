@@ -53,7 +53,8 @@ def inventory_year_problems(city: City, kind: str, year: int,
                             pk: int | None = None) -> list[tuple[str, str]]:
     """The rules on an inventory's kind and year, as (field, message): a known kind; one
     inventory of a kind per city and year; a monitoring inventory (MEI) comes after the city's
-    baseline (BEI) year, so there must be a baseline first."""
+    baseline (BEI) year, so there must be a baseline first, and a baseline (new, or its year
+    or kind changed) may not leave a monitoring inventory at or before the earliest baseline."""
     out: list[tuple[str, str]] = []
     if kind not in InventoryKind.values:
         return [("kind", _("Unknown kind of inventory %(kind)r (bei or mei).") % {"kind": kind})]
@@ -63,8 +64,24 @@ def inventory_year_problems(city: City, kind: str, year: int,
     if clash.exists():
         out.append(("year", _("This city already has an inventory of this kind for this "
                               "year.")))
+    others = Inventory.objects.filter(city=city)
+    if pk is not None:
+        # The inventory being changed counts as what it becomes, not as what it was.
+        others = others.exclude(pk=pk)
+    if kind == InventoryKind.BASELINE:
+        # The earliest baseline once this one is stored; every monitoring inventory must come
+        # after it (changing a baseline's year must not leave an MEI at or before it).
+        earliest = min([year, *others.filter(kind=InventoryKind.BASELINE)
+                        .values_list("year", flat=True)])
+        stranded = list(others.filter(kind=InventoryKind.MONITORING, year__lte=earliest)
+                        .order_by("year").values_list("year", flat=True))
+        if stranded:
+            out.append(("year", _("The baseline inventory's year must come before every "
+                                  "monitoring inventory's year; the monitoring inventories of "
+                                  "%(years)s are not after %(year)s.")
+                        % {"years": ", ".join(str(y) for y in stranded), "year": year}))
     if kind == InventoryKind.MONITORING:
-        baseline = (Inventory.objects.filter(city=city, kind=InventoryKind.BASELINE)
+        baseline = (others.filter(kind=InventoryKind.BASELINE)
                     .order_by("year").values_list("year", flat=True).first())
         if baseline is None:
             out.append(("kind", _("A monitoring inventory needs the city's baseline inventory "
