@@ -429,7 +429,8 @@ def _django(data: Path) -> Any:
     os.environ["URBIS_SECURE_SSL_REDIRECT"] = "0"
     os.environ["URBIS_SECURE_COOKIES"] = "0"
     os.environ["DJANGO_SETTINGS_MODULE"] = "urbis.settings"
-    (data / "urbis.sqlite3").unlink(missing_ok=True)
+    for name in ("urbis.sqlite3", "urbis.sqlite3-wal", "urbis.sqlite3-shm"):
+        (data / name).unlink(missing_ok=True)
     shutil.rmtree(data / "energy" / "cache", ignore_errors=True)
     subprocess.run([sys.executable, "-m", "urbis", "migrate", "--noinput"], check=True,
                    cwd=ROOT, stdout=subprocess.DEVNULL,
