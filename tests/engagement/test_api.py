@@ -132,6 +132,10 @@ def test_vote_rate_limit_answers_429(idea: Idea, make_idea: Callable[..., Idea],
     codes = [post(client, f"/api/v1/ideas/{i.pk}/vote").status_code for i in ideas]
     assert codes == [201, 201, 429]
     assert Vote.objects.count() == 2
+    # The problem's detail is for a person, in the language the request asked for.
+    refused = client.post(f"/api/v1/ideas/{ideas[2].pk}/vote", HTTP_ACCEPT_LANGUAGE="de")
+    assert refused.status_code == 429
+    assert refused.json()["detail"].startswith("Du hast das"), refused.json()["detail"]
 
 
 def _png() -> bytes:

@@ -47,7 +47,8 @@ SINKS: dict[str, tuple[int, str | None]] = {
     "OpenDataError": (0, "detail"),         # opendata.provider: OGC API answers
     "BadRequest": (0, "detail"),
     "NotFound": (0, "detail"),
-    "RateLimited": (0, None),
+    # RateLimited(action, seconds) carries no text of its own: its first argument is the
+    # action's key ("vote") and what a person reads is its translated for_person().
     # The engines' own errors: raised in engines (English, see ALLOWED) or by an app.
     "ReadingError": (3, "reason"),          # engines.energy: a meter-reading file's row
     "EnergyEngineError": (0, None),

@@ -56,9 +56,13 @@ class RateLimited(PermissionDenied):
         self.retry_after = seconds
         super().__init__(f"Too many '{action}' actions; try again in {seconds} seconds.")
 
+    def __str__(self) -> str:
+        # Pages (messages) and the API's problem detail show str(exc): the reader's language.
+        return self.for_person()
+
     def for_person(self) -> str:
-        """The refusal in the reader's language, for a page (the exception's own text is the
-        developer's English)."""
+        """The refusal in the reader's language, for a page or the API (the exception's
+        argument stays the developer's English, for logs and tracebacks)."""
         minutes = max(1, math.ceil(self.retry_after / 60))
         return ngettext(
             "You have done this too often for now. Please wait %(minutes)d minute and try "
