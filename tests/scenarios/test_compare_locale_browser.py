@@ -11,24 +11,39 @@ from tests.scenarios.test_browser import places  # noqa: F401  (fixture)
 from urbis.scenarios import services
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_comparison_charts_use_the_pages_number_format(
-    places: None, page: Any, live_server: Any  # noqa: F811
-) -> None:
+def _run_scenarios(*slugs: str, insulation: bool = False) -> None:
+    """Barcelona's test inventory and a run, published scenario per slug (with an insulation
+    measure when asked)."""
     from tests.scenarios.conftest import CSV
     from urbis.places.models import City
     from urbis.scenarios.models import Scenario
 
     city = City.objects.get(code="barcelona")
     inv = services.import_inventory_csv(None, city, 2020, CSV, operator=True)
-    for slug in ("plan", "bau"):
+    for slug in slugs:
         sc = Scenario.objects.create(city=city, inventory=inv, slug=slug, title=slug.upper(),
                                      end_year=2030, is_published=True)
+        if insulation:
+            services.add_measure(None, sc, operator=True, name="Insulation", kind="efficiency",
+                                 sector="residential_buildings", carrier="natural_gas",
+                                 value=0.3, start_year=2022, ramp_years=4, capex_eur=5e7,
+                                 lifetime_years=30)
         services.run_scenario(None, sc, samples=10, seed=1, operator=True)
-    # The browser is English (the page fixture); the reader chose German for the site.
+
+
+def _reader_chose_german(page: Any, live_server: Any) -> None:
+    """The browser is English (the page fixture); the reader chose German for the site."""
     page.context.add_cookies([{"name": "django_language", "value": "de",
                                "url": live_server.url}])
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_comparison_charts_use_the_pages_number_format(
+    places: None, page: Any, live_server: Any  # noqa: F811
+) -> None:
+    _run_scenarios("plan", "bau")
+    _reader_chose_german(page, live_server)
     page.goto(f"{live_server.url}/cities/barcelona/scenarios/compare/?a=bau&b=plan")
     assert page.evaluate("() => document.documentElement.lang") == "de"
     page.locator("#compare-chart[data-drawn]").wait_for()
@@ -49,26 +64,20 @@ def test_comparison_charts_use_the_pages_number_format(
 def test_scenario_page_charts_use_the_pages_number_format(
     places: None, page: Any, live_server: Any  # noqa: F811
 ) -> None:
-    from tests.scenarios.conftest import CSV
-    from urbis.places.models import City
-    from urbis.scenarios.models import Scenario
-
-    city = City.objects.get(code="barcelona")
-    inv = services.import_inventory_csv(None, city, 2020, CSV, operator=True)
-    sc = Scenario.objects.create(city=city, inventory=inv, slug="plan", title="Plan",
-                                 end_year=2030, is_published=True)
-    services.add_measure(None, sc, operator=True, name="Insulation", kind="efficiency",
-                         sector="residential_buildings", carrier="natural_gas", value=0.3,
-                         start_year=2022, ramp_years=4, capex_eur=5e7, lifetime_years=30)
-    services.run_scenario(None, sc, samples=10, seed=1, operator=True)
-    page.context.add_cookies([{"name": "django_language", "value": "de",
-                               "url": live_server.url}])
+    _run_scenarios("plan", insulation=True)
+    _reader_chose_german(page, live_server)
     page.goto(f"{live_server.url}/cities/barcelona/scenarios/plan/")
     page.locator("#wedge-chart[data-drawn]").wait_for()
     page.locator("#macc-chart[data-drawn]").wait_for()
+    # The per-year band chart draws the one measure: its median line and its shaded band.
+    assert page.locator("#wedge-band-chart[data-drawn='1']").count() == 1
     assert page.evaluate(
-        "() => ['wedge-chart', 'macc-chart'].map(id => Chart.getChart(id).options.locale)"
-    ) == ["de", "de"]
+        "() => ['wedge-chart', 'macc-chart', 'wedge-band-chart']"
+        ".map(id => Chart.getChart(id).options.locale)"
+    ) == ["de", "de", "de"]
+    assert page.evaluate(
+        "() => Chart.getChart('wedge-band-chart').data.datasets.map(d => d.fill)"
+    ) == [False, "-1", False]
 
 
 @pytest.mark.browser
@@ -77,16 +86,7 @@ def test_comparison_chart_is_readable_on_a_phone(
     places: None, page: Any, live_server: Any  # noqa: F811
 ) -> None:
     """At 390 px the three-entry legend left the yearly lines about 60 px of height."""
-    from tests.scenarios.conftest import CSV
-    from urbis.places.models import City
-    from urbis.scenarios.models import Scenario
-
-    city = City.objects.get(code="barcelona")
-    inv = services.import_inventory_csv(None, city, 2020, CSV, operator=True)
-    for slug in ("plan", "bau"):
-        sc = Scenario.objects.create(city=city, inventory=inv, slug=slug, title=slug.upper(),
-                                     end_year=2030, is_published=True)
-        services.run_scenario(None, sc, samples=10, seed=1, operator=True)
+    _run_scenarios("plan", "bau")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/cities/barcelona/scenarios/compare/?a=bau&b=plan")
     page.locator("#compare-chart[data-drawn]").wait_for()

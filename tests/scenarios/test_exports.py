@@ -65,14 +65,18 @@ def _check_against_run(records: list[dict[str, Any]], run: Any, num: Any) -> Non
     for w in r["wedges"]:
         n = w["name"]
         assert series("avoided_emissions", "measure", "", "", n, "central") == w["values"]
+        assert w["band_t"], "the run stores each measure's band per year"
+        for stat, band in zip(("p5", "median", "p95"), w["band_t"], strict=True):
+            assert series("avoided_emissions", "measure", "", "", n, stat) == band
         cum = [got[("avoided_emissions_cumulative", "measure", "", "", n, st)][None]
                for st in ("central", "p5", "median", "p95")]
         assert cum == [w["cumulative_t"], *w["cumulative_band_t"]]
         assert got[("cost_per_tonne", "measure", "", "", n, "central")][None] == w["cost_per_t"]
     # Nothing else: every record was one of the figures above.
     # 2 quantities × 2 cases per cell; 4 statistics × 2 cases of the totals; 2 credits; per
-    # measure its wedge, 4 cumulative figures and its cost per tonne.
-    assert len(got) == 4 * len(r["cells"]) + 8 + 2 + 6 * len(r["wedges"])
+    # measure its wedge with its 3 yearly statistics, 4 cumulative figures and its cost per
+    # tonne.
+    assert len(got) == 4 * len(r["cells"]) + 8 + 2 + 9 * len(r["wedges"])
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -94,6 +98,7 @@ def test_json_export_reads_back_as_the_stored_run(scenario: Any, client_for: Any
     assert body["modelled"] is True and body["columns"] == queries.EXPORT_COLUMNS
     assert body["inventory"] == {"year": 2020, "source": "test rows", "origin": "illustrative"}
     assert body["seed"] == 4 and body["samples"] == 300
+    assert body["wedge_runs"] == 300
     _check_against_run(body["records"], run, lambda v: v)
 
 

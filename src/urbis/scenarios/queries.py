@@ -144,9 +144,10 @@ def run_export_records(scenario: Scenario, run: ScenarioRun) -> Any:
     """Every figure of a stored run as flat records (``EXPORT_COLUMNS``), in a fixed order:
     final energy and emissions per sector × carrier and year (business as usual and with the
     measures, central values), the local production credit, the totals with their Monte Carlo
-    5 %, median and 95 %, each measure's wedge per year, its cumulative abatement with its band
-    and its cost per tonne. Every figure is modelled (``modelled`` is true on every record) and
-    carries its unit. A generator: the CSV is streamed from it."""
+    5 %, median and 95 %, each measure's wedge per year with its 5 %, median and 95 % per year,
+    its cumulative abatement with its band and its cost per tonne. Every figure is modelled
+    (``modelled`` is true on every record) and carries its unit. A generator: the CSV is
+    streamed from it."""
     r = run.result
     common = {"city": scenario.city.code, "scenario": scenario.slug, "run_id": run.pk,
               "run_at": run.created_at.isoformat(),
@@ -180,6 +181,13 @@ def run_export_records(scenario: Scenario, run: ScenarioRun) -> Any:
     for w in r["wedges"]:
         for year, value in zip(years, w["values"], strict=True):
             yield rec("avoided_emissions", "measure", "central", year, value, measure=w["name"])
+        # Its 5 %, median and 95 % per year over the attributed runs (runs stored before these
+        # bands have none).
+        for statistic, band in zip(("p5", "median", "p95"), w.get("band_t") or [],
+                                   strict=False):
+            for year, value in zip(years, band, strict=True):
+                yield rec("avoided_emissions", "measure", statistic, year, value,
+                          measure=w["name"])
         yield rec("avoided_emissions_cumulative", "measure", "central", None, w["cumulative_t"],
                   measure=w["name"])
         for statistic, value in zip(("p5", "median", "p95"), w.get("cumulative_band_t") or [],
@@ -188,6 +196,19 @@ def run_export_records(scenario: Scenario, run: ScenarioRun) -> Any:
                       measure=w["name"])
         yield rec("cost_per_tonne", "measure", "central", None, w["cost_per_t"],
                   measure=w["name"])
+
+
+def wedge_band_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored run's measures' wedges per year with their band, one row per year for the
+    table beside the chart: ``{"year", "cells": [{"median", "p5", "p95"}, …]}`` in the order of
+    ``result["wedges"]``. Empty for a run stored before the per-year bands."""
+    wedges = result.get("wedges") or []
+    if not wedges or any(not w.get("band_t") for w in wedges):
+        return []
+    return [{"year": year,
+             "cells": [{"p5": w["band_t"][0][i], "median": w["band_t"][1][i],
+                        "p95": w["band_t"][2][i]} for w in wedges]}
+            for i, year in enumerate(result["years"])]
 
 
 def run_export_csv(scenario: Scenario, run: ScenarioRun) -> Any:
@@ -220,6 +241,8 @@ def run_export_json(scenario: Scenario, run: ScenarioRun) -> dict[str, Any]:
         "inventory": {"year": inventory.get("year"), "source": inventory.get("source", ""),
                       "origin": _run_origin(scenario, run)},
         "percentiles": run.result["bands"].get("percentiles", [5, 50, 95]),
+        # The measures' bands (per year and cumulative) come from the first this many runs.
+        "wedge_runs": run.result.get("wedge_runs", 0),
         "units": EXPORT_UNITS, "columns": EXPORT_COLUMNS,
         "records": list(run_export_records(scenario, run)),
     }

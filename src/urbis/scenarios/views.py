@@ -125,6 +125,7 @@ def scenario_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
                   "monitoring": monitoring} if run else None,
         "monitoring": monitoring,
         "wedges": labelled_wedges(run.result["wedges"]) if run else [],
+        "wedge_band_rows": queries.wedge_band_rows(run.result) if run else [],
         "inventory_rows": labelled_inventory_rows(
             run.result.get("inventory", {}).get("rows", [])) if run else [],
         "observations": observations,
