@@ -27,15 +27,18 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 
 def pages_with_violations(
-    page: Any, base_url: str, paths: Iterable[str], *, wait_for_maps: bool = False
+    page: Any, base_url: str, paths: Iterable[str], *, maps: Iterable[str] = ()
 ) -> dict[str, list[dict[str, Any]]]:
     """Each path (under ``base_url``) whose page axe-core faults, with its violations; empty
-    when every page passes. ``wait_for_maps`` first waits for a page's map to finish drawing."""
+    when every page passes. ``maps``: selectors of maps (``"#map"``) to wait for first, on the
+    pages that have one, until they have drawn (``data-loaded``)."""
+    maps = tuple(maps)
     found = {}
     for path in paths:
         page.goto(f"{base_url}{path}")
-        if wait_for_maps and page.locator("#map").count():
-            page.wait_for_selector("#map[data-loaded]")
+        for selector in maps:
+            if page.locator(selector).count():
+                page.wait_for_selector(f"{selector}[data-loaded]")
         violations = axe_violations(page)
         if violations:
             found[path] = violations

@@ -76,7 +76,7 @@ def test_energy_pages_have_no_wcag_a_or_aa_violations(
 ) -> None:
     import datetime as dt
 
-    from tests.web.test_accessibility import axe_violations
+    from tests.a11y import pages_with_violations
     from urbis.energy import services
     from urbis.people.models import Role, User
     from urbis.people.services import grant_role
@@ -101,8 +101,7 @@ def test_energy_pages_have_no_wcag_a_or_aa_violations(
     from urbis.engines.energy import list_files
 
     stored = list_files(energy_dir, "barcelona")[0].file_hash
-    found = {}
-    for path in (
+    found = pages_with_violations(page, live_server.url, (
         f"/cities/barcelona/energy/files/{stored}/withdraw/",
         "/cities/barcelona/energy/pv/",
         "/cities/barcelona/energy/",
@@ -114,13 +113,7 @@ def test_energy_pages_have_no_wcag_a_or_aa_violations(
         f"/energy/competition/a11y/entries/{entry.pk}/",
         "/energy/competition/a11y/enter/",
         "/energy/competition/best-practices/",
-    ):
-        page.goto(f"{live_server.url}{path}")
-        if page.locator("#energy-map").count():
-            page.wait_for_selector("#energy-map[data-loaded]")
-        violations = axe_violations(page)
-        if violations:
-            found[path] = violations
+    ), maps=["#energy-map"])
     assert found == {}
 
 

@@ -13,7 +13,7 @@ import pytest
 def test_comparison_chart_draws_and_pages_are_accessible(
     places: None, page: Any, live_server: Any
 ) -> None:
-    from tests.web.test_accessibility import axe_violations
+    from tests.a11y import axe_violations
     from urbis.insight import demo
 
     for _label, step in demo.steps():
@@ -47,7 +47,7 @@ def test_record_pages_work_in_the_browser_and_are_accessible(
     lineage; every form (also with its errors shown) and the new pages pass axe-core."""
     import datetime as dt
 
-    from tests.web.test_accessibility import axe_violations
+    from tests.a11y import axe_violations
     from urbis.insight import demo, services
     from urbis.insight.models import Pilot
     from urbis.places.models import Area, City
@@ -124,7 +124,7 @@ def test_an_initiative_becomes_an_idea_in_the_browser(
     language it has no summary in pass axe-core."""
     import datetime as dt
 
-    from tests.web.test_accessibility import axe_violations
+    from tests.a11y import axe_violations
     from urbis.engagement import services as engagement
     from urbis.engagement.models import Idea
     from urbis.insight import services

@@ -16,8 +16,8 @@ from urbis.insight.queries import PARTICIPATION_SERIES
 def test_network_dashboard_draws_participation_charts(
     places: None, page: Any, live_server: Any
 ) -> None:
+    from tests.a11y import axe_violations
     from tests.policy.test_browser import _demo as policy_demo
-    from tests.web.test_accessibility import axe_violations
     from urbis.insight import demo
 
     policy_demo()

@@ -27,7 +27,7 @@ def _demo() -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_barriers_and_zone_map_pages(page: Any, live_server: Any) -> None:
-    from tests.web.test_accessibility import axe_violations
+    from tests.a11y import axe_violations
 
     _demo()
     page.goto(f"{live_server.url}/barriers/")
@@ -71,7 +71,7 @@ def test_barriers_and_zone_map_pages(page: Any, live_server: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_editor_raises_a_barrier_through_the_form(
         login_page: Callable[[User], Any], live_server: Any) -> None:
-    from tests.web.test_accessibility import axe_violations
+    from tests.a11y import axe_violations, pages_with_violations
     from urbis.demo import loader
     from urbis.people import services as people
     from urbis.places.models import City
@@ -96,12 +96,8 @@ def test_editor_raises_a_barrier_through_the_form(
     page.wait_for_url("**/barriers/heritage-permits-for-rooftop-solar/")
     assert Barrier.objects.get().city_links.get().city.code == "paris"
     # The other editing pages meet WCAG 2.1 A and AA too.
-    found = {}
-    for path in ("/cities/paris/commitments/new/", "/cities/paris/innovation-zones/new/",
-                 "/cities/paris/fitness-checks/new/", "/cities/paris/one-stop-shops/new/",
-                 "/cities/paris/project-bundles/new/", "/cities/paris/policy/"):
-        page.goto(f"{live_server.url}{path}")
-        violations = axe_violations(page)
-        if violations:
-            found[path] = violations
+    found = pages_with_violations(page, live_server.url, (
+        "/cities/paris/commitments/new/", "/cities/paris/innovation-zones/new/",
+        "/cities/paris/fitness-checks/new/", "/cities/paris/one-stop-shops/new/",
+        "/cities/paris/project-bundles/new/", "/cities/paris/policy/"))
     assert found == {}

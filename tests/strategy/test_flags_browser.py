@@ -12,8 +12,8 @@ import pytest
 @pytest.mark.django_db(transaction=True)
 def test_action_page_and_filter_show_derived_and_overridden_flags(
         page: Any, live_server: Any) -> None:
+    from tests.a11y import axe_violations
     from tests.strategy.test_browser import _barcelona_with_strategy
-    from tests.web.test_accessibility import axe_violations
     from urbis.people import services as people
     from urbis.strategy import services
     from urbis.strategy.models import Action

@@ -41,9 +41,9 @@ def test_core_pages_have_no_wcag_a_or_aa_violations(
     grant_role(by=None, user=admin, city=City.objects.get(code="barcelona"), role=Role.ADMIN)
     # The token page needs a signed-in account; the pages before it are seen anonymously.
     tokens = PAGES.index("/accounts/tokens/")
-    found = pages_with_violations(page, live_server.url, PAGES[:tokens], wait_for_maps=True)
+    found = pages_with_violations(page, live_server.url, PAGES[:tokens], maps=["#map"])
     login_page(admin)
-    found |= pages_with_violations(page, live_server.url, PAGES[tokens:], wait_for_maps=True)
+    found |= pages_with_violations(page, live_server.url, PAGES[tokens:], maps=["#map"])
     assert found == {}
 
 
