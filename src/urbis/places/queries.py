@@ -83,10 +83,46 @@ def default_level(city: City) -> str:
     return str(AreaLevel.NEIGHBOURHOOD)
 
 
+class _FlatTable:
+    """pyuca's collation table (a trie of about 30,000 nodes and 70,000 lists) as one dict of
+    tuples, with the trie's ``find_prefix``.
+
+    The trie lives as long as the process and is built on first use, after a server worker has
+    frozen its loaded heap (``urbis.wsgi``): each of Python's full garbage collections then
+    walked its ~100,000 objects, 40 % of what a warm worker tracks (docs/PERFORMANCE.md). A
+    dict holding only tuples of integers is no longer tracked once a collection has seen it."""
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, trie: Any) -> None:
+        # Every key of the trie and every prefix of one; a prefix alone maps to ().
+        entries: dict[tuple[int, ...], tuple[tuple[int, ...], ...]] = {}
+        stack: list[tuple[tuple[int, ...], Any]] = [((), trie.root)]
+        while stack:
+            key, node = stack.pop()
+            if key:
+                entries[key] = tuple(tuple(e) for e in node.value) if node.value else ()
+            for part, child in (node.children or {}).items():
+                stack.append(((*key, part), child))
+        self._entries = entries
+
+    def find_prefix(self, key: list[int]) -> tuple[list[int], Any, list[int]]:
+        found, value = 0, None
+        for end in range(1, len(key) + 1):
+            elements = self._entries.get(tuple(key[:end]))
+            if elements is None:
+                break
+            if elements:
+                found, value = end, elements
+        return key[:found], value, key[found:]
+
+
 @cache
 def _collator() -> Collator:
     # Reads the Unicode collation table once (about half a second), on first use.
-    return Collator()
+    collator = Collator()
+    collator.table = _FlatTable(collator.table)
+    return collator
 
 
 def name_key(name: str) -> tuple[int, ...]:
