@@ -11,6 +11,7 @@ spatial and temporal coverage, modification date and one ``dcat:Distribution`` p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import time
 from collections.abc import Iterable, Sequence
@@ -105,16 +106,30 @@ class Part:
     line is also Turtle). Adding 22,000 triples to rdflib graphs and serialising them was
     most of a cold catalogue of 50 cities. Has the two methods of a graph the builders use."""
 
-    def __init__(self) -> None:
+    def __init__(self, memo: dict[URIRef, str] | None = None) -> None:
         self.lines: dict[str, None] = {}  # ordered, without repeats
+        # Each IRI's N-Triples text, shared by the parts of one request: predicates, classes
+        # and a dataset's own IRI recur in most lines, and rdflib writes each anew (about
+        # 60,000 calls for 50 cities). Literals are not kept: hashing one costs as much.
+        self._n3 = {} if memo is None else memo
+
+    def _term(self, term: Any) -> str:
+        if isinstance(term, URIRef):
+            found = self._n3.get(term)
+            if found is None:
+                found = self._n3[term] = term.n3()
+            return found
+        return str(term.n3())
+
+    def _line(self, triple: Triple) -> str:
+        s, p, o = triple
+        return f"{self._term(s)} {self._term(p)} {self._term(o)} .\n"
 
     def add(self, triple: Triple) -> None:
-        s, p, o = triple
-        self.lines[f"{s.n3()} {p.n3()} {o.n3()} .\n"] = None
+        self.lines[self._line(triple)] = None
 
     def __contains__(self, triple: Triple) -> bool:
-        s, p, o = triple
-        return f"{s.n3()} {p.n3()} {o.n3()} .\n" in self.lines
+        return self._line(triple) in self.lines
 
     def text(self) -> str:
         return "".join(self.lines)
@@ -134,6 +149,7 @@ class Urls:
         self._items = reverse("opendata:items", args=["COLLECTION"])
         self._download = reverse("opendata:download", args=["CITY", "LAYER", "FMT"])
         self._cities: dict[str, str] = {}
+        self.n3: dict[URIRef, str] = {}  # IRIs' N-Triples text, for the parts (see Part)
 
     def abs(self, path: str) -> str:
         return self.root + path
@@ -211,11 +227,16 @@ def _service(graph: Graph, urls: Urls) -> URIRef:
     return service
 
 
+@functools.cache
+def _format_terms(fmt: str) -> tuple[URIRef, URIRef]:
+    # Made once per format, not for each of a catalogue's 1,300 distributions.
+    return URIRef(FILE_TYPE + FILE_TYPES[fmt]), URIRef(IANA + exports.MEDIA_TYPES[fmt])
+
+
 def _format(graph: Graph | Part, distribution: URIRef, fmt: str) -> None:
     """The EU file type and the IANA media type of a distribution, typed as DCAT-AP's ranges
     ask (the vocabularies' own type statements are not in the graph otherwise)."""
-    file_type = URIRef(FILE_TYPE + FILE_TYPES[fmt])
-    media_type = URIRef(IANA + exports.MEDIA_TYPES[fmt])
+    file_type, media_type = _format_terms(fmt)
     graph.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
     graph.add((media_type, RDF.type, DCTERMS.MediaType))
     graph.add((distribution, DCTERMS["format"], file_type))
@@ -365,7 +386,7 @@ def _head(graph: Graph, urls: Urls, chosen: list[City]) -> URIRef:
 
 def city_part(urls: Urls, city: City, known: tuple[Facts, ...], service: URIRef) -> str:
     """A city's datasets (``known``: its :func:`facts`) as N-Triples lines."""
-    part = Part()
+    part = Part(urls.n3)
     catalog = URIRef(urls.catalog)
     for f in known:
         layer = get_layer(f.layer)
