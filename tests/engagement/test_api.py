@@ -135,7 +135,7 @@ def test_vote_rate_limit_answers_429(idea: Idea, make_idea: Callable[..., Idea],
     # The problem's detail is for a person, in the language the request asked for.
     refused = client.post(f"/api/v1/ideas/{ideas[2].pk}/vote", HTTP_ACCEPT_LANGUAGE="de")
     assert refused.status_code == 429
-    assert refused.json()["detail"].startswith("Du hast das"), refused.json()["detail"]
+    assert refused.json()["detail"].startswith("Sie haben das"), refused.json()["detail"]
 
 
 def _png() -> bytes:
