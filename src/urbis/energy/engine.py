@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pyarrow as pa
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Q, Sum, TextField
+from django.db.models.functions import Cast
 
 from urbis.energy.models import PvInstallation
 from urbis.engines.energy import (
@@ -108,15 +109,20 @@ def engine_areas(
     capacity = pv_capacity(city, pv_year)
     result = [Area(city.code, "city", None, name=city.name)]
     fields = ["code", "level", "name", "households", "floor_area_m2", "parent__code"]
+    areas = PlaceArea.objects.filter(city=city)
     if with_geometry:
-        fields.append("geometry")
-    for row in PlaceArea.objects.filter(city=city).values(*fields).order_by("level", "code"):
+        # The GeoJSON as the database's text, not decoded: the engine parses text as well, and
+        # the index is kept between requests (area_index), where a city's boundaries as nested
+        # lists were about 70,000 objects that every full garbage collection walked again.
+        areas = areas.annotate(geometry_text=Cast("geometry", output_field=TextField()))
+        fields.append("geometry_text")
+    for row in areas.values(*fields).order_by("level", "code"):
         result.append(
             Area(
                 code=row["code"],
                 level=row["level"],
                 parent_code=row["parent__code"] or city.code,
-                geometry=row.get("geometry"),
+                geometry=row.get("geometry_text"),
                 households=row["households"],
                 floor_area_m2=row["floor_area_m2"],
                 pv_capacity_kwp=capacity.get(row["code"]),
