@@ -310,6 +310,25 @@ def test_req_html_definition_and_content(client: Any, barcelona: Any, path: str)
         assert b"<main" in response.content
 
 
+def test_html_items_page_lists_properties_without_decoding_geometry(
+    client: Any, barcelona: Any, monkeypatch: Any
+) -> None:
+    """The HTML items page is a table of ids and properties: decoding each boundary into
+    nested lists only cost it time and garbage collections (docs/PERFORMANCE.md)."""
+    from urbis.opendata.registry import Row
+
+    def refuse(row: Row) -> None:
+        raise AssertionError(f"geometry of {row.id} decoded for an HTML table")
+
+    monkeypatch.setattr(Row, "geometry", property(refuse))
+    response = get(client, f"{NBH}/items?f=html&limit=5")
+    assert response.status_code == 200
+    page = response.content.decode()
+    first = sorted(Area.objects.filter(city__code="barcelona", level="neighbourhood")
+                   .values_list("code", "name"))[0]
+    assert f">{first[0]}</a>" in page and first[1] in page
+
+
 def test_features_follow_a_changed_area(client: Any, barcelona: Any) -> None:
     """Rows are kept between requests; a change to an area (save or the services' bulk
     updates, which set updated_at) is served at once."""

@@ -284,7 +284,13 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
         "numberReturned": page.number_returned,
     }
     if html:
-        data["features"] = [_feature(request, c, row) for row in page.rows]
+        # The page's table shows ids and properties only: decoding each boundary into nested
+        # lists (the districts' outlines are tens of thousands of lists) cost the page its
+        # time and set off full garbage collections inside it.
+        data["features"] = [
+            {"id": row.id,
+             "properties": {k: provider.json_value(v) for k, v in row.properties.items()}}
+            for row in page.rows]
         return render(request, "opendata/items.html", {
             "data": data, "collection": c, "fields": c.layer.fields, "query": query,
             "collection_url": _url(request, "collection", c.id, f="html"),
