@@ -243,6 +243,7 @@ register(
         page=lambda city: reverse("energy:map", args=[city.code]),
         available=_has_readings,
         modified=_modified,
+        version=engine.catalogue_key,
         order=30,
     )
 )
@@ -264,6 +265,7 @@ register(
         page=lambda city: reverse("energy:map", args=[city.code]),
         available=_has_readings,
         modified=_modified,
+        version=engine.catalogue_key,
         order=31,
     )
 )

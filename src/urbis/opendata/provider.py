@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -515,10 +516,35 @@ def extent(collection: Collection) -> dict[str, Any]:
     return result
 
 
+_spans: dict[tuple[str, int, Hashable], tuple[dt.date, dt.date] | None] = {}
+_spans_lock = threading.Lock()
+
+
 def temporal_span(collection: Collection) -> tuple[dt.date, dt.date] | None:
+    """First and last date of the layer's temporal field over the city's rows (a year field
+    spans its whole years). Kept per version for a layer that declares one (``Layer.version``):
+    the energy layers' rows are thousands per city, read for two dates on every /collections
+    page."""
     layer = collection.layer
     if layer.temporal is None:
         return None
+    if layer.version is None:
+        return _read_span(collection)
+    key = (layer.id, collection.city.pk, layer.version(collection.city))
+    with _spans_lock:
+        if key in _spans:
+            return _spans[key]
+    span = _read_span(collection)
+    with _spans_lock:
+        if len(_spans) > 1024:
+            _spans.clear()
+        _spans[key] = span
+    return span
+
+
+def _read_span(collection: Collection) -> tuple[dt.date, dt.date] | None:
+    layer = collection.layer
+    assert layer.temporal is not None
     field = layer.field(layer.temporal)
     found: list[Any] = [
         v for r in layer.rows(collection.city, Hints())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,6 +206,11 @@ class Layer:
     # Optional: ``modified`` of many cities at once, keyed by pk (the catalogue's timed
     # recheck asks only this of every city).
     modified_many: Callable[[Sequence[Any]], Mapping[Any, dt.datetime | None]] | None = None
+    # Optional: a cheap value that changes whenever the layer's rows for a city may change
+    # (the energy layers: their store's catalogue key). With it, what is computed from all of
+    # a city's rows (the temporal extent of /collections and the catalogue) is kept until it
+    # changes instead of reading every row on each request.
+    version: Callable[[Any], Hashable] | None = None
     order: int = 100
 
     def __post_init__(self) -> None:
