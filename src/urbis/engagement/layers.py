@@ -3,10 +3,10 @@ without hidden ones and without who wrote them (see urbis.opendata.registry)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Min, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +69,29 @@ def _modified(city: City) -> Any:
     )["m"]
 
 
+def _published(cities: Sequence[City]) -> QuerySet[Idea]:
+    # What processes(city) without a user lets out, for many cities: published processes'
+    # ideas that are not hidden.
+    return Idea.objects.filter(process__city__in=[c.pk for c in cities],
+                               process__is_published=True, is_hidden=False).order_by()
+
+
+def _modified_many(cities: Sequence[City]) -> dict[int, Any]:
+    """:func:`_modified` of many cities in one grouped query (the catalogue asks every city)."""
+    found = dict(_published(cities).values("process__city").annotate(m=Max("updated_at"))
+                 .values_list("process__city", "m"))
+    return {city.pk: found.get(city.pk) for city in cities}
+
+
+def _spans(cities: Sequence[City]) -> dict[int, tuple[Any, Any]]:
+    """First and last submission date of each city's published rows (:func:`_rows`), in
+    one grouped query."""
+    rows = (_published(cities).filter(latitude__isnull=False, longitude__isnull=False)
+            .values("process__city").annotate(first=Min("created_at"), last=Max("created_at")))
+    # Row values are created_at.date() of the aware (UTC) datetimes, as here.
+    return {r["process__city"]: (r["first"].date(), r["last"].date()) for r in rows}
+
+
 register(
     Layer(
         id="ideas",
@@ -87,6 +110,8 @@ register(
         keywords=("participation", "ideas", "proposals"),
         page=lambda city: reverse("engagement:city", args=[city.code]),
         modified=_modified,
+        modified_many=_modified_many,
+        spans=_spans,
         order=40,
     )
 )

@@ -261,15 +261,26 @@ def facts(cities: Sequence[City]) -> list[tuple[Facts, ...]]:
     can describe many cities at once (``Layer.described``) is asked once for all of them."""
     described = {layer.id: layer.described(cities) for layer in layers()
                  if layer.described is not None}
+    # Layers that date many cities at once (modification dates, temporal spans) are asked
+    # once; the others city by city.
+    many = {layer.id: layer.modified_many(cities) for layer in layers()
+            if layer.described is None and layer.modified_many is not None}
+    spans = {layer.id: provider.temporal_spans(layer, list(cities)) for layer in layers()
+             if layer.spans is not None}
     found = []
     for city in cities:
         mine = []
         for layer in city_layers(city):
             c = provider.Collection(city, layer)
-            d = described[layer.id][city.pk] if layer.id in described else Described(
-                layer.licence(city), layer.source(city), layer.modified(city))
-            mine.append(Facts(layer.id, d.licence, d.source, layer.page(city),
-                              provider.temporal_span(c), d.modified))
+            if layer.id in described:
+                d = described[layer.id][city.pk]
+            else:
+                d = Described(layer.licence(city), layer.source(city),
+                              many[layer.id][city.pk] if layer.id in many
+                              else layer.modified(city))
+            span = spans[layer.id][city.pk] if layer.id in spans else provider.temporal_span(c)
+            mine.append(Facts(layer.id, d.licence, d.source, layer.page(city), span,
+                              d.modified))
         found.append(tuple(mine))
     return found
 

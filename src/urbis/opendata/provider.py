@@ -545,16 +545,33 @@ def temporal_span(collection: Collection) -> tuple[dt.date, dt.date] | None:
 def _read_span(collection: Collection) -> tuple[dt.date, dt.date] | None:
     layer = collection.layer
     assert layer.temporal is not None
-    field = layer.field(layer.temporal)
     found: list[Any] = [
         v for r in layer.rows(collection.city, Hints())
         if (v := r.properties.get(layer.temporal)) is not None
     ]
     if not found:
         return None
+    return _as_dates(layer, min(found), max(found))
+
+
+def _as_dates(layer: Layer, first: Any, last: Any) -> tuple[dt.date, dt.date]:
+    # A year field spans its whole years; a date field its first and last day.
+    field = layer.field(layer.temporal) if layer.temporal else None
     if field is not None and field.type == "integer":
-        return dt.date(min(found), 1, 1), dt.date(max(found), 12, 31)
-    return min(found), max(found)
+        return dt.date(first, 1, 1), dt.date(last, 12, 31)
+    return first, last
+
+
+def temporal_spans(layer: Layer, cities: list[City]) -> dict[Any, tuple[dt.date, dt.date] | None]:
+    """:func:`temporal_span` of many cities (keyed by pk), in one call for a layer that
+    declares ``spans``; city by city otherwise."""
+    if layer.temporal is None:
+        return {city.pk: None for city in cities}
+    if layer.spans is None:
+        return {city.pk: temporal_span(Collection(city, layer)) for city in cities}
+    found = layer.spans(cities)
+    return {city.pk: (None if (span := found.get(city.pk)) is None
+                      else _as_dates(layer, *span)) for city in cities}
 
 
 def json_value(value: Any) -> Any:

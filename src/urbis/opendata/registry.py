@@ -211,6 +211,11 @@ class Layer:
     # a city's rows (the temporal extent of /collections and the catalogue) is kept until it
     # changes instead of reading every row on each request.
     version: Callable[[Any], Hashable] | None = None
+    # Optional: the first and last value of the temporal field over each city's rows, for
+    # many cities at once, keyed by pk (``None`` for a city without rows): one grouped query
+    # instead of reading every city's rows for the catalogue. Must give what reading the rows
+    # gives (the tests compare them).
+    spans: Callable[[Sequence[Any]], Mapping[Any, tuple[Any, Any] | None]] | None = None
     order: int = 100
 
     def __post_init__(self) -> None:

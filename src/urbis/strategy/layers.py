@@ -3,10 +3,10 @@ whole city and per area, each with its own source (see urbis.opendata.registry).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Min, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +62,24 @@ def _modified(city: City) -> Any:
     )["m"]
 
 
+def _published(cities: Sequence[City]) -> QuerySet[Observation]:
+    return Observation.objects.filter(city__in=[c.pk for c in cities], is_published=True) \
+        .order_by()
+
+
+def _modified_many(cities: Sequence[City]) -> dict[int, Any]:
+    """:func:`_modified` of many cities in one grouped query (the catalogue asks every city)."""
+    found = dict(_published(cities).values("city").annotate(m=Max("created_at"))
+                 .values_list("city", "m"))
+    return {city.pk: found.get(city.pk) for city in cities}
+
+
+def _spans(cities: Sequence[City]) -> dict[int, tuple[Any, Any]]:
+    """First and last date of each city's published observations, in one grouped query."""
+    rows = _published(cities).values("city").annotate(first=Min("date"), last=Max("date"))
+    return {r["city"]: (r["first"], r["last"]) for r in rows}
+
+
 register(
     Layer(
         id="indicator-observations",
@@ -78,6 +96,8 @@ register(
         keywords=("indicators", "monitoring", "climate"),
         page=lambda city: reverse("strategy:city-indicators", args=[city.code]),
         modified=_modified,
+        modified_many=_modified_many,
+        spans=_spans,
         order=50,
     )
 )
