@@ -4,15 +4,15 @@ denormalised total kept equal to a recount."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
+from tests.concurrency import in_threads
 from urbis.engagement import services
 from urbis.engagement.models import Idea, IdeaStatus, Vote
 
@@ -119,34 +119,13 @@ def test_no_vote_on_rejected_hidden_or_merged_ideas(
 # ------------------------------------------------------------------ concurrency (PostgreSQL)
 
 
-def _in_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[n] = work(n)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[n] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_double_clicks_count_once(
     postgres_only: None, idea: Idea, make_user: Callable[..., Any]
 ) -> None:
     voter = make_user()
-    results = _in_threads(8, lambda n: services.cast_vote(by=voter, idea=idea))
+    results = in_threads(8, lambda n: services.cast_vote(by=voter, idea=idea))
     assert sum(1 for r in results if isinstance(r, int)) == 1
     assert all(isinstance(r, ValidationError) for r in results if not isinstance(r, int))
     assert recount(idea) == (1, 1)
@@ -158,7 +137,7 @@ def test_parallel_votes_of_many_people_all_count(
     postgres_only: None, idea: Idea, make_user: Callable[..., Any]
 ) -> None:
     voters = [make_user() for _ in range(12)]
-    results = _in_threads(12, lambda n: services.cast_vote(by=voters[n], idea=idea))
+    results = in_threads(12, lambda n: services.cast_vote(by=voters[n], idea=idea))
     assert all(isinstance(r, int) for r in results), results
     assert recount(idea) == (12, 12)
 
@@ -172,7 +151,7 @@ def test_parallel_votes_respect_the_cap(
     capped = make_process(vote_cap=3)
     ideas = [make_idea(the_process=capped, title=f"Capped idea {n}") for n in range(8)]
     voter = make_user()
-    results = _in_threads(8, lambda n: services.cast_vote(by=voter, idea=ideas[n]))
+    results = in_threads(8, lambda n: services.cast_vote(by=voter, idea=ideas[n]))
     assert sum(1 for r in results if isinstance(r, int)) == 3
     assert Vote.objects.filter(process=capped, user=voter).count() == 3
     assert connection.vendor == "postgresql"

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
+from tests.queries import get_with_queries
 from urbis.places.models import Area, City
 
 
 def _page_queries(client: Client, url: str) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return [q["sql"] for q in captured.captured_queries]
+    return get_with_queries(client, url)[1]
 
 
 def test_district_page_costs_no_more_queries_than_a_neighbourhood_page(

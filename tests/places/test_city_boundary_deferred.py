@@ -7,18 +7,14 @@ draw it ask with ``with_boundary()``."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
+from tests.queries import get_with_queries, reading
 from urbis.places.models import Area, City
 
 
 def _boundary_queries(client: Client, url: str) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return [q["sql"] for q in captured.captured_queries if '"boundary"' in q["sql"]]
+    return reading(get_with_queries(client, url)[1], "boundary")
 
 
 def test_cities_come_without_their_boundary_unless_asked(barcelona: City) -> None:

@@ -13,10 +13,9 @@ import io
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
+from tests.queries import get_with_queries, reading
 from urbis.places.models import City
 from urbis.policy.models import Barrier
 from urbis.strategy import services as strategy_services
@@ -43,15 +42,11 @@ def register(barcelona: City, paris: City) -> list[Barrier]:
     return barriers
 
 
-def _get(client: Client, url: str) -> tuple[Any, list[str]]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response, [q["sql"] for q in captured.captured_queries]
+_get = get_with_queries
 
 
 def _geometry(sql: list[str]) -> list[str]:
-    return [q for q in sql if '"boundary"' in q or '"geometry"' in q]
+    return reading(sql, "boundary", "geometry")
 
 
 def test_barrier_page_reads_no_boundary_for_its_cities_and_actions(

@@ -10,10 +10,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
+from tests.queries import get_with_queries, reading
 from urbis.places.models import City
 from urbis.policy import services
 
@@ -34,15 +33,11 @@ def zone_with_rollout(squareville: City) -> Any:
     return zone
 
 
-def _read(client: Client, url: str) -> tuple[Any, list[str]]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response, [q["sql"] for q in captured.captured_queries]
+_read = get_with_queries
 
 
 def _geometry(sql: list[str]) -> list[str]:
-    return [q for q in sql if '"geometry"' in q or '"boundary"' in q]
+    return reading(sql, "geometry", "boundary")
 
 
 def test_zone_pages_and_csv_read_no_geometry(zone_with_rollout: Any, client: Client) -> None:

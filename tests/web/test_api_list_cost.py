@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
+from tests.queries import get_with_queries
 from urbis.places.models import City
 from urbis.strategy import services
 from urbis.strategy.models import Observation
@@ -31,10 +30,8 @@ def _observations(barcelona: City) -> None:
 
 
 def _get(client: Client, url: str) -> tuple[Any, list[str]]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response.json(), [q["sql"] for q in captured.captured_queries]
+    response, sql = get_with_queries(client, url)
+    return response.json(), sql
 
 
 def test_observation_list_reads_no_geometry_and_pages_in_the_database(

@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
+from tests.queries import get_with_queries, reading
 from urbis.engagement import demo as engagement_demo
 from urbis.engagement.models import Idea
 from urbis.places.models import City
@@ -29,14 +28,11 @@ def barcelona_engagement(barcelona: City) -> City:
 
 
 def _queries(client: Client, url: str) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return [q["sql"] for q in captured.captured_queries]
+    return get_with_queries(client, url)[1]
 
 
 def _loads_boundary(sql: list[str]) -> list[str]:
-    return [q for q in sql if '"boundary"' in q]
+    return reading(sql, "boundary")
 
 
 def test_engagement_city_page_loads_no_city_boundary(
