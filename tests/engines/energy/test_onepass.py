@@ -83,6 +83,38 @@ def stored(data) -> tuple[pl.DataFrame, pl.DataFrame, list]:
     return rows, cube, records
 
 
+def deliver_both_ways(work, areas, paths, withdrawn) -> None:
+    """Deliver ``paths`` one after the other into two stores, one pass and full check: after
+    each, the stores are equal row for row, and the balance from the merged cubes, from the
+    raw readings and updated for the changed years agree; again after withdrawing one."""
+    data = {True: work / "fast", False: work / "full"}
+    previous = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid")
+    hashes = []
+    for path in paths:
+        before = list_files(data[True], "bcn")
+        reports = {
+            one_pass: ingest_file(
+                path, city="bcn", areas=areas, data_dir=data[one_pass], one_pass=one_pass
+            )
+            for one_pass in (True, False)
+        }
+        assert reports[True].ok and reports[False].ok, reports[False].errors
+        hashes.append(reports[True].file_hash)
+        a, b = stored(data[True]), stored(data[False])
+        assert a[0].equals(b[0]) and a[1].equals(b[1]) and a[2] == b[2]
+        cube = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="cube")
+        raw = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="readings")
+        assert cube.to_polars().equals(raw.to_polars())
+        years = changed_years(before, list_files(data[True], "bcn"), "Europe/Madrid")
+        updated = update_balance(previous, data[True], "bcn", areas, years, tz="Europe/Madrid")
+        assert updated.to_polars().equals(raw.to_polars())
+        previous = updated
+    assert remove_file(data[True], "bcn", hashes[withdrawn % len(hashes)])
+    cube = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="cube")
+    raw = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="readings")
+    assert cube.to_polars().equals(raw.to_polars())
+
+
 def both_ways(tmp_path, path, areas, **options):
     """The reports and stores of the one-pass ingest and of the full check."""
     out = {}
@@ -316,33 +348,8 @@ def test_random_typed_deliveries_one_pass_equals_full_check(
     """After every typed delivery: the one-pass store equals the full check's store row for
     row, and the balance updated, from the merged cubes and from raw readings agree."""
     work = tmp_path_factory.mktemp("typed")
-    data = {True: work / "fast", False: work / "full"}
-    previous = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid")
-    hashes = []
+    paths = []
     for number, rows in enumerate(files):
-        path = work / f"f{number}.parquet"
-        frame(rows).write_parquet(path)
-        before = list_files(data[True], "bcn")
-        reports = {
-            one_pass: ingest_file(
-                path, city="bcn", areas=areas, data_dir=data[one_pass], one_pass=one_pass
-            )
-            for one_pass in (True, False)
-        }
-        assert reports[True].ok and reports[False].ok, reports[False].errors
-        hashes.append(reports[True].file_hash)
-        a, b = stored(data[True]), stored(data[False])
-        assert a[0].equals(b[0]) and a[1].equals(b[1]) and a[2] == b[2]
-        cube = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="cube")
-        raw = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="readings")
-        assert cube.to_polars().equals(raw.to_polars())
-        years = changed_years(before, list_files(data[True], "bcn"), "Europe/Madrid")
-        updated = update_balance(
-            previous, data[True], "bcn", areas, years, tz="Europe/Madrid"
-        )
-        assert updated.to_polars().equals(raw.to_polars())
-        previous = updated
-    assert remove_file(data[True], "bcn", hashes[withdrawn % len(hashes)])
-    cube = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="cube")
-    raw = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="readings")
-    assert cube.to_polars().equals(raw.to_polars())
+        paths.append(work / f"f{number}.parquet")
+        frame(rows).write_parquet(paths[-1])
+    deliver_both_ways(work, areas, paths, withdrawn)

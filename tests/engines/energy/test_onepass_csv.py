@@ -11,17 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from urbis.engines.energy import (
-    changed_years,
-    energy_balance,
     ingest_file,
     list_files,
     onepass,
-    remove_file,
-    update_balance,
 )
 from urbis.engines.energy.store import readings_root
 
-from .test_onepass import stored
+from .test_onepass import deliver_both_ways, stored
 
 _START = datetime(2024, 12, 31, 22, tzinfo=UTC)  # crosses a UTC year
 HEADER = "meter_id,timestamp,value,unit,flow,sector,carrier,resolution,area_code"
@@ -381,30 +377,5 @@ def test_random_csv_deliveries_one_pass_equals_full_check(
     """After every CSV delivery: the one-pass store equals the full check's store row for
     row, and the balance updated, from the merged cubes and from raw readings agree."""
     work = tmp_path_factory.mktemp("csv")
-    data = {True: work / "fast", False: work / "full"}
-    previous = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid")
-    hashes = []
-    for number, lines in enumerate(files):
-        path = write(work / f"f{number}.csv", lines)
-        before = list_files(data[True], "bcn")
-        reports = {
-            one_pass: ingest_file(
-                path, city="bcn", areas=areas, data_dir=data[one_pass], one_pass=one_pass
-            )
-            for one_pass in (True, False)
-        }
-        assert reports[True].ok and reports[False].ok, reports[False].errors
-        hashes.append(reports[True].file_hash)
-        a, b = stored(data[True]), stored(data[False])
-        assert a[0].equals(b[0]) and a[1].equals(b[1]) and a[2] == b[2]
-        cube = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="cube")
-        raw = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="readings")
-        assert cube.to_polars().equals(raw.to_polars())
-        years = changed_years(before, list_files(data[True], "bcn"), "Europe/Madrid")
-        updated = update_balance(previous, data[True], "bcn", areas, years, tz="Europe/Madrid")
-        assert updated.to_polars().equals(raw.to_polars())
-        previous = updated
-    assert remove_file(data[True], "bcn", hashes[withdrawn % len(hashes)])
-    cube = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="cube")
-    raw = energy_balance(data[True], "bcn", areas, tz="Europe/Madrid", source="readings")
-    assert cube.to_polars().equals(raw.to_polars())
+    paths = [write(work / f"f{number}.csv", lines) for number, lines in enumerate(files)]
+    deliver_both_ways(work, areas, paths, withdrawn)
