@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tests.concurrency import in_threads
 from urbis.engagement import queries, services
 from urbis.engagement.models import Idea, IdeaStatus, ModerationEvent, Report, Vote
 
-from .test_votes import _in_threads, recount
+from .test_votes import recount
 
 
 @pytest.fixture
@@ -179,7 +180,7 @@ def test_merge_while_people_vote(
         target = duplicate if n % 2 else idea
         return services.cast_vote(by=voters[n - 1], idea=target)
 
-    results = _in_threads(11, work)
+    results = in_threads(11, work)
     assert not any(isinstance(r, Exception) and not isinstance(r, ValidationError)
                    for r in results), results
     assert recount(duplicate) == (0, 0)

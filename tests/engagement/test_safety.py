@@ -157,10 +157,10 @@ def test_rate_limit_holds_under_parallel_requests(
 ) -> None:
     """Ten parallel attempts against a limit of four: exactly four pass, as they would across
     several server processes sharing the database."""
-    from .test_votes import _in_threads
+    from tests.concurrency import in_threads
 
     settings.URBIS_RATE_LIMITS = {"comment:user": (4, 600)}
     user = make_user()
-    results = _in_threads(10, lambda n: ratelimits.hit("comment", user=user))
+    results = in_threads(10, lambda n: ratelimits.hit("comment", user=user))
     assert sum(1 for r in results if r is None) == 4
     assert all(isinstance(r, ratelimits.RateLimited) for r in results if r is not None)

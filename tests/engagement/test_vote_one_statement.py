@@ -15,11 +15,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.concurrency import in_threads
 from urbis.engagement import ratelimits, services
 from urbis.engagement.models import Idea, IdeaStatus, RateCounter, Vote
 from urbis.people import services as people
 
-from .test_votes import _in_threads, recount
+from .test_votes import recount
 
 
 def test_a_vote_on_postgresql_opens_no_transaction_block(
@@ -113,7 +114,7 @@ def test_the_limits_hold_for_parallel_votes(
     settings.URBIS_RATE_LIMITS = {"vote:user": (2, 600), "vote:ip": (7, 600)}
     ideas = [make_idea(title=f"Idea number {n} to limit") for n in range(3)]
     users = [make_user() for _ in range(5)]
-    results = _in_threads(15, lambda n: services.cast_vote(
+    results = in_threads(15, lambda n: services.cast_vote(
         by=users[n % 5], idea=ideas[n // 5], ip="192.0.2.10"))
     assert sum(1 for r in results if isinstance(r, int)) == 7, results
     assert all(isinstance(r, ratelimits.RateLimited) for r in results if not isinstance(r, int))
@@ -138,7 +139,7 @@ def test_double_clicks_of_many_people_on_few_ideas_at_once(
     voters = [make_user() for _ in range(6)]
     pairs = [(v, i) for v in voters for i in (ideas[v.pk % 3], ideas[(v.pk + 1) % 3])]
     work = [pair for pair in pairs for _twice in range(2)]
-    results = _in_threads(len(work), lambda n: services.cast_vote(by=work[n][0], idea=work[n][1]))
+    results = in_threads(len(work), lambda n: services.cast_vote(by=work[n][0], idea=work[n][1]))
     unexpected = [r for r in results if not isinstance(r, (int, ValidationError))]
     assert not unexpected, unexpected
     for pair, outcome in itertools.groupby(zip(work, results, strict=True), lambda w: w[0]):

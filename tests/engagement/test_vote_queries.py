@@ -174,11 +174,11 @@ def test_both_counters_hold_under_parallel_requests(
     each try three votes at once from one address; each account may vote twice and the address
     seven times, so exactly seven pass, the address's counter stops at seven and no account's
     passes two."""
-    from .test_votes import _in_threads
+    from tests.concurrency import in_threads
 
     settings.URBIS_RATE_LIMITS = {"vote:user": (2, 600), "vote:ip": (7, 600)}
     users = [make_user() for _ in range(5)]
-    results = _in_threads(
+    results = in_threads(
         15, lambda n: ratelimits.hit("vote", user=users[n % 5], ip="192.0.2.8")
     )
     assert sum(1 for r in results if r is None) == 7, results

@@ -185,10 +185,10 @@ def test_closed_study_refuses_answers(barcelona: Any, make_user: Callable[..., A
 def test_parallel_sign_ups_never_exceed_capacity(
     postgres_only: None, workshop: Any, make_user: Callable[..., Any]
 ) -> None:
-    from .test_votes import _in_threads
+    from tests.concurrency import in_threads
 
     people = [make_user() for _ in range(8)]
-    _in_threads(8, lambda n: services.sign_up(by=people[n], workshop=workshop))
+    in_threads(8, lambda n: services.sign_up(by=people[n], workshop=workshop))
     statuses = list(Registration.objects.filter(workshop=workshop).values_list("status",
                                                                                flat=True))
     assert statuses.count("confirmed") == 2 and statuses.count("waiting") == 6
