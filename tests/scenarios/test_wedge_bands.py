@@ -53,7 +53,7 @@ def test_page_shows_the_band_table_beside_its_chart(scenario: Any, client_for: A
     run = services.run_scenario(None, scenario, samples=200, seed=2, operator=True)
     html = client_for(None).get("/cities/barcelona/scenarios/pla-clima/").content.decode()
     assert 'id="wedge-band-chart"' in html and 'id="wedge-band-table"' in html
-    assert "scenarios/wedge_bands.js" in html
+    assert "scenarios/wedges.js" in html  # draws both charts
     table = html[html.index('id="wedge-band-table"'):]
     table = table[:table.index("</table>")]
     # One row per year, one cell per measure, each "median" then "p5–p95".
