@@ -63,12 +63,6 @@ def _rows(city: City, hints: Hints) -> Iterator[Row]:
         )
 
 
-def _modified(city: City) -> Any:
-    return Idea.objects.filter(process__in=processes(city), is_hidden=False).aggregate(
-        m=Max("updated_at")
-    )["m"]
-
-
 def _published(cities: Sequence[City]) -> QuerySet[Idea]:
     # What processes(city) without a user lets out, for many cities: published processes'
     # ideas that are not hidden.
@@ -77,10 +71,15 @@ def _published(cities: Sequence[City]) -> QuerySet[Idea]:
 
 
 def _modified_many(cities: Sequence[City]) -> dict[int, Any]:
-    """:func:`_modified` of many cities in one grouped query (the catalogue asks every city)."""
+    """When each city's published ideas last changed, in one grouped query (the catalogue
+    asks every city); :func:`_modified` is the one-city case."""
     found = dict(_published(cities).values("process__city").annotate(m=Max("updated_at"))
                  .values_list("process__city", "m"))
     return {city.pk: found.get(city.pk) for city in cities}
+
+
+def _modified(city: City) -> Any:
+    return _modified_many([city])[city.pk]
 
 
 def _spans(cities: Sequence[City]) -> dict[int, tuple[Any, Any]]:

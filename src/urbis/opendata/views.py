@@ -208,14 +208,15 @@ def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
     return _json(openapi.queryables(request, c), "application/schema+json")
 
 
-def _feature(request: HttpRequest, c: Collection, row: Row) -> dict[str, Any]:
-    feature: dict[str, Any] = {
-        "type": "Feature",
-        "id": row.id,
-        "geometry": row.geometry,
-        "properties": {k: provider.json_value(v) for k, v in row.properties.items()},
-    }
-    if row.bbox is not None and row.geometry_type not in (None, "Point"):
+def _feature(row: Row, *, geometry: bool = True) -> dict[str, Any]:
+    """A row as a GeoJSON Feature; without ``geometry`` (an HTML table of ids and properties)
+    neither the geometry nor its bbox: decoding a boundary into nested lists is most of a
+    page's cost and sets off full garbage collections."""
+    feature: dict[str, Any] = {"type": "Feature", "id": row.id}
+    if geometry:
+        feature["geometry"] = row.geometry
+    feature["properties"] = {k: provider.json_value(v) for k, v in row.properties.items()}
+    if geometry and row.bbox is not None and row.geometry_type not in (None, "Point"):
         feature["bbox"] = list(row.bbox)
     return feature
 
@@ -284,13 +285,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
         "numberReturned": page.number_returned,
     }
     if html:
-        # The page's table shows ids and properties only: decoding each boundary into nested
-        # lists (the districts' outlines are tens of thousands of lists) cost the page its
-        # time and set off full garbage collections inside it.
-        data["features"] = [
-            {"id": row.id,
-             "properties": {k: provider.json_value(v) for k, v in row.properties.items()}}
-            for row in page.rows]
+        data["features"] = [_feature(row, geometry=False) for row in page.rows]
         return render(request, "opendata/items.html", {
             "data": data, "collection": c, "fields": c.layer.fields, "query": query,
             "collection_url": _url(request, "collection", c.id, f="html"),
@@ -311,7 +306,7 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
     c = provider.get_collection(collection_id)
     html = _html(request)
     row = provider.get_item(c, feature_id)
-    feature = _feature(request, c, row)
+    feature = _feature(row)
     feature["links"] = [
         {"href": _url(request, "item", c.id, feature_id, f="json"),
          "rel": "self" if not html else "alternate", "type": GEOJSON, "title": row.id},

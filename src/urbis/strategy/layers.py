@@ -56,22 +56,21 @@ def _rows(city: City, hints: Hints) -> Iterator[Row]:
         )
 
 
-def _modified(city: City) -> Any:
-    return Observation.objects.filter(city=city, is_published=True).aggregate(
-        m=Max("created_at")
-    )["m"]
-
-
 def _published(cities: Sequence[City]) -> QuerySet[Observation]:
     return Observation.objects.filter(city__in=[c.pk for c in cities], is_published=True) \
         .order_by()
 
 
 def _modified_many(cities: Sequence[City]) -> dict[int, Any]:
-    """:func:`_modified` of many cities in one grouped query (the catalogue asks every city)."""
+    """When each city's published observations were last added, in one grouped query (the
+    catalogue asks every city); :func:`_modified` is the one-city case."""
     found = dict(_published(cities).values("city").annotate(m=Max("created_at"))
                  .values_list("city", "m"))
     return {city.pk: found.get(city.pk) for city in cities}
+
+
+def _modified(city: City) -> Any:
+    return _modified_many([city])[city.pk]
 
 
 def _spans(cities: Sequence[City]) -> dict[int, tuple[Any, Any]]:
