@@ -4,6 +4,8 @@ checking it whole gives, and a failure half-way must leave the store as it was."
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import polars as pl
 import pytest
@@ -191,6 +193,49 @@ def test_failure_while_writing_a_later_slice_leaves_the_store_as_it_was(
     assert len(calls) == 3
     assert store_files(data) == before and stored_rows(data).equals(rows_before)
     assert [r.source_name for r in list_files(data, "bcn")] == ["a.csv"]
+
+
+def test_slices_are_written_beside_the_next_check_one_at_a_time(tmp_path, areas, monkeypatch):
+    """A slice's write runs on the writer thread while the next slice is checked; never two
+    writes at once, and every write has ended before the commit."""
+    real_add, real_commit = PendingFile.add, PendingFile.commit
+    threads: list[str] = []
+    running = [0]
+    most = [0]
+    committed_while_writing: list[int] = []
+
+    def spy_add(self, rows):
+        threads.append(threading.current_thread().name)
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.05)  # long enough for the next slice's check to start
+            real_add(self, rows)
+        finally:
+            running[0] -= 1
+
+    def spy_commit(self, *args, **kwargs):
+        committed_while_writing.append(running[0])
+        return real_commit(self, *args, **kwargs)
+
+    monkeypatch.setattr(PendingFile, "add", spy_add)
+    monkeypatch.setattr(PendingFile, "commit", spy_commit)
+    report = ingest_file(
+        write_csv(tmp_path / "r.csv", readings()),
+        city="bcn",
+        areas=areas,
+        data_dir=tmp_path / "d",
+        slice_rows=10,
+    )
+    assert report.status == "stored" and report.rows == 72
+    assert len(threads) > 2
+    assert all(name.startswith("urbis-slice-writer") for name in threads)
+    assert most[0] == 1 and committed_while_writing == [0]
+    whole = ingest_file(
+        tmp_path / "r.csv", city="bcn", areas=areas, data_dir=tmp_path / "whole", one_pass=False
+    )
+    assert whole.status == "stored"
+    assert stored_rows(tmp_path / "d").equals(stored_rows(tmp_path / "whole"))
 
 
 def test_unreadable_line_half_way_is_a_file_error_and_leaves_nothing(tmp_path, areas):
