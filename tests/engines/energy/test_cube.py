@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +20,9 @@ from urbis.engines.energy import (
     store_pv_estimates,
     update_balance,
 )
+from urbis.engines.energy import cube as cube_module
 from urbis.engines.energy import store as store_module
+from urbis.engines.energy.cube import _one_row_per_key_in_order, merge_cubes
 from urbis.engines.energy.model import Area
 from urbis.engines.energy.store import (
     committed_cubes,
@@ -448,3 +452,34 @@ def test_random_deliveries_cubes_equal_readings_on_spark(
         assert_same(cube, exact(work / "d", "bcn", areas, tz="Europe/Madrid")[0])
     else:
         assert cube.height == 0
+
+
+@pytest.mark.parametrize("route", ["one pass", "full check"])
+def test_one_file_cube_alone_is_merged_as_grouping_it_would(tmp_path, route, monkeypatch):
+    """A file's cube alone (the first delivery of a year) skips the grouping when its keys
+    are unique and in order; the result is the one grouping and sorting give, and a cube
+    out of order or with a repeated key still goes through them. Both routes' cubes."""
+    areas = synthetic_areas("syn", districts=2, neighbourhoods_per_district=3)
+    (source,) = synth(6, 2023, out_dir=tmp_path / "in", city="syn", areas=areas)
+    assert ingest_file(
+        source, city="syn", areas=areas, data_dir=tmp_path / "d", one_pass=route == "one pass"
+    ).ok
+    (path,) = readings_root(tmp_path / "d").rglob("*.cube.parquet")
+    cube = pq.read_table(path)
+    assert cube.num_rows > 1000
+    grouped = merge_cubes([cube, cube.slice(0, 0)])  # two inputs: always grouped
+    assert grouped["parts"].to_pylist() == [1] * cube.num_rows
+    assert _one_row_per_key_in_order(cube)
+    with monkeypatch.context() as patched:  # the cube in order is not grouped again
+        patched.setattr(cube_module, "_signed", lambda *args: pytest.fail("grouped"))
+        assert merge_cubes([cube]).equals(grouped)
+
+    backwards = cube.take(pa.array(range(cube.num_rows - 1, -1, -1)))
+    assert not _one_row_per_key_in_order(backwards)
+    assert merge_cubes([backwards]).equals(grouped)
+
+    repeated = pa.concat_tables([cube.slice(0, 3), cube.slice(2)])
+    assert not _one_row_per_key_in_order(repeated)
+    summed = merge_cubes([repeated])
+    assert summed.num_rows == cube.num_rows
+    assert summed["parts"].to_pylist()[:4] == [1, 1, 2, 1]

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -110,6 +111,23 @@ def _signed(table: pa.Table, sign: int) -> pl.LazyFrame:
     return frame.lazy()
 
 
+def _one_row_per_key_in_order(table: pa.Table) -> bool:
+    """Whether each row's key (:data:`_KEYS`) is greater than the row's before it, as
+    :func:`merge_cubes` sorts them (text by its bytes, as both polars and DuckDB order it):
+    then the keys are unique and sorted. A missing key cell answers no."""
+    frame = pl.from_arrow(table.select(_KEYS))
+    assert isinstance(frame, pl.DataFrame)
+    greater: pl.Expr = pl.lit(False)
+    equal: pl.Expr = pl.lit(True)
+    for key in _KEYS:
+        now, before = pl.col(key), pl.col(key).shift(1)
+        greater = greater | (equal & (now > before))
+        equal = equal & (now == before)
+    # The first row has no row before it; a null anywhere else (a missing key) is a no.
+    flags = frame.select(greater.alias("greater")).get_column("greater").slice(1)
+    return flags.null_count() == 0 and bool(flags.all())
+
+
 def merge_cubes(add: Sequence[pa.Table], subtract: Sequence[pa.Table] = ()) -> pa.Table:
     """File cubes and merged cubes in ``add`` summed row by row, minus those in ``subtract``,
     as one merged cube (:data:`MERGED_SCHEMA`) sorted like a file's cube.
@@ -117,6 +135,14 @@ def merge_cubes(add: Sequence[pa.Table], subtract: Sequence[pa.Table] = ()) -> p
     A file cube's row counts as one part. A row whose parts fall to zero held only what was
     subtracted and is dropped; one that falls below zero means ``subtract`` held a cube that
     ``add`` did not, and is an error (the merged cube would no longer be a sum of files)."""
+    alone = len(add) == 1 and not subtract and "parts" not in add[0].column_names
+    if alone and _one_row_per_key_in_order(add[0]):
+        # One file's cube alone (the first delivery of a year): it already holds one row per
+        # key in the merged cube's order, so grouping and sorting it would change nothing.
+        # For a year's file they took about 0.9 s; this check about 0.25 s.
+        table = add[0].select(CUBE_SCHEMA.names)
+        parts = pa.array(np.ones(table.num_rows, dtype=np.int64))
+        return table.append_column("parts", parts).cast(MERGED_SCHEMA)
     frames = [_signed(t, 1) for t in add] + [_signed(t, -1) for t in subtract]
     if not frames:
         return MERGED_SCHEMA.empty_table()
