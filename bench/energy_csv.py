@@ -7,6 +7,7 @@ empty store by each route in turn, each in its own child process so that its pea
 
     .venv/bin/python bench/energy_csv.py --meters 300             # CSV: full check vs one pass
     .venv/bin/python bench/energy_csv.py --meters 300 --parquet   # ... + the Parquet file
+    .venv/bin/python bench/energy_csv.py --meters 1000 --parquet --stages  # ... and each step timed
 
 Results and the commands used are recorded in docs/PERFORMANCE.md.
 """
@@ -66,9 +67,49 @@ def make_inputs(args: argparse.Namespace) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+#: With ``--stages``: the ingest's steps timed on their own, as (module, attribute) — the
+#: one-pass route's screen of the group rows, its sorted write (inside it: the streamed rows
+#: checked and written, and the file cube summed), and the commit (inside it: the merged cube).
+STAGES = (
+    ("onepass", "_screen"),
+    ("onepass", "_write_parts"),
+    ("onepass", "_write_checked"),
+    ("onepass", "_Text.cube"),
+    ("store", "PendingFile.commit"),
+    ("store", "merge_cubes"),
+)
+
+
+def _time_stages() -> dict[str, list[float]]:
+    """Wrap the functions of :data:`STAGES` so each call adds its wall and CPU seconds."""
+    from urbis.engines.energy import onepass, store
+
+    modules = {"onepass": onepass, "store": store}
+    times: dict[str, list[float]] = {}
+    for module_name, dotted in STAGES:
+        owner: Any = modules[module_name]
+        *parents, name = dotted.split(".")
+        for parent in parents:
+            owner = getattr(owner, parent)
+        real = getattr(owner, name)
+
+        def timed(*a: Any, _real: Any = real, _key: str = dotted, **k: Any) -> Any:
+            wall, cpu = time.perf_counter(), _cpu_seconds()
+            try:
+                return _real(*a, **k)
+            finally:
+                spent = times.setdefault(_key, [0.0, 0.0])
+                spent[0] += time.perf_counter() - wall
+                spent[1] += _cpu_seconds() - cpu
+
+        setattr(owner, name, timed)
+    return times
+
+
 def child(args: argparse.Namespace) -> dict[str, Any]:
     from urbis.engines.energy import AreaIndex, ingest_file
 
+    stages = _time_stages() if args.stages else {}
     index = AreaIndex(_areas())
     path = _inputs(args)[args.kind]
     data = Path(args.work) / f"data-{args.kind}-{args.route}"
@@ -80,14 +121,14 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu0
     if report.status != "stored":
         raise SystemExit(f"ingest failed: {report.errors[:5]}")
-    return {"rows": report.rows, "seconds": seconds, "cpu_seconds": cpu}
+    return {"rows": report.rows, "seconds": seconds, "cpu_seconds": cpu, "stages": stages}
 
 
 def run_child(args: argparse.Namespace, kind: str, route: str) -> dict[str, Any]:
     argv = [
         sys.executable, str(Path(__file__).resolve()), "--child", "--kind", kind,
         "--route", route, "--meters", str(args.meters), "--year", str(args.year),
-        "--work", args.work,
+        "--work", args.work, *(["--stages"] if args.stages else []),
     ]
     load_before = os.getloadavg()[0]
     proc = subprocess.run(argv, capture_output=True, text=True, check=False)
@@ -121,6 +162,10 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2023)
     parser.add_argument("--work", default=str(ROOT / "var" / "bench-energy-csv"))
     parser.add_argument("--parquet", action="store_true", help="also the same data as Parquet")
+    parser.add_argument(
+        "--stages", action="store_true",
+        help="also time the ingest's steps (screen, sorted write, file cube, commit, merged cube)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--kind", choices=("csv", "parquet"), help=argparse.SUPPRESS)
     parser.add_argument("--route", choices=ROUTES, help=argparse.SUPPRESS)
@@ -147,6 +192,8 @@ def main() -> None:
                 f"{r['rows'] / r['cpu_seconds'] / 1e6:>13.2f} {r['peak_rss_mib']:>9.0f} "
                 f"{r['load'][0]:>5} {r['load'][1]:>5}"
             )
+            for stage, (wall, cpu) in r["stages"].items():
+                print(f"{'':<19} {stage:<21} {wall:>7.2f} {cpu:>7.2f}")
             sys.stdout.flush()
         old, new = results[f"{kind}_checked"], results[f"{kind}_one_pass"]
         print(
