@@ -36,7 +36,7 @@ What it does, all on 127.0.0.1:
    click), so a correct path stores exactly one of them. A client writes each request as raw
    HTTP/1.1 to a socket and reads the status line (``--client socket``, about 0.2 ms of CPU a
    request); ``--client requests`` sends them with a ``requests`` session instead, as this
-   benchmark did until 2026-12-07 (about 1.4-1.9 ms a request, taken from the same two cores
+   benchmark did until 2026-12-07 (about 1.3-1.9 ms a request, taken from the same two cores
    the server and PostgreSQL run on);
 4. afterwards compares, per idea, the stored total, the stored vote rows, and the votes the
    clients were told had succeeded: lost (total below the successes) and doubled (more rows than
@@ -358,7 +358,7 @@ def _socket_sender(base: str, path: str) -> Callable[[str, int], int]:
     """Send a vote as raw HTTP/1.1 over a socket and return the status code.
 
     The clients share the two cores with the server and PostgreSQL, and ``requests`` cost
-    about 1.4-1.9 ms of CPU per vote (half of what the server itself spent), which a real
+    about 1.3-1.9 ms of CPU per vote (half of what the server itself spent), which a real
     voter's browser does not take from the server's machine; this costs about 0.2 ms.
     Gunicorn's sync workers close every connection after one response, so each request opens
     its own, as a ``requests`` session did too."""
@@ -445,7 +445,7 @@ def _run_path(
     max_seconds: float,
     watched: dict[str, int],
     idea_ids: dict[str, list[int]],
-    client: str = "socket",
+    client: str,
 ) -> dict[str, Any]:
     """``watched``: the processes whose CPU is counted (``server``: the one serving ``path``)."""
     # Clients go in twos; both of a two send the same list in the same order, so every vote
@@ -570,7 +570,7 @@ def main() -> int:
     parser.add_argument(
         "--client", choices=("socket", "requests"), default="socket",
         help="how the client processes send votes: raw HTTP/1.1 over a socket (default, about "
-        "0.2 ms of CPU per request) or a requests session (about 1.4 ms, the earlier client)",
+        "0.2 ms of CPU per request) or a requests session (1.3-1.9 ms, the earlier client)",
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
