@@ -8,6 +8,7 @@ empty store by each route in turn, each in its own child process so that its pea
     .venv/bin/python bench/energy_csv.py --meters 300             # CSV: full check vs one pass
     .venv/bin/python bench/energy_csv.py --meters 300 --parquet   # ... + the Parquet file
     .venv/bin/python bench/energy_csv.py --meters 1000 --parquet --stages  # ... and each step timed
+    .venv/bin/python bench/energy_csv.py --meters 1000 --parquet --routes one_pass  # one route
 
 Results and the commands used are recorded in docs/PERFORMANCE.md.
 """
@@ -166,6 +167,9 @@ def main() -> None:
         "--stages", action="store_true",
         help="also time the ingest's steps (screen, sorted write, file cube, commit, merged cube)",
     )
+    parser.add_argument(
+        "--routes", default=",".join(ROUTES), help=f"comma-separated, of {', '.join(ROUTES)}"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--kind", choices=("csv", "parquet"), help=argparse.SUPPRESS)
     parser.add_argument("--route", choices=ROUTES, help=argparse.SUPPRESS)
@@ -179,11 +183,12 @@ def main() -> None:
     Path(args.work).mkdir(parents=True, exist_ok=True)
     make_inputs(args)
     kinds = ("csv", "parquet") if args.parquet else ("csv",)
+    routes = [route for route in ROUTES if route in args.routes.split(",")]
     print(f"{'file':<8} {'route':<9} {'rows':>10} {'s':>7} {'CPU-s':>7} {'M rows/s':>9} "
           f"{'M rows/CPU-s':>13} {'peak MiB':>9} {'load':>11}")
     results: dict[str, Any] = {}
     for kind in kinds:
-        for route in ROUTES:
+        for route in routes:
             r = run_child(args, kind, route)
             results[f"{kind}_{route}"] = r
             print(
@@ -195,6 +200,8 @@ def main() -> None:
             for stage, (wall, cpu) in r["stages"].items():
                 print(f"{'':<19} {stage:<21} {wall:>7.2f} {cpu:>7.2f}")
             sys.stdout.flush()
+        if len(routes) < len(ROUTES):
+            continue
         old, new = results[f"{kind}_checked"], results[f"{kind}_one_pass"]
         print(
             f"{kind}: one pass / full check: {old['seconds'] / new['seconds']:.1f}x wall, "
