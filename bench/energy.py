@@ -2,10 +2,12 @@
 
 Each step runs in its own child process so that its peak memory (ru_maxrss) is its own.
 The balance is measured side by side with the same computation written in pandas (what a
-city analyst would write) and, optionally, on Spark local mode.
+city analyst would write) and, optionally, on Spark local mode: there from the merged cubes
+(median of ``--repeat``) and once from every raw reading, checked to give the same table.
 
     .venv/bin/python bench/energy.py --meters 10000                # ingest + balance + pandas
     .venv/bin/python bench/energy.py --meters 10000 --spark        # ... + Spark local mode
+    .venv/bin/python bench/energy.py --meters 50000 --no-pandas --spark --repeat 2
     .venv/bin/python bench/energy.py --scaling 1000,10000,50000 --memory-limit 1GB
     .venv/bin/python bench/energy.py --meters 10000 --json bench/results/energy.json
     .venv/bin/python bench/energy.py --meters 1000 --delivery --no-pandas  # + a month on top
@@ -422,6 +424,12 @@ def step_spark(args: argparse.Namespace) -> dict[str, Any]:
         result = energy_balance(data, CITY, index, engine=runner)
         times.append(time.perf_counter() - start)
         cpu.append(_cpu_seconds() + _descendant_cpu_seconds() - cpu0)
+    # The same balance from every raw reading on Spark (what the cubes sum up), once: the
+    # issue's cube equivalence at this store's size, and what the cubes spare.
+    start, cpu0 = time.perf_counter(), _cpu_seconds() + _descendant_cpu_seconds()
+    raw = energy_balance(data, CITY, index, engine=runner, source="readings")
+    raw_seconds = time.perf_counter() - start
+    raw_cpu = _cpu_seconds() + _descendant_cpu_seconds() - cpu0
     jvm = _descendant_peak_mib()
     runner.stop()
     assert result is not None
@@ -431,6 +439,9 @@ def step_spark(args: argparse.Namespace) -> dict[str, Any]:
         "seconds": sorted(times)[len(times) // 2],
         "all_seconds": times,
         "cpu_seconds": sorted(cpu)[len(cpu) // 2],
+        "readings_seconds": raw_seconds,
+        "readings_cpu_seconds": raw_cpu,
+        "cube_equals_readings": result.to_polars().equals(raw.to_polars()),
         "jvm_peak_mib": jvm,
         "city_year": _balance_summary(result.to_polars()),
     }
@@ -570,7 +581,9 @@ def print_table(results: list[dict[str, Any]]) -> None:
             if step == "balance_spark":
                 extra = (
                     f"  (start-up {r['startup_seconds']:.1f} s, JVM peak "
-                    f"{r['jvm_peak_mib']:.0f} MiB)"
+                    f"{r['jvm_peak_mib']:.0f} MiB; from every reading "
+                    f"{r['readings_seconds']:.1f} s, {r['readings_cpu_seconds']:.1f} CPU-s, "
+                    f"same as from the cubes: {r['cube_equals_readings']})"
                 )
             load = f"{r['load_before']:.1f}/{r['load_after']:.1f}"
             print(
