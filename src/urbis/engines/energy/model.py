@@ -8,7 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 SECTORS: tuple[str, ...] = ("residential", "commercial", "public", "industry", "mobility")
-CARRIERS: tuple[str, ...] = ("electricity", "gas", "heat")
+CARRIERS: tuple[str, ...] = ("electricity", "gas", "heat", "oil", "biomass")
 FLOWS: tuple[str, ...] = ("consumption", "production")
 
 #: Length of one reading's interval in hours, per resolution. A reading's timestamp is the
