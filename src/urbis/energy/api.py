@@ -34,7 +34,7 @@ class BalanceFilters(Schema):
     month: int = Field(0, ge=0, le=12, description="1–12, or 0 for the whole year")
     sector: str = Field("all", description="all, residential, commercial, public, industry, "
                                            "mobility")
-    carrier: str = Field("all", description="all, electricity, gas, heat")
+    carrier: str = Field("all", description="all, electricity, gas, heat, oil, biomass")
     measure: str = Field("consumption", description="consumption, production, balance or "
                                                     "self_sufficiency (GeoJSON `value`)")
     format: str | None = Field(
@@ -179,6 +179,42 @@ class PvInstallationIn(Schema):
     capacity_kwp: float
     commissioned_year: int | None = None
     source: str = ""
+
+
+class IntensityOut(Schema):
+    sector: str = Field(description="Building use")
+    carrier: str
+    kwh_per_m2: float = Field(description="kWh of the carrier per m² of floor area a year")
+    reference_year: int
+    source: str
+
+
+class FloorAreaByUseOut(Schema):
+    area: str
+    sector: str = Field(description="Building use")
+    floor_area_m2: float
+    reference_date: str
+    source: str
+
+
+class UnmeteredEstimateOut(Schema):
+    area: str
+    sector: str
+    carrier: str
+    year: int
+    kwh: float
+    unit: str = Field(description="Always kWh (final energy a year)")
+    how_obtained: str = Field(description="Always `estimated`: floor area × intensity")
+    floor_area_m2: float
+    kwh_per_m2: float
+    floor_area_source: str
+    intensity_source: str
+    intensity_year: int
+    explanation: str = Field(description="The computation in one line")
+
+
+class ImportedOut(Schema):
+    rows: int = Field(description="Rows stored; they replace the city's earlier ones")
 
 
 class StandingOut(Schema):
@@ -521,6 +557,98 @@ def remove_pv_installation(request: HttpRequest, code: str, installation_id: int
         raise Http404(_("No such PV installation."))
     services.remove_pv_installation(request.user, installation)
     return Status(204, None)
+
+
+@router.get(
+    "/cities/{code}/energy/intensities",
+    response=list[IntensityOut],
+    summary="Published intensities for unmetered carriers",
+    description=(
+        "kWh of a carrier (e.g. heating oil) per m² of a building use's floor area a year; "
+        "with the floor areas by use they estimate consumption nobody meters."
+    ),
+)
+def intensities(request: HttpRequest, code: str) -> Any:
+    city = places.get_city(code, request.user)
+    return [
+        {"sector": i.sector, "carrier": i.carrier, "kwh_per_m2": i.kwh_per_m2,
+         "reference_year": i.reference_year, "source": i.source}
+        for i in queries.intensities(city)
+    ]
+
+
+@router.post(
+    "/cities/{code}/energy/intensities",
+    response=ImportedOut,
+    auth=write_auth,
+    summary="Replace the intensities from a CSV (editors)",
+    description=(
+        "Columns `sector,carrier,kwh_per_m2,reference_year,source`. All or nothing: a bad row "
+        "refuses the file (422, naming file, row, field and reason) and keeps the ones stored. "
+        "The estimates of unmetered carriers are updated before the answer."
+    ),
+)
+def import_intensities(request: HttpRequest, code: str, file: File[UploadedFile]) -> Any:
+    city = places.get_city(code, request.user)
+    rows = services.import_intensities(
+        request.user, city, file.read(), file=file.name or "upload.csv"
+    )
+    return {"rows": rows}
+
+
+@router.get(
+    "/cities/{code}/energy/floor-areas-by-use",
+    response=list[FloorAreaByUseOut],
+    summary="Floor area of each building use per area",
+)
+def floor_areas_by_use(request: HttpRequest, code: str) -> Any:
+    city = places.get_city(code, request.user)
+    return [
+        {"area": f.area.code, "sector": f.sector, "floor_area_m2": f.floor_area_m2,
+         "reference_date": f.reference_date.isoformat(), "source": f.source}
+        for f in queries.floor_areas_by_use(city)
+    ]
+
+
+@router.post(
+    "/cities/{code}/energy/floor-areas-by-use",
+    response=ImportedOut,
+    auth=write_auth,
+    summary="Replace the floor areas by use from a CSV (editors)",
+    description=(
+        "Columns `code,sector,floor_area_m2,reference_date,source`. All or nothing, as the "
+        "intensities."
+    ),
+)
+def import_floor_areas_by_use(request: HttpRequest, code: str, file: File[UploadedFile]) -> Any:
+    city = places.get_city(code, request.user)
+    rows = services.import_floor_area_by_use(
+        request.user, city, file.read(), file=file.name or "upload.csv"
+    )
+    return {"rows": rows}
+
+
+@router.get(
+    "/cities/{code}/energy/unmetered-estimates",
+    response=list[UnmeteredEstimateOut],
+    summary="Estimated consumption of unmetered carriers, with how each was computed",
+    description=(
+        "Floor area of a building use × a published intensity, for each area, use and carrier "
+        "with no metered readings that year. Every figure is an estimate."
+    ),
+)
+def unmetered_estimates(
+    request: HttpRequest, code: str, year: int = Query(..., ge=FIRST_YEAR, le=LAST_YEAR)
+) -> Any:
+    city = places.get_city(code, request.user)
+    return [
+        {"area": e.area_code, "sector": e.sector, "carrier": e.carrier, "year": e.year,
+         "kwh": e.kwh, "unit": e.unit, "how_obtained": "estimated",
+         "floor_area_m2": e.floor_area_m2, "kwh_per_m2": e.kwh_per_m2,
+         "floor_area_source": e.floor_area_source, "intensity_source": e.intensity_source,
+         "intensity_year": e.intensity_year, "explanation": e.explanation}
+        for e in queries.unmetered_estimates(city, year)
+    ]
 
 
 def _season_out(season: Any) -> dict[str, Any]:

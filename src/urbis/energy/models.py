@@ -125,6 +125,60 @@ class PvInstallation(models.Model):
         return f"{self.name} ({self.capacity_kwp:g} kWp)"
 
 
+class EnergyIntensity(models.Model):
+    """A published intensity: the final energy of one carrier used in buildings of one use
+    (a sector) per m² of that use's floor area a year. With the floor area of each use per
+    area (:class:`FloorAreaByUse`), it estimates consumption nobody meters, e.g. heating oil
+    (engine: ``engines/energy/unmetered.py``). One per city, sector and carrier."""
+
+    city = models.ForeignKey(
+        "places.City", verbose_name=_("city"), on_delete=models.CASCADE,
+        related_name="energy_intensities",
+    )
+    sector = models.CharField(_("building use"), max_length=16)
+    carrier = models.CharField(_("carrier"), max_length=16)
+    kwh_per_m2 = models.FloatField(_("kWh per m² a year"))
+    reference_year = models.PositiveIntegerField(_("year of the figure"))
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        ordering = ["city", "sector", "carrier"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "sector", "carrier"], name="energy_intensity_unique"
+            )
+        ]
+        verbose_name = _("energy intensity")
+        verbose_name_plural = _("energy intensities")
+
+    def __str__(self) -> str:
+        return f"{self.sector}/{self.carrier}: {self.kwh_per_m2:g} kWh/m²"
+
+
+class FloorAreaByUse(models.Model):
+    """Built floor area of one building use (a sector) in one area, as published."""
+
+    area = models.ForeignKey(
+        "places.Area", verbose_name=_("area"), on_delete=models.CASCADE,
+        related_name="floor_areas_by_use",
+    )
+    sector = models.CharField(_("building use"), max_length=16)
+    floor_area_m2 = models.FloatField(_("floor area (m²)"))
+    reference_date = models.DateField(_("reference date"))
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        ordering = ["area", "sector"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "sector"], name="floor_area_by_use_unique")
+        ]
+        verbose_name = _("floor area by use")
+        verbose_name_plural = _("floor areas by use")
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.sector}: {self.floor_area_m2:,.0f} m²"
+
+
 class Season(models.Model):
     """A season of the Energy-Neutral Neighbourhoods competition across several cities."""
 

@@ -19,13 +19,16 @@ from urbis.energy import engine, measured
 from urbis.energy.competition import Contender, Standing, leaderboard
 from urbis.energy.models import (
     BestPractice,
+    EnergyIntensity,
     EnergyUpload,
     Entry,
+    FloorAreaByUse,
     Initiative,
     PvInstallation,
     Season,
 )
 from urbis.engines.energy import CARRIERS, SECTORS, StoredFile, list_files
+from urbis.engines.energy import unmetered as unmetered_engine
 from urbis.engines.energy.balance import SELF_SUFFICIENCY_CARRIER, hourly_self_sufficiency
 from urbis.people.permissions import Action, can, cities_where
 from urbis.places.models import Area, AreaLevel, City
@@ -494,6 +497,49 @@ def get_stored_file(city: City, file_hash: str, user: Any) -> StoredDelivery:
     if not found:
         raise Http404(_("No stored file with that SHA-256."))
     return found[0]
+
+
+def intensities(city: City) -> QuerySet[EnergyIntensity]:
+    """A city's published intensities (kWh per m² of a building use a year, per carrier)."""
+    return EnergyIntensity.objects.filter(city=city).order_by("sector", "carrier")
+
+
+def floor_areas_by_use(city: City) -> QuerySet[FloorAreaByUse]:
+    """A city's floor areas by building use, per area."""
+    return FloorAreaByUse.objects.filter(area__city=city).select_related("area").order_by(
+        "area__code", "sector"
+    )
+
+
+def unmetered_inputs(
+    city: City,
+) -> tuple[list[unmetered_engine.FloorAreaByUse], list[unmetered_engine.EnergyIntensity]]:
+    """The city's floor areas by use and intensities, as the engine takes them (a floor
+    area's source names its reference date)."""
+    floors = [
+        unmetered_engine.FloorAreaByUse(
+            f.area.code, f.sector, f.floor_area_m2,
+            f"{f.source} ({f.reference_date.isoformat()})")
+        for f in floor_areas_by_use(city)
+    ]
+    figures = [
+        unmetered_engine.EnergyIntensity(i.sector, i.carrier, i.kwh_per_m2, i.reference_year,
+                                         i.source)
+        for i in intensities(city)
+    ]
+    return floors, figures
+
+
+def unmetered_estimates(city: City, year: int) -> list[unmetered_engine.UnmeteredEstimate]:
+    """The estimates of unmetered carriers for ``year``, each with how it was computed: the
+    same computation whose result the store holds (``services.refresh_unmetered_estimates``)."""
+    floors, figures = unmetered_inputs(city)
+    if not floors or not figures:
+        return []
+    metered = unmetered_engine.metered_consumption(
+        engine.data_dir(), city.code, year, city.time_zone)
+    return unmetered_engine.estimate_unmetered(
+        engine.area_index(city), floors, figures, year, metered=metered)
 
 
 def pv_installations(city: City) -> QuerySet[PvInstallation]:

@@ -1,5 +1,6 @@
 """Every energy write: uploads of meter readings (as background jobs) and their withdrawal, PV
-installations and the competition (seasons, entries, initiatives, best practices). Each checks
+installations, the floor areas and intensities that estimate unmetered carriers, and the
+competition (seasons, entries, initiatives, best practices). Each checks
 the role first.
 
 Readings are stored by the engine, whole or not at all: on any error nothing is written and
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -23,17 +25,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from urbis.energy import engine, outcomes
+from urbis.energy import engine, outcomes, queries
 from urbis.energy.models import (
     BestPractice,
+    EnergyIntensity,
     EnergyUpload,
     Entry,
+    FloorAreaByUse,
     Initiative,
     InitiativeKind,
     PvInstallation,
     Season,
 )
 from urbis.engines.energy import (
+    CARRIERS,
+    SECTORS,
     AreaIndex,
     IngestReport,
     PvEstimate,
@@ -44,10 +50,11 @@ from urbis.engines.energy import (
     remove_file,
     store_pv_estimates,
 )
+from urbis.engines.energy import unmetered as unmetered_engine
 from urbis.errors import ImportRefused, RowError
 from urbis.people.permissions import Action, can, require
 from urbis.places.models import Area, AreaLevel, City
-from urbis.places.services import read_csv_rows, rows_by_area
+from urbis.places.services import read_csv_rows, read_date, rows_by_area
 
 log = logging.getLogger(__name__)
 
@@ -185,8 +192,9 @@ def _ingest(
         if refresh_balance:
             if progress is not None:
                 progress("update balance")
-            # New metered production, or a new year, changes which areas need estimates.
+            # New metered readings, or a new year, change which areas need estimates.
             refresh_pv_estimates(city)
+            refresh_unmetered_estimates(city)
             engine.balance(city, refresh=True)  # pages read the new figures at once
     return report
 
@@ -264,6 +272,11 @@ def withdraw_file(user: Any, city: City, file_hash: str) -> list[EnergyUpload]:
             _("No stored file with SHA-256 %(hash)s in %(city)s.")
             % {"hash": file_hash, "city": city.name}
         )
+    if unmetered_engine.unmetered_year(record) is not None:
+        raise ValidationError(
+            _("%(file)s holds estimates of unmetered carriers, which follow the floor areas by "
+              "use and the intensities; change those instead.") % {"file": record.source_name}
+        )
     if record.estimate:
         raise ValidationError(
             _("%(file)s holds PV estimates, which follow the PV installations; change those "
@@ -286,6 +299,7 @@ def withdraw_file(user: Any, city: City, file_hash: str) -> list[EnergyUpload]:
         if not remove_file(engine.data_dir(), city.code, file_hash):
             raise ValidationError(_("The file was withdrawn at the same time by someone else."))
     refresh_pv_estimates(city)
+    refresh_unmetered_estimates(city)
     engine.balance(city, refresh=True)
     return uploads
 
@@ -487,10 +501,183 @@ def refresh_pv_estimates(city: City) -> dict[int, list[PvEstimate]]:
         for year in measured_years
     }
     for record in estimates:
-        if estimate_year(record) not in measured_years:
+        year = estimate_year(record)
+        if year is not None and year not in measured_years:
             remove_file(engine.data_dir(), city.code, record.file_hash)
     engine.forget(city)
     return results
+
+
+# --- Unmetered carriers: floor area of each use x a published intensity -----------------------
+
+#: Columns of an intensities CSV and of a floor-area-by-use CSV.
+INTENSITY_COLUMNS = ("sector", "carrier", "kwh_per_m2", "reference_year", "source")
+FLOOR_AREA_BY_USE_COLUMNS = ("code", "sector", "floor_area_m2", "reference_date", "source")
+#: No building use's final energy of one carrier comes near this (hospitals, the most intense
+#: use, are about 300-600 kWh/m² a year of all carriers together): a larger figure is a unit slip.
+MAX_KWH_PER_M2 = 2000.0
+FIRST_INTENSITY_YEAR = 1990
+
+
+def _number(row: dict[str, str], column: str, row_number: int, file: str,
+            errors: list[RowError]) -> float | None:
+    raw = (row.get(column) or "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        errors.append(RowError(file, row_number, column, _("not a number: %(raw)r") % {"raw": raw}))
+        return None
+    if not math.isfinite(value):
+        errors.append(RowError(file, row_number, column, _("not a finite number: %(raw)r")
+                               % {"raw": raw}))
+        return None
+    return value
+
+
+def _choice(row: dict[str, str], column: str, allowed: tuple[str, ...], row_number: int,
+            file: str, errors: list[RowError]) -> str | None:
+    value = (row.get(column) or "").strip().lower()
+    if value not in allowed:
+        errors.append(RowError(file, row_number, column, _("%(value)r is not one of %(allowed)s")
+                               % {"value": value, "allowed": ", ".join(allowed)}))
+        return None
+    return value
+
+
+def import_intensities(
+    user: Any, city: City, source: str | Path | bytes, *, file: str = ""
+) -> int:
+    """Replace the city's published intensities with a CSV (``sector,carrier,kwh_per_m2,
+    reference_year,source``: kWh of the carrier per m² of the sector's floor area a year), given
+    as a path or an upload's bytes named ``file``. All or none: any bad row refuses the file,
+    naming file, row, field and reason, and the intensities stored before stay. The city's
+    unmetered estimates are brought up to date before it returns."""
+    if user is not None:
+        require(user, Action.EDIT, city)
+    file = file or (Path(source).name if not isinstance(source, bytes) else "<upload>")
+    errors: list[RowError] = []
+    valid: list[EnergyIntensity] = []
+    seen: dict[tuple[str, str], int] = {}
+    this_year = timezone.localdate().year
+    for row_number, row in enumerate(read_csv_rows(source, file=file), start=2):
+        missing = [c for c in INTENSITY_COLUMNS if c not in row]
+        if missing:
+            errors.append(RowError(file, row_number, missing[0], _("column missing")))
+            continue
+        before = len(errors)
+        sector = _choice(row, "sector", SECTORS, row_number, file, errors)
+        carrier = _choice(row, "carrier", CARRIERS, row_number, file, errors)
+        value = _number(row, "kwh_per_m2", row_number, file, errors)
+        if value is not None and not 0 <= value <= MAX_KWH_PER_M2:
+            errors.append(RowError(file, row_number, "kwh_per_m2", _(
+                "must be between 0 and %(max)s kWh/m² a year, not %(value)s"
+            ) % {"max": f"{MAX_KWH_PER_M2:g}", "value": f"{value:g}"}))
+        raw_year = (row["reference_year"] or "").strip()
+        year = int(raw_year) if raw_year.isdigit() else None
+        if year is None or not FIRST_INTENSITY_YEAR <= year <= this_year:
+            errors.append(RowError(file, row_number, "reference_year", _(
+                "not a year between %(first)s and %(last)s: %(raw)r"
+            ) % {"first": FIRST_INTENSITY_YEAR, "last": this_year, "raw": raw_year}))
+        text = (row["source"] or "").strip()
+        if not text:
+            errors.append(RowError(file, row_number, "source",
+                                   _("a published figure needs its source")))
+        if sector and carrier:
+            if (sector, carrier) in seen:
+                errors.append(RowError(file, row_number, "carrier", _(
+                    "%(sector)s / %(carrier)s already given in row %(row)s"
+                ) % {"sector": sector, "carrier": carrier, "row": seen[sector, carrier]}))
+            seen.setdefault((sector, carrier), row_number)
+        if len(errors) > before:
+            continue
+        assert sector and carrier and value is not None and year is not None
+        valid.append(EnergyIntensity(city=city, sector=sector, carrier=carrier,
+                                     kwh_per_m2=value, reference_year=year, source=text[:300]))
+    if errors:
+        raise ImportRefused(errors)
+    with transaction.atomic():
+        EnergyIntensity.objects.filter(city=city).delete()
+        EnergyIntensity.objects.bulk_create(valid)
+    refresh_unmetered_estimates(city)
+    return len(valid)
+
+
+def import_floor_area_by_use(
+    user: Any, city: City, source: str | Path | bytes, *, file: str = ""
+) -> int:
+    """Replace the city's floor areas by use with a CSV (``code,sector,floor_area_m2,
+    reference_date,source``; ``sector`` is the building use), given as a path or an upload's
+    bytes named ``file``. All or none, as :func:`import_intensities`."""
+    if user is not None:
+        require(user, Action.EDIT, city)
+    file = file or (Path(source).name if not isinstance(source, bytes) else "<upload>")
+    errors: list[RowError] = []
+    valid: list[FloorAreaByUse] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row_number, row, area in rows_by_area(
+        read_csv_rows(source, file=file), FLOOR_AREA_BY_USE_COLUMNS, city, file, errors
+    ):
+        before = len(errors)
+        sector = _choice(row, "sector", SECTORS, row_number, file, errors)
+        value = _number(row, "floor_area_m2", row_number, file, errors)
+        if value is not None and value <= 0:
+            errors.append(RowError(file, row_number, "floor_area_m2",
+                                   _("must be above 0 m², not %(raw)s") % {"raw": f"{value:g}"}))
+        date = read_date(row, "reference_date", row_number, file, errors)
+        if date is None and not (row["reference_date"] or "").strip():
+            errors.append(RowError(file, row_number, "reference_date",
+                                   _("a floor area needs its date")))
+        text = (row["source"] or "").strip()
+        if not text:
+            errors.append(RowError(file, row_number, "source",
+                                   _("a published figure needs its source")))
+        if sector:
+            if (area.code, sector) in seen:
+                errors.append(RowError(file, row_number, "sector", _(
+                    "%(area)s / %(sector)s already given in row %(row)s"
+                ) % {"area": area.code, "sector": sector, "row": seen[area.code, sector]}))
+            seen.setdefault((area.code, sector), row_number)
+        if len(errors) > before:
+            continue
+        assert sector and value is not None and date is not None
+        valid.append(FloorAreaByUse(area=area, sector=sector, floor_area_m2=value,
+                                    reference_date=date, source=text[:300]))
+    if errors:
+        raise ImportRefused(errors)
+    with transaction.atomic():
+        FloorAreaByUse.objects.filter(area__city=city).delete()
+        FloorAreaByUse.objects.bulk_create(valid)
+    refresh_unmetered_estimates(city)
+    return len(valid)
+
+
+def refresh_unmetered_estimates(city: City) -> dict[int, int]:
+    """Keep the stored estimates of unmetered carriers in step with the floor areas by use,
+    the intensities and the readings: for every year with readings, one file of annual
+    estimates (rules in ``engines/energy/unmetered.py``); years without readings lose theirs.
+    Returns the number of estimates stored per year."""
+    files = engine.stored_files(city)
+    years = sorted({y for f in files if not f.estimate for y in local_years(f, city.time_zone)})
+    stale = [f for f in files if unmetered_engine.unmetered_year(f) is not None]
+    inputs = queries.unmetered_inputs(city)
+    if not stale and not inputs[1]:
+        return {}
+    index = engine.area_index(city)
+    counts: dict[int, int] = {}
+    for year in years:
+        estimates = unmetered_engine.estimate_unmetered(
+            index, *inputs, year,
+            metered=unmetered_engine.metered_consumption(
+                engine.data_dir(), city.code, year, city.time_zone),
+        )
+        unmetered_engine.store_unmetered_estimates(
+            engine.data_dir(), city.code, index, year, estimates, tz=city.time_zone)
+        counts[year] = len(estimates)
+    for record in stale:
+        if unmetered_engine.unmetered_year(record) not in years:
+            remove_file(engine.data_dir(), city.code, record.file_hash)
+    engine.forget(city)
+    return counts
 
 
 # --- Competition ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
         "cities/<slug:code>/energy/pv/<int:pk>/remove/", views.remove_pv_installation,
         name="pv-remove",
     ),
+    path("cities/<slug:code>/energy/unmetered/", views.unmetered, name="unmetered"),
     path("energy/competition/", views.seasons, name="seasons"),
     path("energy/competition/best-practices/", views.best_practices, name="best-practices"),
     path("energy/competition/<slug:slug>/", views.season, name="season"),

@@ -55,6 +55,8 @@ CARRIER_LABELS = {
     "electricity": gettext_lazy("electricity"),
     "gas": gettext_lazy("gas"),
     "heat": gettext_lazy("heat"),
+    "oil": gettext_lazy("heating oil"),
+    "biomass": gettext_lazy("biomass"),
 }
 UNITS = {
     "consumption": gettext_lazy("kWh"),
@@ -315,6 +317,65 @@ def pv_installations(request: HttpRequest, code: str) -> HttpResponse:
             "row_errors": row_errors,
         },
         status=422 if add_form.errors or import_form.errors or row_errors else 200,
+    )
+
+
+def unmetered(request: HttpRequest, code: str) -> HttpResponse:
+    """Estimates of unmetered carriers (floor area of each use x a published intensity), with
+    how each was computed, for everyone; editors replace the intensities or floor areas."""
+    city = places.get_city(code, request.user)
+    editor = can(request.user, Action.EDIT, city)
+    years = queries.years(city)
+    year = _int(request.GET.get("year"), years[-1] if years else None)
+    if year is not None and year not in years:
+        year = years[-1] if years else None
+    row_errors: list[Any] = []
+    which = request.POST.get("form") if request.method == "POST" else None
+    forms = {name: PvImportForm(request.POST if which == name else None,
+                                request.FILES if which == name else None)
+             for name in ("intensities", "floor-areas")}
+    if which is not None:
+        refused = _editor_or_refuse(request, city)
+        if refused is not None:
+            return refused
+        form = forms.get(which)
+        if form is not None and form.is_valid():
+            upload = form.cleaned_data["file"]
+            importer = (services.import_intensities if which == "intensities"
+                        else services.import_floor_area_by_use)
+            try:
+                count = importer(request.user, city, upload.read(),
+                                 file=Path(upload.name or "upload.csv").name)
+            except ImportRefused as exc:
+                row_errors = exc.errors
+            else:
+                messages.success(request, ngettext(
+                    "%(count)s row stored; the estimates were updated.",
+                    "%(count)s rows stored; the estimates were updated.", count,
+                ) % {"count": count})
+                return redirect(request.get_full_path())
+    estimates = queries.unmetered_estimates(city, year) if year is not None else []
+    return render(
+        request,
+        "energy/unmetered.html",
+        {
+            "city": city,
+            "editor": editor,
+            "years": years,
+            "year": year,
+            "estimates": [(e, SECTOR_LABELS.get(e.sector, e.sector),
+                           CARRIER_LABELS.get(e.carrier, e.carrier)) for e in estimates],
+            "total_kwh": sum(e.kwh for e in estimates),
+            "intensities": [(i, SECTOR_LABELS.get(i.sector, i.sector),
+                             CARRIER_LABELS.get(i.carrier, i.carrier))
+                            for i in queries.intensities(city)],
+            "floor_areas": [(f, SECTOR_LABELS.get(f.sector, f.sector))
+                            for f in queries.floor_areas_by_use(city)],
+            "intensities_form": forms["intensities"],
+            "floor_areas_form": forms["floor-areas"],
+            "row_errors": row_errors,
+        },
+        status=422 if row_errors or any(f.errors for f in forms.values()) else 200,
     )
 
 

@@ -256,7 +256,7 @@ def set_population(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
             else:
                 values[column] = int(raw)
         for column in ("reference_date", "households_reference_date"):
-            values[column] = _date(row, column, row_number, file, errors)
+            values[column] = read_date(row, column, row_number, file, errors)
         if len(errors) > before:
             continue
         if values["population"] is not None and not values["reference_date"]:
@@ -320,7 +320,7 @@ def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
                 if not math.isfinite(value) or value <= 0:
                     reason = _("must be above 0 m², not %(raw)s") % {"raw": raw}
                     errors.append(RowError(file, row_number, "floor_area_m2", reason))
-        date = _date(row, "reference_date", row_number, file, errors)
+        date = read_date(row, "reference_date", row_number, file, errors)
         if raw and not (row["reference_date"] or "").strip():
             errors.append(
                 RowError(file, row_number, "reference_date", _("a floor area needs its date"))
@@ -374,7 +374,7 @@ def rows_by_area(
         yield row_number, row, area
 
 
-def _date(
+def read_date(
     row: dict[str, str], column: str, row_number: int, file: str, errors: list[RowError]
 ) -> dt.date | None:
     """The ISO date in ``column`` (absent or empty: ``None``); a bad one is added to ``errors``."""

@@ -609,7 +609,8 @@ def _check_scenarios_of(inventory: Inventory) -> None:
 ENERGY_SECTORS = {"residential": "residential_buildings", "commercial": "tertiary_buildings",
                   "public": "municipal_buildings", "industry": "industry"}
 ENERGY_CARRIERS = {"electricity": "electricity", "gas": "natural_gas",
-                   "heat": "district_heating"}
+                   "heat": "district_heating", "oil": "heating_oil",
+                   "biomass": "other_biomass"}
 
 
 def prefill_from_energy(user: Any, inventory: Inventory, *,

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from urbis.energy import engine, queries, services
 from urbis.energy.models import EnergyUpload
+from urbis.engines.energy.unmetered import unmetered_year
 from urbis.errors import ImportRefused
 from urbis.places.models import City
 
@@ -76,6 +77,26 @@ class Command(BaseCommand):
         pv.add_argument("--city", required=True)
         pv_list = sub.add_parser("pv", help="list the registered PV installations")
         pv_list.add_argument("--city", required=True)
+        intensities = sub.add_parser(
+            "import-intensities",
+            help="replace the city's published intensities from a CSV (sector,carrier,"
+            "kwh_per_m2,reference_year,source) and update the estimates of unmetered carriers",
+        )
+        intensities.add_argument("file", type=Path)
+        intensities.add_argument("--city", required=True)
+        by_use = sub.add_parser(
+            "import-floor-area-by-use",
+            help="replace the city's floor areas by building use from a CSV (code,sector,"
+            "floor_area_m2,reference_date,source) and update the estimates of unmetered carriers",
+        )
+        by_use.add_argument("file", type=Path)
+        by_use.add_argument("--city", required=True)
+        unmetered = sub.add_parser(
+            "unmetered",
+            help="list the estimates of unmetered carriers of a year, with how each was computed",
+        )
+        unmetered.add_argument("--city", required=True)
+        unmetered.add_argument("--year", type=int, required=True)
         files = sub.add_parser("files", help="list the files whose readings are stored")
         files.add_argument("--city", required=True)
         withdraw = sub.add_parser(
@@ -111,6 +132,12 @@ class Command(BaseCommand):
             self._import_pv(options)
         elif action == "pv":
             self._pv(options)
+        elif action in {"import-intensities", "import-floor-area-by-use"}:
+            self._import_unmetered_input(action, options)
+        elif action == "unmetered":
+            city = _city(options["city"])
+            for estimate in queries.unmetered_estimates(city, options["year"]):
+                self.stdout.write(f"{estimate.area_code:<10} {estimate.explanation}")
         elif action == "rebuild-cubes":
             city = _city(options["city"])
             built = engine.rebuild_cubes(city, force=options["all_cubes"])
@@ -270,7 +297,10 @@ class Command(BaseCommand):
         # The command line acts as the operator, who may see every city's files.
         for delivery in queries.stored_files(city, None, operator=True):
             f = delivery.file
-            kind = "PV estimate" if f.estimate else ""
+            kind = (
+                "unmetered estimate" if unmetered_year(f) is not None
+                else "PV estimate" if f.estimate else ""
+            )
             self.stdout.write(
                 f"{f.ingested_at[:16].replace('T', ' ')}  {f.rows:>12,}  {f.meters:>7,}  "
                 f"{','.join(map(str, f.years)):<10} {f.file_hash}  {f.source_name} {kind}".rstrip()
@@ -290,6 +320,29 @@ class Command(BaseCommand):
                 ngettext(
                     "%(n)d PV installation registered for %(city)s; estimates updated.",
                     "%(n)d PV installations registered for %(city)s; estimates updated.",
+                    count,
+                ) % {"n": count, "city": city.name}
+            )
+        )
+
+    def _import_unmetered_input(self, action: str, options: dict[str, Any]) -> None:
+        city = _city(options["city"])
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        importer = (
+            services.import_intensities if action == "import-intensities"
+            else services.import_floor_area_by_use
+        )
+        try:
+            count = importer(None, city, path)
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext(
+                    "%(n)d row stored for %(city)s; estimates of unmetered carriers updated.",
+                    "%(n)d rows stored for %(city)s; estimates of unmetered carriers updated.",
                     count,
                 ) % {"n": count, "city": city.name}
             )
