@@ -589,11 +589,7 @@ def intensities(request: HttpRequest, code: str) -> Any:
     ),
 )
 def import_intensities(request: HttpRequest, code: str, file: File[UploadedFile]) -> Any:
-    city = places.get_city(code, request.user)
-    rows = services.import_intensities(
-        request.user, city, file.read(), file=file.name or "upload.csv"
-    )
-    return {"rows": rows}
+    return _imported(request, code, file, services.import_intensities)
 
 
 @router.get(
@@ -621,11 +617,12 @@ def floor_areas_by_use(request: HttpRequest, code: str) -> Any:
     ),
 )
 def import_floor_areas_by_use(request: HttpRequest, code: str, file: File[UploadedFile]) -> Any:
+    return _imported(request, code, file, services.import_floor_area_by_use)
+
+
+def _imported(request: HttpRequest, code: str, file: UploadedFile, importer: Any) -> Any:
     city = places.get_city(code, request.user)
-    rows = services.import_floor_area_by_use(
-        request.user, city, file.read(), file=file.name or "upload.csv"
-    )
-    return {"rows": rows}
+    return {"rows": importer(request.user, city, file.read(), file=file.name or "upload.csv")}
 
 
 @router.get(

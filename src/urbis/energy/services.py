@@ -54,7 +54,7 @@ from urbis.engines.energy import unmetered as unmetered_engine
 from urbis.errors import ImportRefused, RowError
 from urbis.people.permissions import Action, can, require
 from urbis.places.models import Area, AreaLevel, City
-from urbis.places.services import read_csv_rows, read_date, rows_by_area
+from urbis.places.services import csv_name, read_csv_rows, read_date, rows_by_area
 
 log = logging.getLogger(__name__)
 
@@ -419,7 +419,7 @@ def import_pv_installations(
     under the same area and name are updated."""
     if user is not None:
         require(user, Action.EDIT, city)
-    file = file or (Path(source).name if not isinstance(source, bytes) else "<upload>")
+    file = csv_name(source, file)
     errors: list[RowError] = []
     valid: list[tuple[Area, dict[str, Any]]] = []
     seen: dict[tuple[str, str], int] = {}
@@ -554,7 +554,7 @@ def import_intensities(
     unmetered estimates are brought up to date before it returns."""
     if user is not None:
         require(user, Action.EDIT, city)
-    file = file or (Path(source).name if not isinstance(source, bytes) else "<upload>")
+    file = csv_name(source, file)
     errors: list[RowError] = []
     valid: list[EnergyIntensity] = []
     seen: dict[tuple[str, str], int] = {}
@@ -610,7 +610,7 @@ def import_floor_area_by_use(
     bytes named ``file``. All or none, as :func:`import_intensities`."""
     if user is not None:
         require(user, Action.EDIT, city)
-    file = file or (Path(source).name if not isinstance(source, bytes) else "<upload>")
+    file = csv_name(source, file)
     errors: list[RowError] = []
     valid: list[FloorAreaByUse] = []
     seen: dict[tuple[str, str], int] = {}

@@ -336,6 +336,12 @@ def set_floor_area(rows: Iterable[dict[str, str]], *, city: City, file: str = "<
     return len(updates)
 
 
+def csv_name(source: str | Path | bytes, file: str = "") -> str:
+    """The name errors give a CSV: ``file`` if given, else the path's name (``<upload>`` for
+    bytes)."""
+    return file or (Path(source).name if not isinstance(source, bytes) else "<upload>")
+
+
 def read_csv_rows(source: str | Path | bytes, *, file: str = "") -> list[dict[str, str]]:
     """The rows of a UTF-8 CSV (with or without a byte-order mark), from a path or the bytes
     of an upload, as dicts by header. Other encodings are refused, naming ``file``."""
@@ -343,10 +349,8 @@ def read_csv_rows(source: str | Path | bytes, *, file: str = "") -> list[dict[st
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        name = file or (Path(source).name if not isinstance(source, bytes) else "<upload>")
-        raise ImportRefused(
-            [RowError(name, 0, "", _("not UTF-8 text (byte %(start)s)") % {"start": exc.start})]
-        ) from exc
+        reason = _("not UTF-8 text (byte %(start)s)") % {"start": exc.start}
+        raise ImportRefused([RowError(csv_name(source, file), 0, "", reason)]) from exc
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 

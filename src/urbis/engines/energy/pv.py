@@ -122,12 +122,7 @@ def _metered_production_areas(
 
 def estimate_year(record: StoredFile) -> int | None:
     """The calendar year (by the city's clock) that a stored PV estimate covers."""
-    prefix = f"{ESTIMATE_SOURCE_PREFIX}-"
-    if record.estimate and record.source_name.startswith(prefix):
-        suffix = record.source_name[len(prefix):]
-        if suffix.isdigit():
-            return int(suffix)
-    return None
+    return store.generated_year(record, ESTIMATE_SOURCE_PREFIX)
 
 
 def store_pv_estimates(

@@ -207,6 +207,17 @@ def local_years(record: StoredFile, tz: str) -> list[int]:
     return list(range(first, last + 1))
 
 
+def generated_year(record: StoredFile, prefix: str) -> int | None:
+    """The calendar year of a file the engine generated (estimates stored under the source
+    name ``<prefix>-<year>``), else ``None``."""
+    head = f"{prefix}-"
+    if record.estimate and record.source_name.startswith(head):
+        suffix = record.source_name[len(head):]
+        if suffix.isdigit():
+            return int(suffix)
+    return None
+
+
 def stored_meter_ids(data_dir: str | os.PathLike[str], city: str, file_hash: str) -> list[str]:
     path = _catalogue_dir(data_dir, city) / f"{file_hash}.json"
     return list(json.loads(path.read_text()).get("meter_ids", []))

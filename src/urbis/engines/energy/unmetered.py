@@ -210,12 +210,7 @@ def _local_new_year(year: int, tz: str) -> datetime:
 
 def unmetered_year(record: StoredFile) -> int | None:
     """The calendar year a stored file of unmetered estimates covers (else ``None``)."""
-    prefix = f"{UNMETERED_SOURCE_PREFIX}-"
-    if record.estimate and record.source_name.startswith(prefix):
-        suffix = record.source_name[len(prefix):]
-        if suffix.isdigit():
-            return int(suffix)
-    return None
+    return store.generated_year(record, UNMETERED_SOURCE_PREFIX)
 
 
 def store_unmetered_estimates(
