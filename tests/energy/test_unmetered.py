@@ -248,3 +248,22 @@ def test_writes_refused_without_the_role(
                                    {"file": _csv_upload("x.csv", text)})
             assert response.status_code in ({401, 403} if who is None else {403})
     assert EnergyIntensity.objects.count() == 2 and not FloorAreaByUse.objects.exists()
+
+
+def test_area_page_and_map_show_the_estimate_as_estimated(
+    barcelona: Any, client: Any, energy_dir: Path, write_file: Any
+) -> None:
+    _ingest(write_file, "june.csv", readings(3, 48, pv=False))
+    services.import_intensities(None, barcelona, write_file("i.csv", INTENSITIES))
+    services.import_floor_area_by_use(None, barcelona, write_file("f.csv", FLOORS))
+    import re
+
+    text = client.get("/cities/barcelona/energy/areas/B07/").content.decode()
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))
+    # The year's figure holds the 20 MWh of estimated oil, and the page says so.
+    assert "How the figures of 2025 were obtained: estimated measured" in words
+    assert re.search(r"Year 20\.\d ", words)
+    rows = client.get("/api/v1/cities/barcelona/energy/balance",
+                      {"level": "neighbourhood", "year": 2025, "carrier": "oil"}).json()
+    b07 = next(r for r in rows["items"] if r["code"] == "B07")
+    assert b07["consumption_kwh"] == pytest.approx(20_000.0)
