@@ -30,9 +30,9 @@ def test_the_map_reads_provenance_once_for_all_its_rows(
     calls: list[str] = []
     real = measured.provenance
 
-    def counting(city: Any) -> Any:
+    def counting(city: Any, carrier: str = "all") -> Any:
         calls.append(city.code)
-        return real(city)
+        return real(city, carrier)
 
     monkeypatch.setattr(measured, "provenance", counting)
     with CaptureQueriesContext(connection) as queries:

@@ -267,3 +267,26 @@ def test_area_page_and_map_show_the_estimate_as_estimated(
                       {"level": "neighbourhood", "year": 2025, "carrier": "oil"}).json()
     b07 = next(r for r in rows["items"] if r["code"] == "B07")
     assert b07["consumption_kwh"] == pytest.approx(20_000.0)
+
+
+def test_the_map_says_estimated_only_for_the_estimated_carrier(
+    barcelona: Any, client: Any, energy_dir: Path, write_file: Any
+) -> None:
+    import re
+
+    _ingest(write_file, "june.csv", readings(3, 48, pv=False))
+    services.import_intensities(None, barcelona, write_file("i.csv", INTENSITIES))
+    services.import_floor_area_by_use(None, barcelona, write_file("f.csv", FLOORS))
+
+    def how(carrier: str) -> str:
+        page = client.get("/cities/barcelona/energy/",
+                          {"year": 2025, "carrier": carrier}).content.decode()
+        row = re.search(r'<tr>(?:(?!</tr>).)*?/energy/areas/B07/(?:(?!</tr>).)*</tr>', page, re.S)
+        assert row is not None, carrier
+        cell = re.search(r'class="how-obtained">(.*?)</td>', row.group(0), re.S)
+        assert cell is not None
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell.group(1))).strip()
+
+    assert how("electricity") == "measured"
+    assert how("oil") == "estimated"
+    assert how("all") == "estimated measured"

@@ -95,3 +95,23 @@ def test_prefill_from_the_command_line(barcelona: Any, measured_2019: Any) -> No
     with pytest.raises(CommandError, match="no year 2018"):
         call_command("scenario", "prefill", "barcelona", "2018", stdout=io.StringIO())
     assert not Inventory.objects.filter(year=2018).exists()  # nothing half-written
+
+
+def test_estimated_oil_leaves_the_measured_electricity_to_prefill(
+    barcelona: Any, measured_2019: dict[str, float], tmp_path: Path
+) -> None:
+    from urbis.energy import services as energy_services
+
+    (tmp_path / "i.csv").write_text("sector,carrier,kwh_per_m2,reference_year,source\n"
+                                    "residential,oil,20,2019,Published table\n")
+    (tmp_path / "f.csv").write_text("code,sector,floor_area_m2,reference_date,source\n"
+                                    "B07,residential,1000,2019-01-01,Cadastre\n")
+    energy_services.import_intensities(None, barcelona, tmp_path / "i.csv")
+    energy_services.import_floor_area_by_use(None, barcelona, tmp_path / "f.csv")
+    assert measured.provenance(barcelona)[2019]["barcelona"] == ["estimated", "measured"]
+    assert measured.provenance(barcelona, "electricity")[2019]["barcelona"] == ["measured"]
+    assert measured.provenance(barcelona, "oil")[2019]["barcelona"] == ["estimated"]
+    inv = Inventory.objects.create(city=barcelona, year=2019, source="test")
+    services.prefill_from_energy(None, inv, operator=True)
+    assert {r.carrier for r in inv.rows.all()} == {"electricity"}
+    assert inv.rows.count() == 3

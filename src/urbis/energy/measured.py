@@ -293,7 +293,7 @@ def store_year(city: City, dataset: Dataset, year: int, data: bytes, *, source: 
 
 MEASURED = "measured"
 _lock = threading.Lock()
-_cache: dict[tuple[str, str], dict[int, dict[str, list[str]]]] = {}
+_cache: dict[tuple[str, str], dict[str, dict[int, dict[str, list[str]]]]] = {}
 MODELLED = "modelled"
 ESTIMATED = "estimated"
 
@@ -318,11 +318,16 @@ def _file_kinds(city: City) -> dict[str, str]:
     return kinds
 
 
-def provenance(city: City) -> dict[int, dict[str, list[str]]]:
+def provenance(city: City, carrier: str = "all") -> dict[int, dict[str, list[str]]]:
     """``{year: {area code: sorted kinds}}`` — how the figures of each area and year were
-    obtained: ``measured``, ``modelled`` and/or ``estimated``. An area's kinds include those of
-    the readings of every area below it (a city figure summed from modelled neighbourhoods is
-    modelled). Cached with the city's catalogue."""
+    obtained: ``measured``, ``modelled`` and/or ``estimated``, for one ``carrier`` or ``"all"``
+    of them (estimated heating oil does not make an area's electricity estimated). An area's
+    kinds include those of the readings of every area below it (a city figure summed from
+    modelled neighbourhoods is modelled). Cached with the city's catalogue."""
+    return _provenance_by_carrier(city).get(carrier, {})
+
+
+def _provenance_by_carrier(city: City) -> dict[str, dict[int, dict[str, list[str]]]]:
     key = (city.code, engine.catalogue_key(city))
     with _lock:
         hit = _cache.get(key)
@@ -334,7 +339,7 @@ def provenance(city: City) -> dict[int, dict[str, list[str]]]:
 
     kinds = _file_kinds(city)
     index = engine.area_index(city)
-    result: dict[int, dict[str, set[str]]] = {}
+    result: dict[str, dict[int, dict[str, set[str]]]] = {}
     con = duckdb.connect()
     try:
         for record in engine.stored_files(city):
@@ -344,19 +349,23 @@ def provenance(city: City) -> dict[int, dict[str, list[str]]]:
             paths = [p for p in paths if Path(p).is_file()]
             if not paths:
                 continue
-            codes = [r[0] for r in con.execute(
-                "SELECT DISTINCT area_code FROM read_parquet(?)", [paths]
-            ).fetchall()]
+            found = con.execute(
+                "SELECT DISTINCT area_code, carrier FROM read_parquet(?)", [paths]
+            ).fetchall()
             for year in local_years(record, city.time_zone):
-                by_area = result.setdefault(year, {})
-                for code in codes:
+                for code, carrier in found:
                     if code not in index:
                         continue
-                    for ancestor in index.ancestors(code):
-                        by_area.setdefault(ancestor.code, set()).add(kind)
+                    for name in (carrier, "all"):
+                        by_area = result.setdefault(name, {}).setdefault(year, {})
+                        for ancestor in index.ancestors(code):
+                            by_area.setdefault(ancestor.code, set()).add(kind)
     finally:
         con.close()
-    final = {y: {c: sorted(k) for c, k in areas.items()} for y, areas in result.items()}
+    final = {
+        name: {y: {c: sorted(k) for c, k in areas.items()} for y, areas in years.items()}
+        for name, years in result.items()
+    }
     with _lock:
         for stale in [k for k in _cache if k[0] == city.code]:
             del _cache[stale]

@@ -636,8 +636,11 @@ def prefill_from_energy(user: Any, inventory: Inventory, *,
             _("The energy data of %(city)s has no year %(year)s (years: %(years)s).")
             % {"city": city.name, "year": year,
                "years": ", ".join(str(y) for y in energy.years(city)) or "—"})
+    # Carrier by carrier: estimated heating oil leaves measured electricity measured.
+    carriers = [c for c in ENERGY_CARRIERS
+                if measured.provenance(city, c).get(year, {}).get(city.code) == ["measured"]]
     kinds = measured.provenance(city).get(year, {}).get(city.code, [])
-    if kinds != ["measured"]:
+    if not carriers:
         raise ValidationError(
             _("The energy figures of %(city)s for %(year)s are not all measured (%(kinds)s); "
               "only measured figures pre-fill an inventory.")
@@ -647,7 +650,8 @@ def prefill_from_energy(user: Any, inventory: Inventory, *,
     source = f"{queries.MEASURED_SOURCE_PREFIX}, {citation}, {year}"[:600]
     cells: list[tuple[str, str, float]] = []
     for e_sector, sector in ENERGY_SECTORS.items():
-        for e_carrier, carrier in ENERGY_CARRIERS.items():
+        for e_carrier in carriers:
+            carrier = ENERGY_CARRIERS[e_carrier]
             rows = energy.balance_table(city, level="city", year=year, sector=e_sector,
                                         carrier=e_carrier)
             kwh = next((r["consumption_kwh"] for r in rows if r["code"] == city.code), None)
