@@ -4,7 +4,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from urbis.engines.energy import committed_paths, energy_balance
+from urbis.engines.energy import committed_paths, energy_balance, list_files
 from urbis.engines.energy.model import Area
 from urbis.engines.energy.pv import pv_profile, store_pv_estimates
 
@@ -107,3 +107,14 @@ def test_estimates_roll_up_apart_from_metered_production(tmp_path, areas):
         estimate.annual_kwh, abs=0.01
     )
     assert june["N1", "all"].estimated_production_kwh == 0.0
+
+
+def test_an_unchanged_estimate_is_left_in_place(tmp_path, areas):
+    with_pv = _with_pv(areas, "N2", 100.0)
+    store_pv_estimates(tmp_path, "bcn", with_pv, 2023)
+    first = list_files(tmp_path, "bcn")
+    store_pv_estimates(tmp_path, "bcn", with_pv, 2023)
+    assert list_files(tmp_path, "bcn") == first  # same record, same time stored
+    store_pv_estimates(tmp_path, "bcn", _with_pv(areas, "N2", 50.0), 2023)
+    (changed,) = list_files(tmp_path, "bcn")
+    assert changed.file_hash != first[0].file_hash

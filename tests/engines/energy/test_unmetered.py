@@ -136,3 +136,15 @@ def test_metered_consumption_is_read_from_the_stored_readings(tmp_path, areas) -
     store_unmetered_estimates(tmp_path / "data", "bcn", index, 2024,
                               estimate_unmetered(index, _floors(), [OIL], 2024))
     assert metered_consumption(tmp_path / "data", "bcn", 2024) == {("N1", "residential", "gas")}
+
+
+def test_unchanged_estimates_are_left_in_place(tmp_path, areas: list[Area]) -> None:
+    index = AreaIndex(areas)
+    found = estimate_unmetered(index, _floors(), [OIL], 2024)
+    first = store_unmetered_estimates(tmp_path, "bcn", index, 2024, found)
+    again = store_unmetered_estimates(tmp_path, "bcn", index, 2024, found)
+    assert first is not None and again is not None
+    assert again.ingested_at == first.ingested_at  # the stored file itself, not a new one
+    changed = store_unmetered_estimates(tmp_path, "bcn", index, 2024, found[:1])
+    assert changed is not None and changed.file_hash != first.file_hash
+    assert [f.file_hash for f in list_files(tmp_path, "bcn")] == [changed.file_hash]
