@@ -1,5 +1,7 @@
-"""Paris's measured district heat per IRIS: checked, stored as annual readings on the
-arrondissements through the engine (each figure exactly the file's), and labelled measured."""
+"""Paris's measured district heat per IRIS: checked, stored as annual readings through the
+engine on the quartiers (IRIS polygons overlaid on the quartiers of their arrondissement) or,
+without polygons, on the arrondissements, each arrondissement's figure exactly the file's,
+and labelled measured."""
 
 from __future__ import annotations
 
@@ -94,6 +96,60 @@ def test_the_repo_file_is_stored_on_the_arrondissements_exactly(
     assert all(kinds[code] == ["measured"] for code in per_arrondissement)
     assert measured.sources(paris) == [DATASET]
     assert measured_paris.ingest(paris, REPO_FILE, years=[2020]) == []
+
+
+POLYGONS = DATA / "paris" / "iris_polygons_2013.geojson.gz"
+
+
+def test_with_the_iris_polygons_the_heat_lands_on_the_quartiers(
+    paris: Any, energy_dir: Path
+) -> None:
+    polygons = measured_paris.load_polygons(POLYGONS)
+    assert len(polygons) == 992 and all(code.startswith("751") for code in polygons)
+    with REPO_FILE.open(encoding="utf-8") as handle:
+        kept = [r for r in csv.DictReader(handle) if r["sector"] in measured_paris.STORED_SECTORS]
+    uploads = measured_paris.ingest(paris, REPO_FILE, years=[2020], polygons=polygons)
+    assert [u.status for u in uploads] == [EnergyUpload.Status.STORED]
+    engine.forget(paris)
+
+    # Every arrondissement keeps the file's figure to the mWh: IRIS go only to their own
+    # arrondissement's quartiers, and each split adds up exactly.
+    per_arrondissement: dict[str, int] = {}
+    per_iris: dict[str, int] = {}
+    for r in kept:
+        mwh = _mwh_to_mwh_thousandths(r["mwh"])
+        per_arrondissement[r["iris"][:5]] = per_arrondissement.get(r["iris"][:5], 0) + mwh
+        per_iris[r["iris"]] = per_iris.get(r["iris"], 0) + mwh
+    districts = {r["code"]: r for r in queries.balance_table(paris, level="district", year=2020)}
+    for code, total in per_arrondissement.items():
+        assert round(districts[code]["consumption_kwh"] * 1000) == total, code
+    quartiers = {r["code"]: r["consumption_kwh"]
+                 for r in queries.balance_table(paris, level="neighbourhood", year=2020)
+                 if r["consumption_kwh"]}
+    assert len(quartiers) >= 70 and all(q[:5] in per_arrondissement for q in quartiers)
+    assert sum(quartiers.values()) * 1000 == pytest.approx(1_923_044_960_000, abs=100)
+
+    # The overlay's error (docs/DATA.md): an IRIS lies in the quartier its code names (digits
+    # 6-7, Paris's quartier number), so what lands elsewhere is the two boundary files
+    # disagreeing: 0.37 % of the heat in 2020.
+    from urbis.demo.loader import _paris_quartier_codes
+
+    number = {insee: int(c_qu) for c_qu, insee in _paris_quartier_codes().items()}
+    elsewhere = 0.0
+    for (area, iris, _sector), kwh in _stored(paris).items():
+        assert area in number, f"{iris} stored on {area}, not on a quartier"
+        if int(iris[5:7]) != number[area]:
+            elsewhere += kwh
+    share = elsewhere * 1000 / sum(per_iris.values())
+    assert 0.003 < share < 0.005
+    assert measured.provenance(paris)[2020][next(iter(quartiers))] == ["measured"]
+
+
+def test_a_split_adds_up_to_the_published_figure_exactly() -> None:
+    parts = measured_paris._split_mwh("1234.57", {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3})
+    assert sum(mwh for _area, mwh in parts) == 1_234_570_000_000
+    assert [measured_paris._kwh_text(mwh) for _a, mwh in parts] == [
+        "411523.333334", "411523.333333", "411523.333333"]
 
 
 def test_the_unallocated_sector_is_checked_but_not_stored(

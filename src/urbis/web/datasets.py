@@ -254,8 +254,13 @@ DATASETS: tuple[Dataset, ...] = (
             "SDES, Ministère de la Transition écologique (from the heat network operators)",
             "Licence Ouverte / Etalab 2.0",
             _fill(_("%(years)s (December 2021 edition)"), years=_years((_HEAT, "year"))),
-            _("the energy map and the arrondissements' energy pages (labelled measured)"),
+            _("the energy map and the energy pages of the quartiers and arrondissements "
+              "(labelled measured)"),
             (_HEAT,)),
+    Dataset(_("IRIS of Paris (outlines)"), "published", "IGN – INSEE, Contours IRIS",
+            "Licence Ouverte / Etalab 2.0", "2013",
+            _("placing the district heat of each IRIS on the quartiers of its arrondissement"),
+            ("demo/data/paris/iris_polygons_2013.geojson.gz",)),
     Dataset(_("Meter readings of the energy map and the competition"), "modelled",
             _("Urbis, scaled to the published city-wide consumption"), _OURS, "2024–2025",
             _("the energy map, area energy pages and the competition's leaderboard (labelled "
