@@ -593,13 +593,8 @@ def import_intensities(
         assert sector and carrier and value is not None and year is not None
         valid.append(EnergyIntensity(city=city, sector=sector, carrier=carrier,
                                      kwh_per_m2=value, reference_year=year, source=text[:300]))
-    if errors:
-        raise ImportRefused(errors)
-    with transaction.atomic():
-        EnergyIntensity.objects.filter(city=city).delete()
-        EnergyIntensity.objects.bulk_create(valid)
-    refresh_unmetered_estimates(city)
-    return len(valid)
+    return _replace_unmetered_input(
+        city, errors, EnergyIntensity.objects.filter(city=city), valid)
 
 
 def import_floor_area_by_use(
@@ -642,13 +637,21 @@ def import_floor_area_by_use(
         assert sector and value is not None and date is not None
         valid.append(FloorAreaByUse(area=area, sector=sector, floor_area_m2=value,
                                     reference_date=date, source=text[:300]))
+    return _replace_unmetered_input(
+        city, errors, FloorAreaByUse.objects.filter(area__city=city), valid)
+
+
+def _replace_unmetered_input(city: City, errors: list[RowError], old: Any,
+                             rows: list[Any]) -> int:
+    """Refuse the file if it had errors; else replace the city's rows with ``rows`` in one
+    transaction and bring the estimates up to date. Returns how many rows were stored."""
     if errors:
         raise ImportRefused(errors)
     with transaction.atomic():
-        FloorAreaByUse.objects.filter(area__city=city).delete()
-        FloorAreaByUse.objects.bulk_create(valid)
+        old.delete()
+        old.model.objects.bulk_create(rows)
     refresh_unmetered_estimates(city)
-    return len(valid)
+    return len(rows)
 
 
 def refresh_unmetered_estimates(city: City) -> dict[int, int]:
