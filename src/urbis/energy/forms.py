@@ -14,7 +14,7 @@ from urbis.energy.models import InitiativeKind
 from urbis.places.models import Area
 from urbis.strategy.forms import apply_errors
 
-__all__ = ["EnterForm", "InitiativeForm", "PvImportForm", "PvInstallationForm", "UploadForm",
+__all__ = ["CsvFileForm", "EnterForm", "InitiativeForm", "PvInstallationForm", "UploadForm",
            "apply_errors"]
 
 
@@ -66,7 +66,9 @@ class PvInstallationForm(forms.Form):
         area.choices = [("", "–")] + [(a.code, f"{a.code} · {a.name}") for a in neighbourhoods]
 
 
-class PvImportForm(forms.Form):
+class CsvFileForm(forms.Form):
+    """One CSV file to import whole: the PV register, intensities, floor areas by use."""
+
     file = forms.FileField(
         label=_("CSV file"), error_messages={"required": _("Choose a file."),
                                              "empty": _("The file is empty.")},

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from urbis.energy import queries, reasons, services
 from urbis.energy.forms import (
+    CsvFileForm,
     EnterForm,
     InitiativeForm,
-    PvImportForm,
     PvInstallationForm,
     UploadForm,
     apply_errors,
@@ -270,7 +270,7 @@ def pv_installations(request: HttpRequest, code: str) -> HttpResponse:
     importing = posted and ("file" in request.FILES or request.POST.get("form") == "import")
     add_form = PvInstallationForm(request.POST if posted and not importing else None,
                                   neighbourhoods=neighbourhoods)
-    import_form = PvImportForm(request.POST if importing else None,
+    import_form = CsvFileForm(request.POST if importing else None,
                                request.FILES if importing else None)
     row_errors: list[Any] = []
     if posted:
@@ -331,7 +331,7 @@ def unmetered(request: HttpRequest, code: str) -> HttpResponse:
         year = years[-1] if years else None
     row_errors: list[Any] = []
     which = request.POST.get("form") if request.method == "POST" else None
-    forms = {name: PvImportForm(request.POST if which == name else None,
+    forms = {name: CsvFileForm(request.POST if which == name else None,
                                 request.FILES if which == name else None)
              for name in ("intensities", "floor-areas")}
     if which is not None:
@@ -355,6 +355,8 @@ def unmetered(request: HttpRequest, code: str) -> HttpResponse:
                 ) % {"count": count})
                 return redirect(request.get_full_path())
     estimates = queries.unmetered_estimates(city, year) if year is not None else []
+    names = ({a.code: a.name for a in places.city_areas(city, with_geometry=False)}
+             if estimates else {})
     return render(
         request,
         "energy/unmetered.html",
@@ -363,7 +365,8 @@ def unmetered(request: HttpRequest, code: str) -> HttpResponse:
             "editor": editor,
             "years": years,
             "year": year,
-            "estimates": [(e, SECTOR_LABELS.get(e.sector, e.sector),
+            "estimates": [(e, names.get(e.area_code, e.area_code),
+                           SECTOR_LABELS.get(e.sector, e.sector),
                            CARRIER_LABELS.get(e.carrier, e.carrier)) for e in estimates],
             "total_kwh": sum(e.kwh for e in estimates),
             "intensities": [(i, SECTOR_LABELS.get(i.sector, i.sector),

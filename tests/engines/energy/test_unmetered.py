@@ -17,6 +17,7 @@ from urbis.engines.energy.unmetered import (
     estimate_unmetered,
     metered_consumption,
     store_unmetered_estimates,
+    stored_keys,
     unmetered_year,
 )
 
@@ -104,6 +105,9 @@ def test_stored_as_flagged_annual_readings_the_balance_sums(tmp_path, areas: lis
     found = estimate_unmetered(index, _floors(), [OIL, HEAT], 2024)
     record = store_unmetered_estimates(tmp_path, "bcn", index, 2024, found, tz="Europe/Madrid")
     assert record is not None and record.estimate and unmetered_year(record) == 2024
+    assert stored_keys(tmp_path, "bcn", 2024) == {
+        ("N1", "residential", "oil"), ("N2", "residential", "oil"), ("N2", "commercial", "heat")}
+    assert stored_keys(tmp_path, "bcn", 2023) == set()
     stored = pl.read_parquet(committed_paths(tmp_path, "bcn"))
     assert stored.height == 3 and stored["estimate"].all()
     assert set(stored["resolution"]) == {"annual"}

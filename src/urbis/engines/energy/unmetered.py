@@ -213,6 +213,29 @@ def unmetered_year(record: StoredFile) -> int | None:
     return store.generated_year(record, UNMETERED_SOURCE_PREFIX)
 
 
+def stored_keys(
+    data_dir: str | os.PathLike[str], city: str, year: int
+) -> set[tuple[str, str, str]]:
+    """The (area, sector, carrier) of the stored estimates of ``year``: a look at the year's
+    small estimates file, where :func:`metered_consumption` scans every file's cube."""
+    source = f"{UNMETERED_SOURCE_PREFIX}-{year}"
+    parts = [
+        store.part_path(data_dir, city, part_year, record.file_hash, kind).as_posix()
+        for record in store.list_files(data_dir, city) if record.source_name == source
+        for part_year, kind in store.record_parts(record)
+    ]
+    if not parts:
+        return set()
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT area_code, sector, carrier FROM read_parquet(?)", [parts]
+        ).fetchall()
+    finally:
+        con.close()
+    return {(r[0], r[1], r[2]) for r in rows}
+
+
 def store_unmetered_estimates(
     data_dir: str | os.PathLike[str],
     city: str,
