@@ -139,6 +139,10 @@ CLEAN = {
            for i, v in enumerate(("1e-3", ".5", "7.", "+2", "0003"))],
         "header": HEADER + ",comment",
     },
+    "non-ascii-text": {
+        "lines": [x.replace("m1,", "mèter-1,") + ",œuvre" for x in hours("m1", "N1")],
+        "header": HEADER + ",comment",
+    },
     "other-timestamp-forms": {
         "lines": [
             line("m1", "N1", _START, "1").replace(iso(_START), "2024-12-31 22:00:00+00:00"),
@@ -252,6 +256,9 @@ BAD = {
     "too-many-cells": _at(1, ",N1", ",N1,extra"),
     "truncated-last-line": lambda lines: lines.append("m2,2025-01-01T03:00:00Z,1"),
     "wrong-delimiter-row": _at(1, ",", ";", ),
+    # Arrow's reader ends a line at a lone carriage return, polars does not: two lines of
+    # whole rows to one reader are one line of too many cells to the other
+    "lone-carriage-return": lambda lines: lines.__setitem__(1, lines[1] + "\r" + lines.pop(2)),
 }
 
 

@@ -37,6 +37,7 @@ import duckdb
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import store
@@ -58,6 +59,11 @@ from .validate import _RESOLUTION_ALIASES, REQUIRED_COLUMNS, _parse_timestamp_te
 MEMORY_LIMIT = "900MB"
 _TEXT = {"meter_id", "unit", "flow", "sector", "carrier", "area_code", "resolution"}
 _NUMBER = {"value", "lon", "lat"}
+#: DuckDB's memory while it sorts a CSV file, whose columns are held outside DuckDB.
+CSV_SORT_MEMORY_LIMIT = "600MB"
+#: The pool a CSV file's columns are read into: the system allocator gives the memory of
+#: the columns the sort does not need back (mimalloc, Arrow's default, keeps it).
+_CSV_POOL = pa.system_memory_pool()
 _STEP_US = {"15min": 900_000_000, "hourly": 3_600_000_000}
 #: Number text both CSV readers parse alike (DuckDB also takes ``1_000`` and ``+-1``,
 #: polars does not; other forms, ``inf`` and padded cells included, go to the full check).
@@ -74,6 +80,16 @@ class OnePass:
     first_ts: datetime
     last_ts: datetime
     cubes: dict[int, pa.Table] = field(default_factory=dict)
+    #: Per year, the file cube's partial sums, until :meth:`sum_cubes` adds them up.
+    partials: dict[int, list[pl.DataFrame]] = field(default_factory=dict, repr=False)
+    text: _Text | None = field(default=None, repr=False)
+
+    def sum_cubes(self) -> None:
+        """Each year's file cube from its partial sums: done once DuckDB and the file's
+        columns have given their memory back, so that the sums do not add to their peak."""
+        if self.text is not None:
+            self.cubes = {year: self.text.cube(frames) for year, frames in self.partials.items()}
+        self.partials, self.text = {}, None
 
 
 def _is_text(kind: pa.DataType) -> bool:
@@ -123,7 +139,8 @@ def csv_columns(source: Path, resolution: str | None) -> list[str] | None:
 
     Plain means: uncompressed, a decimal point, and a header of distinct names that are
     already lower-case and trimmed, with every column the full check requires (a BOM before
-    the header is fine: both readers drop it). Rows are looked at by :func:`_plain_lines`.
+    the header is fine: both readers drop it). The rest of the file is looked at by
+    :func:`_plain_text`.
     """
     try:
         dialect = sniff_dialect(source)
@@ -146,22 +163,20 @@ def csv_columns(source: Path, resolution: str | None) -> list[str] | None:
     return names
 
 
-def _plain_lines(source: Path) -> int | None:
-    """How many rows the full check's CSV reader makes of the file (every line after the
-    header is one, blank ones too), or ``None`` if the file has a quote character.
-
-    DuckDB's CSV reader skips blank lines and forgives quotes polars refuses (``"a" ,``,
-    ``a"b``); with no quote in the file and as many rows read as lines, both readers cut
-    the text into the same cells.
-    """
-    newlines, last = 0, b"\n"
+def _plain_text(source: Path) -> bool:
+    """Whether Arrow's CSV reader, told that the file has no quote character, cuts it into
+    the same rows and cells as the full check's reader: no quote character in the file, and
+    no carriage return but before a line feed (Arrow ends a line at a lone one, polars does
+    not). Every line is then one row to both, blank ones too (a row of empty cells)."""
     with source.open("rb") as fh:
         while block := fh.read(1 << 22):
+            if block.endswith(b"\r"):
+                block += fh.read(1)  # a CR LF cut between two blocks
             if b'"' in block:
-                return None
-            newlines += block.count(b"\n")
-            last = block[-1:]
-    return newlines - 1 if last == b"\n" else newlines
+                return False
+            if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
+                return False
+    return True
 
 
 def _quote(text: str) -> str:
@@ -214,6 +229,8 @@ def try_ingest(
         con.close()
     if done is None:
         pending.discard()
+    else:
+        done.sum_cubes()
     return done
 
 
@@ -332,7 +349,8 @@ ORDER BY gid, ts, mid
         years=tuple(sorted(cubes)),
         first_ts=first,
         last_ts=last,
-        cubes={year: text.cube(frames) for year, frames in cubes.items()},
+        partials=cubes,
+        text=text,
     )
 
 
@@ -347,108 +365,134 @@ def _ingest_csv(
     city: str,
     pending: store.PendingFile,
 ) -> OnePass | None:
-    """The CSV route: the file read twice by DuckDB's CSV reader, every cell as text.
+    """The CSV route: the file read once by Arrow's CSV reader, on both cores, into columns
+    of text codes (every text cell stays text, as the full check reads it), then the Parquet
+    route's pipeline over them.
 
-    The first read groups the rows by what a meter repeats (as :func:`_ingest` does) and,
-    in the same scan, lists the distinct timestamp texts, which are parsed here by the
-    full check's own parser (:func:`.validate._parse_timestamp_text`); numbers are parsed
-    by DuckDB only where their text is plain (:data:`_PLAIN_NUMBER`), and coordinates, one
-    text per group, by the full check's polars cast. The second read joins each row to its
-    group and its parsed time and writes the rows sorted, as the Parquet route does.
+    Only the distinct texts are interpreted here: each timestamp text by the full check's
+    own parser (:func:`.validate._parse_timestamp_text`), so that both store the same instant
+    or both refuse; coordinates, one text per group, by the full check's polars cast; values
+    by DuckDB only where their text is plain (:data:`_PLAIN_NUMBER`).
     """
     names = csv_columns(source, resolution)
     if names is None:
         return None
-    lines = _plain_lines(source)
-    if lines is None or lines == 0:
+    if not _plain_text(source):
         return None
-    dialect = sniff_dialect(source)
-    has = set(names).__contains__
-    columns = "{" + ", ".join(f"{_quote(n)}: 'VARCHAR'" for n in names) + "}"
-    con.execute(
-        f"""
-CREATE TEMP VIEW input AS SELECT * FROM read_csv(
-    {_quote(source.as_posix())}, header = true, delim = {_quote(dialect.delimiter)},
-    quote = '"', escape = '"', columns = {columns}, auto_detect = false,
-    strict_mode = true, compression = 'none')
-"""  # noqa: S608
-    )
+    table = _read_csv_table(source, names, sniff_dialect(source).delimiter, tz)
+    if table is None or table.num_rows == 0:
+        return None  # a bad timestamp, or no row: the full check says so
+    con.register("input", table)
+    has = set(table.column_names).__contains__
     raw_res = "resolution" if has("resolution") else f"{_quote(resolution or '')}::VARCHAR"
     lon = "lon" if has("lon") else "NULL::VARCHAR"
     lat = "lat" if has("lat") else "NULL::VARCHAR"
     area = "area_code" if has("area_code") else "NULL::VARCHAR"
-    key = f"meter_id, flow, sector, carrier, unit, {raw_res}, {area}, {lon}, {lat}"
-    found = pl.from_arrow(
+    us = 'epoch_us("timestamp")'
+    groups = pl.from_arrow(
         con.sql(
             f"""
-SELECT GROUPING("timestamp") AS is_group, meter_id, flow, sector, carrier, unit,
-       {raw_res} AS resolution, {area} AS area_code, {lon} AS lon, {lat} AS lat,
-       "timestamp" AS text,
+SELECT meter_id, flow, sector, carrier, unit, {raw_res} AS resolution, {area} AS area_code,
+       {lon} AS lon, {lat} AS lat,
        count(*) AS n,
-       count(*) - count("timestamp") AS no_ts,
+       0 AS no_ts,
+       min("timestamp") AS first_ts, max("timestamp") AS last_ts,
+       count(*) FILTER ({us} % {_STEP_US["15min"]} <> 0) AS off15,
+       count(*) FILTER ({us} % {_STEP_US["hourly"]} <> 0) AS off60,
        count(*) - count(v) + count(*) FILTER (NOT regexp_full_match(value, {_quote(_PLAIN_NUMBER)}))
            AS no_value,
        count(*) FILTER (NOT isfinite(v)) AS not_finite,
        min(v) AS low, max(v) AS high
 FROM (SELECT *, TRY_CAST(value AS DOUBLE) AS v FROM input)
-GROUP BY GROUPING SETS (({key}), ("timestamp"))
+GROUP BY ALL
 """  # noqa: S608
         ).to_arrow_table()
     )
-    assert isinstance(found, pl.DataFrame)
-    groups = found.filter(pl.col("is_group") == 1)
-    # Every line one row: else DuckDB skipped blank lines the full check reports.
-    if groups.height == 0 or int(groups["n"].sum()) != lines:
-        return None
-    # Timestamps: the full check's parser, on each distinct text once (as the full check
-    # parses them), so that both store the same instant or both refuse.
-    texts = found.filter((pl.col("is_group") == 0) & pl.col("text").is_not_null())
-    stamps = texts.select("text", *_parse_timestamp_text(pl.col("text"), tz))
-    if stamps["reason"].is_not_null().any() or stamps["utc"].is_null().any():
-        return None
-    stamps = stamps.select("text", ts=pl.col("utc").dt.replace_time_zone(None))
-    first, last = stamps["ts"].min(), stamps["ts"].max()
-    if not (isinstance(first, datetime) and isinstance(last, datetime)):
-        return None
+    assert isinstance(groups, pl.DataFrame)
     # Coordinates: one text per group, read as the full check reads them.
     coords = {
         c: pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in ("lon", "lat")
     }
-    if groups.select(
+    if groups.height == 0 or groups.select(
         ((pl.col("lon").is_not_null() & coords["lon"].is_null())
          | (pl.col("lat").is_not_null() & coords["lat"].is_null())).any()
     ).item():
         return None
-    groups = groups.with_columns(
-        **coords, first_ts=pl.lit(first), last_ts=pl.lit(last), off15=0, off60=0
-    )
+    groups = groups.with_columns(**coords)
     keys = _screen(groups, areas, has("area_code"), max_power_kw)
     if keys is None:
         return None
-    # Each meter's span is taken as the file's: a stored reading of one of its meters
-    # anywhere in it sends the file to the full check, which names the overlapping rows.
     if _any_stored(con, groups, data_dir, city):
         return None
-    keys = keys.with_columns(pl.col("lon", "lat").cast(pl.Float64))
+    # The sort needs only these columns: the others' memory goes back before it starts.
+    con.unregister("input")
+    table = table.select(["meter_id", "flow", "timestamp", "value"])
+    _CSV_POOL.release_unused()
+    con.execute(f"SET memory_limit = '{CSV_SORT_MEMORY_LIMIT}'")
+    con.register("input", table)
     con.register(
         "keys",
         keys.select("meter_id", "flow", "mid", "gid", "factor", "hourly", "lon", "lat").to_arrow(),
     )
-    con.register("stamps", stamps.to_arrow())
     con.execute(
         f"""
 CREATE TEMP VIEW prepared AS
 SELECT mid, gid, hourly, ts, lon, lat, kwh, {READING_MWH} AS mwh, year(ts) AS year
 FROM (
-    SELECT k.mid, k.gid, k.hourly, s.ts, k.lon, k.lat,
+    SELECT k.mid, k.gid, k.hourly, i."timestamp" AS ts, k.lon, k.lat,
            CAST(i.value AS DOUBLE) * k.factor AS kwh
     FROM input i
     JOIN keys k ON i.meter_id = k.meter_id AND i.flow = k.flow
-    JOIN stamps s ON i."timestamp" = s.text
 )
 """  # noqa: S608
     )
-    return _write_parts(con, keys, groups, pending, aligned=False)
+    return _write_parts(con, keys, groups, pending, aligned=True)
+
+
+def _read_csv_table(
+    source: Path, names: list[str], delimiter: str, tz: str | None
+) -> pa.Table | None:
+    """The file's known columns as Arrow columns of text codes, but for ``timestamp``: its
+    codes point at the UTC instants of its distinct texts. ``None`` if a timestamp text is
+    one the full check refuses (or the file is one Arrow's reader cannot cut as it is)."""
+    known = [n for n in names if n in KNOWN_COLUMNS]
+    text = pa.dictionary(pa.int32(), pa.string())
+    table = pacsv.read_csv(
+        source,
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22),
+        # No quote character: :func:`_plain_text` has seen none; every line one row.
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, quote_char=False, ignore_empty_lines=False
+        ),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=known,
+            column_types={n: pa.string() if n == "value" else text for n in known},
+            strings_can_be_null=False,
+        ),
+        memory_pool=_CSV_POOL,
+    )
+    # Each block of the file has its own dictionaries: the distinct texts of all blocks are
+    # parsed once, and each block's codes then point at their instants.
+    stamps = table.column("timestamp")
+    if stamps.num_chunks == 0:
+        return None
+    texts = pl.Series("text", pa.chunked_array([c.dictionary for c in stamps.chunks]))
+    parsed = texts.unique().to_frame().with_columns(*_parse_timestamp_text(pl.col("text"), tz))
+    if parsed["reason"].is_not_null().any() or parsed["utc"].is_null().any():
+        return None
+    instants = parsed.select("text", ts=pl.col("utc").dt.replace_time_zone(None))
+    mapped = texts.to_frame().join(instants, on="text", how="left", maintain_order="left")
+    ts = mapped["ts"].to_arrow()
+    chunks, start = [], 0
+    for chunk in stamps.chunks:
+        size = len(chunk.dictionary)
+        chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, ts.slice(start, size)))
+        start += size
+    return table.set_column(
+        table.column_names.index("timestamp"),
+        "timestamp",
+        pa.chunked_array(chunks, pa.dictionary(pa.int32(), pa.timestamp("us"))),
+    )
 
 
 def _screen(
