@@ -69,9 +69,15 @@ def make_inputs(args: argparse.Namespace) -> None:
 
 
 #: With ``--stages``: the ingest's steps timed on their own, as (module, attribute) — the
-#: one-pass route's screen of the group rows, its sorted write (inside it: the streamed rows
-#: checked and written, and the file cube summed), and the commit (inside it: the merged cube).
+#: file's hash, its UTF-8 check, the CSV route's look for quotes and lone carriage returns
+#: and its read into Arrow, the one-pass route's screen of the group rows, its sorted write
+#: (inside it: the streamed rows checked and written), the file cube summed, and the commit
+#: (inside it: the merged cube).
 STAGES = (
+    ("store", "content_hash"),
+    ("ingest", "utf8_problem"),
+    ("onepass", "_plain_text"),
+    ("onepass", "_read_csv_table"),
     ("onepass", "_screen"),
     ("onepass", "_write_parts"),
     ("onepass", "_write_checked"),
@@ -83,9 +89,9 @@ STAGES = (
 
 def _time_stages() -> dict[str, list[float]]:
     """Wrap the functions of :data:`STAGES` so each call adds its wall and CPU seconds."""
-    from urbis.engines.energy import onepass, store
+    from urbis.engines.energy import ingest, onepass, store
 
-    modules = {"onepass": onepass, "store": store}
+    modules = {"onepass": onepass, "store": store, "ingest": ingest}
     times: dict[str, list[float]] = {}
     for module_name, dotted in STAGES:
         owner: Any = modules[module_name]
