@@ -114,6 +114,11 @@ def _points() -> list[str]:
     ]
 
 
+def _decimal_comma(line: str) -> str:
+    """The line with semicolons between cells and a comma in every number with a point."""
+    return ";".join(cell.replace(".", ",") for cell in line.split(","))
+
+
 CLEAN = {
     "hourly": {"lines": hours("m1", "N1") + hours("m2", "N2", flow="production")},
     "units-and-resolutions": {
@@ -131,6 +136,10 @@ CLEAN = {
     "semicolons": {
         "lines": [x.replace(",", ";") for x in hours("m1", "N1") + hours("m2", "N2")],
         "header": HEADER.replace(",", ";"),
+    },
+    "decimal-comma": {
+        "lines": [_decimal_comma(x) for x in _points()],
+        "header": "meter_id;timestamp;value;unit;flow;sector;carrier;resolution;lon;lat",
     },
     "no-final-newline": {"lines": hours("m1", "N1"), "end": "\n", "strip_end": True},
     "extra-column-and-number-forms": {
@@ -260,6 +269,30 @@ BAD = {
     # whole rows to one reader are one line of too many cells to the other
     "lone-carriage-return": lambda lines: lines.__setitem__(1, lines[1] + "\r" + lines.pop(2)),
 }
+
+
+def _comma_lines() -> list[str]:
+    return [_decimal_comma(x) for x in hours("m1", "N1") + hours("m2", "N2")]
+
+
+COMMA_BAD = {
+    "two-commas": _at(1, "2,5;", "2,5,0;"),
+    "point-and-comma": _at(1, "2,5;", "2.5,1;"),
+    "comma-alone": _at(1, "2,5;", ",;"),
+    "bad-number": _at(1, "2,5;", "2,5x;"),
+}
+
+
+@pytest.mark.parametrize("change", list(COMMA_BAD.values()), ids=list(COMMA_BAD))
+def test_a_decimal_comma_csv_the_full_check_refuses_is_refused_alike(tmp_path, areas, change):
+    lines = _comma_lines()
+    change(lines)
+    path = write(tmp_path / "bad.csv", lines, header=HEADER.replace(",", ";"))
+    out = both_ways(tmp_path, path, areas)
+    fast, full = out[True][0], out[False][0]
+    assert not full.ok
+    assert fast.errors == full.errors
+    assert not list(out[True][1].rglob("*.parquet"))
 
 
 @pytest.mark.parametrize("change", list(BAD.values()), ids=list(BAD))

@@ -137,14 +137,14 @@ def applicable(source: Path, resolution: str | None) -> bool:
 def csv_columns(source: Path, resolution: str | None) -> list[str] | None:
     """The header of a CSV file the one-pass screen reads, or ``None`` for the full check.
 
-    Plain means: uncompressed, a decimal point, and a header of distinct names that are
-    already lower-case and trimmed, with every column the full check requires (a BOM before
-    the header is fine: both readers drop it). The rest of the file is looked at by
-    :func:`_plain_text`.
+    Plain means: uncompressed, and a header of distinct names that are already lower-case
+    and trimmed, with every column the full check requires (a BOM before the header is
+    fine: both readers drop it). A decimal comma is fine where the delimiter is not a comma.
+    The rest of the file is looked at by :func:`_plain_text`.
     """
     try:
         dialect = sniff_dialect(source)
-        if dialect.decimal != ".":
+        if dialect.decimal == dialect.delimiter:
             return None
         names = _scan_csv(source, dialect).collect_schema().names()
     except (pl.exceptions.PolarsError, OSError, ValueError):
@@ -379,7 +379,8 @@ def _ingest_csv(
         return None
     if not _plain_text(source):
         return None
-    table = _read_csv_table(source, names, sniff_dialect(source).delimiter, tz)
+    dialect = sniff_dialect(source)
+    table = _read_csv_table(source, names, dialect.delimiter, tz)
     if table is None or table.num_rows == 0:
         return None  # a bad timestamp, or no row: the full check says so
     con.register("input", table)
@@ -389,6 +390,13 @@ def _ingest_csv(
     lat = "lat" if has("lat") else "NULL::VARCHAR"
     area = "area_code" if has("area_code") else "NULL::VARCHAR"
     us = 'epoch_us("timestamp")'
+    # A decimal comma: the first comma of a number's text read as a point, as the full
+    # check rewrites it (:func:`.readers._normalise`).
+    comma = dialect.decimal == ","
+
+    def number(column: str) -> str:
+        return f"regexp_replace({column}, ',', '.')" if comma else column
+
     groups = pl.from_arrow(
         con.sql(
             f"""
@@ -399,11 +407,12 @@ SELECT meter_id, flow, sector, carrier, unit, {raw_res} AS resolution, {area} AS
        min("timestamp") AS first_ts, max("timestamp") AS last_ts,
        count(*) FILTER ({us} % {_STEP_US["15min"]} <> 0) AS off15,
        count(*) FILTER ({us} % {_STEP_US["hourly"]} <> 0) AS off60,
-       count(*) - count(v) + count(*) FILTER (NOT regexp_full_match(value, {_quote(_PLAIN_NUMBER)}))
-           AS no_value,
+       count(*) - count(v)
+           + count(*) FILTER (NOT regexp_full_match(number, {_quote(_PLAIN_NUMBER)})) AS no_value,
        count(*) FILTER (NOT isfinite(v)) AS not_finite,
        min(v) AS low, max(v) AS high
-FROM (SELECT *, TRY_CAST(value AS DOUBLE) AS v FROM input)
+FROM (SELECT *, TRY_CAST(number AS DOUBLE) AS v
+      FROM (SELECT *, {number("value")} AS number FROM input))
 GROUP BY ALL
 """  # noqa: S608
         ).to_arrow_table()
@@ -411,7 +420,10 @@ GROUP BY ALL
     assert isinstance(groups, pl.DataFrame)
     # Coordinates: one text per group, read as the full check reads them.
     coords = {
-        c: pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in ("lon", "lat")
+        c: (
+            pl.col(c).str.replace(",", ".", literal=True) if comma else pl.col(c)
+        ).str.strip_chars().cast(pl.Float64, strict=False)
+        for c in ("lon", "lat")
     }
     if groups.height == 0 or groups.select(
         ((pl.col("lon").is_not_null() & coords["lon"].is_null())
@@ -440,7 +452,7 @@ CREATE TEMP VIEW prepared AS
 SELECT mid, gid, hourly, ts, lon, lat, kwh, {READING_MWH} AS mwh, year(ts) AS year
 FROM (
     SELECT k.mid, k.gid, k.hourly, i."timestamp" AS ts, k.lon, k.lat,
-           CAST(i.value AS DOUBLE) * k.factor AS kwh
+           CAST({number("i.value")} AS DOUBLE) * k.factor AS kwh
     FROM input i
     JOIN keys k ON i.meter_id = k.meter_id AND i.flow = k.flow
 )
