@@ -42,6 +42,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -547,23 +548,29 @@ class PendingFile:
         try:
             for _, writer in self._parts.values():
                 writer.close()
-            for year in sorted({year for year, _ in self._parts}):
-                target = cube_path(self.data_dir, self.city, year, self.file_hash)
-                cubes[year] = target.with_name(f".tmp-{uuid.uuid4().hex}{CUBE_SUFFIX}.part")
-                tmp_parts = [tmp for (y, _), (tmp, _) in self._parts.items() if y == year]
-                given = (cubes_by_year or {}).get(year)
-                cube = given if given is not None else build_cube(tmp_parts)
-                write_cube(cube, cubes[year])
-                key = merged_key(after, year)
-                assert key is not None
-                target = merged_path(self.data_dir, self.city, year, key)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                merged[year] = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
-                write_cube(
-                    _merged_after(self.data_dir, self.city, year, before, add=cube),
-                    merged[year],
-                )
-                del cube
+            # Each file cube is written on a second thread while the merged cube is summed
+            # and written: pyarrow's writer lets go of the GIL, and the two take about as long.
+            with ThreadPoolExecutor(1, thread_name_prefix="urbis-cube-writer") as pool:
+                for year in sorted({year for year, _ in self._parts}):
+                    target = cube_path(self.data_dir, self.city, year, self.file_hash)
+                    cubes[year] = target.with_name(f".tmp-{uuid.uuid4().hex}{CUBE_SUFFIX}.part")
+                    tmp_parts = [tmp for (y, _), (tmp, _) in self._parts.items() if y == year]
+                    given = (cubes_by_year or {}).get(year)
+                    cube = given if given is not None else build_cube(tmp_parts)
+                    written = pool.submit(write_cube, cube, cubes[year])
+                    key = merged_key(after, year)
+                    assert key is not None
+                    target = merged_path(self.data_dir, self.city, year, key)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    merged[year] = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
+                    try:
+                        write_cube(
+                            _merged_after(self.data_dir, self.city, year, before, add=cube),
+                            merged[year],
+                        )
+                    finally:
+                        written.result()  # its error, if any, is raised here
+                    del cube
             for (year, kind), (tmp, _) in sorted(self._parts.items()):
                 target = part_path(self.data_dir, self.city, year, self.file_hash, kind)
                 os.replace(tmp, target)
