@@ -177,6 +177,29 @@ def test_a_failed_commit_leaves_neither_readings_nor_cube(tmp_path, areas, monke
     assert not [p for p in cubes_root(data).rglob("*") if p.is_file()]  # nor a merged cube
 
 
+@pytest.mark.parametrize("failing", ["file cube", "merged cube"])
+def test_a_failed_cube_write_leaves_nothing(tmp_path, areas, monkeypatch, failing):
+    """The file cube is written on a second thread beside the merged cube: whichever of
+    the two fails, the commit fails whole and leaves no part, cube or record."""
+    data = tmp_path / "d"
+    real = store_module.write_cube
+
+    def broken(table, path):
+        merged = path.name.startswith(".tmp-") and "merged" in path.name
+        if merged == (failing == "merged cube"):
+            raise OSError("disk full")
+        real(table, path)
+
+    monkeypatch.setattr(store_module, "write_cube", broken)
+    with pytest.raises(OSError, match="disk full"):
+        ingest_file(
+            write_csv(tmp_path / "r.csv", READINGS, HEADER), city="bcn", areas=areas, data_dir=data
+        )
+    assert list_files(data, "bcn") == []
+    assert not [p for p in readings_root(data).rglob("*") if p.is_file() and "lock" not in p.name]
+    assert not [p for p in cubes_root(data).rglob("*") if p.is_file()]
+
+
 def test_demo_like_city_cubes_equal_readings(tmp_path):
     areas = synthetic_areas("syn", districts=2, neighbourhoods_per_district=3)
     for path in synth(
