@@ -506,3 +506,70 @@ def test_one_file_cube_alone_is_merged_as_grouping_it_would(tmp_path, route, mon
     summed = merge_cubes([repeated])
     assert summed.num_rows == cube.num_rows
     assert summed["parts"].to_pylist()[:4] == [1, 1, 2, 1]
+
+
+_CUBE_ROW = st.tuples(
+    st.sampled_from(["N1", "N2", "Nà", "D1", "bcn"]),  # "Nà": text ordered by its bytes
+    st.sampled_from(["residential", "commercial"]),
+    st.sampled_from(["electricity", "gas"]),
+    st.sampled_from(["hourly", "daily", "15min"]),
+    st.integers(0, 365 * 24 - 1),  # the hour of the year
+    st.integers(0, 10**12),
+    st.integers(0, 10**9),
+)
+
+
+def _cube(rows: list[tuple], *, ordered: bool) -> pa.Table:
+    start = datetime(2024, 1, 1)
+    table = pl.DataFrame(
+        [
+            {
+                "area_code": a, "sector": s, "carrier": c, "resolution": r,
+                "ts": start + timedelta(hours=h), "consumption_mwh": cons, "production_mwh": prod,
+            }
+            for a, s, c, r, h, cons, prod in rows
+        ],
+        schema={
+            "area_code": pl.String, "sector": pl.String, "carrier": pl.String,
+            "resolution": pl.String, "ts": pl.Datetime("us"), "consumption_mwh": pl.Int64,
+            "production_mwh": pl.Int64,
+        },
+    )
+    if ordered:
+        table = table.sort("area_code", "sector", "carrier", "resolution", "ts")
+    return table.to_arrow().cast(cube_module.CUBE_SCHEMA)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    files=st.lists(st.lists(_CUBE_ROW, max_size=40), min_size=1, max_size=4),
+    withdrawn=st.integers(0, 3),
+    ordered=st.booleans(),
+)
+def test_merge_by_number_equals_merge_by_grouping(files, withdrawn, ordered):
+    """Each row's key as one number gives the merged cube the group-by gives: files added
+    (in order or not, repeated keys too), then one of them subtracted from their sum."""
+    cubes = [_cube(rows, ordered=ordered) for rows in files]
+    by_number = cube_module._merge_by_number(cubes, [])
+    assert by_number is not None
+    assert by_number.equals(cube_module._merge_by_grouping(cubes, []))
+    gone = cubes[withdrawn % len(cubes)]
+    after = cube_module._merge_by_number([by_number], [gone])
+    assert after is not None
+    assert after.equals(cube_module._merge_by_grouping([by_number], [gone]))
+    foreign = _cube([("N9", "public", "oil", "annual", 0, 1, 0)], ordered=True)
+    with pytest.raises(ValueError, match="does not hold it"):
+        cube_module._merge_by_number([by_number], [foreign])
+
+
+def test_merge_by_number_leaves_what_it_cannot_key_to_the_group_by():
+    """Times more than 2^45 microseconds apart (over a year), or a missing key: the numbers
+    cannot hold them, and merge_cubes groups them instead, with the same result as before."""
+    early = _cube([("N1", "residential", "electricity", "hourly", 0, 5, 0)], ordered=True)
+    late = pl.from_arrow(early).with_columns(ts=pl.col("ts") + timedelta(days=500)).to_arrow()
+    late = late.cast(cube_module.CUBE_SCHEMA)
+    assert cube_module._merge_by_number([early, late], []) is None
+    assert merge_cubes([early, late]).num_rows == 2
+    missing = early.set_column(0, "area_code", pa.array([None], pa.string()))
+    assert cube_module._merge_by_number([early, missing], []) is None
+    assert merge_cubes([early, missing]).num_rows == 2
