@@ -7,7 +7,8 @@ import gzip
 
 import pytest
 
-from urbis.engines.energy.readers import utf8_problem
+from urbis.engines.energy.readers import TextBytes, utf8_problem
+from urbis.engines.energy.store import content_hash
 
 _BLOCK = 1 << 22  # utf8_problem's read size
 
@@ -50,3 +51,40 @@ def test_utf8_problem_is_the_whole_files_first_bad_byte(tmp_path, case, gzipped)
         assert found is None
     else:
         assert found is not None
+
+
+def _text_bytes(data: bytes, block: int) -> TextBytes:
+    check = TextBytes()
+    for start in range(0, len(data), block):
+        check(data[start : start + block])
+    return check
+
+
+@pytest.mark.parametrize(
+    ("data", "plain"),
+    [
+        (b"a,b\n1,2\n", True),
+        (b"a,b\r\n1,2\r\n", True),
+        (b"a,b\n1,2\r3,4\n", False),  # a lone carriage return ends a line to Arrow only
+        (b"a,b\n1,2\r", False),  # ... also as the file's last byte
+        (b"a,b\r\r\n1,2\n", False),
+        (b'a,b\n1,"2"\n', False),  # a quote: polars reads it, Arrow is told there is none
+    ],
+)
+@pytest.mark.parametrize("block", [1, 2, 3, 1 << 22])
+def test_plain_text_whatever_the_blocks(data, plain, block):
+    """A CR LF cut between two blocks is still a line end; a CR alone is found wherever the
+    blocks fall."""
+    assert _text_bytes(data, block).plain is plain
+
+
+def test_the_hash_read_also_checks_the_text(tmp_path):
+    """One read serves the hash and the text check: the same hash as without it, and the
+    same answers as the check's own read."""
+    data = _ascii_lines(3 * _BLOCK // 2) + "è\r\n".encode() + b"x\xffy\n"
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    check = TextBytes()
+    assert content_hash(path, also=check) == content_hash(path)
+    assert check.not_utf8(path) == utf8_problem(path) == _expected(data)
+    assert check.plain

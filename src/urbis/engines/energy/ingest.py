@@ -16,7 +16,14 @@ from . import onepass, store
 from .areas import AreaIndex
 from .model import DEFAULT_MAX_POWER_KW, Area, IngestReport, ReadingError, StoredFile
 from .model import READING_REASONS as R
-from .readers import estimate_rows, file_kind, input_columns, read_input, utf8_problem
+from .readers import (
+    TextBytes,
+    estimate_rows,
+    file_kind,
+    input_columns,
+    read_input,
+    utf8_problem,
+)
 from .slices import Slice, cut
 from .validate import ROW_COLUMN, InputFrame, column_problems, validate
 
@@ -72,7 +79,9 @@ def ingest_file(
     index = areas if isinstance(areas, AreaIndex) else AreaIndex(areas)
     store.check_city(city)
     limit = slice_rows or SLICE_ROWS
-    file_hash = store.content_hash(source)
+    # A plain CSV file's text is checked in the same read as its hash (UTF-8, quotes).
+    text = TextBytes() if file_kind(source) == "csv" else None
+    file_hash = store.content_hash(source, also=text)
     name = source.name
     if store.is_stored(data_dir, city, file_hash):
         return IngestReport(name, file_hash, "duplicate")
@@ -81,7 +90,7 @@ def ingest_file(
         return IngestReport(name, file_hash, "rejected", errors=errors, errors_truncated=truncated)
 
     try:
-        problem = _file_problem(source, name)
+        problem = _file_problem(source, name, text)
         if problem is not None:
             return rejected([problem])
         columns = set(input_columns(source))
@@ -110,6 +119,7 @@ def ingest_file(
                         pending=pending,
                         work_dir=Path(work),
                         tz=tz,
+                        plain=text.plain if text is not None else None,
                     )
                     if done is not None:
                         say("committing")
@@ -198,15 +208,16 @@ def ingest_file(
 _READ_ERRORS = (pl.exceptions.PolarsError, pa.ArrowException, OSError, ValueError)
 
 
-def _file_problem(source: Path, name: str) -> ReadingError | None:
-    """What makes the file as a whole unreadable, said so that its sender can act on it."""
+def _file_problem(source: Path, name: str, text: TextBytes | None) -> ReadingError | None:
+    """What makes the file as a whole unreadable, said so that its sender can act on it.
+    ``text``: what the file's bytes said while they were hashed (a CSV file not gzipped)."""
     if source.stat().st_size == 0:
         return ReadingError(name, 0, "*", R["empty_file"])
     kind = file_kind(source)
     if kind != "parquet" and name.lower().endswith(".parquet"):
         return ReadingError(name, 0, "*", R["not_parquet"])
     if kind != "parquet":
-        bad = utf8_problem(source)
+        bad = text.not_utf8(source) if text is not None else utf8_problem(source)
         if bad is not None:
             row, byte = bad
             return ReadingError(name, row, "*", R["not_utf8"].format(byte))

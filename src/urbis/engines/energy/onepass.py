@@ -52,7 +52,14 @@ from .model import (
     STORE_SCHEMA,
     UNIT_TO_KWH,
 )
-from .readers import KNOWN_COLUMNS, _column_name, _scan_csv, file_kind, sniff_dialect
+from .readers import (
+    KNOWN_COLUMNS,
+    TextBytes,
+    _column_name,
+    _scan_csv,
+    file_kind,
+    sniff_dialect,
+)
 from .validate import _RESOLUTION_ALIASES, REQUIRED_COLUMNS, _parse_timestamp_text
 
 #: DuckDB's memory while it sorts a file (it spills to the work directory beyond it).
@@ -164,19 +171,14 @@ def csv_columns(source: Path, resolution: str | None) -> list[str] | None:
 
 
 def _plain_text(source: Path) -> bool:
-    """Whether Arrow's CSV reader, told that the file has no quote character, cuts it into
-    the same rows and cells as the full check's reader: no quote character in the file, and
-    no carriage return but before a line feed (Arrow ends a line at a lone one, polars does
-    not). Every line is then one row to both, blank ones too (a row of empty cells)."""
+    """Whether the CSV file is plain (:class:`.readers.TextBytes`): no quote character and no
+    lone carriage return, so that Arrow's reader and the full check's cut it alike; every
+    line is then one row to both, blank ones too (a row of empty cells)."""
+    check = TextBytes()
     with source.open("rb") as fh:
         while block := fh.read(1 << 22):
-            if block.endswith(b"\r"):
-                block += fh.read(1)  # a CR LF cut between two blocks
-            if b'"' in block:
-                return False
-            if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
-                return False
-    return True
+            check(block)
+    return check.plain
 
 
 def _quote(text: str) -> str:
@@ -203,18 +205,20 @@ def try_ingest(
     pending: store.PendingFile,
     work_dir: Path,
     tz: str | None = None,
+    plain: bool | None = None,
 ) -> OnePass | None:
     """Screen the file and, if plainly clean, write its parts into ``pending`` and return
     what its commit needs; ``None`` (with nothing left in ``pending``) otherwise. The caller
     holds the city's lock. ``tz`` reads CSV timestamps without UTC offset, as the full
-    check does."""
+    check does. ``plain``: whether a CSV file is plain, if the caller has read its bytes
+    already (else they are read here)."""
     if not applicable(source, resolution):
         return None
     con = _connect(work_dir)
     try:
         if file_kind(source) == "csv":
             done = _ingest_csv(
-                con, source, areas, resolution, tz, max_power_kw, data_dir, city, pending
+                con, source, areas, resolution, tz, max_power_kw, data_dir, city, pending, plain
             )
         else:
             done = _ingest(con, source, areas, resolution, max_power_kw, data_dir, city, pending)
@@ -364,6 +368,7 @@ def _ingest_csv(
     data_dir: str | os.PathLike[str],
     city: str,
     pending: store.PendingFile,
+    plain: bool | None = None,
 ) -> OnePass | None:
     """The CSV route: the file read once by Arrow's CSV reader, on both cores, into columns
     of text codes (every text cell stays text, as the full check reads it), then the Parquet
@@ -377,7 +382,7 @@ def _ingest_csv(
     names = csv_columns(source, resolution)
     if names is None:
         return None
-    if not _plain_text(source):
+    if not (_plain_text(source) if plain is None else plain):
         return None
     dialect = sniff_dialect(source)
     table = _read_csv_table(source, names, dialect.delimiter, tz)

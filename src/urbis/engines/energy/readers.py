@@ -40,34 +40,83 @@ def file_kind(path: Path) -> str:
     return "csv"
 
 
+class TextBytes:
+    """What a CSV file's bytes say, handed to it block by block in order (so that one read
+    of the file also serves its hash, :func:`.store.content_hash`): where its first byte
+    that is not UTF-8 is, and whether it is *plain* — no quote character, and no carriage
+    return but before a line feed. Arrow's CSV reader, told there are no quotes, cuts a
+    plain file into the rows and cells polars cuts it into (polars reads quotes; Arrow ends
+    a line at a lone carriage return, polars does not)."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._offset = 0
+        self._bad: int | None = None  # offset of the first byte that is not UTF-8
+        self._quote = False
+        self._lone_cr = False
+        self._cr_before = False  # the block before ended with a carriage return
+
+    def __call__(self, block: bytes) -> None:
+        if not block:
+            return
+        if self._bad is None:
+            self._check_utf8(block)
+        if not self._quote:
+            self._quote = b'"' in block
+        if not self._lone_cr:
+            lone = self._cr_before and block[:1] != b"\n"
+            self._cr_before = block.endswith(b"\r")
+            if b"\r" in block:  # a last one waits for the next block's first byte
+                crlf = block.count(b"\r\n") + (1 if self._cr_before else 0)
+                lone = lone or block.count(b"\r") != crlf
+            self._lone_cr = lone
+        self._offset += len(block)
+
+    def _check_utf8(self, block: bytes) -> None:
+        # Most meter files are ASCII, which is UTF-8 and ten times quicker to tell; unless
+        # the decoder holds back part of a character from the block before.
+        if block.isascii() and self._decoder.getstate()[0] == b"":
+            return
+        try:
+            self._decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            # The decoder may hold back up to 3 bytes of an unfinished character from the
+            # previous block; the error's offset is within the bytes it was given.
+            held = len(exc.object) - len(block)
+            self._bad = self._offset + max(exc.start - held, 0)
+
+    @property
+    def found_not_utf8(self) -> bool:
+        return self._bad is not None
+
+    @property
+    def plain(self) -> bool:
+        return not (self._quote or self._lone_cr or self._cr_before)
+
+    def not_utf8(self, path: Path) -> tuple[int, int] | None:
+        """``(row, byte)`` of the first byte that is not UTF-8 once every block was handed
+        over, or None; ``row`` as a spreadsheet counts it (the header is row 1)."""
+        bad = self._bad
+        if bad is None:
+            held = len(self._decoder.getstate()[0])
+            if not held:
+                return None
+            bad = self._offset - held  # the text ends inside a character, begun here
+        opener = gzip.open if file_kind(path) == "csv.gz" else open
+        return _lines_before(opener, path, bad) + 1, bad
+
+
 def utf8_problem(path: Path) -> tuple[int, int] | None:
     """``(row, byte)`` of the first byte of a CSV file (gzip or not) that is not UTF-8, or
     None. ``row`` counts lines as a spreadsheet does (the header is row 1); ``byte`` is the
     0-based offset in the (uncompressed) text. Read in blocks, so that a file of any size is
     checked in little memory."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    check = TextBytes()
     opener = gzip.open if file_kind(path) == "csv.gz" else open
-    offset = 0
     with opener(path, "rb") as fh:
-        while block := fh.read(1 << 22):
-            # Most meter files are ASCII, which is UTF-8 and ten times quicker to tell;
-            # unless the decoder holds back part of a character from the block before.
-            if not (block.isascii() and decoder.getstate()[0] == b""):
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError as exc:
-                    # The decoder may hold back up to 3 bytes of an unfinished character from
-                    # the previous block; the error's offset is within the bytes it was given.
-                    held = len(exc.object) - len(block)
-                    start = max(exc.start - held, 0)
-                    return _lines_before(opener, path, offset) + block.count(
-                        b"\n", 0, start
-                    ) + 1, offset + start
-            offset += len(block)
-    held = len(decoder.getstate()[0])
-    if held:  # the file ends inside a character: the error is where that character begins
-        return _lines_before(opener, path, offset - held) + 1, offset - held
-    return None
+        while (block := fh.read(1 << 22)) and not check.found_not_utf8:
+            check(block)
+    return check.not_utf8(path)
 
 
 def _lines_before(opener: Any, path: Path, offset: int) -> int:

@@ -115,12 +115,23 @@ def record_years(record: StoredFile) -> list[int]:
     return sorted({year for year, _ in record_parts(record)})
 
 
-def content_hash(path: Path) -> str:
-    """SHA-256 of the file's bytes: the same file ingested twice is recognised."""
+def content_hash(path: Path, also: Callable[[bytes], None] | None = None) -> str:
+    """SHA-256 of the file's bytes: the same file ingested twice is recognised. ``also``,
+    if given, is handed every block too, in order, while the block is hashed on a second
+    thread (hashlib lets go of the GIL): one read of the file serves both."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
+        if also is None:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+            return digest.hexdigest()
+        with ThreadPoolExecutor(1, thread_name_prefix="urbis-hash") as pool:
+            while block := fh.read(1 << 22):
+                hashed = pool.submit(digest.update, block)
+                try:
+                    also(block)
+                finally:
+                    hashed.result()
     return digest.hexdigest()
 
 
