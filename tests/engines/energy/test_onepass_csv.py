@@ -4,6 +4,7 @@ same CSV line numbers), nothing stored."""
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -162,13 +163,16 @@ CLEAN = {
 }
 
 
+@pytest.mark.parametrize("gzipped", [False, True], ids=["csv", "csv.gz"])
 @pytest.mark.parametrize("case", list(CLEAN), ids=list(CLEAN))
-def test_one_pass_stores_what_the_full_check_stores(tmp_path, areas, route, case):
+def test_one_pass_stores_what_the_full_check_stores(tmp_path, areas, route, case, gzipped):
     spec = dict(CLEAN[case])
     strip_end = spec.pop("strip_end", False)
     path = write(tmp_path / "f.csv", **spec)
     if strip_end:
         path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    if gzipped:
+        path = _gzipped(path)
     out = both_ways(tmp_path, path, areas)
     assert route[0] is not None  # stored in one pass, not by the full check
     assert_same_store(out, len(spec["lines"]))
@@ -295,11 +299,21 @@ def test_a_decimal_comma_csv_the_full_check_refuses_is_refused_alike(tmp_path, a
     assert not list(out[True][1].rglob("*.parquet"))
 
 
+def _gzipped(path):
+    """The file gzipped under a name that does not say so (the bytes tell)."""
+    packed = path.with_name("packed-" + path.name)
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    return packed
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["csv", "csv.gz"])
 @pytest.mark.parametrize("change", list(BAD.values()), ids=list(BAD))
-def test_a_csv_the_full_check_refuses_is_refused_alike(tmp_path, areas, change):
+def test_a_csv_the_full_check_refuses_is_refused_alike(tmp_path, areas, change, gzipped):
     lines = hours("m1", "N1") + hours("m2", "N2")
     change(lines)
     path = write(tmp_path / "bad.csv", lines)
+    if gzipped:
+        path = _gzipped(path)
     out = both_ways(tmp_path, path, areas)
     fast, full = out[True][0], out[False][0]
     assert not full.ok

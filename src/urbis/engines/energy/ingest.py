@@ -22,6 +22,7 @@ from .readers import (
     file_kind,
     input_columns,
     read_input,
+    read_text,
     utf8_problem,
 )
 from .slices import Slice, cut
@@ -79,9 +80,11 @@ def ingest_file(
     index = areas if isinstance(areas, AreaIndex) else AreaIndex(areas)
     store.check_city(city)
     limit = slice_rows or SLICE_ROWS
-    # A plain CSV file's text is checked in the same read as its hash (UTF-8, quotes).
-    text = TextBytes() if file_kind(source) == "csv" else None
-    file_hash = store.content_hash(source, also=text)
+    # A CSV file's text is checked for UTF-8, quotes and lone carriage returns: in the read
+    # that hashes it, unless it is gzipped (then in :func:`_file_problem`).
+    kind = file_kind(source)
+    text = TextBytes() if kind in ("csv", "csv.gz") else None
+    file_hash = store.content_hash(source, also=text if kind == "csv" else None)
     name = source.name
     if store.is_stored(data_dir, city, file_hash):
         return IngestReport(name, file_hash, "duplicate")
@@ -210,14 +213,20 @@ _READ_ERRORS = (pl.exceptions.PolarsError, pa.ArrowException, OSError, ValueErro
 
 def _file_problem(source: Path, name: str, text: TextBytes | None) -> ReadingError | None:
     """What makes the file as a whole unreadable, said so that its sender can act on it.
-    ``text``: what the file's bytes said while they were hashed (a CSV file not gzipped)."""
+    ``text``: the check of a CSV file's text, handed its bytes while they were hashed (not
+    gzipped) or here (gzipped)."""
     if source.stat().st_size == 0:
         return ReadingError(name, 0, "*", R["empty_file"])
     kind = file_kind(source)
     if kind != "parquet" and name.lower().endswith(".parquet"):
         return ReadingError(name, 0, "*", R["not_parquet"])
     if kind != "parquet":
-        bad = text.not_utf8(source) if text is not None else utf8_problem(source)
+        if text is None:
+            bad = utf8_problem(source)
+        else:
+            if kind == "csv.gz":
+                read_text(source, text)
+            bad = text.not_utf8(source)
         if bad is not None:
             row, byte = bad
             return ReadingError(name, row, "*", R["not_utf8"].format(byte))

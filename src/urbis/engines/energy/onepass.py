@@ -15,9 +15,9 @@ meter, flow and time are neighbours, and the writer compares neighbours as it wr
 prepared rows, with the SQL every other cube uses (:func:`.cube.cube_select`).
 
 This is a **screen**, not a second set of rules: whenever anything is not plainly clean
-(a bad or missing cell, a repeated reading, a reading already stored, text timestamps,
-untrimmed or non-canonical codes, a meter whose key changes, resolutions to infer, CSV
-input), :func:`try_ingest` gives up before a row is kept, and the caller runs the full
+(a bad or missing cell, a repeated reading, a reading already stored, text timestamps in
+Parquet, untrimmed or non-canonical codes, a meter whose key changes, resolutions to infer,
+a CSV file with quotes or lone carriage returns), :func:`try_ingest` gives up before a row is kept, and the caller runs the full
 check (:mod:`.validate`), which names the file, row, field and reason of every error, or
 stores the file the checked way. Either way the stored rows are the same; the tests check
 both paths store identical rows and that every refused file is refused with the checked
@@ -58,6 +58,7 @@ from .readers import (
     _column_name,
     _scan_csv,
     file_kind,
+    read_text,
     sniff_dialect,
 )
 from .validate import _RESOLUTION_ALIASES, REQUIRED_COLUMNS, _parse_timestamp_text
@@ -114,7 +115,7 @@ def applicable(source: Path, resolution: str | None) -> bool:
     Parquet file, or a plain CSV file (see :func:`csv_columns`)."""
     try:
         kind = file_kind(source)
-        if kind == "csv":
+        if kind in ("csv", "csv.gz"):
             return csv_columns(source, resolution) is not None
         if kind != "parquet":
             return False
@@ -144,7 +145,7 @@ def applicable(source: Path, resolution: str | None) -> bool:
 def csv_columns(source: Path, resolution: str | None) -> list[str] | None:
     """The header of a CSV file the one-pass screen reads, or ``None`` for the full check.
 
-    Plain means: uncompressed, and a header of distinct names that are already lower-case
+    Plain means (gzipped or not): a header of distinct names that are already lower-case
     and trimmed, with every column the full check requires (a BOM before the header is
     fine: both readers drop it). A decimal comma is fine where the delimiter is not a comma.
     The rest of the file is looked at by :func:`_plain_text`.
@@ -174,11 +175,7 @@ def _plain_text(source: Path) -> bool:
     """Whether the CSV file is plain (:class:`.readers.TextBytes`): no quote character and no
     lone carriage return, so that Arrow's reader and the full check's cut it alike; every
     line is then one row to both, blank ones too (a row of empty cells)."""
-    check = TextBytes()
-    with source.open("rb") as fh:
-        while block := fh.read(1 << 22):
-            check(block)
-    return check.plain
+    return read_text(source, TextBytes()).plain
 
 
 def _quote(text: str) -> str:
@@ -216,7 +213,7 @@ def try_ingest(
         return None
     con = _connect(work_dir)
     try:
-        if file_kind(source) == "csv":
+        if file_kind(source) in ("csv", "csv.gz"):
             done = _ingest_csv(
                 con, source, areas, resolution, tz, max_power_kw, data_dir, city, pending, plain
             )
@@ -475,7 +472,10 @@ def _read_csv_table(
     known = [n for n in names if n in KNOWN_COLUMNS]
     text = pa.dictionary(pa.int32(), pa.string())
     table = pacsv.read_csv(
-        source,
+        # A gzipped file is inflated as it is read, while the blocks before are parsed.
+        pa.input_stream(str(source), compression="gzip")
+        if file_kind(source) == "csv.gz"
+        else source,
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22),
         # No quote character: :func:`_plain_text` has seen none; every line one row.
         parse_options=pacsv.ParseOptions(

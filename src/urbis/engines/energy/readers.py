@@ -112,11 +112,20 @@ def utf8_problem(path: Path) -> tuple[int, int] | None:
     0-based offset in the (uncompressed) text. Read in blocks, so that a file of any size is
     checked in little memory."""
     check = TextBytes()
+    read_text(path, check, until_not_utf8=True)
+    return check.not_utf8(path)
+
+
+def read_text(path: Path, check: TextBytes, *, until_not_utf8: bool = False) -> TextBytes:
+    """Hand a CSV file's text (gzip or not), block by block, to ``check``; with
+    ``until_not_utf8``, stop at the block of its first byte that is not UTF-8."""
     opener = gzip.open if file_kind(path) == "csv.gz" else open
     with opener(path, "rb") as fh:
-        while (block := fh.read(1 << 22)) and not check.found_not_utf8:
+        while block := fh.read(1 << 22):
             check(block)
-    return check.not_utf8(path)
+            if until_not_utf8 and check.found_not_utf8:
+                break
+    return check
 
 
 def _lines_before(opener: Any, path: Path, offset: int) -> int:
