@@ -162,12 +162,17 @@ def test_files_stored_before_cubes_get_theirs_on_first_read(tmp_path, areas):
 
 
 def test_a_failed_commit_leaves_neither_readings_nor_cube(tmp_path, areas, monkeypatch):
-    data = tmp_path / "d"
-
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(store_module, "_atomic_write_text", broken)
+    assert_ingest_fails_leaving_nothing(tmp_path, areas)
+
+
+def assert_ingest_fails_leaving_nothing(tmp_path, areas) -> None:
+    """The ingest of a clean file raises "disk full" and leaves no part, cube, merged cube
+    or record."""
+    data = tmp_path / "d"
     with pytest.raises(OSError, match="disk full"):
         ingest_file(
             write_csv(tmp_path / "r.csv", READINGS, HEADER), city="bcn", areas=areas, data_dir=data
@@ -181,7 +186,6 @@ def test_a_failed_commit_leaves_neither_readings_nor_cube(tmp_path, areas, monke
 def test_a_failed_cube_write_leaves_nothing(tmp_path, areas, monkeypatch, failing):
     """The file cube is written on a second thread beside the merged cube: whichever of
     the two fails, the commit fails whole and leaves no part, cube or record."""
-    data = tmp_path / "d"
     real = store_module.write_cube
 
     def broken(table, path):
@@ -191,13 +195,7 @@ def test_a_failed_cube_write_leaves_nothing(tmp_path, areas, monkeypatch, failin
         real(table, path)
 
     monkeypatch.setattr(store_module, "write_cube", broken)
-    with pytest.raises(OSError, match="disk full"):
-        ingest_file(
-            write_csv(tmp_path / "r.csv", READINGS, HEADER), city="bcn", areas=areas, data_dir=data
-        )
-    assert list_files(data, "bcn") == []
-    assert not [p for p in readings_root(data).rglob("*") if p.is_file() and "lock" not in p.name]
-    assert not [p for p in cubes_root(data).rglob("*") if p.is_file()]
+    assert_ingest_fails_leaving_nothing(tmp_path, areas)
 
 
 def test_demo_like_city_cubes_equal_readings(tmp_path):
