@@ -17,11 +17,11 @@ prepared rows, with the SQL every other cube uses (:func:`.cube.cube_select`).
 This is a **screen**, not a second set of rules: whenever anything is not plainly clean
 (a bad or missing cell, a repeated reading, a reading already stored, text timestamps in
 Parquet, untrimmed or non-canonical codes, a meter whose key changes, resolutions to infer,
-a CSV file with quotes or lone carriage returns), :func:`try_ingest` gives up before a row is kept, and the caller runs the full
-check (:mod:`.validate`), which names the file, row, field and reason of every error, or
-stores the file the checked way. Either way the stored rows are the same; the tests check
-both paths store identical rows and that every refused file is refused with the checked
-path's errors.
+a CSV file with quotes or lone carriage returns), :func:`try_ingest` gives up before a
+row is kept, and the caller runs the full check (:mod:`.validate`), which names the file,
+row, field and reason of every error, or stores the file the checked way. Either way the
+stored rows are the same; the tests check both paths store identical rows and that every
+refused file is refused with the checked path's errors.
 """
 
 from __future__ import annotations
