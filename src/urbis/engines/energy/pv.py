@@ -151,10 +151,8 @@ def store_pv_estimates(
         if a.pv_capacity_kwp and a.code not in covered and a.geometry is not None
     ]
     source = f"{ESTIMATE_SOURCE_PREFIX}-{year}"
-    earlier = [old for old in store.list_files(data_dir, city) if old.source_name == source]
     if not targets:
-        for old in earlier:
-            store.remove_file(data_dir, city, old.file_hash)
+        store.replace_estimates(data_dir, city, source, "", None)
         return []
     frames, results = [], []
     for area in targets:
@@ -189,25 +187,5 @@ def store_pv_estimates(
         [[r.area_code, r.capacity_kwp] for r in results] + [year, tilt, azimuth, sector, tz]
     )
     file_hash = hashlib.sha256(f"{ESTIMATE_SOURCE_PREFIX}:{key}".encode()).hexdigest()
-    # Refreshed after every upload: an unchanged estimate stays, since taking a file out and
-    # in again rewrites the year's merged cube twice.
-    if [old.file_hash for old in earlier] == [file_hash]:
-        return results
-    for old in earlier:
-        store.remove_file(data_dir, city, old.file_hash)
-    ids = sorted(rows["meter_id"].unique().to_list())
-    record = StoredFile(
-        city=city,
-        file_hash=file_hash,
-        source_name=source,
-        rows=rows.height,
-        meters=len(ids),
-        years=tuple(sorted(rows["year"].unique().to_list())),  # UTC partitions, as ingested files
-        first_ts=str(rows["ts"].min()),
-        last_ts=str(rows["ts"].max()),
-        ingested_at=pd.Timestamp.now(tz="UTC").isoformat(),
-        estimate=True,
-    )
-    with store.city_lock(data_dir, city):
-        store.write_file(data_dir, city, record, rows, ids)
+    store.replace_estimates(data_dir, city, source, file_hash, rows)
     return results

@@ -479,6 +479,43 @@ def write_file(
         pending.commit(record, meter_ids)
 
 
+def replace_estimates(
+    data_dir: str | os.PathLike[str],
+    city: str,
+    source: str,
+    file_hash: str,
+    rows: pl.DataFrame | None,
+) -> StoredFile | None:
+    """Make ``rows`` (store schema plus ``year``, every one an estimate) the city's one file
+    of estimates named ``source``, replacing the one stored before. ``file_hash`` is derived
+    from what the estimates were computed from: when it has not changed, the stored file is
+    left as it is (refreshed after every upload, an unchanged file taken out and in again
+    would rewrite the year's merged cube twice). No rows: the earlier file is removed."""
+    earlier = [old for old in list_files(data_dir, city) if old.source_name == source]
+    if rows is not None and rows.height and [old.file_hash for old in earlier] == [file_hash]:
+        return earlier[0]
+    for old in earlier:
+        remove_file(data_dir, city, old.file_hash)  # takes the city's lock
+    if rows is None or rows.height == 0:
+        return None
+    ids = sorted(rows["meter_id"].unique().to_list())
+    record = StoredFile(
+        city=city,
+        file_hash=file_hash,
+        source_name=source,
+        rows=rows.height,
+        meters=len(ids),
+        years=tuple(sorted(rows["year"].unique().to_list())),  # UTC partitions, as ingested
+        first_ts=str(rows["ts"].min()),
+        last_ts=str(rows["ts"].max()),
+        ingested_at=datetime.now(UTC).isoformat(),
+        estimate=True,
+    )
+    with city_lock(data_dir, city):
+        write_file(data_dir, city, record, rows, ids)
+    return record
+
+
 class PendingFile:
     """The parts of one input file while it is written, invisible to readers until
     :meth:`commit`.

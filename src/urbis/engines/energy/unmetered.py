@@ -35,7 +35,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import duckdb
-import pandas as pd
 import polars as pl
 
 from . import store
@@ -250,21 +249,14 @@ def store_unmetered_estimates(
     ``unmetered-estimate:<area>:<sector>:<carrier>``), replacing that year's earlier ones.
     ``None`` when there is nothing to store (the earlier ones are removed all the same)."""
     source = f"{UNMETERED_SOURCE_PREFIX}-{year}"
-    earlier = [old for old in store.list_files(data_dir, city) if old.source_name == source]
     if any(e.year != year for e in estimates):
         raise EnergyEngineError(f"estimates of another year than {year} given")
+    if not estimates:
+        return store.replace_estimates(data_dir, city, source, "", None)
     key = json.dumps(
         [[e.area_code, e.sector, e.carrier, e.kwh] for e in estimates] + [year, tz]
     )
     file_hash = hashlib.sha256(f"{UNMETERED_SOURCE_PREFIX}:{key}".encode()).hexdigest()
-    # Refreshed after every upload: unchanged estimates are left as they are, since taking a
-    # file out and in again rewrites the year's merged cube twice.
-    if estimates and [old.file_hash for old in earlier] == [file_hash]:
-        return earlier[0]
-    for old in earlier:
-        store.remove_file(data_dir, city, old.file_hash)  # takes the city's lock
-    if not estimates:
-        return None
     ts = _local_new_year(year, tz)
     points = {}
     for code in {e.area_code for e in estimates}:
@@ -288,19 +280,4 @@ def store_unmetered_estimates(
         },
         schema_overrides={"lon": pl.Float64, "lat": pl.Float64, "ts": pl.Datetime("us")},
     ).with_columns(year=pl.col("ts").dt.year())
-    ids = sorted(rows["meter_id"].unique().to_list())
-    record = StoredFile(
-        city=city,
-        file_hash=file_hash,
-        source_name=source,
-        rows=rows.height,
-        meters=len(ids),
-        years=tuple(sorted(rows["year"].unique().to_list())),
-        first_ts=str(ts),
-        last_ts=str(ts),
-        ingested_at=pd.Timestamp.now(tz="UTC").isoformat(),
-        estimate=True,
-    )
-    with store.city_lock(data_dir, city):
-        store.write_file(data_dir, city, record, rows, ids)
-    return record
+    return store.replace_estimates(data_dir, city, source, file_hash, rows)
