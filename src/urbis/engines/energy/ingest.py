@@ -23,7 +23,6 @@ from .readers import (
     input_columns,
     read_input,
     read_text,
-    utf8_problem,
 )
 from .slices import Slice, cut
 from .validate import ROW_COLUMN, InputFrame, column_problems, validate
@@ -220,13 +219,10 @@ def _file_problem(source: Path, name: str, text: TextBytes | None) -> ReadingErr
     kind = file_kind(source)
     if kind != "parquet" and name.lower().endswith(".parquet"):
         return ReadingError(name, 0, "*", R["not_parquet"])
-    if kind != "parquet":
-        if text is None:
-            bad = utf8_problem(source)
-        else:
-            if kind == "csv.gz":
-                read_text(source, text)
-            bad = text.not_utf8(source)
+    if text is not None:  # every CSV file, gzipped or not
+        if kind == "csv.gz":
+            read_text(source, text)
+        bad = text.not_utf8(source)
         if bad is not None:
             row, byte = bad
             return ReadingError(name, row, "*", R["not_utf8"].format(byte))
