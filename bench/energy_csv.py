@@ -1,14 +1,15 @@
 """Benchmark of CSV ingestion: one file through the full row check vs the one-pass route.
 
 The same synthetic year of hourly readings (bench/energy.py's city, ``--meters`` meters, one
-file) is written as CSV (and, with ``--parquet``, as typed Parquet), then ingested into an
-empty store by each route in turn, each in its own child process so that its peak memory
-(ru_maxrss) is its own. Both stores are compared row for row at the end.
+file) is written as CSV (and, with ``--parquet`` or ``--kinds``, gzipped, with a decimal
+comma or as typed Parquet), then ingested into an empty store by each route in turn, each in
+its own child process so that its peak memory (ru_maxrss) is its own. Both stores are compared row for row at the end.
 
     .venv/bin/python bench/energy_csv.py --meters 300             # CSV: full check vs one pass
     .venv/bin/python bench/energy_csv.py --meters 300 --parquet   # ... + the Parquet file
     .venv/bin/python bench/energy_csv.py --meters 1000 --parquet --stages  # ... and each step timed
     .venv/bin/python bench/energy_csv.py --meters 1000 --parquet --routes one_pass  # one route
+    .venv/bin/python bench/energy_csv.py --meters 1000 --kinds csv.gz,csv-comma  # gzip, comma
 
 Results and the commands used are recorded in docs/PERFORMANCE.md.
 """
@@ -16,6 +17,7 @@ Results and the commands used are recorded in docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import shutil
@@ -43,17 +45,41 @@ ROUTES = ("checked", "one_pass")
 
 def _inputs(args: argparse.Namespace) -> dict[str, Path]:
     work = Path(args.work)
-    return {"csv": work / f"m{args.meters}.csv", "parquet": work / f"m{args.meters}.parquet"}
+    return {
+        "csv": work / f"m{args.meters}.csv",
+        "csv.gz": work / f"m{args.meters}.csv.gz",
+        "csv-comma": work / f"m{args.meters}-comma.csv",
+        "parquet": work / f"m{args.meters}.parquet",
+    }
+
+
+#: The files each run can ingest: the CSV as a meter data system exports it, the same text
+#: gzipped, the same with ``;`` between cells and a decimal comma (as Spanish and French
+#: exports write it), and typed Parquet.
+KINDS = ("csv", "csv.gz", "csv-comma", "parquet")
 
 
 def make_inputs(args: argparse.Namespace) -> None:
     import polars as pl
 
+    paths = _inputs(args)
+    if not (paths["csv"].is_file() and paths["parquet"].is_file()):
+        _make_csv_and_parquet(args, paths)
+    if not paths["csv.gz"].is_file():
+        with paths["csv"].open("rb") as plain, gzip.open(paths["csv.gz"], "wb", 1) as packed:
+            shutil.copyfileobj(plain, packed, 1 << 22)
+    if not paths["csv-comma"].is_file():
+        pl.read_parquet(paths["parquet"]).write_csv(
+            paths["csv-comma"], separator=";", decimal_comma=True,
+            datetime_format="%Y-%m-%dT%H:%M:%SZ",
+        )
+
+
+def _make_csv_and_parquet(args: argparse.Namespace, paths: dict[str, Path]) -> None:
+    import polars as pl
+
     from urbis.engines.energy.synth import synth
 
-    paths = _inputs(args)
-    if paths["csv"].is_file() and paths["parquet"].is_file():
-        return
     tmp = Path(args.work) / "synth"
     shutil.rmtree(tmp, ignore_errors=True)
     (source,) = synth(
@@ -177,7 +203,12 @@ def main() -> None:
         "--routes", default=",".join(ROUTES), help=f"comma-separated, of {', '.join(ROUTES)}"
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--kind", choices=("csv", "parquet"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--kinds", default=None,
+        help=f"comma-separated files to ingest, of {', '.join(KINDS)} (default: csv, and "
+        "parquet with --parquet)",
+    )
+    parser.add_argument("--kind", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--route", choices=ROUTES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -188,9 +219,12 @@ def main() -> None:
 
     Path(args.work).mkdir(parents=True, exist_ok=True)
     make_inputs(args)
-    kinds = ("csv", "parquet") if args.parquet else ("csv",)
+    if args.kinds:
+        kinds = tuple(kind for kind in KINDS if kind in args.kinds.split(","))
+    else:
+        kinds = ("csv", "parquet") if args.parquet else ("csv",)
     routes = [route for route in ROUTES if route in args.routes.split(",")]
-    print(f"{'file':<8} {'route':<9} {'rows':>10} {'s':>7} {'CPU-s':>7} {'M rows/s':>9} "
+    print(f"{'file':<10} {'route':<9} {'rows':>10} {'s':>7} {'CPU-s':>7} {'M rows/s':>9} "
           f"{'M rows/CPU-s':>13} {'peak MiB':>9} {'load':>11}")
     results: dict[str, Any] = {}
     for kind in kinds:
@@ -198,13 +232,13 @@ def main() -> None:
             r = run_child(args, kind, route)
             results[f"{kind}_{route}"] = r
             print(
-                f"{kind:<8} {route:<9} {r['rows']:>10,} {r['seconds']:>7.2f} "
+                f"{kind:<10} {route:<9} {r['rows']:>10,} {r['seconds']:>7.2f} "
                 f"{r['cpu_seconds']:>7.2f} {r['rows'] / r['seconds'] / 1e6:>9.2f} "
                 f"{r['rows'] / r['cpu_seconds'] / 1e6:>13.2f} {r['peak_rss_mib']:>9.0f} "
                 f"{r['load'][0]:>5} {r['load'][1]:>5}"
             )
             for stage, (wall, cpu) in r["stages"].items():
-                print(f"{'':<19} {stage:<21} {wall:>7.2f} {cpu:>7.2f}")
+                print(f"{'':<21} {stage:<21} {wall:>7.2f} {cpu:>7.2f}")
             sys.stdout.flush()
         if routes == list(ROUTES):
             old, new = results[f"{kind}_checked"], results[f"{kind}_one_pass"]
