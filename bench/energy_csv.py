@@ -3,7 +3,8 @@
 The same synthetic year of hourly readings (bench/energy.py's city, ``--meters`` meters, one
 file) is written as CSV (and, with ``--parquet`` or ``--kinds``, gzipped, with a decimal
 comma or as typed Parquet), then ingested into an empty store by each route in turn, each in
-its own child process so that its peak memory (ru_maxrss) is its own. Both stores are compared row for row at the end.
+its own child process so that its peak memory (ru_maxrss) is its own. Both stores are
+compared row for row at the end.
 
     .venv/bin/python bench/energy_csv.py --meters 300             # CSV: full check vs one pass
     .venv/bin/python bench/energy_csv.py --meters 300 --parquet   # ... + the Parquet file
